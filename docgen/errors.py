@@ -1,0 +1,115 @@
+"""Errors a secretary can act on.
+
+Every problem docgen finds in an input carries *where* it is (file, sheet, cell, or
+template paragraph) and *what to do*.  Library code raises these; only ``cli.py`` turns
+them into output and an exit status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.i18n import _
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding in an input: an error (the run fails) or a warning (it goes on)."""
+
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    hint: str = ""
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(_("工作表“{sheet}”").format(sheet=self.sheet))
+        if self.cell:
+            parts.append(_("单元格 {cell}").format(cell=self.cell))
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        label = _("错误") if self.is_error else _("警告")
+        text = f"{label}：{self.location}：{self.message}" if self.location else f"{label}：{self.message}"
+        if self.hint:
+            text += f"（{self.hint}）"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def display_path(path: str | Path) -> str:
+    """The path as a secretary would recognise it: relative to the working folder if inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class DocgenError(Exception):
+    """Base class: raised when docgen cannot do what was asked; the message says why."""
+
+    exit_code = 1
+
+
+class DataError(DocgenError):
+    """Raised when input workbooks have errors; carries every problem of the run."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+class TemplateError(DocgenError):
+    """Raised when a .docx template cannot be compiled or rendered (bad tag, missing
+    variable, a forbidden operation); names the template and the paragraph."""
+
+    def __init__(self, message: str, template: str | Path = "", where: str = "", hint: str = ""):
+        self.message = message
+        self.template = str(template)
+        self.where = where
+        self.hint = hint
+        loc = "，".join(x for x in (display_path(template) if template else "", where) if x)
+        text = f"{loc}：{message}" if loc else message
+        if hint:
+            text += f"（{hint}）"
+        super().__init__(text)
+
+
+class ConfigError(DocgenError):
+    """Raised when docgen.toml is missing, unreadable or has a wrong value."""
+
+
+class OutputExistsError(DocgenError):
+    """Raised when an output file exists and --force was not given; nothing was written."""
+
+
+class ConversionError(DocgenError):
+    """Raised when LibreOffice is missing or a PDF conversion failed or timed out."""

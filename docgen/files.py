@@ -1,0 +1,112 @@
+"""Writing files the way a secretary expects: nothing overwritten without --force, nothing
+half-written, names from data that are safe on every OS and never leave the output folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from docgen.errors import OutputExistsError, display_path
+from docgen.i18n import _
+
+MAX_NAME_BYTES = 180  # leaves room for a folder path under Windows' and ext4's limits
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {
+    "CON", "PRN", "AUX", "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def safe_filename(name: object, fallback: str = "未命名") -> str:
+    """A file name (without folder) made from data, safe on Windows, macOS and Linux.
+
+    Forbidden characters become ``_``, leading dots and trailing dots/spaces go, ``..`` cannot
+    survive, Windows device names are avoided and the length is bounded (in UTF-8 bytes).
+    """
+    text = unicodedata.normalize("NFC", str(name if name is not None else ""))
+    text = _FORBIDDEN.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text.lstrip(". ").rstrip(". ")
+    if not text or set(text) <= {"_"} and not fallback:
+        text = fallback
+    if not text:
+        text = fallback
+    stem = text.split(".")[0].upper()
+    if stem in _RESERVED:
+        text = "_" + text
+    encoded = text.encode("utf-8")
+    if len(encoded) > MAX_NAME_BYTES:
+        text = encoded[:MAX_NAME_BYTES].decode("utf-8", errors="ignore").rstrip(". ")
+    return text or fallback
+
+
+class NameAllocator:
+    """Gives each record its own file name in one folder: collisions get ``(2)``, ``(3)``…
+
+    Names are compared case-insensitively, as Windows and macOS do.
+    """
+
+    def __init__(self, directory: Path, suffix: str):
+        self.directory = Path(directory)
+        self.suffix = suffix
+        self._taken: set[str] = set()
+
+    def allocate(self, stem: object) -> Path:
+        base = safe_filename(stem)
+        room = MAX_NAME_BYTES - len(self.suffix.encode()) - 8
+        if len(base.encode()) > room:
+            base = base.encode()[:room].decode("utf-8", errors="ignore").rstrip(". ")
+        candidate = base
+        n = 1
+        while (candidate + self.suffix).casefold() in self._taken:
+            n += 1
+            candidate = f"{base}({n})"
+        self._taken.add((candidate + self.suffix).casefold())
+        path = self.directory / (candidate + self.suffix)
+        # belt and braces: the name cannot point outside the folder
+        if path.resolve().parent != self.directory.resolve():
+            raise ValueError(f"unsafe output name: {stem!r}")
+        return path
+
+
+def ensure_writable(paths: list[Path], force: bool) -> None:
+    """Refuse (before anything is written) when an output exists and --force was not given."""
+    if force:
+        return
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        shown = "、".join(display_path(p) for p in existing[:3])
+        more = _("等 {n} 个文件").format(n=len(existing)) if len(existing) > 3 else ""
+        raise OutputExistsError(
+            _("{files}{more} 已存在，未做任何改动；要覆盖请加 --force，或换一个输出位置").format(
+                files=shown, more=more
+            )
+        )
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~docgen-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)

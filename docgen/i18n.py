@@ -1,0 +1,58 @@
+"""Messages in the secretary's language.
+
+Source strings are Chinese (the users' language); the ``en`` catalog translates them.
+``_`` looks the language up at call time, so the command line can switch it after import.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "docgen"
+DEFAULT = "zh_CN"
+SUPPORTED = ("zh_CN", "en")
+
+_current = DEFAULT
+
+
+def language_from_env(environ: dict | None = None) -> str:
+    """``en`` when the environment asks for English (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else zh_CN."""
+    env = os.environ if environ is None else environ
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(key, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en" if value.lower().startswith("en") else DEFAULT
+    return DEFAULT
+
+
+def normalize(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT
+    return "en" if lang.lower().startswith("en") else DEFAULT
+
+
+def set_language(lang: str | None) -> str:
+    global _current
+    _current = normalize(lang)
+    return _current
+
+
+def current_language() -> str:
+    return _current
+
+
+@lru_cache(maxsize=None)
+def _translations(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    return _translations(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations(_current).ngettext(singular, plural, n)
