@@ -1,0 +1,139 @@
+"""One document per roster row, plus the combined print file and PDFs on request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import DocgenError, TemplateError, display_path
+from docgen.files import NameAllocator, ensure_writable
+from docgen.i18n import _
+from docgen.rosters import Roster
+
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+class NamePatternError(DocgenError):
+    """Raised when a --name pattern refers to a column the roster does not have."""
+
+
+@dataclass
+class BatchResult:
+    """What a batch wrote."""
+
+    files: list[Path]
+    combined: Path | None = None
+    pdfs: list[Path] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return len(self.files)
+
+
+def pattern_fields(pattern: str) -> list[str]:
+    return [name.strip() for name in _FIELD.findall(pattern)]
+
+
+def format_name(pattern: str, record: dict) -> str:
+    """``{学校}-{学生姓名}`` filled from a record; only plain column names are allowed."""
+    return _FIELD.sub(lambda m: _plain(record.get(m.group(1).strip(), "")), pattern)
+
+
+def _plain(value: object) -> str:
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return str(value)
+
+
+def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
+    unknown = [name for name in pattern_fields(pattern) if name not in columns]
+    if unknown:
+        raise NamePatternError(
+            _("文件名格式“{pattern}”用到的列 {names} 在名册 {file} 中没有；可用的列：{columns}").format(
+                pattern=pattern,
+                names="、".join(unknown),
+                file=display_path(roster.path),
+                columns="、".join(columns),
+            )
+        )
+
+
+def default_pattern(roster: Roster) -> str:
+    column = roster.required[0] if roster.required else roster.columns[0]
+    return "{" + column + "}"
+
+
+def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None) -> list[dict]:
+    """The context of each record: its columns (plus what ``build`` adds) and ``_row``."""
+    contexts = []
+    for record, row in zip(roster.records, roster.rows, strict=True):
+        context = build(record) if build else dict(record)
+        context["_row"] = row
+        contexts.append(context)
+    return contexts
+
+
+def check_variables(template, contexts: list[dict], roster: Roster) -> None:
+    """Refuse before rendering anything when the template uses a variable no record supplies."""
+    if not contexts:
+        raise TemplateError(
+            _("名册 {file} 没有数据行，没有可生成的文档").format(file=display_path(roster.path)),
+            hint=_("请在表头下方逐行填写"),
+        )
+    missing = sorted(template.variables() - set(contexts[0]))
+    if missing:
+        raise TemplateError(
+            _("模板用到的变量 {names} 在名册 {file} 中没有对应的列").format(
+                names="、".join(f"“{m}”" for m in missing), file=display_path(roster.path)
+            ),
+            template=template.path,
+            hint=_("名册的列有：{columns}；请在名册中加上这一列，或在模板中改用已有的列名").format(
+                columns="、".join(roster.columns)
+            ),
+        )
+
+
+def run_batch(
+    template,
+    roster: Roster,
+    outdir: Path,
+    *,
+    name_pattern: str,
+    context: Callable[[dict], dict] | None = None,
+    combined: Path | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Render one file per roster row into ``outdir`` (and the combined file, and PDFs).
+
+    Everything is checked before the first file is written: the template's variables against
+    the roster, the name pattern, and that no output exists (unless ``force``).
+    """
+    from docgen.engine import render_batch, render_combined
+
+    contexts = record_contexts(roster, context)
+    check_pattern(name_pattern, list(contexts[0]) if contexts else roster.columns, roster)
+    check_variables(template, contexts, roster)
+
+    outdir = Path(outdir)
+    allocator = NameAllocator(outdir, ".docx")
+    paths = [allocator.allocate(format_name(name_pattern, c)) for c in contexts]
+    targets = paths + ([Path(combined)] if combined else [])
+    if pdf:
+        targets += [p.with_suffix(".pdf") for p in targets]
+    ensure_writable(targets, force)
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    render_batch(template, contexts, paths, progress=progress)
+    result = BatchResult(files=paths)
+    if combined:
+        result.combined = render_combined(template, contexts, Path(combined), progress=progress)
+    if pdf:
+        from docgen.pdf import convert_to_pdf
+
+        docs = paths + ([result.combined] if result.combined else [])
+        result.pdfs = convert_to_pdf(docs, force=True)
+    return result

@@ -1,0 +1,623 @@
+"""docgen's command line: parse, call the library, report.  Nothing else lives here."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from docgen import __version__
+from docgen.errors import DataError, DocgenError, display_path
+from docgen.i18n import _, language_from_env, set_language
+
+
+def N_(message: str) -> str:
+    """Mark a help text for translation; it is translated when shown, in the chosen language."""
+    return message
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class TranslatedOption(click.Option):
+    def get_help_record(self, ctx):
+        saved = self.help
+        self.help = _(saved) if saved else saved
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = saved
+
+
+class TranslatedArgument(click.Argument):
+    pass
+
+
+class _Translated:
+    """Help and short help translated at display time, after --lang / LANG are known."""
+
+    def format_help_text(self, ctx, formatter):
+        saved = self.help
+        self.help = _(inspect.cleandoc(saved)) if saved else saved
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = saved
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        saved_help, saved_short = self.help, self.short_help
+        self.help = _(inspect.cleandoc(saved_help)) if saved_help else saved_help
+        self.short_help = _(saved_short) if saved_short else saved_short
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help, self.short_help = saved_help, saved_short
+
+    def format_usage(self, ctx, formatter):
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("用法："))
+
+    def format_options(self, ctx, formatter):
+        records = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx))]
+        if records:
+            with formatter.section(_("选项")):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None and not isinstance(option, TranslatedOption):
+            option.__class__ = TranslatedOption
+            option.help = N_("显示本帮助并退出")
+        return option
+
+    def format_epilog(self, ctx, formatter):
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                for line in _(inspect.cleandoc(self.epilog)).splitlines():
+                    if line.strip() == "\b":
+                        continue
+                    formatter.write(" " * formatter.current_indent + line + "\n")
+
+
+class Command(_Translated, click.Command):
+    pass
+
+
+class Group(_Translated, click.Group):
+    command_class = Command
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(60)))
+        if rows:
+            with formatter.section(_("命令")):
+                formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):
+        set_language(language_from_env())
+        return super().main(*args, **kwargs)
+
+
+Group.group_class = Group
+
+
+def option(*names, **attrs):
+    attrs.setdefault("cls", TranslatedOption)
+    return click.option(*names, **attrs)
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def reported_errors():
+    """Turn docgen's errors into a message on stderr and exit status 1 (never a traceback)."""
+    try:
+        yield
+    except DataError as exc:
+        errors = exc.errors
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(
+            _("共发现 {n} 个错误，未生成任何文件。请按提示改正后重新运行。").format(n=len(errors)),
+            err=True,
+        )
+        sys.exit(1)
+    except DocgenError as exc:
+        click.echo(_("错误：{message}").format(message=exc), err=True)
+        sys.exit(exc.exit_code)
+
+
+def echo(message: str = "") -> None:
+    ctx = click.get_current_context(silent=True)
+    if ctx and ctx.find_root().params.get("quiet"):
+        return
+    click.echo(message)
+
+
+def show_warnings(problems) -> None:
+    for problem in problems:
+        if not problem.is_error:
+            click.echo(str(problem), err=True)
+
+
+@contextmanager
+def progress_bar(label: str, total: int):
+    """A progress bar on a terminal; silent when output is piped or --quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx and ctx.find_root().params.get("quiet"))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=quiet or not sys.stderr.isatty(),
+        console=None,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+def set_lang(ctx, param, value):
+    if value:
+        set_language(value)
+    return value
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS, help=N_(
+    """docgen：把各村、各单位交回的 Excel 统计表和名册，一条命令变成规范公文。
+
+    工作总结、安全生产责任书、安全告知书、安全承诺书，按 GB/T 9704-2012 排版。"""
+), epilog=N_(
+    """示例：
+
+    \b
+      docgen init 青山镇
+      cd 青山镇 && docgen build"""
+))
+@option("--lang", type=click.Choice(["zh_CN", "en"]), is_eager=True, expose_value=False,
+        callback=set_lang, help=N_("界面语言：zh_CN（默认）或 en"))
+@option("-q", "--quiet", is_flag=True, help=N_("只显示错误和警告"))
+@click.version_option(__version__, "--version", "-V", cls=TranslatedOption,
+                      help=N_("显示版本号并退出"), message="docgen %(version)s")
+def cli(quiet):
+    pass
+
+
+def main() -> None:
+    cli(prog_name="docgen")
+
+
+# ---------------------------------------------------------------- workspace
+
+def config_option(f):
+    return option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                  help=N_("配置文件（默认：当前目录的 docgen.toml）"))(f)
+
+
+def force_option(f):
+    return option("--force", is_flag=True, help=N_("覆盖已存在的输出文件"))(f)
+
+
+def pdf_option(f):
+    return option("--pdf", is_flag=True, default=None,
+                  help=N_("同时用 LibreOffice 转成 PDF（一次转换整批）"))(f)
+
+
+def load_settings(config_path):
+    from docgen.config import load
+
+    return load(config_path)
+
+
+@cli.command(help=N_(
+    """新建一个工作目录：docgen.toml、templates/、inputs/（示例镇的演示数据）、outputs/。
+
+    示例：
+
+    \b
+      docgen init 青山镇"""
+))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@force_option
+def init(directory, force):
+    from docgen.workspace import init_workspace
+
+    with reported_errors():
+        written = init_workspace(directory, force=force)
+    echo(_("已在 {dir} 新建工作目录（{n} 个文件）。下一步：cd {dir} && docgen build").format(
+        dir=display_path(directory), n=len(written)))
+
+
+@cli.command(help=N_(
+    """一条命令完成全部工作：检查、汇总（汇总表.xlsx）、工作总结、三批文档，写入 outputs/。
+
+    示例：
+
+    \b
+      docgen build
+      docgen build -c 青山镇/docgen.toml --pdf"""
+))
+@config_option
+@force_option
+@pdf_option
+def build(config_path, force, pdf):
+    from docgen.workspace import build as run_build
+
+    with reported_errors():
+        settings = load_settings(config_path)
+        report = run_build(settings, force=force, pdf=pdf, progress=_batch_progress())
+    show_warnings(report.warnings)
+    for note in report.skipped:
+        click.echo(_("提示：{note}").format(note=note), err=True)
+    echo(_("已生成（{dir}）：").format(dir=display_path(settings.paths.outputs)))
+    for item in report.written:
+        if item.count > 1 or item.path.is_dir():
+            echo(_("  {label:<12} {n} 份  {path}").format(label=item.label, n=item.count,
+                                                        path=display_path(item.path)))
+        else:
+            echo(_("  {label:<12} {path}").format(label=item.label, path=display_path(item.path)))
+    if report.pdfs:
+        echo(_("  PDF          {n} 个").format(n=len(report.pdfs)))
+    if report.warnings:
+        echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
+
+
+def _batch_progress():
+    stack = []
+
+    def start(label, total):
+        bar = progress_bar(label, total)
+        advance = bar.__enter__()
+        stack.append(bar)
+        count = [0]
+
+        def step(n=1):
+            advance(n)
+            count[0] += n
+            if count[0] >= total:
+                bar.__exit__(None, None, None)
+
+        return step
+
+    return start
+
+
+# ---------------------------------------------------------------- tallies
+
+@cli.command(help=N_(
+    """检查统计表和名册，列出全部问题（文件、工作表、单元格）。有错误时退出状态为 1。
+
+    不给路径时检查 docgen.toml 中配置的 inputs。
+
+    示例：
+
+    \b
+      docgen check inputs/
+      docgen check inputs/tallies/青山村.xlsx"""
+))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+def check(paths, config_path):
+    from docgen.checking import check_paths
+
+    with reported_errors():
+        if not paths:
+            settings = load_settings(config_path)
+            paths = [settings.paths.tallies, settings.paths.units, settings.paths.hazards,
+                     settings.paths.students]
+            paths = [p for p in paths if p.exists()]
+        problems, stats = check_paths(paths)
+    errors = [p for p in problems if p.is_error]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(_("共 {e} 个错误、{w} 条警告。请改正错误后重新检查。").format(
+            e=len(errors), w=len(problems) - len(errors)), err=True)
+        sys.exit(1)
+    echo(_("检查通过：统计表 {tallies} 个（{units} 个填报单位），名册 {rosters} 个（{rows} 行）；{w} 条警告。").format(
+        tallies=stats.get("tally_files", 0), units=stats.get("units", 0),
+        rosters=stats.get("roster_files", 0), rows=stats.get("roster_rows", 0),
+        w=len(problems)))
+
+
+@cli.command(help=N_(
+    """汇总统计表：按领域、指标、单位、年度合计，写成带公式的汇总表.xlsx。
+
+    示例：
+
+    \b
+      docgen collect inputs/tallies -o outputs/汇总表.xlsx
+      docgen collect inputs/tallies --json"""
+))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+        help=N_("汇总表文件，例如 汇总表.xlsx"))
+@option("--json", "as_json", is_flag=True, help=N_("把汇总结果以 JSON 打印到标准输出"))
+@config_option
+@force_option
+def collect(directory, output, as_json, config_path, force):
+    from docgen.tallies import collect as consolidate
+    from docgen.tallies import write_summary_workbook
+    from docgen.workbook import input_files
+
+    if not output and not as_json:
+        raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))
+    with reported_errors():
+        if directory is None:
+            directory = load_settings(config_path).paths.tallies
+        consolidation = consolidate(input_files([directory]))
+        if output:
+            write_summary_workbook(consolidation, output, force=force)
+    show_warnings(consolidation.problems)
+    if as_json:
+        click.echo(json.dumps(consolidation.to_json(), ensure_ascii=False, indent=2))
+    if output:
+        echo(_("已写出 {file}：{n} 个填报单位").format(file=display_path(output),
+                                                   n=len(consolidation.units)))
+
+
+@cli.command(help=N_(
+    """生成下发给各村、各单位的空白表格：统计表（带领域下拉和整数校验）和三种名册。
+
+    示例：
+
+    \b
+      docgen forms -o 下发表格"""
+))
+@option("-o", "--output", "directory", required=True,
+        type=click.Path(file_okay=False, path_type=Path), help=N_("写入的文件夹"))
+@force_option
+def forms(directory, force):
+    from docgen.forms import write_forms
+
+    with reported_errors():
+        written = write_forms(directory, force=force)
+    for path in written:
+        echo(_("已写出 {file}").format(file=display_path(path)))
+
+
+# ---------------------------------------------------------------- documents
+
+@cli.command(help=N_(
+    """写工作总结（GB/T 9704 公文格式），数字全部取自统计表、指标和名册。
+
+    示例：
+
+    \b
+      docgen summary -o outputs/工作总结.docx
+      docgen summary -c docgen.toml -i inputs/tallies -o 工作总结.docx --pdf"""
+))
+@config_option
+@option("-i", "--inputs", "tally_dir", type=click.Path(path_type=Path),
+        help=N_("统计表文件夹（默认取 docgen.toml 的 paths.tallies）"))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+        help=N_("输出的 .docx 文件"))
+@pdf_option
+@force_option
+def summary(config_path, tally_dir, output, pdf, force):
+    import dataclasses
+
+    from docgen.workspace import read_inputs, roster_counts, write_summary
+
+    with reported_errors():
+        settings = load_settings(config_path)
+        if tally_dir is not None:
+            paths = dataclasses.replace(settings.paths, tallies=tally_dir)
+            settings = dataclasses.replace(settings, paths=paths)
+        inputs, skipped = read_inputs(settings)
+        pdfs = write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters),
+                             output, force=force, pdf=bool(pdf))
+    show_warnings(inputs.consolidation.problems)
+    echo(_("已写出 {file}").format(file=display_path(output)))
+    for path in pdfs:
+        echo(_("已写出 {file}").format(file=display_path(path)))
+
+
+def batch_options(f):
+    f = force_option(f)
+    f = pdf_option(f)
+    f = option("--combined", type=click.Path(dir_okay=False, path_type=Path),
+               help=N_("另写一个合订本（全部记录合成一个文件，每份另起一页），供打印"))(f)
+    f = option("--sheet", help=N_("名册所在的工作表（默认第一个有表头的工作表）"))(f)
+    f = option("-o", "--output", "outdir", required=True,
+               type=click.Path(file_okay=False, path_type=Path), help=N_("输出文件夹"))(f)
+    return f
+
+
+def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet, combined,
+                     force, pdf, context=None, config_path=None):
+    from docgen.batch import run_batch
+    from docgen.engine import CompiledTemplate
+    from docgen.rosters import read_roster
+
+    with reported_errors():
+        roster = read_roster(roster_path, sheet=sheet, kind=kind)
+        template = CompiledTemplate.load(template_path)
+        if pattern is None:
+            from docgen.batch import default_pattern
+
+            pattern = default_pattern(roster)
+        total = len(roster.records) * (2 if combined else 1)
+        with progress_bar(_("正在生成"), total) as advance:
+            result = run_batch(template, roster, outdir, name_pattern=pattern, context=context,
+                               combined=combined, force=force, pdf=bool(pdf), progress=advance)
+    echo(_("已写出 {n} 份文档到 {dir}").format(n=result.records, dir=display_path(outdir)))
+    if result.combined:
+        echo(_("合订本：{file}").format(file=display_path(result.combined)))
+    if result.pdfs:
+        echo(_("PDF：{n} 个").format(n=len(result.pdfs)))
+
+
+def builtin_batch(kind: str, help_text: str):
+    @cli.command(name=kind, help=help_text)
+    @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+    @batch_options
+    @config_option
+    def command(roster, outdir, sheet, combined, pdf, force, config_path):
+        from docgen.documents import KINDS
+        from docgen.workspace import template_for
+
+        with reported_errors():
+            settings = load_settings(config_path)
+            spec = KINDS[kind]
+            template_path = template_for(settings, kind)
+        run_roster_batch(template_path, roster, kind, outdir, pattern=spec.name_pattern,
+                         sheet=sheet, combined=combined, force=force, pdf=pdf,
+                         context=lambda record: spec.context(record, settings))
+
+    return command
+
+
+builtin_batch("agreements", N_(
+    """安全生产责任书：每个责任单位一份，条款按行业领域选取。
+
+    示例：
+
+    \b
+      docgen agreements inputs/units.xlsx -o outputs/安全生产责任书 --combined outputs/责任书合订本.docx"""
+))
+builtin_batch("notices", N_(
+    """安全告知书：每个地质灾害、山洪灾害隐患点一份。
+
+    示例：
+
+    \b
+      docgen notices inputs/hazards.xlsx -o outputs/安全告知书"""
+))
+builtin_batch("letters", N_(
+    """安全承诺书：每名学生一份（一页），家长签字。
+
+    示例：
+
+    \b
+      docgen letters inputs/students.xlsx -o outputs/安全承诺书 --combined outputs/承诺书合订本.docx"""
+))
+
+
+@cli.command(help=N_(
+    """用任意 Word 模板和任意名册批量生成（邮件合并）：名册每一行生成一个文件。
+
+    模板里用名册的列名作变量，如 {{ 单位名称 }}；--name 用列名组成文件名。
+
+    示例：
+
+    \b
+      docgen render templates/通知.docx inputs/units.xlsx -o outputs/通知 --name "{单位名称}-通知\""""
+))
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@option("--name", "pattern", help=N_("文件名格式，用 {列名} 取值，如 \"{学校}-{学生姓名}\""))
+@batch_options
+def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
+    run_roster_batch(template, roster, None, outdir, pattern=pattern, sheet=sheet,
+                     combined=combined, force=force, pdf=pdf)
+
+
+# ---------------------------------------------------------------- templates
+
+@cli.group(cls=Group, help=N_(
+    """查看模板：有哪些模板、一个模板用到哪些变量、名册是否提供了这些变量。
+
+    示例：
+
+    \b
+      docgen templates list
+      docgen templates vars templates/安全承诺书.docx
+      docgen templates check templates/安全承诺书.docx inputs/students.xlsx"""
+))
+def templates():
+    pass
+
+
+@templates.command(name="list", help=N_(
+    """列出内置模板和工作目录 templates/ 中的模板。
+
+    示例：
+
+    \b
+      docgen templates list"""
+))
+@config_option
+def templates_list(config_path):
+    from docgen.builtin import TEMPLATES
+
+    with reported_errors():
+        settings = load_settings(config_path)
+    folder = settings.paths.templates
+    echo(_("内置模板："))
+    for kind, name in TEMPLATES.items():
+        where = folder / name
+        state = _("（工作目录中有可编辑的副本）") if where.exists() else ""
+        echo(f"  {kind:<11} {name}{state}")
+    if folder.is_dir():
+        own = sorted(p for p in folder.glob("*.docx")
+                     if p.name not in TEMPLATES.values() and not p.name.startswith(("~$", ".")))
+        if own:
+            echo(_("{dir} 中的其他模板：").format(dir=display_path(folder)))
+            for path in own:
+                echo(f"  {path.name}")
+
+
+@templates.command(name="vars", help=N_(
+    """列出一个模板用到的变量（名册需要有同名的列）。
+
+    示例：
+
+    \b
+      docgen templates vars templates/安全承诺书.docx"""
+))
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+def templates_vars(template):
+    from docgen.engine import CompiledTemplate
+
+    with reported_errors():
+        compiled = CompiledTemplate.load(template)
+    for name in sorted(compiled.variables()):
+        click.echo(name)
+
+
+@templates.command(name="check", help=N_(
+    """检查名册是否提供了模板用到的全部变量，列出缺少的列。
+
+    示例：
+
+    \b
+      docgen templates check templates/安全承诺书.docx inputs/students.xlsx"""
+))
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@option("--sheet", help=N_("名册所在的工作表"))
+def templates_check(template, roster, sheet):
+    from docgen.engine import CompiledTemplate
+    from docgen.rosters import read_roster
+
+    with reported_errors():
+        compiled = CompiledTemplate.load(template)
+        data = read_roster(roster, sheet=sheet)
+    used = compiled.variables()
+    missing = sorted(used - set(data.columns))
+    unused = [c for c in data.columns if c not in used]
+    echo(_("模板用到 {n} 个变量，名册有 {m} 列、{rows} 行。").format(
+        n=len(used), m=len(data.columns), rows=len(data.records)))
+    if unused:
+        echo(_("名册中模板没有用到的列：{cols}").format(cols="、".join(unused)))
+    if missing:
+        fail(_("错误：{template}：名册 {roster} 缺少模板用到的列：{cols}").format(
+            template=display_path(template), roster=display_path(roster), cols="、".join(missing)))
+    echo(_("名册提供了模板用到的全部变量。"))

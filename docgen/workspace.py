@@ -1,0 +1,202 @@
+"""The workspace jobs: ``init`` a fresh one, ``build`` everything from one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.config import Settings
+from docgen.errors import DataError, Problem, display_path
+from docgen.files import ensure_writable
+from docgen.i18n import _
+
+SUMMARY_WORKBOOK = "汇总表.xlsx"
+SUMMARY_DOCUMENT = "工作总结.docx"
+
+
+def combined_name(folder: str) -> str:
+    return f"{folder}（合订本）.docx"
+
+
+@dataclass
+class Written:
+    """One line of the build report."""
+
+    label: str
+    path: Path
+    count: int = 1
+
+
+@dataclass
+class BuildReport:
+    written: list[Written] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+
+
+def init_workspace(directory: Path, force: bool = False) -> list[Path]:
+    """A ready workspace: docgen.toml, templates/, inputs/ with the demo town, outputs/."""
+    from docgen import builtin, demo
+
+    directory = Path(directory)
+    config = directory / "docgen.toml"
+    ensure_writable([config], force)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = builtin.write_templates(directory / "templates", force=force)
+    written += demo.write_demo_inputs(directory, force=force)
+    demo.write_config(config)
+    written.append(config)
+    (directory / "outputs").mkdir(exist_ok=True)
+    return written
+
+
+@dataclass
+class Inputs:
+    """Everything read and checked from a workspace, before anything is written."""
+
+    consolidation: object
+    rosters: dict  # kind → Roster, only those present
+
+
+def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
+    """Read the tallies and the three rosters; raise DataError with every problem of all of them."""
+    from docgen.rosters import read_roster
+    from docgen.tallies import read_tallies
+    from docgen.workbook import input_files
+
+    problems: list[Problem] = []
+    skipped: list[str] = []
+    tally_dir = settings.paths.tallies
+    if not tally_dir.exists():
+        raise DataError(
+            [
+                Problem(
+                    _("找不到统计表文件夹"),
+                    file=display_path(tally_dir),
+                    hint=_("请把各村、各单位交回的统计表放进这个文件夹，或在 docgen.toml 的 [paths] tallies 中改成实际位置"),
+                )
+            ]
+        )
+    consolidation = read_tallies(input_files([tally_dir]))
+    problems += consolidation.problems
+
+    rosters = {}
+    for kind, path in (
+        ("agreements", settings.paths.units),
+        ("notices", settings.paths.hazards),
+        ("letters", settings.paths.students),
+    ):
+        if not path.exists():
+            skipped.append(
+                _("未找到名册 {file}，跳过这一批文档").format(file=display_path(path))
+            )
+            continue
+        try:
+            rosters[kind] = read_roster(path, kind=kind)
+        except DataError as exc:
+            problems += exc.problems
+    if any(p.is_error for p in problems):
+        raise DataError(problems)
+    return Inputs(consolidation, rosters), skipped
+
+
+def roster_counts(rosters: dict):
+    from docgen.summary import RosterCounts
+
+    hazards = rosters.get("notices")
+    by_type = Counter(str(r.get("类型", "")).strip() for r in hazards.records) if hazards else Counter()
+    return RosterCounts(
+        agreements=len(rosters["agreements"].records) if "agreements" in rosters else 0,
+        letters=len(rosters["letters"].records) if "letters" in rosters else 0,
+        hazards_by_type=dict(by_type),
+    )
+
+
+def template_for(settings: Settings, kind: str) -> Path:
+    from docgen.builtin import builtin_template_path
+
+    return builtin_template_path(kind, settings.paths.templates)
+
+
+def write_summary(
+    settings: Settings, consolidation, counts, path: Path, force: bool = False, pdf: bool = False
+) -> list[Path]:
+    """The formal summary report (and its PDF on request)."""
+    from docgen.engine import CompiledTemplate
+    from docgen.summary import summary_context
+
+    targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
+    ensure_writable(targets, force)
+    template = CompiledTemplate.load(template_for(settings, "summary"))
+    template.render_to(summary_context(settings, consolidation, counts), path)
+    if pdf:
+        from docgen.pdf import convert_to_pdf
+
+        return convert_to_pdf([path], force=True)
+    return []
+
+
+def build(
+    settings: Settings,
+    *,
+    force: bool = False,
+    pdf: bool | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+) -> BuildReport:
+    """Check, consolidate, write the summary and the three batches into the outputs folder.
+
+    ``progress(label, total)`` returns a callback advanced as records are written.
+    """
+    from docgen.batch import run_batch
+    from docgen.documents import KINDS
+    from docgen.engine import CompiledTemplate
+    from docgen.tallies import write_summary_workbook
+
+    pdf = settings.pdf if pdf is None else pdf
+    inputs, skipped = read_inputs(settings)
+    report = BuildReport(skipped=skipped)
+    report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
+    out = settings.paths.outputs
+
+    # Every target is checked before the first one is written.
+    targets = [out / SUMMARY_WORKBOOK, out / SUMMARY_DOCUMENT]
+    for kind in inputs.rosters:
+        targets.append(out / combined_name(KINDS[kind].folder))
+    if pdf:
+        targets += [t.with_suffix(".pdf") for t in targets if t.suffix == ".docx"]
+    ensure_writable(targets, force)
+    # and each batch folder's own files, before any file of the build is written
+    templates = {kind: CompiledTemplate.load(template_for(settings, kind)) for kind in inputs.rosters}
+
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=force)
+    report.written.append(Written(_("汇总表"), workbook))
+
+    counts = roster_counts(inputs.rosters)
+    summary_path = out / SUMMARY_DOCUMENT
+    report.pdfs += write_summary(settings, inputs.consolidation, counts, summary_path, force=force, pdf=pdf)
+    report.written.append(Written(_("工作总结"), summary_path))
+
+    for kind, roster in inputs.rosters.items():
+        spec = KINDS[kind]
+        combined = out / combined_name(spec.folder)
+        total = len(roster.records) * 2
+        advance = progress(spec.folder, total) if progress else None
+        result = run_batch(
+            templates[kind],
+            roster,
+            out / spec.folder,
+            name_pattern=spec.name_pattern,
+            context=lambda record, spec=spec: spec.context(record, settings),
+            combined=combined,
+            force=force,
+            pdf=pdf,
+            progress=advance,
+        )
+        report.written.append(Written(spec.folder, out / spec.folder, result.records))
+        report.written.append(Written(_("{name}合订本").format(name=spec.folder), combined))
+        report.pdfs += result.pdfs
+    return report
