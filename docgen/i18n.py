@@ -38,7 +38,28 @@ def normalize(lang: str | None) -> str:
 def set_language(lang: str | None) -> str:
     global _current
     _current = normalize(lang)
+    _translate_click(_current)
     return _current
+
+
+_CLICK_MODULES = ("core", "exceptions", "types", "parser", "formatting", "decorators", "termui")
+
+
+def _translate_click(lang: str) -> None:
+    """Give click's own messages (usage errors, "Options") the chosen language.
+
+    click looks its strings up through the stdlib ``gettext`` functions bound at import;
+    its modules' ``_``/``ngettext`` are pointed at docgen's ``click`` catalog instead.
+    """
+    import importlib
+
+    catalog = gettext.translation("click", localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = catalog.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = catalog.ngettext
 
 
 def current_language() -> str:

@@ -1,0 +1,43 @@
+"""Every command has help text, and the README shows it in use."""
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import cli
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group=cli, prefix=""):
+    for name, command in group.commands.items():
+        full = f"{prefix}{name}"
+        yield full, command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix=f"{full} ")
+
+
+COMMANDS = dict(all_commands())
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_command_has_help_with_an_example(name):
+    command = COMMANDS[name]
+    assert command.help, f"{name} has no help text"
+    if not isinstance(command, click.Group) or name == "templates":
+        assert "示例" in command.help, f"{name}'s help has no example"
+    result = CliRunner().invoke(cli, [*name.split(), "--help"], env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "用法：" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_command_is_in_the_readme(name):
+    assert f"docgen {name}" in README, f"README never shows `docgen {name}`"
+
+
+def test_readme_quick_start_is_two_commands():
+    assert 'pip install -e . && docgen build' in README
+    assert 'pip install -e ".[test]" && pytest' in README
