@@ -102,6 +102,10 @@ class TemplateError(DocgenError):
             text += f"（{hint}）"
         super().__init__(text)
 
+    def __reduce__(self):
+        # keep template, where and hint when raised in a worker process
+        return (type(self), (self.message, self.template, self.where, self.hint))
+
 
 class ConfigError(DocgenError):
     """Raised when docgen.toml is missing, unreadable or has a wrong value."""

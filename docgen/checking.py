@@ -1,0 +1,90 @@
+"""``docgen check``: tell what each workbook is, and list every problem in all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from docgen import vocabulary as vocab
+from docgen.errors import DataError, Problem, display_path
+from docgen.i18n import _
+from docgen.rosters import check_roster, headers_of, kind_of_headers, read_roster
+from docgen.tallies import (
+    consolidate,
+    find_figures_header,
+    find_tally_header,
+    no_files_problem,
+    read_workbook,
+)
+from docgen.workbook import input_files, open_workbook, sheet_rows
+
+
+def is_tally_workbook(wb) -> bool:
+    """A workbook with a visible sheet whose header is a tally's or a figures sheet's."""
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = sheet_rows(ws, 10)
+        if find_tally_header(rows) or find_figures_header(rows):
+            return True
+    return False
+
+
+def _expected() -> str:
+    rosters = "；".join(
+        _("{title}：{columns}").format(
+            title=vocab.ROSTER_TITLES[kind],
+            columns="、".join(name for name, required in columns if required))
+        for kind, columns in vocab.ROSTER_COLUMNS.items())
+    return _("统计表应有“领域”列和 {metrics} 中至少一列；名册应有这些列（{rosters}）").format(
+        metrics="、".join(vocab.METRICS), rosters=rosters)
+
+
+def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:
+    """Check every workbook under ``paths``: tallies together (double counting across files),
+    each roster by its kind.  Returns all problems and counts for the closing line."""
+    paths = [Path(p) for p in paths]
+    files = input_files(paths)
+    problems: list[Problem] = []
+    stats: dict = {"tally_files": 0, "units": 0, "roster_files": 0, "roster_rows": 0,
+                   "rosters": {kind: 0 for kind in vocab.ROSTER_COLUMNS}, "unknown_files": 0}
+    if not files:
+        problems.append(no_files_problem(paths))
+        return problems, stats
+
+    books = []
+    for path in files:
+        try:
+            wb = open_workbook(path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if is_tally_workbook(wb):
+            books.append(read_workbook(path, wb))
+            continue
+        kind = kind_of_headers(headers_of(wb))
+        if kind is None:
+            stats["unknown_files"] += 1
+            problems.append(Problem(
+                _("无法识别这个工作簿：既不是统计表，也不是名册"), file=display_path(path),
+                hint=_expected()))
+            continue
+        stats["roster_files"] += 1
+        try:
+            roster = read_roster(path, kind=kind)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(roster.problems)
+        stats["rosters"][kind] += len(roster.records)
+        stats["roster_rows"] += len(roster.records)
+
+    if books:
+        consolidation = consolidate(books)
+        problems.extend(consolidation.problems)
+        stats["tally_files"] = len(books)
+        stats["units"] = len(consolidation.units)
+    return problems, stats
+
+
+__all__ = ["check_paths", "check_roster", "is_tally_workbook"]

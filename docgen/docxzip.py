@@ -1,0 +1,107 @@
+"""The .docx container: read a template's members once, write many documents fast.
+
+A rendered document differs from its template in a few XML parts only, so every other
+member is written back with the template's already-compressed bytes (no inflate/deflate
+per record).  The writer below produces plain zip files (no zip64: one rendered letter is
+far below 4 GB); the combined print file, which can be large, is written with ``zipfile``.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_UTF8_NAME = 0x800
+_DEFLATE_LEVEL = 6
+
+
+class ZipFormatError(ValueError):
+    """Raised when a template is not a zip container docgen can read (encrypted, corrupt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One zip member, held compressed exactly as it goes into the file."""
+
+    name: str
+    method: int
+    crc: int
+    compressed: bytes
+    size: int
+    dos_time: int = 0
+    dos_date: int = (1980 - 1980) << 9 | 1 << 5 | 1
+
+
+def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
+    """The members of a zip file's bytes (compressed, in order) and their uncompressed contents."""
+    members: list[Member] = []
+    contents: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 0x1:
+                    raise ZipFormatError(f"{info.filename}: encrypted")
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    # rare compression: inflate once, store deflated ourselves
+                    content = zf.read(info)
+                    members.append(deflate(info.filename, content, _dos(info.date_time)))
+                    contents[info.filename] = content
+                    continue
+                fields = _LOCAL.unpack_from(data, info.header_offset)
+                if fields[0] != 0x04034B50:
+                    raise ZipFormatError(f"{info.filename}: bad local header")
+                start = info.header_offset + _LOCAL.size + fields[9] + fields[10]
+                compressed = data[start:start + info.compress_size]
+                content = zf.read(info)  # also checks the CRC
+                time, date = _dos(info.date_time)
+                members.append(
+                    Member(info.filename, info.compress_type, info.CRC, compressed,
+                           info.file_size, time, date)
+                )
+                contents[info.filename] = content
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
+        raise ZipFormatError(str(exc)) from exc
+    return members, contents
+
+
+def _dos(date_time: tuple) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    y = max(y, 1980)
+    return (h << 11 | mi << 5 | s // 2), ((y - 1980) << 9 | mo << 5 | d)
+
+
+def deflate(name: str, data: bytes, dos: tuple[int, int] = (0, 33)) -> Member:
+    """A member holding ``data`` deflated (raw deflate stream, as zip stores it)."""
+    co = zlib.compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -15)
+    compressed = co.compress(data) + co.flush()
+    return Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), compressed, len(data), *dos)
+
+
+def build(members: list[Member]) -> bytes:
+    """The bytes of a zip file holding ``members`` in order."""
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for m in members:
+        name = m.name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8_NAME
+        local = _LOCAL.pack(0x04034B50, 20, flags, m.method, m.dos_time, m.dos_date,
+                            m.crc, len(m.compressed), m.size, len(name), 0)
+        central.append(
+            _CENTRAL.pack(0x02014B50, 20, 20, flags, m.method, m.dos_time, m.dos_date,
+                          m.crc, len(m.compressed), m.size, len(name), 0, 0, 0, 0, 0, offset)
+            + name
+        )
+        out += (local, name, m.compressed)
+        offset += len(local) + len(name) + len(m.compressed)
+    directory = b"".join(central)
+    end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0)
+    return b"".join(out) + directory + end

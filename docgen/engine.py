@@ -1,0 +1,922 @@
+"""Compile a .docx template once, render many records fast, in a sandbox.
+
+docxtpl reloads the template with python-docx and re-saves the whole package for every
+record.  Here docxtpl's own XML preprocessing (``DocxTemplate.patch_xml``: tags split across
+runs, ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``, ``{{r x }}`` …) runs once per part at
+load time; each record then costs one Jinja render per templated part and a zip written from
+the template's already-compressed members.
+
+Templates run in ``ImmutableSandboxedEnvironment``: they can read their data and nothing
+else.  A template that reaches for Python internals, files or processes is refused when it
+is loaded (a static check of the Jinja syntax tree) and, should anything slip through, when
+it is rendered (the sandbox) — before any output file is opened.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import multiprocessing
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import TemplateError as JinjaError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
+from lxml import etree
+
+from docgen import docxzip
+from docgen.errors import TemplateError
+from docgen.files import atomic_path, write_bytes_atomic
+from docgen.filters import FILTERS
+from docgen.i18n import _
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+
+_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+_MAIN_TYPES = {
+    _CT + "document.main+xml",
+    _CT + "template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+}
+_PART_LABELS = {
+    _CT + "header+xml": "header",
+    _CT + "footer+xml": "footer",
+    _CT + "footnotes+xml": "footnotes",
+    _CT + "endnotes+xml": "endnotes",
+}
+_NUMBERING_TYPE = _CT + "numbering+xml"
+
+# docxtpl's methods used here read no instance state beyond what __init__ sets
+_DOCXTPL = DocxTemplate(None)
+_MARK = "docgen-p"
+_TAG = re.compile(r"\{\{|\{%|\{#")
+_LISTING_CHARS = ("\n", "\t", "\a", "\f")
+_RESIZES_TABLES = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)|\{\{tc\s")
+_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
+
+# records at and above which render_batch uses a process pool (fork: cheap to start)
+POOL_THRESHOLD = 200 if "fork" in multiprocessing.get_all_start_methods() else 1500
+_CHUNK = 50
+MAX_RANGE = 10_000
+MAX_SEQUENCE = 1_000_000
+
+_FORBIDDEN_NAMES = frozenset({
+    "self", "lipsum", "cycler", "joiner", "os", "sys", "subprocess", "open", "eval", "exec",
+    "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars", "builtins",
+    "import", "importlib", "config", "request", "url_for", "get_flashed_messages", "input",
+    "breakpoint", "help", "exit", "quit", "object", "type", "super",
+})
+_FORBIDDEN_ATTRS = frozenset({
+    "mro", "format", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame",
+    "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back",
+    "f_code", "tb_frame", "tb_next", "func_globals", "func_code", "func_closure", "co_code",
+    "im_func", "im_self", "im_class", "mro", "subclasses", "globals", "builtins",
+})
+_ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby",
+                                "sum", "unique", "min", "max"})
+
+
+# --------------------------------------------------------------------------- sandbox
+
+
+class _Missing(UndefinedError):
+    """A variable (or a key of one) the record does not have."""
+
+    def __init__(self, name: str, has_owner: bool):
+        super().__init__(name)
+        self.name = name
+        self.has_owner = has_owner
+
+
+class _FilterFailure(Exception):
+    def __init__(self, name: str, value: object, error: Exception):
+        super().__init__(name)
+        self.name = name
+        self.value = value
+        self.error = error
+
+
+class _StrictUndefined(StrictUndefined):
+    """StrictUndefined that says which name was missing, so the message can name it."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        if self._undefined_exception is not UndefinedError:  # the sandbox's SecurityError
+            return super()._fail_with_undefined_error(*args, **kwargs)
+        from jinja2.utils import missing
+
+        raise _Missing(str(self._undefined_name), self._undefined_obj is not missing)
+
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = (
+        _fail_with_undefined_error
+    )
+    __getattr__ = __getitem__ = __call__ = __add__ = __radd__ = __mul__ = __rmul__ = (
+        _fail_with_undefined_error
+    )
+    __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = __complex__ = __pow__ = (
+        _fail_with_undefined_error
+    )
+
+
+def _safe_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise SecurityError(f"range({', '.join(map(str, args))})")
+    return rng
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with size limits on ``*`` and ``**`` so a tag cannot exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj, attr, value):
+        if attr in _FORBIDDEN_ATTRS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if (isinstance(left, (int, float)) and isinstance(right, (int, float))
+                    and abs(left) > 1 and right > 0
+                    and right * math.log2(abs(left)) > 1024):
+                raise SecurityError(f"{left!r} ** {right!r}")
+            return left ** right
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
+                if len(seq) * times > MAX_SEQUENCE:
+                    raise SecurityError(f"{type(seq).__name__} * {times}")
+        return left * right
+
+
+def _finalize(value):
+    # an empty roster cell is blank in the letter, not "None"
+    return "" if value is None else value
+
+
+def _wrap_filter(name: str, func: Callable) -> Callable:
+    def run(value, *args, **kwargs):
+        try:
+            return func(value, *args, **kwargs)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise _FilterFailure(name, value, exc) from exc
+
+    run.__name__ = func.__name__
+    return run
+
+
+def make_environment() -> _Sandbox:
+    """The Jinja environment every template runs in."""
+    env = _Sandbox(
+        undefined=_StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+    )
+    env.globals.clear()
+    env.globals.update(range=_safe_range, dict=dict, namespace=Namespace)
+    env.filters.update({name: _wrap_filter(name, f) for name, f in FILTERS.items()})
+    return env
+
+
+_ENV = make_environment()
+
+
+def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
+    """The first construct a mail-merge template has no business using, and its line."""
+
+    def bad_attr(name: object) -> bool:
+        return isinstance(name, str) and (name.startswith("_") or name in _FORBIDDEN_ATTRS)
+
+    for node in tree.find_all(nodes.Node):
+        lineno = getattr(node, "lineno", 1) or 1
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            return type(node).__name__.lower(), lineno
+        if isinstance(node, nodes.Name) and (node.name in _FORBIDDEN_NAMES
+                                             or node.name.startswith("__")):
+            return node.name, lineno
+        if isinstance(node, (nodes.Getattr, nodes.NSRef)) and bad_attr(node.attr):
+            return "." + node.attr, lineno
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and bad_attr(node.arg.value):
+            return f"[{node.arg.value!r}]", lineno
+        if isinstance(node, nodes.Const) and isinstance(node.value, str) \
+                and node.value.startswith("__"):
+            return repr(node.value), lineno
+        if isinstance(node, nodes.Filter) and node.name in _ATTRIBUTE_FILTERS:
+            values = [*node.args, *(kw.value for kw in node.kwargs)]
+            if node.name == "attr" and not all(isinstance(v, nodes.Const) for v in values):
+                return "attr", lineno
+            if any(isinstance(v, nodes.Const) and bad_attr(v.value) for v in values):
+                return node.name, lineno
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
+                and node.node.name == "range":
+            for arg in node.args:
+                if isinstance(arg, nodes.BinExpr) and isinstance(arg, nodes.Pow):
+                    return "range(…**…)", lineno
+                if isinstance(arg, nodes.Const) and isinstance(arg.value, int) \
+                        and abs(arg.value) > MAX_RANGE:
+                    return f"range({arg.value})", lineno
+    return None
+
+
+# --------------------------------------------------------------------------- compiled parts
+
+
+@dataclass
+class _Part:
+    """One templated XML part (document body, a header, a footer, footnotes)."""
+
+    name: str
+    kind: str  # document / header / footer / footnotes / endnotes
+    template: object  # jinja2.Template
+    source: str
+    paragraphs: list[tuple[int, bool, str]]  # per Jinja line: (paragraph no., in table, text)
+    resizes_tables: bool
+    has_drawings: bool
+
+    def render(self, context: dict) -> str:
+        xml = self.template.render(context)
+        # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in _LISTING_CHARS):
+            # a value with line breaks / tabs: docxtpl's listing resolution (\n → <w:br/>)
+            xml = _DOCXTPL.resolve_listing(xml)
+        if self.resizes_tables:
+            tree = _DOCXTPL.fix_tables(xml)
+            xml = etree.tostring(tree, encoding="unicode")
+        if self.has_drawings:
+            counter = iter(range(1001, 1 << 30))
+            xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+        return xml
+
+    def location(self, lineno: int | None) -> str:
+        if not lineno or lineno > len(self.paragraphs):
+            return _PART_NAMES().get(self.kind, "")
+        number, in_table, text = self.paragraphs[lineno - 1]
+        if not number:
+            return _PART_NAMES().get(self.kind, "")
+        text = text.strip()
+        if len(text) > 30:
+            text = text[:30] + "……"
+        if self.kind == "header":
+            where = _("页眉第 {n} 段").format(n=number)
+        elif self.kind == "footer":
+            where = _("页脚第 {n} 段").format(n=number)
+        elif self.kind in ("footnotes", "endnotes"):
+            where = _("脚注第 {n} 段").format(n=number)
+        elif in_table:
+            where = _("第 {n} 段（表格中）").format(n=number)
+        else:
+            where = _("第 {n} 段").format(n=number)
+        return f"{where}“{text}”" if text else where
+
+
+def _PART_NAMES() -> dict[str, str]:
+    return {"document": _("正文"), "header": _("页眉"), "footer": _("页脚"),
+            "footnotes": _("脚注"), "endnotes": _("尾注")}
+
+
+def _plain_text(line: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", line))
+
+
+def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -> _Part | None:
+    """Apply docxtpl's preprocessing once and compile the part, or None if it has no tags."""
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(_("模板中的 {part} 不是有效的 XML：{error}").format(part=name, error=exc),
+                            template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from exc
+    tag_p = f"{{{W}}}p"
+    tag_tbl = f"{{{W}}}tbl"
+    in_table: dict[int, bool] = {}
+    for number, p in enumerate(root.iter(tag_p), start=1):
+        p.set(_MARK, str(number))
+        in_table[number] = any(a.tag == tag_tbl for a in p.iterancestors())
+    raw = _DOCXTPL.xml_to_string(root)
+    plain = _plain_text(raw)
+    if not always and not _TAG.search(plain):
+        return None
+    patched = _DOCXTPL.patch_xml(raw)
+    # one paragraph per Jinja line, as docxtpl's render_xml_part does: a line number is a paragraph
+    patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+    paragraphs: list[tuple[int, bool, str]] = []
+    current = (0, False)
+    for line in patched.split("\n"):
+        m = re.match(r"<w:p [^>]*?" + _MARK + r'="(\d+)"', line)
+        if m:
+            current = (int(m.group(1)), in_table.get(int(m.group(1)), False))
+        paragraphs.append((*current, _plain_text(line)))
+    source = re.sub(" " + _MARK + r'="\d+"', "", patched)
+
+    part = _Part(name, kind, None, source, paragraphs,
+                 resizes_tables=bool(_RESIZES_TABLES.search(plain)),
+                 has_drawings="<wp:docPr" in source)
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            _("模板标签写法有误：{error}").format(error=_syntax_message(exc)),
+            template=path, where=part.location(exc.lineno),
+            hint=_("检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor"),
+        ) from None
+    bad = _forbidden_use(tree)
+    if bad:
+        raise _forbidden(path, part.location(bad[1]), bad[0])
+    part.template = _ENV.from_string(tree)
+    return part
+
+
+def _syntax_message(exc: TemplateSyntaxError) -> str:
+    return exc.message or str(exc)
+
+
+def _forbidden(path: Path | str, where: str, what: str) -> TemplateError:
+    message = _("模板使用了不允许的操作“{what}”，已拒绝执行").format(what=what)
+    return TemplateError(message, template=path, where=where,
+                         hint=_("模板只能读取名册中的数据，不能访问程序内部、文件或命令；请删除这个标签"))
+
+
+# --------------------------------------------------------------------------- the template
+
+
+@dataclass
+class _Package:
+    members: list[docxzip.Member]
+    contents: dict[str, bytes]
+    content_types: dict[str, str]
+    main: str
+    numbering: str | None
+
+
+def _read_package(path: Path, source: bytes) -> _Package:
+    try:
+        members, contents = docxzip.read_members(source)
+    except docxzip.ZipFormatError as exc:
+        raise TemplateError(_("不是有效的 .docx 文件（{error}）").format(error=exc), template=path,
+                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")) from None
+    try:
+        types = etree.fromstring(contents["[Content_Types].xml"])
+    except (KeyError, etree.XMLSyntaxError):
+        raise TemplateError(_("不是有效的 .docx 文件（缺少内容类型表）"), template=path,
+                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")) from None
+    content_types = {
+        o.get("PartName", "").lstrip("/"): o.get("ContentType", "")
+        for o in types if o.tag.endswith("Override")
+    }
+    main = next((n for n, t in content_types.items() if t in _MAIN_TYPES), None)
+    if main is None or main not in contents:
+        raise TemplateError(_("不是 Word 文档（找不到正文部分）"), template=path,
+                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
+    numbering = next((n for n, t in content_types.items() if t == _NUMBERING_TYPE), None)
+    return _Package(members, contents, content_types, main, numbering if numbering in contents else None)
+
+
+class CompiledTemplate:
+    """A .docx template compiled once, rendered for many records.
+
+    ``CompiledTemplate.load(path)`` checks the template (tag syntax, forbidden operations);
+    ``render_bytes(context)`` / ``render_to(context, path)`` produce one complete .docx.
+    """
+
+    path: Path
+
+    def __init__(self, path: Path, source: bytes):
+        self.path = Path(path)
+        self._source = source
+        self._package = _read_package(self.path, source)
+        self._parts: dict[str, _Part] = {}
+        for name, kind in self._candidate_parts():
+            part = _compile_part(self.path, name, kind, self._package.contents[name],
+                                 always=(kind == "document"))
+            if part is not None:
+                self._parts[name] = part
+        self._variables: set[str] | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> CompiledTemplate:
+        """Read and compile ``path``; raises TemplateError naming the template and paragraph."""
+        path = Path(path)
+        if path.suffix.lower() in (".doc", ".wps", ".rtf", ".odt"):
+            raise TemplateError(_("模板必须是 .docx 格式"), template=path,
+                                hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
+        try:
+            source = path.read_bytes()
+        except FileNotFoundError:
+            raise TemplateError(_("模板文件不存在"), template=path) from None
+        except OSError as exc:
+            raise TemplateError(_("无法读取模板文件：{error}").format(error=exc.strerror or exc),
+                                template=path) from None
+        return cls(path, source)
+
+    def __reduce__(self):
+        # a worker process recompiles from the template's bytes
+        return (CompiledTemplate, (self.path, self._source))
+
+    def _candidate_parts(self) -> Iterator[tuple[str, str]]:
+        yield self._package.main, "document"
+        for name, ctype in self._package.content_types.items():
+            kind = _PART_LABELS.get(ctype)
+            if kind and name in self._package.contents:
+                yield name, kind
+
+    def variables(self) -> set[str]:
+        """Top-level variables the template reads (roster columns it needs)."""
+        if self._variables is None:
+            names: set[str] = set()
+            for part in self._parts.values():
+                names |= meta.find_undeclared_variables(_ENV.parse(part.source))
+            self._variables = names - set(_ENV.globals)
+        return set(self._variables)
+
+    # -- rendering
+
+    def render_parts(self, context: dict, index: int | None = None) -> dict[str, str]:
+        """The rendered XML text of every templated part (without XML declaration)."""
+        out = {}
+        for name, part in self._parts.items():
+            out[name] = self._render_part(part, context, index)
+        return out
+
+    def _render_part(self, part: _Part, context: dict, index: int | None) -> str:
+        try:
+            return part.render(context)
+        except _Missing as exc:
+            name = exc.name
+            if exc.has_owner:
+                m = re.search(r"([\w.]+)\s*\.\s*" + re.escape(name) + r"\b", _where_text(part, exc))
+                if m:
+                    name = f"{m.group(1)}.{name}"
+            record = _record_label(context, index)
+            if record:
+                message = _("用到的变量“{name}”在{record}的数据中没有").format(name=name, record=record)
+            else:
+                message = _("用到的变量“{name}”在数据中没有").format(name=name)
+            raise TemplateError(message, template=self.path, where=part.location(_template_line(exc)),
+                                hint=_("请检查名册的列标题是否与模板中的变量名完全一致")) from None
+        except SecurityError as exc:
+            raise _forbidden(self.path, part.location(_template_line(exc)), str(exc)) from None
+        except _FilterFailure as exc:
+            record = _record_label(context, index)
+            message = _("过滤器“{filter}”不能处理{record}的值“{value}”").format(
+                filter=exc.name, value=exc.value, record=record or _("数据中"))
+            raise TemplateError(message, template=self.path,
+                                where=part.location(_template_line(exc)),
+                                hint=_("请检查名册中这一项的内容，或换用合适的过滤器")) from None
+        except (JinjaError, ArithmeticError, TypeError, ValueError, LookupError,
+                AttributeError, RecursionError, MemoryError) as exc:
+            record = _record_label(context, index)
+            if record:
+                message = _("模板在填入{record}时出错：{error}").format(record=record, error=exc)
+            else:
+                message = _("模板无法生成：{error}").format(error=exc)
+            raise TemplateError(message, template=self.path,
+                                where=part.location(_template_line(exc))) from None
+
+    def _document_members(self, rendered: dict[str, str]) -> list[docxzip.Member]:
+        members = []
+        for m in self._package.members:
+            xml = rendered.get(m.name)
+            if xml is None:
+                members.append(m)
+            else:
+                members.append(docxzip.deflate(m.name, (XML_DECLARATION + xml).encode("utf-8"),
+                                               (m.dos_time, m.dos_date)))
+        return members
+
+    def render_bytes(self, context: dict, *, index: int | None = None) -> bytes:
+        """One complete .docx for ``context`` (``index`` only labels error messages)."""
+        return docxzip.build(self._document_members(self.render_parts(context, index)))
+
+    def render_to(self, context: dict, path: Path, *, index: int | None = None) -> None:
+        """Render and write ``path`` atomically: on any error no file (or old file) is left changed."""
+        data = self.render_bytes(context, index=index)
+        write_bytes_atomic(Path(path), data)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _where_text(part: _Part, exc: BaseException) -> str:
+    lineno = _template_line(exc)
+    if lineno and lineno <= len(part.paragraphs):
+        return part.paragraphs[lineno - 1][2]
+    return part.source
+
+
+def _record_label(context: dict, index: int | None) -> str:
+    row = context.get("_row") if isinstance(context, dict) else None
+    if row is not None:
+        return _("名册第 {row} 行").format(row=row)
+    if index is not None:
+        return _("第 {n} 条记录").format(n=index + 1)
+    return ""
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def _render_chunk(template: CompiledTemplate, jobs: list[tuple[int, dict, str]]) -> int:
+    for index, context, path in jobs:
+        template.render_to(context, Path(path), index=index)
+    return len(jobs)
+
+
+_WORKER_TEMPLATE: CompiledTemplate | None = None
+
+
+def _init_worker(template: CompiledTemplate) -> None:
+    global _WORKER_TEMPLATE
+    _WORKER_TEMPLATE = template
+
+
+def _worker_chunk(jobs: list[tuple[int, dict, str]]) -> int:
+    return _render_chunk(_WORKER_TEMPLATE, jobs)
+
+
+def render_batch(
+    template: CompiledTemplate,
+    contexts: Iterable[dict],
+    paths: Sequence[Path],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Render one .docx per context to the matching path; returns ``paths`` in order.
+
+    The first record is rendered here first, so a template error (the same for all records,
+    usually) stops the batch before anything else runs.  From ``POOL_THRESHOLD`` records on,
+    the rest is shared among worker processes (``workers``: default one per core).  On a
+    template error the batch stops; the failing record gets no file.
+    """
+    contexts = list(contexts)
+    paths = [Path(p) for p in paths]
+    if len(contexts) != len(paths):
+        raise ValueError(f"{len(contexts)} contexts but {len(paths)} paths")
+    if not contexts:
+        return []
+    report = progress or (lambda n: None)
+    template.render_to(contexts[0], paths[0], index=0)
+    report(1)
+    jobs = [(i, contexts[i], str(paths[i])) for i in range(1, len(contexts))]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(contexts) >= POOL_THRESHOLD else 1
+    if workers <= 1 or len(jobs) < 2 * _CHUNK:
+        for start in range(0, len(jobs), _CHUNK):
+            report(_render_chunk(template, jobs[start:start + _CHUNK]))
+        return paths
+    _run_pool(template, jobs, workers, report)
+    return paths
+
+
+def _run_pool(template, jobs, workers, report) -> None:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    size = max(1, min(_CHUNK, len(jobs) // (workers * 4) or 1))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(template,)) as pool:
+        pending = {pool.submit(_worker_chunk, chunk) for chunk in chunks}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    report(future.result())
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+# --------------------------------------------------------------------------- combined file
+
+_SECT_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz",
+               "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
+               "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
+               "printerSettings", "sectPrChange"]
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+              "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+              "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+              "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _insert_in_order(parent, child, order: list[str]) -> None:
+    """Insert ``child`` where the schema's sequence wants it (Word rejects misordered children)."""
+    rank = order.index(etree.QName(child).localname)
+    for i, existing in enumerate(parent):
+        name = etree.QName(existing).localname
+        if name in order and order.index(name) > rank:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def _parse_fragment(head: str, content: str):
+    """``content`` (body children) parsed inside the document's root element, so prefixes resolve."""
+    root = etree.fromstring((head + "<w:body>" + content + "</w:body></w:document>").encode("utf-8"))
+    return root, root.find(_w("body"))
+
+
+def _body_text(root) -> str:
+    """The body's children serialised; namespace declarations stay on the root, not repeated."""
+    xml = etree.tostring(root, encoding="unicode")
+    start = xml.index("<w:body>") + len("<w:body>")
+    return xml[start:xml.rindex("</w:body>")]
+
+
+def _rels_name(part: str) -> str:
+    folder, _sep, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def _relationships(package: _Package) -> dict[str, tuple[str, str]]:
+    """rId → (part name, relationship type) for the main document's internal relationships."""
+    data = package.contents.get(_rels_name(package.main))
+    out: dict[str, tuple[str, str]] = {}
+    if not data:
+        return out
+    folder = package.main.rpartition("/")[0]
+    for rel in etree.fromstring(data):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            name = target.lstrip("/")
+        else:
+            name = os.path.normpath(f"{folder}/{target}").replace(os.sep, "/")
+        out[rel.get("Id")] = (name, rel.get("Type", ""))
+    return out
+
+
+@dataclass
+class _ListRestart:
+    """A new list instance (w:num) per record so numbered lists start again at 1 in each."""
+
+    abstract: dict[int, str]  # numId → abstractNumId
+    stride: int
+
+    def new_id(self, num_id: int, index: int) -> int:
+        return num_id + self.stride * index
+
+    def entries(self, records: int) -> Iterator[str]:
+        levels = "".join(f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="1"/></w:lvlOverride>'
+                         for i in range(9))
+        for index in range(1, records):
+            for num_id, abstract in self.abstract.items():
+                yield (f'<w:num w:numId="{self.new_id(num_id, index)}">'
+                       f'<w:abstractNumId w:val="{abstract}"/>{levels}</w:num>')
+
+
+def _list_restart(template: CompiledTemplate) -> _ListRestart | None:
+    package = template._package
+    if not package.numbering or "<w:numId " not in template._parts[package.main].source:
+        return None
+    abstract: dict[int, str] = {}
+    for num in etree.fromstring(package.contents[package.numbering]).iter(_w("num")):
+        ref = num.find(_w("abstractNumId"))
+        num_id = num.get(_w("numId"), "")
+        if ref is not None and num_id.isdigit() and num_id != "0":
+            abstract[int(num_id)] = ref.get(_w("val"))
+    return _ListRestart(abstract, max(abstract) + 1) if abstract else None
+
+
+class _Combiner:
+    """Joins rendered records into one document.xml, streamed; each record is one section."""
+
+    def __init__(self, template: CompiledTemplate, stream):
+        self.template = template
+        self.stream = stream
+        self.main = template._package.main
+        self.relationships = _relationships(template._package)
+        self.lists = _list_restart(template)
+        self.first_parts: dict[str, str] = {}  # templated non-body parts, as record 1 fills them
+        self.extra_parts: list[tuple[str, bytes]] = []  # (name, zlib-compressed bytes)
+        self.extra_rels: list[str] = []
+        self.extra_types: list[str] = []
+        self.records = 0
+        self._head: str | None = None
+        self._pending = None  # (root, body, sectPr) of the previous record
+        self._next_id = 1
+
+    def add(self, rendered: dict[str, str], index: int) -> None:
+        xml = rendered[self.main]
+        head, sep, rest = xml.partition("<w:body>")
+        if not sep:
+            raise TemplateError(_("模板正文结构异常（缺少 w:body）"), template=self.template.path)
+        if self._head is None:
+            self._head = head
+            self.first_parts = {k: v for k, v in rendered.items() if k != self.main}
+            self.stream.write((XML_DECLARATION + head + "<w:body>").encode("utf-8"))
+        root, body = _parse_fragment(head, rest.rpartition("</w:body>")[0])
+        sect = body[-1] if len(body) and body[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
+        if sect.getparent() is not None:
+            body.remove(sect)
+        if index:
+            self._own_headers(sect, rendered, index)
+        self._restart_pages(sect)
+        self._renumber(body, index)
+        self._flush(final=False)
+        self._pending = (root, body, sect)
+        self.records += 1
+
+    def close(self) -> None:
+        self._flush(final=True)
+
+    def _flush(self, final: bool) -> None:
+        if self._pending is None:
+            return
+        root, body, sect = self._pending
+        if final:
+            body.append(sect)
+        else:
+            last = body[-1] if len(body) else None
+            if last is None or last.tag != _w("p") or last.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+                # a record ending in a table: the break needs a paragraph of its own
+                last = etree.SubElement(body, _w("p"))
+            ppr = last.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                last.insert(0, ppr)
+            _insert_in_order(ppr, sect, _PPR_ORDER)
+        self.stream.write(_body_text(root).encode("utf-8"))
+        if final:
+            self.stream.write(b"</w:body></w:document>")
+        self._pending = None
+
+    @staticmethod
+    def _restart_pages(sect) -> None:
+        for old in sect.findall(_w("type")):
+            sect.remove(old)
+        _insert_in_order(sect, _element("type", val="nextPage"), _SECT_ORDER)
+        numbering = sect.find(_w("pgNumType"))
+        if numbering is None:
+            numbering = _element("pgNumType")
+            _insert_in_order(sect, numbering, _SECT_ORDER)
+        numbering.set(_w("start"), "1")
+
+    def _own_headers(self, sect, rendered: dict[str, str], index: int) -> None:
+        """Templated headers/footers: this record gets its own filled-in copy."""
+        package = self.template._package
+        for ref in sect:
+            if ref.tag not in (_w("headerReference"), _w("footerReference")):
+                continue
+            rid = ref.get(f"{{{R}}}id")
+            target, rel_type = self.relationships.get(rid, ("", ""))
+            if target not in rendered:
+                continue
+            name = re.sub(r"\.xml$", f"-{index + 1}.xml", target)
+            new_rid = f"rIdDocgen{index + 1}{rid}"
+            ref.set(f"{{{R}}}id", new_rid)
+            data = (XML_DECLARATION + rendered[target]).encode("utf-8")
+            self.extra_parts.append((name, zlib.compress(data, 6)))
+            own_rels = package.contents.get(_rels_name(target))
+            if own_rels is not None:
+                self.extra_parts.append((_rels_name(name), zlib.compress(own_rels, 6)))
+            relative = name.rpartition("/")[2] if name.rpartition("/")[0] == self.main.rpartition("/")[0] \
+                else "/" + name
+            self.extra_rels.append(f'<Relationship Id="{new_rid}" Type="{rel_type}" Target="{relative}"/>')
+            self.extra_types.append(
+                f'<Override PartName="/{name}" ContentType="{package.content_types[target]}"/>'
+            )
+
+    def _renumber(self, body, index: int) -> None:
+        """Ids Word wants unique across the document; lists restart in each record."""
+        for el in body.iter(f"{{{WP}}}docPr"):
+            el.set("id", str(self._next_id))
+            self._next_id += 1
+        ids: dict[str | None, str] = {}
+        for el in body.iter(_w("bookmarkStart"), _w("bookmarkEnd")):
+            old = el.get(_w("id"))
+            if old not in ids:
+                ids[old] = str(self._next_id)
+                self._next_id += 1
+            el.set(_w("id"), ids[old])
+            name = el.get(_w("name"))
+            if name and index:
+                el.set(_w("name"), f"{name}_{index + 1}")
+        paragraph_ids = (f"{{{W14}}}paraId", f"{{{W14}}}textId")
+        for el in body.iter(_w("p")):
+            # they repeat in every record and are optional: drop them
+            for attr in paragraph_ids:
+                el.attrib.pop(attr, None)
+        if index:
+            for el in body.iter(_w("hyperlink")):
+                anchor = el.get(_w("anchor"))
+                if anchor:
+                    el.set(_w("anchor"), f"{anchor}_{index + 1}")
+            if self.lists:
+                for el in body.iter(_w("numId")):
+                    old = el.get(_w("val"), "")
+                    if old.isdigit() and int(old) in self.lists.abstract:
+                        el.set(_w("val"), str(self.lists.new_id(int(old), index)))
+
+
+def _element(tag: str, **attrs: str):
+    el = etree.Element(_w(tag))
+    for key, value in attrs.items():
+        el.set(_w(key), value)
+    return el
+
+
+def render_combined(
+    template: CompiledTemplate,
+    contexts: Iterable[dict],
+    path: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Path:
+    """All records in one .docx (the print file), each starting on a new page.
+
+    Each record is a section of its own: its last paragraph carries a copy of the template's
+    section properties (next page, page numbers restarting at 1, so every letter is numbered
+    on its own); templated headers and footers get a filled-in copy per record; numbered
+    lists restart in each record.  document.xml is streamed into the zip, so memory stays
+    flat however many records there are.  Written atomically: on error no file is left.
+    """
+    path = Path(path)
+    report = progress or (lambda n: None)
+    package = template._package
+    rels_name = _rels_name(package.main)
+    rewritten = {package.main, rels_name, "[Content_Types].xml", package.numbering}
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open(_zipinfo(package.main), "w", force_zip64=True) as stream:
+            combiner = _Combiner(template, stream)
+            done = 0
+            for index, context in enumerate(contexts):
+                combiner.add(template.render_parts(context, index), index)
+                done += 1
+                if done == _CHUNK:
+                    report(done)
+                    done = 0
+            if not combiner.records:
+                raise TemplateError(_("没有记录，无法生成合并文件"), template=template.path)
+            combiner.close()
+        if done:
+            report(done)
+        for member in package.members:
+            if member.name in rewritten:
+                continue
+            data = combiner.first_parts.get(member.name)
+            if data is not None:
+                zf.writestr(_zipinfo(member.name), (XML_DECLARATION + data).encode("utf-8"))
+            else:
+                zf.writestr(_zipinfo(member.name), package.contents[member.name])
+        for name, data in combiner.extra_parts:
+            zf.writestr(_zipinfo(name), zlib.decompress(data))
+        zf.writestr(_zipinfo("[Content_Types].xml"),
+                    _insert_before(package.contents["[Content_Types].xml"], "</Types>",
+                                   combiner.extra_types))
+        if rels_name in package.contents:
+            zf.writestr(_zipinfo(rels_name),
+                        _insert_before(package.contents[rels_name], "</Relationships>",
+                                       combiner.extra_rels))
+        if package.numbering:
+            data = package.contents[package.numbering]
+            marker = "<w:numIdMacAtCleanup" if b"<w:numIdMacAtCleanup" in data else "</w:numbering>"
+            entries = combiner.lists.entries(combiner.records) if combiner.lists else ()
+            zf.writestr(_zipinfo(package.numbering), _insert_before(data, marker, entries))
+    return path
+
+
+def _zipinfo(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _insert_before(data: bytes, marker: str, items: Iterable[str]) -> bytes:
+    text = data.decode("utf-8")
+    cut = text.rfind(marker)
+    if cut < 0:
+        return data
+    return (text[:cut] + "".join(items) + text[cut:]).encode("utf-8")

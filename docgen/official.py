@@ -1,0 +1,712 @@
+"""GB/T 9704-2012 (党政机关公文格式) page, styles and footer, applied to a python-docx Document.
+
+``apply_official_layout(doc)`` sets the page, the line grid, the styles and the page-number
+footer; the ``add_*`` functions then write paragraphs in those styles.  Built-in templates are
+made with these functions; user templates keep their own look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+# Fonts as Word knows them; machines without them substitute.
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+
+# Sizes in points: 2号 22, 3号 16, 4号 14, 小四 12.
+SIZE_2 = 22
+SIZE_3 = 16
+SIZE_4 = 14
+SIZE_SMALL_4 = 12
+
+# Page in twips (1 mm = 56.7 twips): A4, margins top 37, bottom 35, left 28, right 26 mm.
+PAGE_WIDTH = 11906
+PAGE_HEIGHT = 16838
+MARGIN_TOP = 2098
+MARGIN_BOTTOM = 1984
+MARGIN_LEFT = 1587
+MARGIN_RIGHT = 1474
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 ≈ 156 mm
+HEADER_DISTANCE = 851  # 15 mm; no header is used
+# The page number's top sits 7 mm under the text block (35 mm − 7 mm − the 4号 line ≈ 22.5 mm).
+FOOTER_DISTANCE = 1276
+
+# 22 lines a page: 225 mm / 22 = 28.95 pt = 579 twips.
+LINE_PITCH = 579
+# 28 characters a line: 28 × 16 pt is wider than 156 mm, so 3号 text is condensed by 0.25 pt
+# (w:spacing −5 twentieths) to 15.75 pt a character.  A "linesAndChars" grid would do this in
+# Word, but LibreOffice (our PDF route) then gives each character two grid cells.
+CONDENSE = -5
+CHAR = SIZE_3 * 20  # one 3号 character in twips (640 = 2 characters)
+
+BLACK = "000000"
+ROW_HEIGHT = 454  # 8 mm: table rows a pen can write in
+
+# Style ids (ASCII, which every Word/WPS version accepts) and the Chinese names users see.
+BODY = "Normal"
+TITLE = "Title"
+HEADING_1 = "Heading1"
+HEADING_2 = "Heading2"
+HEADING_3 = "Heading3"
+RECIPIENT = "GwRecipient"
+SIGNATURE = "GwSignature"
+DATE = "GwDate"
+ATTACHMENT = "GwAttachment"
+ANNEX_LABEL = "GwAnnexLabel"
+TABLE_TEXT = "GwTableText"
+TABLE_HEADER = "GwTableHeader"
+FOOTER = "Footer"
+HEADER = "Header"
+
+# Styles kept from python-docx's default template (the rest carry theme fonts and colours
+# nobody uses in a 公文, so they are dropped).
+_KEPT_STYLES = {
+    "Normal",
+    "DefaultParagraphFont",
+    "TableNormal",
+    "NoList",
+    "TableGrid",
+    "Header",
+    "Footer",
+    "Title",
+    "Heading1",
+    "Heading2",
+    "Heading3",
+}
+
+_PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+)
+
+
+def _el(tag: str, **attrs: object) -> OxmlElement:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), str(value))
+    return element
+
+
+def _strip_theme(element) -> None:
+    """Drop every *Theme / theme* attribute (theme fonts and theme colours) under ``element``."""
+    for node in element.iter():
+        for attr in list(node.attrib):
+            if "theme" in attr.rsplit("}", 1)[-1].lower():
+                del node.attrib[attr]
+
+
+def run_properties(font: str, size: float, bold: bool = False, condense: int = 0) -> OxmlElement:
+    """A ``w:rPr`` naming ``font`` in all four rFonts slots, black, ``size`` points,
+    ``condense`` twentieths of a point tighter between characters."""
+    rpr = OxmlElement("w:rPr")
+    rpr.append(_el("w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font))
+    b, bcs = _el("w:b"), _el("w:bCs")
+    if not bold:
+        b.set(qn("w:val"), "0")
+        bcs.set(qn("w:val"), "0")
+    rpr.append(b)
+    rpr.append(bcs)
+    i = _el("w:i", val=0)
+    rpr.append(i)
+    rpr.append(_el("w:color", val=BLACK))
+    if condense:
+        rpr.append(_el("w:spacing", val=condense))
+    half_points = int(round(size * 2))
+    rpr.append(_el("w:sz", val=half_points))
+    rpr.append(_el("w:szCs", val=half_points))
+    return rpr
+
+
+def paragraph_properties(
+    *,
+    align: str = "both",
+    first_line_chars: int = 0,
+    left_chars: int = 0,
+    right_chars: int = 0,
+    char_twips: int = CHAR,
+    exact_line: int | None = LINE_PITCH,
+    snap_to_grid: bool = True,
+    keep_next: bool = False,
+    page_break_before: bool = False,
+    outline_level: int | None = None,
+) -> OxmlElement:
+    """A ``w:pPr``; indents in hundredths of a character (200 = 2 characters), given both in
+    character units (Word, WPS) and in twips (LibreOffice and older readers)."""
+    children = {}
+    children["keepNext"] = _el("w:keepNext", val=1 if keep_next else 0)
+    if page_break_before:
+        children["pageBreakBefore"] = _el("w:pageBreakBefore")
+    if not snap_to_grid:
+        children["snapToGrid"] = _el("w:snapToGrid", val=0)
+    if exact_line:
+        children["spacing"] = _el("w:spacing", before=0, after=0, line=exact_line, lineRule="exact")
+    else:
+        children["spacing"] = _el("w:spacing", before=0, after=0, line=240, lineRule="auto")
+    children["ind"] = _el(
+        "w:ind",
+        left=left_chars * char_twips // 100,
+        leftChars=left_chars,
+        right=right_chars * char_twips // 100,
+        rightChars=right_chars,
+        firstLine=first_line_chars * char_twips // 100,
+        firstLineChars=first_line_chars,
+    )
+    children["jc"] = _el("w:jc", val=align)
+    if outline_level is not None:
+        children["outlineLvl"] = _el("w:outlineLvl", val=outline_level)
+    ppr = OxmlElement("w:pPr")
+    for name in _PPR_ORDER:
+        if name in children:
+            ppr.append(children[name])
+    return ppr
+
+
+def _define_style(doc: Document, style_id: str, name: str, ppr, rpr, based_on: str | None = BODY):
+    """Create or replace paragraph style ``style_id`` with exactly these properties."""
+    styles = doc.styles.element
+    style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+    if style is None:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).element
+        style.set(qn("w:styleId"), style_id)
+    for child in list(style):
+        if child.tag in (
+            qn("w:pPr"),
+            qn("w:rPr"),
+            qn("w:basedOn"),
+            qn("w:link"),
+            qn("w:next"),
+            qn("w:name"),
+            qn("w:semiHidden"),
+            qn("w:unhideWhenUsed"),
+            qn("w:rsid"),
+        ):
+            style.remove(child)
+    style.insert(0, _el("w:name", val=name))
+    position = 1
+    if based_on and style_id != based_on:
+        style.insert(position, _el("w:basedOn", val=based_on))
+        position += 1
+    style.insert(
+        position, _el("w:next", val=BODY if style_id not in (FOOTER, HEADER) else style_id)
+    )
+    style.append(ppr)
+    style.append(rpr)
+    return style
+
+
+def _define_styles(doc: Document) -> None:
+    styles = doc.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        if style.get(qn("w:styleId")) not in _KEPT_STYLES:
+            styles.remove(style)
+
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    defaults = OxmlElement("w:docDefaults")
+    rpr_default = OxmlElement("w:rPrDefault")
+    rpr = run_properties(FANGSONG, SIZE_3)
+    for tag in ("w:b", "w:bCs", "w:i"):
+        rpr.remove(rpr.find(qn(tag)))
+    rpr.append(_el("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA"))
+    rpr_default.append(rpr)
+    ppr_default = OxmlElement("w:pPrDefault")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(_el("w:spacing", before=0, after=0, line=LINE_PITCH, lineRule="exact"))
+    ppr_default.append(ppr)
+    defaults.append(rpr_default)
+    defaults.append(ppr_default)
+    styles.insert(0, defaults)
+
+    body = dict(first_line_chars=200)
+    _define_style(
+        doc,
+        BODY,
+        "Normal",
+        paragraph_properties(**body),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+        None,
+    )
+    # off the grid: LibreOffice would give a 2号 line more than one grid line
+    _define_style(
+        doc,
+        TITLE,
+        "Title",
+        paragraph_properties(align="center", snap_to_grid=False),
+        run_properties(XIAOBIAOSONG, SIZE_2),
+    )
+    _define_style(
+        doc,
+        HEADING_1,
+        "heading 1",
+        paragraph_properties(**body, keep_next=True, outline_level=0),
+        run_properties(HEITI, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        HEADING_2,
+        "heading 2",
+        paragraph_properties(**body, keep_next=True, outline_level=1),
+        run_properties(KAITI, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        HEADING_3,
+        "heading 3",
+        paragraph_properties(**body, keep_next=True, outline_level=2),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        RECIPIENT,
+        "主送机关",
+        paragraph_properties(align="left"),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        SIGNATURE,
+        "发文机关署名",
+        paragraph_properties(align="right", right_chars=400),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        DATE,
+        "成文日期",
+        paragraph_properties(align="right", right_chars=200),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        ATTACHMENT,
+        "附件说明",
+        paragraph_properties(**body),
+        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
+    )
+    _define_style(
+        doc,
+        ANNEX_LABEL,
+        "附件标识",
+        paragraph_properties(align="left", keep_next=True),
+        run_properties(HEITI, SIZE_3, condense=CONDENSE),
+    )
+    # 小四 in tables: six columns of figures fit the 156 mm text width
+    table_ppr = dict(
+        align="center", exact_line=None, snap_to_grid=False, char_twips=SIZE_SMALL_4 * 20
+    )
+    _define_style(
+        doc,
+        TABLE_TEXT,
+        "表格文字",
+        paragraph_properties(**table_ppr),
+        run_properties(FANGSONG, SIZE_SMALL_4),
+    )
+    _define_style(
+        doc,
+        TABLE_HEADER,
+        "表格标题行",
+        paragraph_properties(**table_ppr, keep_next=True),
+        run_properties(FANGSONG, SIZE_SMALL_4, bold=True),
+        TABLE_TEXT,
+    )
+    footer_ppr = dict(exact_line=None, snap_to_grid=False, char_twips=SIZE_4 * 20)
+    _define_style(
+        doc,
+        FOOTER,
+        "footer",
+        paragraph_properties(align="right", **footer_ppr),
+        run_properties(SONGTI, SIZE_4),
+    )
+    _define_style(
+        doc,
+        HEADER,
+        "header",
+        paragraph_properties(align="center", **footer_ppr),
+        run_properties(SONGTI, SIZE_4 - 5),
+    )
+
+    for style_id in ("TableNormal", "TableGrid", "DefaultParagraphFont", "NoList"):
+        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+        if style is None:
+            continue
+        for child in list(style):
+            if child.tag in (qn("w:pPr"), qn("w:rPr")):
+                style.remove(child)
+    _strip_theme(styles)
+    for color in styles.iter(qn("w:color")):
+        color.set(qn("w:val"), BLACK)
+
+
+def _set_section(doc: Document, page_numbers: bool) -> None:
+    section = doc.sections[0]
+    section.page_width = Emu(PAGE_WIDTH * 635)
+    section.page_height = Emu(PAGE_HEIGHT * 635)
+    section.top_margin = Emu(MARGIN_TOP * 635)
+    section.bottom_margin = Emu(MARGIN_BOTTOM * 635)
+    section.left_margin = Emu(MARGIN_LEFT * 635)
+    section.right_margin = Emu(MARGIN_RIGHT * 635)
+    section.header_distance = Emu(HEADER_DISTANCE * 635)
+    section.footer_distance = Emu(FOOTER_DISTANCE * 635)
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")) + sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    # Each document restarts at page 1, also when several are bound into one print file.
+    pg_num = _el("w:pgNumType", start=1)
+    cols = sect_pr.find(qn("w:cols"))
+    if cols is not None:
+        cols.addprevious(pg_num)
+    else:
+        sect_pr.append(pg_num)
+    sect_pr.append(_el("w:docGrid", type="lines", linePitch=LINE_PITCH))
+    if page_numbers:
+        _set_footers(doc)
+
+
+def _page_field_runs(paragraph: Paragraph) -> None:
+    """``— PAGE —`` with PAGE as a real field, so Word, WPS and LibreOffice number the pages."""
+    p = paragraph._p
+
+    def run(*children):
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        p.append(r)
+
+    def text(value):
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = value
+        return t
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run(text("— "))
+    run(_el("w:fldChar", fldCharType="begin"))
+    run(instr)
+    run(_el("w:fldChar", fldCharType="separate"))
+    run(text("1"))
+    run(_el("w:fldChar", fldCharType="end"))
+    run(text(" —"))
+
+
+def _set_footers(doc: Document) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align, ind in (
+        (section.footer, "right", dict(right=SIZE_4 * 20, rightChars=100)),
+        (section.even_page_footer, "left", dict(left=SIZE_4 * 20, leftChars=100)),
+    ):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        for child in list(paragraph._p):
+            paragraph._p.remove(child)
+        paragraph.style = doc.styles["footer"]
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(_el("w:ind", firstLine=0, firstLineChars=0, **ind))
+        ppr.append(_el("w:jc", val=align))
+        _page_field_runs(paragraph)
+
+
+def _set_settings(doc: Document) -> None:
+    settings = doc.settings.element
+    spacing = settings.find(qn("w:characterSpacingControl"))
+    if spacing is not None:
+        # Chinese punctuation compressed as in Word's own Chinese documents.
+        spacing.set(qn("w:val"), "compressPunctuation")
+    font_lang = settings.find(qn("w:themeFontLang"))
+    if font_lang is not None:
+        font_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def apply_official_layout(doc: Document, page_numbers: bool = True) -> Document:
+    """Set page, grid, styles and (optionally) the ``— 1 —`` footer; returns ``doc``.
+
+    Meant for a new, empty ``docx.Document()``: non-公文 styles of the default template are
+    removed.
+    """
+    _define_styles(doc)
+    _set_section(doc, page_numbers)
+    _set_settings(doc)
+    return doc
+
+
+def add_paragraph(doc: Document, text: str, style: str = BODY) -> Paragraph:
+    """A paragraph in the style with id ``style`` (``BODY``, ``DATE``, ``RECIPIENT`` …)."""
+    paragraph = doc.add_paragraph(style=doc.styles[_style_name(doc, style)])
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def _style_name(doc: Document, style_id: str) -> str:
+    for style in doc.styles:
+        if style.style_id == style_id:
+            return style.name
+    raise KeyError(style_id)
+
+
+def add_title(doc: Document, text: str, blank_after: bool = True) -> Paragraph:
+    """The title, 2号 方正小标宋简体 centred, with the blank line GB/T 9704 puts before 主送."""
+    paragraph = add_paragraph(doc, text, TITLE)
+    if blank_after:
+        add_blank(doc)
+    return paragraph
+
+
+def add_blank(doc: Document, keep_next: bool = False) -> Paragraph:
+    paragraph = add_paragraph(doc, "", BODY)
+    if keep_next:
+        keep_with_next(paragraph)
+    return paragraph
+
+
+def keep_with_next(paragraph: Paragraph) -> Paragraph:
+    """Keep ``paragraph`` on the page of the next one (a signature never stands alone on a
+    page: the last lines of the body move over with it)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def add_recipient(doc: Document, text: str) -> Paragraph:
+    """主送机关, flush left; ends with a full-width colon."""
+    if not text.endswith("："):
+        text += "："
+    return add_paragraph(doc, text, RECIPIENT)
+
+
+def add_body(doc: Document, text: str) -> Paragraph:
+    return add_paragraph(doc, text, BODY)
+
+
+def add_heading(doc: Document, text: str, level: int = 1) -> Paragraph:
+    """Level 1 ``一、`` 黑体, level 2 ``（一）`` 楷体, level 3 ``1.`` 仿宋; level 4 is body text."""
+    style = {1: HEADING_1, 2: HEADING_2, 3: HEADING_3}.get(level, BODY)
+    return add_paragraph(doc, text, style)
+
+
+def text_width(text: str) -> float:
+    """Width in 3号 characters: CJK and full-width count 1, ASCII half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def signature_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
+    """Right indents (in characters) of 署名 and 成文日期 for an unsealed document.
+
+    The signature stands 2 characters in from the right and the date starts 2 characters
+    right of the signature's first character; when that would push the date past 2
+    characters from the right, the date stays 2 in and the signature moves left.
+    """
+    date_right = issuer_width - 2 - date_width + 2
+    if date_right >= 2:
+        return 2.0, date_right
+    return 2 + (2 - date_right), 2.0
+
+
+def add_signature(
+    doc: Document,
+    issuer: str,
+    date_text: str,
+    issuer_width: float | None = None,
+    date_width: float | None = None,
+    blank_before: bool = True,
+) -> tuple[Paragraph, Paragraph]:
+    """发文机关署名 and 成文日期 on the next line, placed as GB/T 9704 7.3.5.2 says.
+
+    For template tags give the expected printed widths (e.g. 7 for ``XX镇人民政府``).
+    """
+    if blank_before:
+        add_blank(doc, keep_next=True)
+    sig_right, date_right = signature_indents(
+        issuer_width if issuer_width is not None else text_width(issuer),
+        date_width if date_width is not None else text_width(date_text),
+    )
+    signature = keep_with_next(add_paragraph(doc, issuer, SIGNATURE))
+    date = add_paragraph(doc, date_text, DATE)
+    for paragraph, right in ((signature, sig_right), (date, date_right)):
+        chars = int(round(right * 100))
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(
+            _el("w:ind", right=chars * CHAR // 100, rightChars=chars, firstLine=0, firstLineChars=0)
+        )
+    return signature, date
+
+
+def add_attachment_note(doc: Document, items: Sequence[str]) -> list[Paragraph]:
+    """``附件：1.XXX`` 2 characters in, one line below the body; later items align with ``1.``.
+
+    The note is kept on the page of what follows it (the signature).
+    """
+    add_blank(doc, keep_next=True)
+    paragraphs = []
+    for number, item in enumerate(items, start=1):
+        if len(items) == 1:
+            paragraphs.append(add_paragraph(doc, f"附件：{item}", ATTACHMENT))
+            break
+        if number == 1:
+            paragraphs.append(add_paragraph(doc, f"附件：{number}.{item}", ATTACHMENT))
+        else:
+            paragraph = add_paragraph(doc, f"{number}.{item}", ATTACHMENT)
+            ppr = paragraph._p.get_or_add_pPr()
+            # "附件：" is 3 characters after the 2-character indent
+            ppr.append(_el("w:ind", left=5 * CHAR, leftChars=500, firstLine=0, firstLineChars=0))
+            paragraphs.append(paragraph)
+    for paragraph in paragraphs:
+        keep_with_next(paragraph)
+    return paragraphs
+
+
+def add_annex_label(doc: Document, text: str, new_page: bool = True) -> Paragraph:
+    """``附件1`` in 3号黑体 at the top left of a new page."""
+    paragraph = add_paragraph(doc, text, ANNEX_LABEL)
+    if new_page:
+        ppr = paragraph._p.get_or_add_pPr()
+        keep = ppr.find(qn("w:pStyle"))
+        keep.addnext(_el("w:pageBreakBefore"))
+    return paragraph
+
+
+def add_page_break(doc: Document) -> Paragraph:
+    """A paragraph holding only a page break (what Ctrl+Enter makes in Word)."""
+    paragraph = doc.add_paragraph(style=doc.styles[_style_name(doc, BODY)])
+    run = OxmlElement("w:r")
+    run.append(_el("w:br", type="page"))
+    paragraph._p.append(run)
+    return paragraph
+
+
+def _cell_width(cell, width: int) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:tcW")):
+        tc_pr.remove(old)
+    tc_pr.insert(0, _el("w:tcW", w=width, type="dxa"))
+    for old in tc_pr.findall(qn("w:vAlign")):
+        tc_pr.remove(old)
+    tc_pr.append(_el("w:vAlign", val="center"))
+
+
+def add_table(
+    doc: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[int] | None = None,
+    borders: bool = True,
+    align: Sequence[str] | None = None,
+    text_style: str = TABLE_TEXT,
+) -> Table:
+    """A table in 表格文字 style: explicit grid and cell widths (twips, WPS needs them),
+    single black borders, a bold header row repeated on every page; ``header`` may be empty.
+
+    ``widths`` default to equal columns across the text width; ``align`` per column
+    (``center``/``left``/``both``) defaults to centred; ``text_style`` is the style id of the
+    body cells (e.g. ``RECIPIENT`` for 3号 signature blocks without borders).
+    """
+    columns = len(header) if header else max(len(r) for r in rows)
+    if widths is None:
+        widths = [TEXT_WIDTH // columns] * columns
+    widths = [int(w) for w in widths]
+    table = doc.add_table(rows=0, cols=columns)
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for child in list(tbl_pr):
+        if child.tag != qn("w:tblStyle"):
+            tbl_pr.remove(child)
+    tbl_pr.append(_el("w:tblW", w=sum(widths), type="dxa"))
+    tbl_pr.append(_el("w:jc", val="center"))
+    edges = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if borders:
+            edges.append(_el(f"w:{edge}", val="single", sz=4, space=0, color=BLACK))
+        else:
+            edges.append(_el(f"w:{edge}", val="nil"))
+    tbl_pr.append(edges)
+    tbl_pr.append(_el("w:tblLayout", type="fixed"))
+    margins = OxmlElement("w:tblCellMar")
+    margins.append(_el("w:left", w=85, type="dxa"))
+    margins.append(_el("w:right", w=85, type="dxa"))
+    tbl_pr.append(margins)
+    tbl_pr.append(
+        _el(
+            "w:tblLook",
+            val="0000",
+            firstRow=0,
+            lastRow=0,
+            firstColumn=0,
+            lastColumn=0,
+            noHBand=1,
+            noVBand=1,
+        )
+    )
+    grid = tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for width in widths:
+        grid.append(_el("w:gridCol", w=width))
+
+    header_style = doc.styles[_style_name(doc, TABLE_HEADER)]
+    text_style = doc.styles[_style_name(doc, text_style)]
+
+    def fill(values, style, is_header):
+        row = table.add_row()
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_el("w:cantSplit"))
+        tr_pr.append(_el("w:trHeight", val=ROW_HEIGHT, hRule="atLeast"))
+        if is_header:
+            tr_pr.append(_el("w:tblHeader"))
+        for index, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
+            _cell_width(cell, width)
+            paragraph = cell.paragraphs[0]
+            paragraph.style = style
+            value = values[index] if index < len(values) else ""
+            if value not in (None, ""):
+                paragraph.add_run(str(value))  # "\n" becomes a line break
+            if align and align[index] != "center":
+                paragraph._p.get_or_add_pPr().append(_el("w:jc", val=align[index]))
+        return row
+
+    if header:
+        fill(header, header_style, True)
+    for values in rows:
+        fill(values, text_style, False)
+    return table

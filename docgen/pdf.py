@@ -1,0 +1,347 @@
+"""PDF through LibreOffice in headless mode: one ``soffice`` run converts a whole batch.
+
+Each run gets a private, throw-away LibreOffice profile, so it never collides with a
+LibreOffice the secretary has open, and writes into its own temporary folder; a PDF is put
+beside its .docx only once it is complete.  A run that overruns the time limit is killed
+with its whole process group and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import ConversionError, display_path
+from docgen.files import atomic_path, ensure_writable
+from docgen.i18n import _
+
+# A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
+# run costs more than it saves.
+FILES_PER_WORKER = 15
+MAX_WORKERS = 4
+_POLL = 0.1
+
+
+def _candidates() -> list[Path]:
+    paths = [
+        Path("/usr/lib/libreoffice/program/soffice"),
+        Path("/usr/lib64/libreoffice/program/soffice"),
+        Path("/usr/local/lib/libreoffice/program/soffice"),
+        Path("/snap/bin/libreoffice"),
+        Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+    ]
+    paths += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
+    if sys.platform == "win32":
+        for base in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)")):
+            if base:
+                paths.append(Path(base) / "LibreOffice" / "program" / "soffice.exe")
+        paths += [
+            Path(r"C:\Program Files\LibreOffice\program\soffice.exe"),
+            Path(r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"),
+        ]
+    return paths
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: ``soffice``/``libreoffice`` on PATH, else a usual install place."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in _candidates():
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+    return None
+
+
+def missing_soffice_message() -> str:
+    return _(
+        "找不到 LibreOffice（soffice），无法转换 PDF；已生成的 Word 文档不受影响。"
+        "请先安装：Debian/Ubuntu 执行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+        "Windows、macOS 请从 https://www.libreoffice.org 下载安装 LibreOffice，然后重新运行"
+    )
+
+
+@dataclass
+class _Run:
+    """One soffice process converting a group of files with distinct names."""
+
+    sources: list[Path]
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="docgen-pdf-")))
+    process: subprocess.Popen | None = None
+    reported: int = 0
+    timed_out: bool = False
+
+    @property
+    def outdir(self) -> Path:
+        return self.workdir / "out"
+
+    @property
+    def profile(self) -> Path:
+        return self.workdir / "profile"
+
+    def output_of(self, source: Path) -> Path:
+        return self.outdir / (source.stem + ".pdf")
+
+    def log(self) -> str:
+        texts = []
+        for name in ("stdout.txt", "stderr.txt"):
+            try:
+                texts.append((self.workdir / name).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                pass
+        return "\n".join(t.strip() for t in texts if t.strip())
+
+
+def _groups(sources: list[Path], workers: int) -> list[list[Path]]:
+    """Split into ``workers`` runs, never two files of the same name in one run (they would
+    overwrite each other in its output folder)."""
+    runs: list[list[Path]] = [[] for _ in range(workers)]
+    names: list[set[str]] = [set() for _ in range(workers)]
+    for i, source in enumerate(sources):
+        key = source.stem.casefold()
+        order = [(i + k) % len(runs) for k in range(len(runs))]
+        slot = next((j for j in order if key not in names[j]), None)
+        if slot is None:
+            runs.append([])
+            names.append(set())
+            slot = len(runs) - 1
+        runs[slot].append(source)
+        names[slot].add(key)
+    return [r for r in runs if r]
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if sys.platform != "win32":
+        # Chinese file names reach LibreOffice intact only under a UTF-8 locale.
+        locale = "en_US.UTF-8" if sys.platform == "darwin" else "C.UTF-8"
+        env["LANG"] = env["LC_ALL"] = locale
+    return env
+
+
+def _start(soffice: str, run: _Run) -> None:
+    run.outdir.mkdir(parents=True)
+    command = [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        f"-env:UserInstallation={run.profile.as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(run.outdir),
+        *(str(s) for s in run.sources),
+    ]
+    options: dict = {}
+    if sys.platform == "win32":
+        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        options["start_new_session"] = True  # its own process group, killed as a whole
+    with open(run.workdir / "stdout.txt", "wb") as out, open(run.workdir / "stderr.txt", "wb") as err:
+        try:
+            run.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=_child_env(), **options
+            )
+        except OSError as exc:
+            raise ConversionError(
+                _("无法启动 LibreOffice（{program}）：{error}；请检查安装是否完整").format(
+                    program=soffice, error=exc.strerror or exc
+                )
+            ) from None
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill the process and everything it started (soffice is a launcher for soffice.bin)."""
+    if process.poll() is None:
+        if sys.platform == "win32":
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        else:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        process.kill()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    if sys.platform != "win32":
+        # children may outlive the launcher; the group id still reaches them
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _is_complete_pdf(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+        if size < 64:
+            return False
+        with open(path, "rb") as f:
+            head = f.read(5)
+            f.seek(max(0, size - 1024))
+            tail = f.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def _appeared(run: _Run) -> int:
+    """Files of a running run that are done: each PDF but the one being written."""
+    try:
+        count = sum(1 for p in run.outdir.iterdir() if p.suffix.lower() == ".pdf")
+    except OSError:
+        return 0
+    return max(0, count - 1)
+
+
+def _default_workers(count: int) -> int:
+    cpus = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cpus, count // FILES_PER_WORKER))
+
+
+def convert_to_pdf(
+    docx_paths: Sequence[Path],
+    *,
+    timeout: float = 300,
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Convert .docx files to PDFs beside them (same name, ``.pdf``); return the PDFs in order.
+
+    One LibreOffice run converts many files; ``workers`` runs go in parallel (default: by
+    file count and CPUs).  ``timeout`` (seconds) bounds the whole call.  ``progress(n)`` is
+    called as ``n`` more files are done.
+
+    Raises OutputExistsError before starting if a PDF exists and ``force`` is false, and
+    ConversionError when LibreOffice is missing, or after moving the good PDFs into place
+    when some files failed or the time ran out (``error.failed`` lists ``(docx, reason)``,
+    ``error.converted`` the PDFs written).
+    """
+    sources: list[Path] = []
+    seen: set[Path] = set()
+    for p in docx_paths:
+        path = Path(p).resolve()
+        if path not in seen:
+            seen.add(path)
+            sources.append(path)
+    if not sources:
+        return []
+    targets = {s: s.with_suffix(".pdf") for s in sources}
+    missing = [s for s in sources if not s.is_file()]
+    if missing:
+        raise ConversionError(
+            _("找不到要转换的文件：{files}").format(files="、".join(display_path(s) for s in missing))
+        )
+    ensure_writable(list(targets.values()), force)
+    soffice = find_soffice()
+    if not soffice:
+        raise ConversionError(missing_soffice_message())
+
+    converted: dict[Path, Path] = {}
+    failed: list[tuple[Path, str]] = []
+    # LibreOffice would import a damaged file as plain text and print that; refuse it instead.
+    for source in sources:
+        if not zipfile.is_zipfile(source):
+            failed.append((source, _("不是有效的 Word 文档（.docx），请用 Word 或 WPS 打开检查")))
+    bad = {s for s, _reason in failed}
+    sources_ok = [s for s in sources if s not in bad]
+    count = workers if workers is not None else _default_workers(len(sources_ok))
+    runs = [_Run(group) for group in _groups(sources_ok, max(1, min(count, len(sources_ok))))]
+    deadline = time.monotonic() + timeout
+    try:
+        for run in runs:
+            _start(soffice, run)
+        while runs:
+            running = [r for r in runs if r.process.poll() is None]
+            if progress:
+                for run in running:
+                    done = _appeared(run)
+                    if done > run.reported:
+                        progress(done - run.reported)
+                        run.reported = done
+            if not running:
+                break
+            if time.monotonic() >= deadline:
+                for run in running:
+                    run.timed_out = True
+                    _kill(run.process)
+                break
+            time.sleep(_POLL)
+
+        for run in runs:
+            if run.timed_out:
+                reason = _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(
+                    seconds=f"{timeout:g}"
+                )
+                failed += [(s, reason) for s in run.sources]
+                continue
+            good = 0
+            for source in run.sources:
+                output = run.output_of(source)
+                if _is_complete_pdf(output):
+                    with atomic_path(targets[source]) as tmp:
+                        shutil.copyfile(output, tmp)
+                    converted[source] = targets[source]
+                    good += 1
+                else:
+                    failed.append((source, _failure_reason(run)))
+            if progress and good > run.reported:
+                progress(good - run.reported)
+    finally:
+        for run in runs:
+            if run.process is not None and run.process.poll() is None:
+                _kill(run.process)
+            shutil.rmtree(run.workdir, ignore_errors=True)
+
+    written = [converted[s] for s in sources if s in converted]
+    if failed:
+        order = {s: i for i, s in enumerate(sources)}
+        failed.sort(key=lambda item: order[item[0]])
+        lines = "\n".join(
+            _("  {file}：{reason}").format(file=display_path(s), reason=reason) for s, reason in failed
+        )
+        error = ConversionError(
+            _("有 {n} 个文件没能转换成 PDF（其余 {ok} 个已完成）：\n{lines}").format(
+                n=len(failed), ok=len(written), lines=lines
+            )
+        )
+        error.failed = failed
+        error.converted = written
+        raise error
+    return written
+
+
+def _failure_reason(run: _Run) -> str:
+    code = run.process.returncode if run.process else None
+    log = run.log()
+    # LibreOffice says little; the last line of its output is the most useful part.
+    last = next((line.strip() for line in reversed(log.splitlines()) if line.strip()
+                 and "javaldx" not in line), "")
+    if "could not be loaded" in last:
+        return _("LibreOffice 打不开这个文件，文件可能已损坏；请用 Word 或 WPS 打开检查")
+    if last and not last.startswith("convert "):
+        return _("LibreOffice 未能转换（退出码 {code}）：{detail}；请用 Word 或 WPS 打开检查该文件").format(
+            code=code, detail=last
+        )
+    return _("LibreOffice 未能转换（退出码 {code}）；请用 Word 或 WPS 打开检查该文件").format(code=code)

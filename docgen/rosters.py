@@ -1,0 +1,268 @@
+"""Roster sheets (名册) → records, one per document to produce.
+
+The header is the first row (within the first 10) with at least two text cells, so a merged
+title row above it is skipped.  Every column becomes a template variable named by its header
+text; ``*`` after a header marks a required column.  Values are read as a secretary typed
+them: phone numbers stay text, dates become dates, integral numbers lose their ``.0``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen import vocabulary as vocab
+from docgen.errors import WARNING, DataError, Problem, display_path
+from docgen.i18n import _
+from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows
+
+HEADER_SEARCH_ROWS = 10
+# Columns whose numbers are identifiers, not quantities: keep them as text.
+_TEXT_COLUMNS = re.compile(r"电话|手机|号码|身份证|证件|学号|编号|邮编|账号|代码")
+_FOOTER = re.compile(r"^(填表人|填报人|审核人|制表人|备注|注|说明)\s*[:：]")
+
+
+@dataclass
+class Roster:
+    """The records of one roster sheet and where each came from."""
+
+    path: Path
+    sheet: str
+    columns: list[str]
+    required: list[str]
+    records: list[dict[str, object]]
+    rows: list[int]
+    header_row: int = 0
+    positions: list[int] = field(default_factory=list)  # 1-based column number per column
+    problems: list[Problem] = field(default_factory=list)  # warnings; errors are raised
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def cell(self, index: int, column: str) -> str:
+        """``C7`` for record number ``index`` (0-based) and a column name."""
+        return cell_name(self.rows[index], self.positions[self.columns.index(column)])
+
+
+def _header_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return vocab.normalize_header(value)
+
+
+def _text_cells(row: tuple) -> int:
+    return sum(1 for v in row if isinstance(v, str) and v.strip())
+
+
+def find_header(rows: list[tuple], wanted: tuple[str, ...] = ()) -> int | None:
+    """0-based index of the header row: one holding all ``wanted`` columns if given,
+    else the first row with at least two text cells."""
+    first = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if _text_cells(row) < 2:
+            continue
+        if first is None:
+            first = index
+        if wanted:
+            names = {_header_text(v).rstrip("*") for v in row if not is_blank(v)}
+            if all(w in names for w in wanted):
+                return index
+    return first
+
+
+def _value(value: object, column: str) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and _TEXT_COLUMNS.search(column):
+        return str(value)
+    if isinstance(value, float) and _TEXT_COLUMNS.search(column):
+        return str(value)
+    return value
+
+
+def _required_columns(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return ()
+    if kind not in vocab.ROSTER_COLUMNS:
+        raise ValueError(f"unknown roster kind: {kind!r}")
+    return tuple(name for name, required in vocab.ROSTER_COLUMNS[kind] if required)
+
+
+def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
+    if sheet is not None:
+        names = wb.sheetnames
+        if sheet in names:
+            return wb[sheet], sheet_rows(wb[sheet])
+        folded = {vocab.clean_text(n): n for n in names}
+        if vocab.clean_text(sheet) in folded:
+            ws = wb[folded[vocab.clean_text(sheet)]]
+            return ws, sheet_rows(ws)
+        raise DataError([Problem(
+            _("没有名为“{sheet}”的工作表").format(sheet=sheet), file=shown,
+            hint=_("这个工作簿中的工作表有：{names}").format(names="、".join(names)))])
+    candidates = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = sheet_rows(ws)
+        index = find_header(rows, wanted)
+        if index is None:
+            continue
+        if wanted:
+            names = {_header_text(v).rstrip("*") for v in rows[index] if not is_blank(v)}
+            if all(w in names for w in wanted):
+                return ws, rows
+        candidates.append((ws, rows))
+    if candidates:
+        return candidates[0]
+    ws = wb.worksheets[0]
+    return ws, sheet_rows(ws)
+
+
+def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None) -> Roster:
+    """Read a roster; raise ``DataError`` with every problem found.
+
+    ``kind`` (``agreements``/``notices``/``letters``) makes that roster's required columns
+    mandatory even without ``*``.  Warnings (e.g. no data rows) are in ``Roster.problems``.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    wb = open_workbook(path)
+    wanted = _required_columns(kind)
+    ws, rows = _pick_sheet(wb, sheet, wanted, shown)
+    title = ws.title
+    problems: list[Problem] = []
+
+    def problem(message: str, cell: str = "", hint: str = "", severity: str = "error") -> None:
+        problems.append(Problem(message, file=shown, sheet=title, cell=cell, hint=hint,
+                                severity=severity))
+
+    header_index = find_header(rows, wanted)
+    if header_index is None:
+        expected = "、".join(wanted) if wanted else _("各列的名称")
+        raise DataError([Problem(
+            _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
+            file=shown, sheet=title,
+            hint=_("表头应写明 {expected}；可用 docgen forms 生成空白名册").format(expected=expected))])
+    header_row = header_index + 1
+
+    columns: list[str] = []
+    positions: list[int] = []
+    required: list[str] = []
+    where: dict[str, str] = {}
+    for col, value in enumerate(rows[header_index]):
+        if is_blank(value):
+            continue
+        text = _header_text(value)
+        star = text.endswith("*")
+        name = text.rstrip("*")
+        if not name:
+            continue
+        cell = cell_name(header_row, col + 1)
+        if name in where:
+            problem(_("列名“{name}”重复：{first} 和 {second}").format(
+                name=name, first=where[name], second=cell), cell,
+                _("请删除或改名其中一列，每个列名只能出现一次"))
+            continue
+        where[name] = cell
+        columns.append(name)
+        positions.append(col)
+        if star or name in wanted:
+            required.append(name)
+
+    missing = [name for name in wanted if name not in where]
+    if missing:
+        problem(_("第 {row} 行的表头缺少必需的列：{names}").format(
+            row=header_row, names="、".join(missing)), "",
+            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns="、".join(columns)))
+
+    records: list[dict[str, object]] = []
+    record_rows: list[int] = []
+    for r in range(header_index + 1, len(rows)):
+        row = rows[r]
+        raw = [row[c] if c < len(row) else None for c in positions]
+        if all(is_blank(v) for v in raw):
+            continue
+        filled = [v for v in raw if not is_blank(v)]
+        if len(filled) == 1 and isinstance(filled[0], str) and _FOOTER.match(filled[0].strip()):
+            continue  # 填表人：… under the list
+        excel_row = r + 1
+        record = {name: _value(value, name) for name, value in zip(columns, raw, strict=True)}
+        for name in required:
+            if name in record and record[name] == "":
+                col = positions[columns.index(name)]
+                problem(_("必填项“{name}”为空").format(name=name), cell_name(excel_row, col + 1),
+                        _("请填写后再生成；不需要这一行就把整行删除"))
+        if kind == "agreements" and record.get("行业领域") not in ("", None):
+            if vocab.sector_of(record["行业领域"]) is None:
+                col = positions[columns.index("行业领域")]
+                problem(_("行业领域“{value}”不是已知领域，只会使用通用条款").format(
+                    value=record["行业领域"]), cell_name(excel_row, col + 1),
+                    _("领域应为以下之一：{known}").format(known="、".join(vocab.SECTORS)), WARNING)
+        records.append(record)
+        record_rows.append(excel_row)
+
+    if not records and not any(p.is_error for p in problems):
+        problem(_("名册只有表头，没有数据行"), "", _("请在表头下面逐行填写"), WARNING)
+    if any(p.is_error for p in problems):
+        raise DataError(problems)
+    return Roster(path=path, sheet=title, columns=columns, required=required, records=records,
+                  rows=record_rows, header_row=header_row,
+                  positions=[c + 1 for c in positions], problems=problems)
+
+
+def check_roster(path: Path, kind: str | None = None, sheet: str | None = None) -> list[Problem]:
+    """Every problem of a roster (errors and warnings), without raising."""
+    try:
+        roster = read_roster(path, sheet=sheet, kind=kind)
+    except DataError as exc:
+        return exc.problems
+    return roster.problems
+
+
+def headers_of(wb) -> list[set[str]]:
+    """Header names (without ``*``) of each visible sheet's header row."""
+    found = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = sheet_rows(ws, HEADER_SEARCH_ROWS)
+        for row in rows:
+            if _text_cells(row) >= 2:
+                names = {_header_text(v).rstrip("*") for v in row if not is_blank(v)}
+                found.append(names)
+    return found
+
+
+def kind_of_headers(header_sets: list[set[str]]) -> str | None:
+    """The roster kind whose required columns a header row holds (the best match)."""
+    best, best_score = None, 0
+    for names in header_sets:
+        for kind, columns in vocab.ROSTER_COLUMNS.items():
+            needed = [n for n, req in columns if req]
+            if not all(n in names for n in needed):
+                continue
+            score = sum(1 for n, _req in columns if n in names)
+            if score > best_score:
+                best, best_score = kind, score
+    return best
+
+
+def roster_kind(path: Path) -> str | None:
+    """``agreements``, ``notices`` or ``letters`` from a roster's headers; None if none fits."""
+    try:
+        wb = open_workbook(Path(path))
+    except DataError:
+        return None
+    return kind_of_headers(headers_of(wb))
+

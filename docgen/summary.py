@@ -1,0 +1,177 @@
+"""The context of the summary report (工作总结): settings + consolidated tallies + roster counts.
+
+Variable names are Chinese, as the template uses them: ``{{ 消防安全.排查隐患 }}``,
+``{{ 推送微信|约数 }}``, ``{{ 道路交通安全.序号 }}`` …
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from docgen.config import Settings
+from docgen.filters import cn, percent
+from docgen.vocabulary import METRICS, SECTORS
+
+# Figures (指标 sheet) the built-in summary prints; a missing one counts as 0.
+KNOWN_FIGURES: tuple[str, ...] = (
+    "发放宣传册",
+    "推送微信",
+    "显示屏播放",
+    "检查校车",
+    "烟花爆竹经营点",
+    "液化气经营点",
+    "水库",
+    "森林火灾",
+)
+
+# Figures and roster counts that belong to a sector: a sector with any of them non-zero is
+# reported even when its tallies are all zero.
+SECTOR_FIGURES: dict[str, tuple[str, ...]] = {
+    "危险化学品和烟花爆竹": ("烟花爆竹经营点", "液化气经营点"),
+    "地质灾害预防": ("水库", "地质灾害点", "山洪灾害点"),
+    "森林防火": ("森林火灾",),
+    "校园及周边环境": ("检查校车", "签订承诺书"),
+}
+
+TOTAL_LABEL = "合计"
+NO_RATE = "—"
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    """What the rosters add to the summary: agreements signed (rows of 责任单位), letters signed
+    (rows of 学生名册) and hazard points by 类型 (rows of 隐患点)."""
+
+    agreements: int = 0
+    letters: int = 0
+    hazards_by_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def geological(self) -> int:
+        """Points of any landslide-type hazard (地质灾害, 滑坡, 崩塌, 泥石流 …)."""
+        return sum(
+            n for kind, n in self.hazards_by_type.items() if _hazard_group(kind) == "地质灾害"
+        )
+
+    @property
+    def flash_flood(self) -> int:
+        return sum(
+            n for kind, n in self.hazards_by_type.items() if _hazard_group(kind) == "山洪灾害"
+        )
+
+
+def _hazard_group(kind: str) -> str:
+    text = str(kind)
+    if "山洪" in text:
+        return "山洪灾害"
+    if any(
+        word in text for word in ("地质", "地灾", "滑坡", "崩塌", "泥石流", "塌陷", "不稳定斜坡")
+    ):
+        return "地质灾害"
+    return "其他"
+
+
+def rectification_rate(found: int, fixed: int) -> str:
+    """``整改隐患 / 排查隐患`` as ``95.0%``; ``—`` when no hazard was found."""
+    if not found:
+        return NO_RATE
+    return percent(fixed / found)
+
+
+def _metric_row(totals: Mapping[str, int] | None) -> dict:
+    totals = totals or {}
+    row = {metric: int(totals.get(metric, 0) or 0) for metric in METRICS}
+    row["整改率"] = rectification_rate(row["排查隐患"], row["整改隐患"])
+    return row
+
+
+def _sum_rows(rows: list[dict]) -> dict:
+    total = {metric: sum(r[metric] for r in rows) for metric in METRICS}
+    total["整改率"] = rectification_rate(total["排查隐患"], total["整改隐患"])
+    return total
+
+
+def _unit_total(totals: Mapping[str, Mapping[str, int]]) -> dict:
+    return _sum_rows([_metric_row(totals.get(sector)) for sector in totals])
+
+
+def _year_range(years: tuple[int, int] | None) -> str:
+    if not years:
+        return ""
+    start, end = years
+    return f"{start}年" if start == end else f"{start}—{end}年"
+
+
+def _level(short_name: str) -> str:
+    """镇 / 乡 / 街道: how the issuer calls itself (我镇, 全乡)."""
+    for suffix in ("街道", "镇", "乡"):
+        if short_name.endswith(suffix):
+            return suffix
+    return "镇"
+
+
+def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> dict:
+    """Everything the summary template reads.
+
+    ``consolidation`` needs ``.totals`` (sector → metric → int), ``.figures`` (name → int)
+    and ``.units`` (objects with ``.unit`` and ``.totals``).  Each sector is a dict of the four
+    metrics, ``整改率`` and ``序号`` — ``（一）``, ``（二）``… over the active sectors only, ``""``
+    for a sector with nothing to report, so the numbering closes up.
+    """
+    figures_in = dict(getattr(consolidation, "figures", {}) or {})
+    figures = {name: int(figures_in.get(name, 0) or 0) for name in KNOWN_FIGURES}
+    figures.update({name: int(value or 0) for name, value in figures_in.items()})
+
+    context: dict = {}
+    context.update({name: value for name, value in figures.items() if name not in SECTORS})
+    context.update(
+        {
+            "标题": settings.summary.title,
+            "主送机关": settings.issuer.recipient,
+            "发文机关": settings.issuer.name,
+            "简称": settings.issuer.short_name,
+            "本级": _level(settings.issuer.short_name),
+            "成文日期": settings.summary.date,
+            "起止年度": _year_range(settings.summary.years),
+            "起始年度": settings.summary.years[0] if settings.summary.years else "",
+            "截止年度": settings.summary.years[1] if settings.summary.years else "",
+            "签订责任书": counts.agreements,
+            "签订承诺书": counts.letters,
+            "地质灾害点": counts.geological,
+            "山洪灾害点": counts.flash_flood,
+            "隐患点": sum(counts.hazards_by_type.values()),
+            "指标": figures,
+        }
+    )
+
+    totals = getattr(consolidation, "totals", {}) or {}
+    sector_rows = []
+    number = 0
+    for sector in SECTORS:
+        row = _metric_row(totals.get(sector))
+        related = SECTOR_FIGURES.get(sector, ())
+        active = any(row[m] for m in METRICS) or any(context.get(name) for name in related)
+        # 森林防火: "无一起森林火灾" is worth saying whenever the town reported the figure.
+        if sector == "森林防火" and "森林火灾" in figures_in:
+            active = True
+        if active:
+            number += 1
+        row["序号"] = f"（{cn(number)}）" if active else ""
+        row["名称"] = sector
+        context[sector] = row
+        sector_rows.append({"领域": sector, **row})
+
+    total = _sum_rows(sector_rows)
+    context["合计"] = total
+    context["领域数"] = number
+    context["分领域"] = sector_rows + [
+        {"领域": TOTAL_LABEL, **total, "序号": "", "名称": TOTAL_LABEL}
+    ]
+
+    unit_rows = [
+        {"填报单位": unit.unit, **_unit_total(unit.totals or {})}
+        for unit in getattr(consolidation, "units", []) or []
+    ]
+    context["分单位"] = unit_rows + [{"填报单位": TOTAL_LABEL, **_sum_rows(unit_rows)}]
+    return context
