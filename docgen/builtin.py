@@ -37,7 +37,6 @@ from docgen.official import (
     add_table,
     add_title,
     apply_official_layout,
-    keep_with_next,
 )
 
 TEMPLATES: dict[str, str] = {
@@ -253,7 +252,7 @@ def build_summary() -> Document:
         _tag(doc, "endif")
 
     add_heading(doc, "三、下一步工作打算", 1)
-    closing = add_body(
+    add_body(
         doc,
         "三年行动取得了阶段性成效，但部分村（社区）和企业的安全意识仍需提高，隐患整改还有反复。"
         "下一步，我{{ 本级 }}将按照上级安委会的部署和年度检查计划，持续抓好以下工作：一是健全部门联动机制，"
@@ -261,7 +260,6 @@ def build_summary() -> Document:
         "三是常态化开展安全宣传和应急演练，提升群众自救互救能力。坚决遏制较大及以上安全事故，"
         "为全{{ 本级 }}经济社会发展营造稳定的安全环境。",
     )
-    keep_with_next(closing)
 
     add_attachment_note(doc, ["分领域隐患排查整治情况统计表", "各填报单位情况统计表"])
     add_signature(

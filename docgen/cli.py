@@ -37,8 +37,23 @@ class TranslatedArgument(click.Argument):
     pass
 
 
+def _set_quiet(ctx, param, value):
+    if value:
+        ctx.meta["docgen.quiet"] = True
+
+
 class _Translated:
-    """Help and short help translated at display time, after --lang / LANG are known."""
+    """Help and short help translated at display time, after --lang / LANG are known.
+
+    Every command also takes -q/--quiet, before or after its name.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.append(
+            TranslatedOption(["-q", "--quiet"], is_flag=True, expose_value=False,
+                             callback=_set_quiet, help=N_("只显示错误和警告"))
+        )
 
     def format_help_text(self, ctx, formatter):
         saved = self.help
@@ -140,11 +155,14 @@ def reported_errors():
         sys.exit(exc.exit_code)
 
 
-def echo(message: str = "") -> None:
+def is_quiet() -> bool:
     ctx = click.get_current_context(silent=True)
-    if ctx and ctx.find_root().params.get("quiet"):
-        return
-    click.echo(message)
+    return bool(ctx and ctx.meta.get("docgen.quiet"))
+
+
+def echo(message: str = "") -> None:
+    if not is_quiet():
+        click.echo(message)
 
 
 def show_warnings(problems) -> None:
@@ -156,10 +174,15 @@ def show_warnings(problems) -> None:
 @contextmanager
 def progress_bar(label: str, total: int):
     """A progress bar on a terminal; silent when output is piped or --quiet."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    ctx = click.get_current_context(silent=True)
-    quiet = bool(ctx and ctx.find_root().params.get("quiet"))
+    quiet = is_quiet()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -192,10 +215,9 @@ def set_lang(ctx, param, value):
 ))
 @option("--lang", type=click.Choice(["zh_CN", "en"]), is_eager=True, expose_value=False,
         callback=set_lang, help=N_("界面语言：zh_CN（默认）或 en"))
-@option("-q", "--quiet", is_flag=True, help=N_("只显示错误和警告"))
 @click.version_option(__version__, "--version", "-V", cls=TranslatedOption,
                       help=N_("显示版本号并退出"), message="docgen %(version)s")
-def cli(quiet):
+def cli():
     pass
 
 
@@ -267,15 +289,20 @@ def build(config_path, force, pdf):
         click.echo(_("提示：{note}").format(note=note), err=True)
     echo(_("已生成（{dir}）：").format(dir=display_path(settings.paths.outputs)))
     for item in report.written:
-        if item.count > 1 or item.path.is_dir():
-            echo(_("  {label:<12} {n} 份  {path}").format(label=item.label, n=item.count,
-                                                        path=display_path(item.path)))
-        else:
-            echo(_("  {label:<12} {path}").format(label=item.label, path=display_path(item.path)))
+        count = _("{n} 份").format(n=item.count) if item.path.is_dir() else ""
+        echo(f"  {pad(item.label, 22)}{pad(count, 9)}{display_path(item.path)}")
     if report.pdfs:
-        echo(_("  PDF          {n} 个").format(n=len(report.pdfs)))
+        echo(f"  {pad('PDF', 22)}{pad(_('{n} 份').format(n=len(report.pdfs)), 9)}")
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to a width in terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
 
 
 def _batch_progress():

@@ -69,7 +69,7 @@ _RESIZES_TABLES = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)|\{\{tc\s")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 
 # records at and above which render_batch uses a process pool (fork: cheap to start)
-POOL_THRESHOLD = 200 if "fork" in multiprocessing.get_all_start_methods() else 1500
+POOL_THRESHOLD = 400 if "fork" in multiprocessing.get_all_start_methods() else 1500
 _CHUNK = 50
 MAX_RANGE = 10_000
 MAX_SEQUENCE = 1_000_000
@@ -253,7 +253,7 @@ class _Part:
     def render(self, context: dict) -> str:
         xml = self.template.render(context)
         # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p", "<w:p")  # values are escaped: no "<" of theirs can match
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in xml for ch in _LISTING_CHARS):
             # a value with line breaks / tabs: docxtpl's listing resolution (\n → <w:br/>)

@@ -1,5 +1,8 @@
 """Blank workbooks to send out (统计表, 责任单位, 隐患点, 学生名册), made so returns come back clean:
-fixed headers, an instructions line, drop-down lists for sectors and whole-number validation."""
+fixed headers, an instructions line, drop-down lists for sectors and whole-number validation.
+
+Form text stays Chinese whatever the interface language: the forms go to villages and come
+back to be read by their header texts."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen import vocabulary as vocab
 from docgen.files import atomic_path, ensure_writable
-from docgen.i18n import _
 
 TALLY_FORM = "统计表.xlsx"
 FIGURES_SHEET = "指标"
@@ -62,9 +64,9 @@ def _sector_list() -> str:
 
 def _whole_number(range_ref: str, prompt_title: str) -> DataValidation:
     dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    dv.error = _("请填写 0 或正整数，不要写“若干”、小数或单位")
-    dv.errorTitle = _("只能填写整数")
-    dv.prompt = _("填写整数，没有就填 0")
+    dv.error = "请填写 0 或正整数，不要写“若干”、小数或单位"
+    dv.errorTitle = "只能填写整数"
+    dv.prompt = "填写整数，没有就填 0"
     dv.promptTitle = prompt_title
     dv.add(range_ref)
     return dv
@@ -83,18 +85,18 @@ def tally_form() -> Workbook:
     """统计表: one row per sector, four metric columns, a 指标 sheet for the named figures."""
     wb = Workbook()
     ws = wb.active
-    ws.title = _("统计表")
-    headers = [_("领域"), *vocab.METRICS]
+    ws.title = "统计表"
+    headers = ["领域", *vocab.METRICS]
     width = len(headers)
-    _title(ws, 1, _("安全生产专项整治统计表"), width)
-    ws.cell(row=2, column=1, value=_("填报单位：")).font = Font(bold=True)
+    _title(ws, 1, "安全生产专项整治统计表", width)
+    ws.cell(row=2, column=1, value="填报单位：").font = Font(bold=True)
     ws.cell(row=2, column=2, value=None)
     ws.cell(row=2, column=2).border = Border(bottom=_THIN)
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
-    ws.cell(row=2, column=4, value=_("填报日期："))
-    _title(ws, 3, _("填写说明：在“填报单位：”右边填写村或单位全称；数字只填整数（次数、处数），没有就填 0；"
+    ws.cell(row=2, column=4, value="填报日期：")
+    _title(ws, 3, "填写说明：在“填报单位：”右边填写村或单位全称；数字只填整数（次数、处数），没有就填 0；"
                     "不要写“若干”“20余”等；不要改动表头和领域名称。如分年度填报，请复制本工作表，"
-                    "并把工作表名改为年份（如“2020年”“2021年”）。“指标”表填写宣传、校车等数量。"),
+                    "并把工作表名改为年份（如“2020年”“2021年”）。“指标”表填写宣传、校车等数量。",
            width, _NOTE_FONT, 60)
     header_row = 4
     _header(ws, header_row, headers, [24, 14, 14, 14, 14])
@@ -105,26 +107,26 @@ def tally_form() -> Workbook:
         for c in range(1, width + 1):
             ws.cell(row=r, column=c).border = _BORDER
     sectors = DataValidation(type="list", formula1=_sector_list(), allow_blank=True)
-    sectors.error = _("请从下拉列表中选择领域")
-    sectors.errorTitle = _("领域不在列表中")
+    sectors.error = "请从下拉列表中选择领域"
+    sectors.errorTitle = "领域不在列表中"
     sectors.add(f"A{first}:A{last + 12}")
     ws.add_data_validation(sectors)
     ws.add_data_validation(_whole_number(f"B{first}:{get_column_letter(width)}{last + 12}",
-                                         _("次数、处数")))
+                                         "次数、处数"))
     ws.freeze_panes = f"B{first}"
     _print_setup(ws, header_row, landscape=False)
 
     fs = wb.create_sheet(FIGURES_SHEET)
-    _title(fs, 1, _("宣传及其他指标"), 3)
-    _title(fs, 2, _("填写说明：在“数量”列填写整数；没有的填 0。可在下面添加其他指标（一行一个）。"),
+    _title(fs, 1, "宣传及其他指标", 3)
+    _title(fs, 2, "填写说明：在“数量”列填写整数；没有的填 0。可在下面添加其他指标（一行一个）。",
            3, _NOTE_FONT, 36)
-    _header(fs, 3, [_("指标"), _("数量"), _("单位")], [22, 14, 10])
+    _header(fs, 3, ["指标", "数量", "单位"], [22, 14, 10])
     for r, (name, measure) in enumerate(FIGURE_NAMES, start=4):
         fs.cell(row=r, column=1, value=name)
         fs.cell(row=r, column=3, value=measure)
         for c in range(1, 4):
             fs.cell(row=r, column=c).border = _BORDER
-    fs.add_data_validation(_whole_number(f"B4:B{4 + len(FIGURE_NAMES) + 20}", _("数量")))
+    fs.add_data_validation(_whole_number(f"B4:B{4 + len(FIGURE_NAMES) + 20}", "数量"))
     fs.freeze_panes = "A4"
     _print_setup(fs, 3, landscape=False)
     return wb
@@ -139,8 +141,8 @@ def roster_form(kind: str) -> Workbook:
     ws = wb.active
     ws.title = title
     _title(ws, 1, title, len(headers))
-    _title(ws, 2, _("填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
-                    "联系电话按文字填写；日期写成 2022-12-20。"), len(headers), _NOTE_FONT, 36)
+    _title(ws, 2, "填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
+                    "联系电话按文字填写；日期写成 2022-12-20。", len(headers), _NOTE_FONT, 36)
     header_row = 3
     widths = [max(10, 2 * len(h) + 4) for h in headers]
     _header(ws, header_row, headers, widths)
@@ -156,13 +158,13 @@ def roster_form(kind: str) -> Workbook:
             ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
             ws.column_dimensions[letter].width = 14
             dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-            dv.error = _("请填写日期，例如 2022-12-20")
+            dv.error = "请填写日期，例如 2022-12-20"
             dv.add(f"{letter}{first}:{letter}{last}")
             ws.add_data_validation(dv)
         elif name == "行业领域":
             dv = DataValidation(type="list", formula1=_sector_list(), allow_blank=True)
-            dv.error = _("请从下拉列表中选择行业领域")
-            dv.errorTitle = _("领域不在列表中")
+            dv.error = "请从下拉列表中选择行业领域"
+            dv.errorTitle = "领域不在列表中"
             dv.add(f"{letter}{first}:{letter}{last}")
             ws.add_data_validation(dv)
             ws.column_dimensions[letter].width = 22

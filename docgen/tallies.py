@@ -389,10 +389,21 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
                 hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）")))
         else:
             result.problems.append(Problem(
-                _("找不到表头（no header row），无法识别为统计表"), file=shown,
+                _("找不到表头，无法识别为统计表"), file=shown,
                 hint=expected_headers()))
     _separate_total_sheets(result)
     return result
+
+
+_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．)）])")
+
+
+def sector_of_label(value: object) -> str | None:
+    """The sector a row label names; ``1.消防`` or ``（二）道路交通`` work too."""
+    sector = vocab.sector_of(value)
+    if sector is None and isinstance(value, str):
+        sector = vocab.sector_of(_ENUMERATOR.sub("", vocab.clean_text(value)))
+    return sector
 
 
 def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], header: TallyHeader,
@@ -413,6 +424,14 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
     grand_start = 0
     known = "、".join(vocab.SECTORS)
     metric_cols = header.metric_cols
+    metric_col_set = set(metric_cols.values())
+    for col, value in enumerate(rows[header.row]):
+        metric = vocab.metric_of(value) if isinstance(value, str) else None
+        if metric and metric_cols[metric] != col and col != header.sector_col:
+            used = cell_name(header.row + 1, metric_cols[metric] + 1)
+            problem(_("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
+                header=str(value).strip(), used=used, metric=metric),
+                cell_name(header.row + 1, col + 1), _("请删除重复的列，或把两列合并"), WARNING)
 
     for r in range(header.row + 1, len(rows)):
         excel_row = r + 1
@@ -420,6 +439,10 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
         raw = {m: _cell(rows, r, c) for m, c in metric_cols.items()}
         unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
         metrics_blank = all(is_blank(v) for v in raw.values())
+        if is_blank(label_value) and not metrics_blank:
+            # 合计 is often typed in the 序号 or 填报单位 column, merged across the sector cell
+            label_value = next((v for c, v in enumerate(rows[r])
+                                if c not in metric_col_set and vocab.is_total_label(v)), None)
         if is_blank(label_value):
             if metrics_blank:
                 continue
@@ -437,7 +460,7 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
             continue
         if metrics_blank and (_FOOTER.match(label) or ":" in unicodedata.normalize("NFKC", label)):
             continue  # 填表人：… / 备注：… below the table
-        sector = vocab.sector_of(label_value)
+        sector = sector_of_label(label_value)
         if sector is None:
             problem(_("未知的领域“{value}”").format(value=str(label_value).strip()),
                     cell_name(excel_row, header.sector_col + 1),
@@ -765,7 +788,7 @@ def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[T
     n = len(metrics)
     ws.cell(row=1, column=1, value=first_label)
     ws.merge_cells(start_row=1, start_column=1, end_row=2, end_column=1)
-    blocks = [_("合计")] + list(vocab.SECTORS)
+    blocks = ["合计"] + list(vocab.SECTORS)
     for b, title in enumerate(blocks):
         start = 2 + b * n
         ws.cell(row=1, column=start, value=title)
@@ -789,7 +812,7 @@ def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[T
         if extras:
             ws.cell(row=r, column=last_col + 1, value=extras[i]).alignment = st["left"]
     total_row = 3 + len(labels)
-    ws.cell(row=total_row, column=1, value=_("合计"))
+    ws.cell(row=total_row, column=1, value="合计")
     for col in range(2, last_col + 1):
         letter = get_column_letter(col)
         formula = f"=SUM({letter}3:{letter}{total_row - 1})" if labels else "=0"
@@ -817,14 +840,14 @@ def build_summary_workbook(consolidation: Consolidation):
     # 分领域汇总: header in row 1 so the formulas read like =IF(C2=0,"",D2/C2)
     ws = wb.active
     ws.title = "分领域汇总"
-    ws.append([_("领域"), *vocab.METRICS, _("整改率")])
+    ws.append(["领域", *vocab.METRICS, "整改率"])
     found_col = get_column_letter(2 + vocab.METRICS.index("排查隐患"))
     fixed_col = get_column_letter(2 + vocab.METRICS.index("整改隐患"))
     rate_col = 2 + len(vocab.METRICS)
     for sector in vocab.SECTORS:
         ws.append([sector, *(c.totals[sector][m] for m in vocab.METRICS)])
     total_row = 2 + len(vocab.SECTORS)
-    ws.cell(row=total_row, column=1, value=_("合计"))
+    ws.cell(row=total_row, column=1, value="合计")
     for col in range(2, rate_col):
         letter = get_column_letter(col)
         ws.cell(row=total_row, column=col, value=f"=SUM({letter}2:{letter}{total_row - 1})")
@@ -839,18 +862,18 @@ def build_summary_workbook(consolidation: Consolidation):
                   landscape=False)
 
     ws = wb.create_sheet("分单位")
-    _sector_metric_block(ws, _("填报单位"), [u.unit for u in c.units], [u.totals for u in c.units],
-                         _("来源文件"), ["、".join(u.files) for u in c.units])
+    _sector_metric_block(ws, "填报单位", [u.unit for u in c.units], [u.totals for u in c.units],
+                         "来源文件", ["、".join(u.files) for u in c.units])
 
     ws = wb.create_sheet("分年度")
-    _sector_metric_block(ws, _("年度"),
-                         [_("{year}年").format(year=y) if y is not None else _(NO_YEAR_LABEL)
+    _sector_metric_block(ws, "年度",
+                         [f"{y}年" if y is not None else NO_YEAR_LABEL
                           for y in c.years],
                          list(c.years.values()))
 
     ws = wb.create_sheet("指标")
     reporting = [u for u in c.units if u.figures]
-    ws.append([_("指标"), _("合计"), _("单位"), *(u.unit for u in reporting)])
+    ws.append(["指标", "合计", "单位", *(u.unit for u in reporting)])
     last = get_column_letter(3 + len(reporting))
     for i, name in enumerate(c.figures):
         r = 2 + i
@@ -861,7 +884,7 @@ def build_summary_workbook(consolidation: Consolidation):
     _finish_sheet(ws, 1, "D2", {1: 20, 2: 10, 3: 8})
 
     ws = wb.create_sheet("问题清单")
-    ws.append([_("级别"), _("文件"), _("工作表"), _("单元格"), _("问题"), _("处理建议")])
+    ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
     problems = sorted(c.problems, key=lambda p: 0 if p.is_error else 1)
     for p in problems:
         ws.append([_("错误") if p.is_error else _("警告"), p.file, p.sheet, p.cell, p.message, p.hint])

@@ -123,3 +123,17 @@ def test_filled_roster_forms_read_back_without_problems(forms):
     problems, stats = check_paths([forms["责任单位.xlsx"].parent])
     assert [p for p in problems if p.is_error] == []
     assert stats["roster_rows"] == 3 and stats["tally_files"] == 1
+
+
+def test_forms_stay_chinese_under_an_english_interface(tmp_path):
+    from docgen.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("en")
+    try:
+        paths = write_forms(tmp_path)
+    finally:
+        set_language(before)
+    ws = openpyxl.load_workbook(paths[0])["统计表"]
+    assert [c.value for c in ws[4]] == ["领域", *METRICS]
+    assert read_roster(paths[1], kind="agreements").columns[0] == "单位名称"

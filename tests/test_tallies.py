@@ -392,3 +392,27 @@ def test_summary_with_errors_lists_them_first(tmp_path):
     ws = openpyxl.load_workbook(path)["问题清单"]
     assert ws["A2"].value == "错误" and ws["D2"].value == "A4"
     assert ws["A3"].value == "警告"
+
+
+def test_total_typed_in_the_number_column_and_numbered_sectors(tmp_path):
+    rows = [
+        ["填报单位：编号村"],
+        ["序号", "领域", "检查次数", "排查隐患", "整改隐患", "查处违章"],
+        [1, "1.消防", 2, 1, 1, 0],
+        [2, "（二）道路交通", 3, 0, 0, 4],
+        ["合计", None, 5, 1, 1, 3],
+    ]
+    path = messy.save_rows(tmp_path / "编号村.xlsx", {"Sheet1": rows}, {"Sheet1": ["A5:B5"]})
+    result = read_tallies([path])
+    assert result.totals["消防安全"]["检查次数"] == 2
+    assert result.totals["道路交通安全"]["查处违章"] == 4
+    [problem] = result.problems
+    assert problem.severity == "warning" and problem.cell == "F5"
+
+
+def test_two_columns_for_one_metric_warn(tmp_path):
+    rows = [["领域", "检查次数", "排查隐患", "检查家次"], ["消防安全", 2, 1, 5]]
+    result = read_tallies([messy.save_rows(tmp_path / "两列村.xlsx", {"Sheet1": rows})])
+    [problem] = result.problems
+    assert problem.severity == "warning" and problem.cell == "D1" and "B1" in problem.message
+    assert result.totals["消防安全"]["检查次数"] == 2
