@@ -202,7 +202,7 @@ def set_lang(ctx, param, value):
     return value
 
 
-@click.group(cls=Group, context_settings=CONTEXT_SETTINGS, help=N_(
+@click.group(name="docgen", cls=Group, context_settings=CONTEXT_SETTINGS, help=N_(
     """docgen：把各村、各单位交回的 Excel 统计表和名册，一条命令变成规范公文。
 
     工作总结、安全生产责任书、安全告知书、安全承诺书，按 GB/T 9704-2012 排版。"""
@@ -381,14 +381,12 @@ def check(paths, config_path):
 def collect(directory, output, as_json, config_path, force):
     from docgen.tallies import collect as consolidate
     from docgen.tallies import write_summary_workbook
-    from docgen.workbook import input_files
-
     if not output and not as_json:
         raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))
     with reported_errors():
         if directory is None:
             directory = load_settings(config_path).paths.tallies
-        consolidation = consolidate(input_files([directory]))
+        consolidation = consolidate([directory])
         if output:
             write_summary_workbook(consolidation, output, force=force)
     show_warnings(consolidation.problems)

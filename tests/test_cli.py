@@ -1,0 +1,475 @@
+"""The command line, end to end: what a secretary types and what she gets back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import messy
+from docgen.cli import cli
+from docgen.demo import EXPECTED_FIGURES, EXPECTED_STUDENTS, EXPECTED_TOTALS
+
+REFERENCE_FIGURES = (
+    "1500份", "2000余条", "1300余条", "20余起", "60余人次", "40余次", "14处", "12个", "1个",
+    "20余次", "3处", "9个", "5处", "2个", "3家", "1处", "943份", "25车次", "28家", "4起",
+)
+
+
+def run(*args, cwd: Path | None = None, env: dict | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8", **(env or {})})
+    import os
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8", **(env or {})})
+    finally:
+        os.chdir(old)
+
+
+def document_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def files_under(folder: Path) -> dict[str, float]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    """A fresh workspace made by ``docgen init`` and built once."""
+    root = tmp_path_factory.mktemp("town") / "松岚镇"
+    result = run("init", root)
+    assert result.exit_code == 0, result.output
+    result = run("build", cwd=root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+# ---------------------------------------------------------------- init and build
+
+def test_init_makes_a_complete_workspace(workspace):
+    for name in ("docgen.toml", "templates/工作总结.docx", "templates/安全承诺书.docx",
+                 "inputs/units.xlsx", "inputs/hazards.xlsx", "inputs/students.xlsx"):
+        assert (workspace / name).is_file(), name
+    assert list((workspace / "inputs" / "tallies").glob("*.xlsx"))
+
+
+def test_init_refuses_an_existing_workspace(workspace):
+    result = run("init", workspace)
+    assert result.exit_code == 1
+    assert "已存在" in result.output and "--force" in result.output
+
+
+def test_build_writes_every_document(workspace):
+    out = workspace / "outputs"
+    assert (out / "汇总表.xlsx").is_file()
+    assert (out / "工作总结.docx").is_file()
+    assert len(list((out / "安全承诺书").glob("*.docx"))) == EXPECTED_STUDENTS
+    assert len(list((out / "安全告知书").glob("*.docx"))) == 14
+    assert len(list((out / "安全生产责任书").glob("*.docx"))) == 30
+    for name in ("安全生产责任书", "安全告知书", "安全承诺书"):
+        assert (out / f"{name}（合订本）.docx").is_file()
+
+
+def test_build_summary_prints_every_reference_figure(workspace):
+    text = document_text(workspace / "outputs" / "工作总结.docx")
+    for figure in REFERENCE_FIGURES:
+        assert figure in text, figure
+    assert "2022年12月20日" in text
+    assert "无一起森林火灾" in text
+
+
+def test_build_summary_annex_carries_the_exact_totals(workspace):
+    document = docx.Document(str(workspace / "outputs" / "工作总结.docx"))
+    by_sector = document.tables[0]
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in by_sector.rows[1:]}
+    for sector, metrics in EXPECTED_TOTALS.items():
+        if any(metrics.values()):
+            assert rows[sector][0] == str(metrics["检查次数"])
+            assert rows[sector][1] == str(metrics["排查隐患"])
+            assert rows[sector][2] == str(metrics["整改隐患"])
+            assert rows[sector][4] == str(metrics["查处违章"])
+    total = rows["合计"]
+    assert total[0] == str(sum(m["检查次数"] for m in EXPECTED_TOTALS.values()))
+    assert total[1] == str(sum(m["排查隐患"] for m in EXPECTED_TOTALS.values()))
+
+
+def test_build_workbook_reads_back(workspace):
+    wb = openpyxl.load_workbook(workspace / "outputs" / "汇总表.xlsx")
+    assert {"分领域汇总", "问题清单"} <= set(wb.sheetnames)
+    formulas = [c.value for row in wb["分领域汇总"].iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=SUM(")]
+    assert formulas, "totals must be real =SUM formulas"
+
+
+def test_build_report_says_what_was_written(workspace, tmp_path):
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("outputs"))
+    result = run("build", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert "943 份" in result.output
+    assert "工作总结.docx" in result.output
+
+
+def test_build_twice_refuses_without_force_and_changes_nothing(workspace):
+    before = files_under(workspace / "outputs")
+    result = run("build", cwd=workspace)
+    assert result.exit_code == 1
+    assert "已存在" in result.output and "--force" in result.output
+    assert files_under(workspace / "outputs") == before
+
+
+def test_build_with_force_rewrites(workspace, tmp_path):
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy)
+    result = run("build", "--force", "-q", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+
+
+def test_build_with_a_bad_tally_lists_problems_and_writes_nothing(workspace, tmp_path):
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("outputs"))
+    messy.bad_values_dates(copy / "inputs" / "tallies")
+    result = run("build", cwd=copy)
+    assert result.exit_code == 1
+    assert "乱填村.xlsx" in result.output and "单元格 B3" in result.output and "若干" in result.output
+    assert "单元格 C4" in result.output and "单元格 D5" in result.output and "单元格 E6" in result.output
+    assert not (copy / "outputs").exists() or not any((copy / "outputs").iterdir())
+
+
+def test_missing_config_is_named(tmp_path):
+    result = run("build", "-c", tmp_path / "nope.toml")
+    assert result.exit_code == 1
+    assert "nope.toml" in result.output and "docgen init" in result.output
+
+
+# ---------------------------------------------------------------- check and collect
+
+@pytest.fixture
+def villages(tmp_path) -> Path:
+    folder = tmp_path / "tallies"
+    messy.build_villages(folder)
+    return folder
+
+
+def test_check_passes_clean_tallies_and_shows_warnings(villages):
+    result = run("check", villages)
+    assert result.exit_code == 0, result.output
+    assert "检查通过" in result.output
+    assert "警告" in result.output
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda d: messy.bad_count(d, "若干"), ["坏数村.xlsx", "单元格 C4", "若干"]),
+        (lambda d: messy.bad_count(d, -5), ["单元格 C4", "负数"]),
+        (lambda d: messy.bad_count(d, 3.5), ["单元格 C4", "3.5"]),
+        (messy.bad_sector, ["错领域村.xlsx", "单元格 A4", "水上安全", "道路交通安全、消防安全"]),
+        (messy.bad_duplicate, ["重复村.xlsx", "重复村（修改）.xlsx", "重复"]),
+        (messy.bad_corrupt, ["损坏村.xlsx", "损坏"]),
+        (messy.bad_encrypted, ["加密村.xlsx", "密码"]),
+        (messy.bad_old_formats, ["旧格式村.xls", "金山村.et", "导出村.csv", "另存为 .xlsx"]),
+        (messy.bad_no_header, ["无表头村.xlsx", "领域"]),
+        (messy.bad_empty, ["空白村.xlsx"]),
+    ],
+)
+def test_check_names_file_and_cell_of_each_bad_input(tmp_path, make, expected):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    make(folder)
+    result = run("check", folder)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for needle in expected:
+        assert needle in result.output, (needle, result.output)
+
+
+def test_check_lists_all_problems_of_a_run_together(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    messy.bad_values_dates(folder)
+    messy.bad_sector(folder)
+    result = run("check", folder)
+    assert result.exit_code == 1
+    for cell in ("B3", "C4", "D5", "E6", "A4"):
+        assert f"单元格 {cell}" in result.output
+
+
+def test_collect_json_has_the_exact_figures(villages):
+    result = run("collect", villages, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"units", "totals", "figures", "years", "problems"}
+    for sector, metrics in messy.EXPECTED_TOTALS.items():
+        assert data["totals"][sector] == metrics, sector
+    assert data["figures"] == messy.EXPECTED_FIGURES
+    units = {u["unit"]: u["totals"] for u in data["units"]}
+    for unit, sectors in messy.EXPECTED_UNITS.items():
+        for sector, metrics in sectors.items():
+            assert units[unit][sector] == metrics, (unit, sector)
+    for year, sectors in messy.EXPECTED_YEARS.items():
+        for sector, metrics in sectors.items():
+            assert data["years"][str(year)][sector] == metrics, (year, sector)
+
+
+def test_collect_writes_the_workbook(villages, tmp_path):
+    target = tmp_path / "汇总表.xlsx"
+    result = run("collect", villages, "-o", target)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(target)
+    assert "问题清单" in wb.sheetnames
+    again = run("collect", villages, "-o", target)
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_collect_with_errors_writes_nothing(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    messy.bad_sector(folder)
+    target = tmp_path / "汇总表.xlsx"
+    result = run("collect", folder, "-o", target)
+    assert result.exit_code == 1
+    assert not target.exists()
+    assert not list(tmp_path.glob(".~docgen-*"))
+
+
+def test_collect_needs_an_output(villages):
+    result = run("collect", villages)
+    assert result.exit_code == 2
+    assert "-o" in result.output
+
+
+def test_collect_of_an_empty_folder_says_what_is_expected(tmp_path):
+    result = run("collect", tmp_path, "--json")
+    assert result.exit_code == 1
+    assert str(tmp_path.name) in result.output
+
+
+# ---------------------------------------------------------------- forms
+
+def test_forms_writes_the_four_workbooks_and_they_read_back(tmp_path):
+    result = run("forms", "-o", tmp_path / "下发")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "下发").glob("*.xlsx"))
+    assert names == sorted(["统计表.xlsx", "责任单位.xlsx", "隐患点.xlsx", "学生名册.xlsx"])
+    tally = openpyxl.load_workbook(tmp_path / "下发" / "统计表.xlsx")
+    validations = [dv for ws in tally.worksheets for dv in ws.data_validations.dataValidation]
+    assert any(dv.type == "list" for dv in validations)
+    assert any(dv.type == "whole" for dv in validations)
+    again = run("forms", "-o", tmp_path / "下发")
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+# ---------------------------------------------------------------- summary on a town that is not the demo
+
+def test_summary_for_other_tallies_carries_their_totals(workspace, villages, tmp_path):
+    target = tmp_path / "总结.docx"
+    result = run("summary", "-c", workspace / "docgen.toml", "-i", villages, "-o", target)
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(target))
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows[1:]}
+    for sector, metrics in messy.EXPECTED_TOTALS.items():
+        if any(metrics.values()):
+            assert rows[sector][0] == str(metrics["检查次数"]), sector
+            assert rows[sector][1] == str(metrics["排查隐患"]), sector
+    assert rows["合计"][0] == str(sum(m["检查次数"] for m in messy.EXPECTED_TOTALS.values()))
+    units = {row.cells[0].text for row in document.tables[1].rows[1:]}
+    assert set(messy.EXPECTED_UNITS) <= units
+    text = document_text(target)
+    # 道路交通安全: 排查隐患 11 → 10余起, 查处违章 58 → 50余人次; 食品药品安全: 检查 15 → 15家
+    assert "10余起" in text and "50余人次" in text and "15家" in text
+    assert "发放安全宣传册700份" in text
+
+
+# ---------------------------------------------------------------- batches
+
+HOSTILE_UNITS = ["青山村/二组", "..", "  .隐藏公司", 'A:B*C?"公司"<>|', "同名公司", "同名公司", "x" * 300]
+
+
+def units_roster(path: Path, names=HOSTILE_UNITS) -> Path:
+    rows = [[name, "张三", "13800000000", "建筑施工", "某路1号", None] for name in names]
+    return messy.roster(path, ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"], rows)
+
+
+def test_agreements_with_hostile_unit_names(tmp_path):
+    roster = units_roster(tmp_path / "units.xlsx")
+    out = tmp_path / "责任书"
+    combined = tmp_path / "合订本.docx"
+    result = run("agreements", roster, "-o", out, "--combined", combined)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert len(files) == len(HOSTILE_UNITS)
+    for path in files:
+        assert path.parent == out
+        assert not path.name.startswith(".")
+        assert not set('/\\:*?"<>|') & set(path.name)
+        assert len(path.name.encode()) <= 255
+    assert len({p.name.casefold() for p in files}) == len(files)
+    text = document_text(combined)
+    assert "青山村/二组" in text and "建筑施工" in text or "三违" in text
+    assert combined.is_file()
+
+
+def test_agreements_refuse_to_overwrite(tmp_path):
+    roster = units_roster(tmp_path / "units.xlsx", ["甲公司", "乙公司"])
+    out = tmp_path / "责任书"
+    assert run("agreements", roster, "-o", out).exit_code == 0
+    before = files_under(out)
+    result = run("agreements", roster, "-o", out)
+    assert result.exit_code == 1 and "--force" in result.output
+    assert files_under(out) == before
+    assert run("agreements", roster, "-o", out, "--force").exit_code == 0
+
+
+def test_letters_for_a_thousand_pupils(tmp_path):
+    rows = [["第一小学", f"{i % 6 + 1}年级{i % 3 + 1}班", f"学生{i:04d}", f"家长{i:04d}", "13900000000"]
+            for i in range(1200)]
+    roster = messy.roster(tmp_path / "students.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows)
+    out = tmp_path / "承诺书"
+    combined = tmp_path / "承诺书合订本.docx"
+    result = run("letters", roster, "-o", out, "--combined", combined)
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("*.docx"))) == 1200
+    body = docx.Document(str(combined)).element.body
+    breaks = len(body.xpath(".//w:sectPr")) + len(body.xpath('.//w:br[@w:type="page"]'))
+    assert breaks >= 1200
+    text = document_text(combined)
+    assert "学生0000" in text and "学生1199" in text and "家长0642" in text
+
+
+def test_roster_missing_required_column(tmp_path):
+    roster = messy.roster(tmp_path / "students.xlsx", ["学校", "班级", "学生姓名"], [["一小", "一班", "王五"]])
+    result = run("letters", roster, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "家长姓名" in result.output and "students.xlsx" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_roster_empty_required_cell_is_named(tmp_path):
+    roster = messy.roster(tmp_path / "students.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*"],
+                          [["一小", "一班", "王五", "王大"], ["一小", "一班", None, "李大"]])
+    result = run("letters", roster, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "C4" in result.output and "学生姓名" in result.output
+
+
+# ---------------------------------------------------------------- render and templates
+
+def user_template(path: Path, *paragraphs: str) -> Path:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+@pytest.fixture
+def people(tmp_path) -> Path:
+    return messy.roster(tmp_path / "people.xlsx", ["姓名", "单位", "备注"],
+                        [["张三", "青山村", "A & B <c>"], ["李四", "石桥/村", "第一行\n第二行"]])
+
+
+def test_render_any_template_with_a_name_pattern(tmp_path, people):
+    template = user_template(tmp_path / "通知.docx", "{{ 单位 }}：", "{{ 姓名 }}同志，{{ 备注 }}")
+    out = tmp_path / "通知"
+    result = run("render", template, people, "-o", out, "--name", "{单位}-{姓名}", "--combined", tmp_path / "all.docx")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.glob("*.docx"))
+    assert names == sorted(["青山村-张三.docx", "石桥_村-李四.docx"])
+    text = document_text(out / "青山村-张三.docx")
+    assert "张三同志，A & B <c>" in text
+    assert "张三" in document_text(tmp_path / "all.docx") and "李四" in document_text(tmp_path / "all.docx")
+
+
+def test_render_missing_variable_names_it(tmp_path, people):
+    template = user_template(tmp_path / "通知.docx", "尊敬的{{ 家长姓名 }}：")
+    result = run("render", template, people, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "家长姓名" in result.output and "通知.docx" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_render_unknown_column_in_name_pattern(tmp_path, people):
+    template = user_template(tmp_path / "通知.docx", "{{ 姓名 }}")
+    result = run("render", template, people, "-o", tmp_path / "out", "--name", "{学校}")
+    assert result.exit_code == 1
+    assert "学校" in result.output and "姓名" in result.output
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ 姓名.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}",
+        "{{ self.__init__.__globals__ }}",
+        "{{ lipsum.__globals__['os'].system('touch pwned') }}",
+    ],
+)
+def test_render_refuses_sandbox_escapes(tmp_path, people, payload):
+    template = user_template(tmp_path / "坏模板.docx", payload)
+    result = run("render", template, people, "-o", tmp_path / "out", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "pwned").exists()
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_render_template_syntax_error_names_the_paragraph(tmp_path, people):
+    template = user_template(tmp_path / "坏模板.docx", "第一段", "{% if 姓名 %}没有结束")
+    result = run("render", template, people, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "坏模板.docx" in result.output
+
+
+def test_templates_list_vars_and_check(workspace, tmp_path, people):
+    listed = run("templates", "list", cwd=workspace)
+    assert listed.exit_code == 0, listed.output
+    for name in ("工作总结.docx", "安全生产责任书.docx", "安全告知书.docx", "安全承诺书.docx"):
+        assert name in listed.output
+    letters = workspace / "templates" / "安全承诺书.docx"
+    variables = run("templates", "vars", letters)
+    assert variables.exit_code == 0, variables.output
+    assert {"学校", "班级", "学生姓名", "家长姓名"} <= set(variables.output.split())
+    good = run("templates", "check", letters, workspace / "inputs" / "students.xlsx")
+    assert good.exit_code == 0, good.output
+    bad = run("templates", "check", letters, people)
+    assert bad.exit_code == 1
+    assert "学生姓名" in bad.output and "家长姓名" in bad.output
+
+
+# ---------------------------------------------------------------- manners
+
+def test_usage_errors_exit_2():
+    assert run("nosuch").exit_code == 2
+    assert run("letters").exit_code == 2
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and "docgen" in result.output
+
+
+def test_english_on_request():
+    english = run("--lang", "en", "--help")
+    assert english.exit_code == 0
+    assert "Usage:" in english.output and "Commands" in english.output
+    by_env = run("--help", env={"LANG": "en_US.UTF-8"})
+    assert "Usage:" in by_env.output
+    chinese = run("--help")
+    assert "用法：" in chinese.output and "命令" in chinese.output

@@ -1,0 +1,422 @@
+"""The render engine: docxtpl tag syntax, sandbox, messages, batches and the combined file."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import RichText
+
+from docgen.engine import CompiledTemplate, render_batch, render_combined
+from docgen.errors import TemplateError
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def png(width: int = 8, height: int = 8) -> bytes:
+    raw = b"".join(b"\x00" + b"\xcc\x20\x20" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def make_template(path: Path, paragraphs: list, *, footer: str | None = None,
+                  image: bool = False, table: list[list[str]] | None = None) -> Path:
+    """A .docx whose paragraphs are given as text, or as a list of run texts (split tags)."""
+    doc = docx.Document()
+    for item in paragraphs:
+        if isinstance(item, list):
+            p = doc.add_paragraph()
+            for text in item:
+                p.add_run(text)
+        else:
+            doc.add_paragraph(item)
+    if table:
+        t = doc.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+    if image:
+        doc.add_picture(io.BytesIO(png()))
+        doc.add_paragraph("（图片后的段落）")
+    if footer is not None:
+        doc.sections[0].footer.paragraphs[0].text = footer
+    doc.save(path)
+    return path
+
+
+def texts(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(path).paragraphs]
+
+
+LETTER = [
+    "安全承诺书",
+    ["尊敬的{{ 家长", "姓名 }}", "家长："],
+    "{{ 学校 }}{{ 班级 }}{{ 学生姓名 }}同学已签订承诺书。",
+    "落款：{{ 学校 }}",
+]
+RECORD = {"学校": "青山小学", "班级": "三年级1班", "学生姓名": "王小明", "家长姓名": "王建国"}
+
+
+@pytest.fixture
+def letter(tmp_path) -> CompiledTemplate:
+    return CompiledTemplate.load(make_template(tmp_path / "承诺书.docx", LETTER,
+                                               footer="{{ 学校 }}安全办"))
+
+
+# --------------------------------------------------------------------------- tag syntax
+
+
+def test_tag_split_across_runs_and_chinese_names(letter, tmp_path):
+    out = tmp_path / "out.docx"
+    letter.render_to(RECORD, out)
+    assert texts(out) == ["安全承诺书", "尊敬的王建国家长：", "青山小学三年级1班王小明同学已签订承诺书。",
+                          "落款：青山小学"]
+    assert docx.Document(out).sections[0].footer.paragraphs[0].text == "青山小学安全办"
+
+
+def test_variables_lists_top_level_names(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
+        "{{ 单位名称 }}检查{{ 消防安全.排查隐患|约数 }}处",
+        "{% for x in 名单 %}{{ x }}{% endfor %}{{ range(3)|list|length }}",
+    ], footer="{{ 页脚 }}"))
+    assert tpl.variables() == {"单位名称", "消防安全", "名单", "页脚"}
+
+
+def test_nested_values_and_filters(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
+        "{{ 单位名称 }}：消防检查{{ 消防安全.检查次数|约数 }}次，隐患{{ 消防安全.排查隐患 }}处，"
+        "第{{ n|中文数字 }}项，{{ 日子|日期 }}，{{ 比例|percent }}",
+    ]))
+    data = tpl.render_bytes({"单位名称": "青山村", "消防安全": {"检查次数": 43, "排查隐患": 14},
+                             "n": 12, "日子": "2022-12-20", "比例": 0.987})
+    assert texts(io.BytesIO(data)) == ["青山村：消防检查40余次，隐患14处，第十二项，2022年12月20日，98.7%"]
+
+
+def test_paragraph_if(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
+        "开头", "{%p if 电话 %}", "电话：{{ 电话 }}", "{%p endif %}", "结尾"]))
+    assert texts(io.BytesIO(tpl.render_bytes({"电话": "138"}))) == ["开头", "电话：138", "结尾"]
+    assert texts(io.BytesIO(tpl.render_bytes({"电话": ""}))) == ["开头", "结尾"]
+
+
+def test_table_row_loop(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["清单"], table=[
+        ["领域", "隐患"],
+        ["{%tr for 行 in 明细 %}", ""],
+        ["{{ 行.领域 }}", "{{ 行.隐患 }}"],
+        ["{%tr endfor %}", ""],
+    ]))
+    data = tpl.render_bytes({"明细": [{"领域": "消防安全", "隐患": 14}, {"领域": "建筑施工", "隐患": 1}]})
+    rows = [[c.text for c in r.cells] for r in docx.Document(io.BytesIO(data)).tables[0].rows]
+    assert rows == [["领域", "隐患"], ["消防安全", "14"], ["建筑施工", "1"]]
+
+
+def test_richtext_run(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["签名：{{r 签名 }}。"]))
+    data = tpl.render_bytes({"签名": RichText("张三", bold=True)})
+    paragraph = docx.Document(io.BytesIO(data)).paragraphs[0]
+    assert paragraph.text == "签名：张三。"
+    assert [r.text for r in paragraph.runs if r.bold] == ["张三"]
+
+
+def test_xml_special_characters_and_newlines(letter):
+    record = dict(RECORD, 学生姓名='A&B <"王">\'s', 班级="一班\n二班")
+    doc = docx.Document(io.BytesIO(letter.render_bytes(record)))
+    assert doc.paragraphs[2].text == "青山小学一班\n二班A&B <\"王\">'s同学已签订承诺书。"
+    assert doc.paragraphs[2]._p.xml.count("<w:br/>") == 1
+
+
+def test_none_renders_blank(letter):
+    doc = docx.Document(io.BytesIO(letter.render_bytes(dict(RECORD, 班级=None))))
+    assert doc.paragraphs[2].text == "青山小学王小明同学已签订承诺书。"
+
+
+def test_image_template_keeps_picture(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["{{ 学校 }}"], image=True))
+    out = tmp_path / "out.docx"
+    tpl.render_to(RECORD, out)
+    doc = docx.Document(out)
+    assert doc.paragraphs[0].text == "青山小学"
+    assert len(doc.inline_shapes) == 1
+    assert doc.part.related_parts[doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == png()
+
+
+def test_unchanged_parts_are_copied_byte_for_byte(letter, tmp_path):
+    source = zipfile.ZipFile(letter.path)
+    out = zipfile.ZipFile(io.BytesIO(letter.render_bytes(RECORD)))
+    assert out.namelist() == source.namelist()
+    assert out.testzip() is None
+    for name in source.namelist():
+        if name not in ("word/document.xml", "word/footer1.xml"):
+            assert out.read(name) == source.read(name), name
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_missing_variable_names_it_and_the_paragraph(tmp_path):
+    path = make_template(tmp_path / "X.docx", ["标题", "正文", "尊敬的{{ 家长姓名 }}……"])
+    tpl = CompiledTemplate.load(path)
+    with pytest.raises(TemplateError) as info:
+        tpl.render_bytes({"学生姓名": "王小明", "_row": 5})
+    err = info.value
+    assert err.where == "第 3 段“尊敬的{{ 家长姓名 }}……”"
+    assert err.message == "用到的变量“家长姓名”在名册第 5 行的数据中没有"
+    assert "名册的列标题" in err.hint
+    assert str(err).startswith(f"{err.template}，第 3 段“尊敬的{{{{ 家长姓名 }}}}……”：用到的变量“家长姓名”")
+
+
+def test_missing_nested_key(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["{{ 消防安全.排查隐患 }}处"]))
+    with pytest.raises(TemplateError) as info:
+        tpl.render_bytes({"消防安全": {"检查次数": 3}}, index=0)
+    assert info.value.message == "用到的变量“消防安全.排查隐患”在第 1 条记录的数据中没有"
+
+
+def test_missing_variable_in_footer(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["正文"], footer="{{ 页脚 }}"))
+    with pytest.raises(TemplateError) as info:
+        tpl.render_bytes({})
+    assert info.value.where == "页脚第 1 段“{{ 页脚 }}”"
+
+
+def test_filter_error_names_record(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["{{ 名称|约数 }}"]))
+    with pytest.raises(TemplateError) as info:
+        tpl.render_bytes({"名称": "青山村", "_row": 7})
+    assert info.value.message == "过滤器“约数”不能处理名册第 7 行的值“青山村”"
+
+
+def test_syntax_error_names_paragraph(tmp_path):
+    with pytest.raises(TemplateError) as info:
+        CompiledTemplate.load(make_template(tmp_path / "t.docx", ["一", "{% if 电话 %}没有结束"]))
+    assert info.value.where == "第 2 段“{% if 电话 %}没有结束”"
+    assert "模板标签写法有误" in info.value.message
+
+
+def test_not_a_docx(tmp_path):
+    bad = tmp_path / "坏.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(TemplateError, match="不是有效的 .docx 文件"):
+        CompiledTemplate.load(bad)
+    with pytest.raises(TemplateError, match="模板文件不存在"):
+        CompiledTemplate.load(tmp_path / "无.docx")
+
+
+# --------------------------------------------------------------------------- sandbox
+
+PAYLOADS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ''.__class__.mro()[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}",
+    "{{ joiner.__init__.__globals__.os.popen('touch {marker}').read() }}",
+    "{{ namespace.__init__.__globals__.os.popen('touch {marker}').read() }}",
+    "{{ lipsum.__globals__['os'].popen('touch {marker}').read() }}",
+    "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.popen('touch {marker}') }}",
+    "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('touch {marker}') }}",
+    "{{ os.popen('touch {marker}').read() }}",
+    "{{ open('{marker}', 'w').write('x') }}",
+    "{{ 学校|attr('__class__') }}",
+    "{{ 学校['__class__'] }}",
+    "{{ 学校.format_map(dict()) }}",
+    "{% set ns = namespace() %}{% set ns.__class__ = 1 %}",
+    "{% include '/etc/passwd' %}",
+    "{% for i in range(10**9) %}{% endfor %}",
+    # built at run time, so only the sandbox can stop them
+    "{{ 学校[('_' * 2) ~ 'class' ~ ('_' * 2)] }}",
+    "{{ 学校|attr(('_' * 2) ~ 'class' ~ ('_' * 2)) }}",
+    "{{ 'x' * 100000000 }}",
+    "{% set n = 100000 %}{% for i in range(n * 10) %}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sandbox_refuses_escapes(tmp_path, payload):
+    marker = tmp_path / "pwned"
+    path = make_template(tmp_path / "t.docx", ["{{ 学校 }}", payload.replace("{marker}", str(marker))])
+    out = tmp_path / "out" / "letter.docx"
+    with pytest.raises(TemplateError) as info:
+        render_batch(CompiledTemplate.load(path), [RECORD], [out])
+    assert "不允许的操作" in info.value.message, str(info.value)
+    assert info.value.where.startswith("第 2 段")
+    assert not marker.exists()
+    assert not out.exists()
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def test_render_to_is_atomic(letter, tmp_path):
+    out = tmp_path / "a.docx"
+    out.write_bytes(b"old")
+    with pytest.raises(TemplateError):
+        letter.render_to({"学校": "x"}, out)
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "承诺书.docx"]
+
+
+def records(n: int) -> list[dict]:
+    return [dict(RECORD, 学生姓名=f"学生{i}", _row=i + 3) for i in range(n)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_batch_writes_each_record_in_order(letter, tmp_path, workers):
+    data = records(130)
+    paths = [tmp_path / "out" / f"{i:03d}.docx" for i in range(len(data))]
+    seen = []
+    assert render_batch(letter, data, paths, workers=workers, progress=seen.append) == paths
+    assert sum(seen) == len(data)
+    for i in (0, 57, 129):
+        assert texts(paths[i])[2] == f"青山小学三年级1班学生{i}同学已签订承诺书。"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [p.name for p in paths]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_batch_stops_at_a_bad_record(letter, tmp_path, workers):
+    data = records(130)
+    del data[100]["家长姓名"]
+    paths = [tmp_path / "out" / f"{i:03d}.docx" for i in range(len(data))]
+    with pytest.raises(TemplateError) as info:
+        render_batch(letter, data, paths, workers=workers)
+    assert info.value.message == "用到的变量“家长姓名”在名册第 103 行的数据中没有"
+    assert not paths[100].exists()
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_first_record_error_stops_before_anything(letter, tmp_path):
+    data = records(3)
+    del data[0]["学校"]
+    paths = [tmp_path / f"{i}.docx" for i in range(3)]
+    with pytest.raises(TemplateError):
+        render_batch(letter, data, paths)
+    assert not any(p.exists() for p in paths)
+
+
+# --------------------------------------------------------------------------- combined file
+
+
+def add_page_field(paragraph) -> None:
+    paragraph._p.append(parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    paragraph.add_run("页")
+
+
+def numbered_template(path: Path) -> Path:
+    """Letter with a numbered list (direct numPr), an image, a bookmark and a templated footer."""
+    doc = docx.Document()
+    doc.add_paragraph("{{ 学校 }}承诺书")
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.find(qn("w:abstractNum")).get(qn("w:abstractNumId"))
+    num = numbering.add_num(int(abstract))
+    for text in ("不私自下水游泳", "遵守交通规则"):
+        p = doc.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num.numId}"/></w:numPr>'))
+    p = doc.add_paragraph("学生：{{ 学生姓名 }}")
+    p._p.insert(0, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="0" w:name="签名"/>'))
+    p._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="0"/>'))
+    doc.add_picture(io.BytesIO(png()))
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = "{{ 学校 }} 第"
+    add_page_field(footer)
+    doc.save(path)
+    return path
+
+
+def test_combined_sections_and_ids(tmp_path):
+    tpl = CompiledTemplate.load(numbered_template(tmp_path / "t.docx"))
+    data = [dict(RECORD, 学校=f"学校{i}", 学生姓名=f"学生{i}") for i in range(4)]
+    out = render_combined(tpl, data, tmp_path / "合并.docx")
+    doc = docx.Document(out)
+    assert len(doc.sections) == 4
+    # (python-docx leaves the PAGE field out of .text)
+    assert [s.footer.paragraphs[0].text for s in doc.sections] == [f"学校{i} 第页" for i in range(4)]
+    body = doc.element.body
+    sects = body.findall(f".//{qn('w:sectPr')}")
+    assert len(sects) == 4
+    for sect in sects:
+        assert sect.find(qn("w:type")).get(qn("w:val")) == "nextPage"
+        assert sect.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    assert [p.text for p in doc.paragraphs if p.text.startswith("学生")] == [f"学生：学生{i}" for i in range(4)]
+    xml = doc.element.xml
+    doc_pr_ids = re.findall(r'<wp:docPr id="(\d+)"', xml)
+    assert len(doc_pr_ids) == 4 and len(set(doc_pr_ids)) == 4
+    bookmark_ids = re.findall(r'<w:bookmarkStart w:id="(\d+)"', xml)
+    assert len(set(bookmark_ids)) == 4
+    assert len(set(re.findall(r'w:name="(签名[^"]*)"', xml))) == 4
+    assert len(doc.inline_shapes) == 4
+    # each record's list has its own w:num, restarting at 1
+    num_ids = [p._p.pPr.numPr.numId.val for p in doc.paragraphs if p._p.pPr is not None
+               and p._p.pPr.numPr is not None]
+    assert len(num_ids) == 8 and len(set(num_ids)) == 4
+    numbering = doc.part.numbering_part.element
+    for num_id in set(num_ids):
+        assert numbering.num_having_numId(num_id) is not None
+    # a template error leaves no combined file
+    with pytest.raises(TemplateError):
+        render_combined(tpl, [RECORD, {"学校": "x"}], tmp_path / "坏.docx")
+    assert not (tmp_path / "坏.docx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.docx", "合并.docx"]
+
+
+def test_combined_record_ending_in_table(tmp_path):
+    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["{{ 学校 }}"],
+                                              table=[["a", "{{ 学生姓名 }}"]]))
+    doc = docx.Document(render_combined(tpl, records(3), tmp_path / "c.docx"))
+    assert len(doc.sections) == 3
+    assert [t.cell(0, 1).text for t in doc.tables] == ["学生0", "学生1", "学生2"]
+
+
+def soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found and os.environ.get("CI") == "true":
+        pytest.fail("LibreOffice (soffice) is required in CI")
+    if not found:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found
+
+
+def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
+    profile = outdir / "lo-profile"
+    subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
+                   check=True, capture_output=True, timeout=180)
+    return [outdir / (f.stem + ".pdf") for f in files]
+
+
+def test_libreoffice_opens_outputs_with_one_page_per_record(tmp_path):
+    soffice()
+    tpl = CompiledTemplate.load(numbered_template(tmp_path / "t.docx"))
+    data = [dict(RECORD, 学校=f"学校{i}", 学生姓名=f"学生{i}") for i in range(3)]
+    combined = render_combined(tpl, data, tmp_path / "combined.docx")
+    single = tmp_path / "single.docx"
+    tpl.render_to(data[0], single)
+    pdfs = to_pdf([combined, single], tmp_path)
+    pages = [len(re.findall(rb"/Type\s*/Page[^s]", p.read_bytes())) for p in pdfs]
+    assert pages == [3, 1]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        # pdftotext puts spaces between Chinese and digits
+        page_texts = [re.sub(r"\s+", "", page) for page in text.split("\f")]
+        for i in range(3):
+            assert f"学校{i}承诺书" in page_texts[i]
+            assert f"学校{i}第1页" in page_texts[i]
+            # numbered lists start again at 1 in every letter
+            assert "1.不私自下水游泳2.遵守交通规则" in page_texts[i]
