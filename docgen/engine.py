@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import html
 import math
+import multiprocessing
 import os
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import multiprocessing
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from jinja2.utils import Namespace
+from jinja2.utils import Namespace, missing
 from lxml import etree
 
 from docgen import docxzip
@@ -84,7 +84,7 @@ _FORBIDDEN_ATTRS = frozenset({
     "mro", "format", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame",
     "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back",
     "f_code", "tb_frame", "tb_next", "func_globals", "func_code", "func_closure", "co_code",
-    "im_func", "im_self", "im_class", "mro", "subclasses", "globals", "builtins",
+    "im_func", "im_self", "im_class", "subclasses", "globals", "builtins",
 })
 _ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby",
                                 "sum", "unique", "min", "max"})
@@ -118,19 +118,14 @@ class _StrictUndefined(StrictUndefined):
     def _fail_with_undefined_error(self, *args, **kwargs):
         if self._undefined_exception is not UndefinedError:  # the sandbox's SecurityError
             return super()._fail_with_undefined_error(*args, **kwargs)
-        from jinja2.utils import missing
-
         raise _Missing(str(self._undefined_name), self._undefined_obj is not missing)
 
-    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = (
-        _fail_with_undefined_error
-    )
-    __getattr__ = __getitem__ = __call__ = __add__ = __radd__ = __mul__ = __rmul__ = (
-        _fail_with_undefined_error
-    )
-    __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = __complex__ = __pow__ = (
-        _fail_with_undefined_error
-    )
+
+
+# StrictUndefined binds its operators to the base class's function: point them at ours
+for _name, _value in {**vars(Undefined), **vars(StrictUndefined)}.items():
+    if _value is Undefined._fail_with_undefined_error and _name != "_fail_with_undefined_error":
+        setattr(_StrictUndefined, _name, _StrictUndefined._fail_with_undefined_error)
 
 
 def _safe_range(*args: int) -> range:

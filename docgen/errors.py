@@ -7,7 +7,7 @@ them into output and an exit status.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.i18n import _

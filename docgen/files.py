@@ -16,10 +16,11 @@ from docgen.i18n import _
 
 MAX_NAME_BYTES = 180  # leaves room for a folder path under Windows' and ext4's limits
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Windows device names; superscript digits count too, and "NUL .txt" is NUL
 _RESERVED = {
     "CON", "PRN", "AUX", "NUL",
-    *(f"COM{i}" for i in range(1, 10)),
-    *(f"LPT{i}" for i in range(1, 10)),
+    *(f"COM{i}" for i in "123456789¹²³"),
+    *(f"LPT{i}" for i in "123456789¹²³"),
 }
 
 
@@ -38,7 +39,7 @@ def safe_filename(name: object, fallback: str = "未命名") -> str:
         text = fallback
     if not text:
         text = fallback
-    stem = text.split(".")[0].upper()
+    stem = text.split(".")[0].rstrip(" ").upper()
     if stem in _RESERVED:
         text = "_" + text
     encoded = text.encode("utf-8")

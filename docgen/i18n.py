@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -66,7 +66,7 @@ def current_language() -> str:
     return _current
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
