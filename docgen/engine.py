@@ -14,6 +14,7 @@ it is rendered (the sandbox) — before any output file is opened.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import multiprocessing
@@ -33,7 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from lxml import etree
 
-from docgen import docxzip
+from docgen import docxzip, filters
 from docgen.errors import TemplateError
 from docgen.files import atomic_path, write_bytes_atomic
 from docgen.filters import FILTERS
@@ -160,8 +161,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def _finalize(value):
-    # an empty roster cell is blank in the letter, not "None"
-    return "" if value is None else value
+    """How a bare ``{{ 列 }}`` prints a roster cell: as the secretary typed it in Excel."""
+    if value is None:
+        return ""  # an empty cell is blank in the letter, not "None"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # Excel keeps whole numbers as 3.0
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return filters.date(value)  # a date cell: 2022年12月20日, not 2022-12-20 00:00:00
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return filters.date(value)
+    return value
 
 
 def _wrap_filter(name: str, func: Callable) -> Callable:

@@ -28,6 +28,9 @@ from docgen.i18n import _
 # run costs more than it saves.
 FILES_PER_WORKER = 15
 MAX_WORKERS = 4
+# LibreOffice (7.x) reads only about 253 command-line arguments and silently ignores the
+# rest, still exiting 0; a run is given at most this many files, the others wait their turn.
+MAX_FILES_PER_RUN = 200
 _POLL = 0.1
 
 
@@ -214,6 +217,11 @@ def _appeared(run: _Run) -> int:
     return max(0, count - 1)
 
 
+def _limit(groups: list[list[Path]], size: int) -> list[list[Path]]:
+    """Split any group longer than ``size`` (a part of a group keeps its names distinct)."""
+    return [group[i:i + size] for group in groups for i in range(0, len(group), size)]
+
+
 def _default_workers(count: int) -> int:
     cpus = os.cpu_count() or 1
     return max(1, min(MAX_WORKERS, cpus, count // FILES_PER_WORKER))
@@ -229,9 +237,10 @@ def convert_to_pdf(
 ) -> list[Path]:
     """Convert .docx files to PDFs beside them (same name, ``.pdf``); return the PDFs in order.
 
-    One LibreOffice run converts many files; ``workers`` runs go in parallel (default: by
-    file count and CPUs).  ``timeout`` (seconds) bounds the whole call.  ``progress(n)`` is
-    called as ``n`` more files are done.
+    One LibreOffice run converts many files (at most ``MAX_FILES_PER_RUN``); ``workers`` runs
+    go in parallel (default: by file count and CPUs), further runs start as those finish.
+    ``timeout`` (seconds) bounds the whole call.  ``progress(n)`` is called as ``n`` more
+    files are done.
 
     Raises OutputExistsError before starting if a PDF exists and ``force`` is false, and
     ConversionError when LibreOffice is missing, or after moving the good PDFs into place
@@ -267,47 +276,66 @@ def convert_to_pdf(
     bad = {s for s, _reason in failed}
     sources_ok = [s for s in sources if s not in bad]
     count = workers if workers is not None else _default_workers(len(sources_ok))
-    runs = [_Run(group) for group in _groups(sources_ok, max(1, min(count, len(sources_ok))))]
+    count = max(1, min(count, len(sources_ok) or 1))
+    needed = max(count, -(-len(sources_ok) // MAX_FILES_PER_RUN))
+    runs = [_Run(group) for group in _limit(_groups(sources_ok, needed), MAX_FILES_PER_RUN)]
+    waiting = list(runs)
+    active: list[_Run] = []
     deadline = time.monotonic() + timeout
+
+    def collect(run: _Run) -> None:
+        """Move a finished run's good PDFs into place and note its failures."""
+        if run.timed_out:
+            reason = _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(
+                seconds=f"{timeout:g}"
+            )
+            failed.extend((s, reason) for s in run.sources)
+            return
+        good = 0
+        for source in run.sources:
+            output = run.output_of(source)
+            if _is_complete_pdf(output):
+                with atomic_path(targets[source]) as tmp:
+                    shutil.copyfile(output, tmp)
+                converted[source] = targets[source]
+                good += 1
+            else:
+                failed.append((source, _failure_reason(run)))
+        if progress and good > run.reported:
+            progress(good - run.reported)
+        shutil.rmtree(run.workdir, ignore_errors=True)
+
     try:
-        for run in runs:
-            _start(soffice, run)
-        while runs:
-            running = [r for r in runs if r.process.poll() is None]
-            if progress:
-                for run in running:
-                    done = _appeared(run)
-                    if done > run.reported:
-                        progress(done - run.reported)
-                        run.reported = done
-            if not running:
+        while waiting or active:
+            while waiting and len(active) < count:
+                run = waiting.pop(0)
+                active.append(run)
+                _start(soffice, run)
+            still = []
+            for run in active:
+                if run.process.poll() is None:
+                    still.append(run)
+                    if progress:
+                        done = _appeared(run)
+                        if done > run.reported:
+                            progress(done - run.reported)
+                            run.reported = done
+                else:
+                    collect(run)
+            active = still
+            if not active and not waiting:
                 break
             if time.monotonic() >= deadline:
-                for run in running:
+                # runs not yet started count as overrun too: nothing of theirs was converted
+                for run in active + waiting:
                     run.timed_out = True
-                    _kill(run.process)
+                    if run.process is not None:
+                        _kill(run.process)
+                    collect(run)
+                active, waiting = [], []
                 break
-            time.sleep(_POLL)
-
-        for run in runs:
-            if run.timed_out:
-                reason = _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(
-                    seconds=f"{timeout:g}"
-                )
-                failed += [(s, reason) for s in run.sources]
-                continue
-            good = 0
-            for source in run.sources:
-                output = run.output_of(source)
-                if _is_complete_pdf(output):
-                    with atomic_path(targets[source]) as tmp:
-                        shutil.copyfile(output, tmp)
-                    converted[source] = targets[source]
-                    good += 1
-                else:
-                    failed.append((source, _failure_reason(run)))
-            if progress and good > run.reported:
-                progress(good - run.reported)
+            if active:
+                time.sleep(_POLL)
     finally:
         for run in runs:
             if run.process is not None and run.process.poll() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -141,9 +142,10 @@ def test_xml_special_characters_and_newlines(letter):
     assert doc.paragraphs[2]._p.xml.count("<w:br/>") == 1
 
 
-def test_none_renders_blank(letter):
-    doc = docx.Document(io.BytesIO(letter.render_bytes(dict(RECORD, 班级=None))))
-    assert doc.paragraphs[2].text == "青山小学王小明同学已签订承诺书。"
+def test_cells_print_as_typed(letter):
+    record = dict(RECORD, 学校=dt.datetime(2022, 12, 20), 班级=None, 学生姓名=3.0)
+    doc = docx.Document(io.BytesIO(letter.render_bytes(record)))
+    assert doc.paragraphs[2].text == "2022年12月20日3同学已签订承诺书。"
 
 
 def test_image_template_keeps_picture(tmp_path):
@@ -342,7 +344,9 @@ def numbered_template(path: Path) -> Path:
 def test_combined_sections_and_ids(tmp_path):
     tpl = CompiledTemplate.load(numbered_template(tmp_path / "t.docx"))
     data = [dict(RECORD, 学校=f"学校{i}", 学生姓名=f"学生{i}") for i in range(4)]
-    out = render_combined(tpl, data, tmp_path / "合并.docx")
+    seen = []
+    out = render_combined(tpl, iter(data), tmp_path / "合并.docx", progress=seen.append)
+    assert sum(seen) == 4
     doc = docx.Document(out)
     assert len(doc.sections) == 4
     # (python-docx leaves the PAGE field out of .text)
