@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError, TemplateError, display_path
-from docgen.files import NameAllocator, ensure_writable
+from docgen.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 from docgen.i18n import _
 from docgen.rosters import Roster
 
@@ -126,14 +126,22 @@ def run_batch(
         targets += [p.with_suffix(".pdf") for p in targets]
     ensure_writable(targets, force)
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    render_batch(template, contexts, paths, progress=progress)
-    result = BatchResult(files=paths)
-    if combined:
-        result.combined = render_combined(template, contexts, Path(combined), progress=progress)
+    # Everything is written to a staging folder first and moved into place only when the
+    # whole batch, combined file included, has succeeded: a failed batch leaves nothing.
+    with staging_folder(outdir) as staging:
+        staged = [staging / p.name for p in paths]
+        render_batch(template, contexts, staged, progress=progress)
+        moves = list(zip(staged, paths, strict=True))
+        if combined:
+            staged_combined = staging / ".combined" / Path(combined).name
+            render_combined(template, contexts, staged_combined, progress=progress)
+            moves.append((staged_combined, Path(combined)))
+        for source, target in moves:
+            move_into_place(source, target)
+    result = BatchResult(files=paths, combined=Path(combined) if combined else None)
     if pdf:
+        # the Word files stay written even when LibreOffice is missing or fails
         from docgen.pdf import convert_to_pdf
 
-        docs = paths + ([result.combined] if result.combined else [])
-        result.pdfs = convert_to_pdf(docs, force=True)
+        result.pdfs = convert_to_pdf([target for _, target in moves], force=True)
     return result

@@ -3,8 +3,10 @@ half-written, names from data that are safe on every OS and never leave the outp
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -119,3 +121,33 @@ def _umask() -> int:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def move_into_place(source: Path, target: Path) -> None:
+    """Move a finished file to its place, atomically even across file systems."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        with atomic_path(target) as tmp:
+            shutil.copyfile(source, tmp)
+        Path(source).unlink()
+
+
+@contextmanager
+def staging_folder(beside: Path) -> Iterator[Path]:
+    """A hidden folder beside the outputs where a batch is written before it is moved into
+    place; removed afterwards, so a failed batch leaves nothing behind."""
+    beside = Path(beside)
+    created = not beside.exists()
+    beside.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".~docgen-", dir=beside))
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        if created and not any(beside.iterdir()):
+            beside.rmdir()
+        raise
+    shutil.rmtree(folder, ignore_errors=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from readback import render, text_of
 
 from docgen import builtin
 from docgen.builtin import TEMPLATES, build_template, builtin_template_path, write_templates
@@ -55,35 +56,6 @@ PUPIL = {
 @pytest.fixture
 def settings(tmp_path):
     return load(root=tmp_path)
-
-
-def render(path, context) -> docx.Document:
-    """Through docgen.engine when it exists, else plain docxtpl with the docgen filters."""
-    try:
-        from docgen.engine import CompiledTemplate
-    except ImportError:
-        import jinja2
-        from docxtpl import DocxTemplate
-
-        from docgen.filters import FILTERS
-
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-        env.filters.update(FILTERS)
-        template = DocxTemplate(str(path))
-        template.render(context, jinja_env=env)
-        out = io.BytesIO()
-        template.save(out)
-        return docx.Document(io.BytesIO(out.getvalue()))
-    return docx.Document(io.BytesIO(CompiledTemplate.load(path).render_bytes(context)))
-
-
-def text_of(doc) -> str:
-    return "\n".join(
-        t.text or ""
-        for t in doc.element.body.iter(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-        )
-    )
 
 
 @pytest.fixture(scope="module")

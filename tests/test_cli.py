@@ -473,3 +473,16 @@ def test_english_on_request():
     assert "Usage:" in by_env.output
     chinese = run("--help")
     assert "用法：" in chinese.output and "命令" in chinese.output
+
+
+def test_a_batch_that_fails_halfway_leaves_nothing(tmp_path):
+    rows = [[f"人{i}", 5] for i in range(500)]
+    rows[300][1] = "很多"
+    roster = messy.roster(tmp_path / "r.xlsx", ["姓名", "数量"], rows)
+    template = user_template(tmp_path / "t.docx", "{{ 姓名 }}：{{ 数量|约数 }}")
+    out = tmp_path / "out"
+    result = run("render", template, roster, "-o", out, "--combined", tmp_path / "all.docx")
+    assert result.exit_code == 1
+    assert "约数" in result.output and "第 303 行" in result.output and "很多" in result.output
+    assert not out.exists()
+    assert not (tmp_path / "all.docx").exists()

@@ -10,7 +10,6 @@ import re
 import shutil
 import statistics
 import subprocess
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

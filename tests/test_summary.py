@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import os
 import re
 import shutil
 import subprocess
 from types import SimpleNamespace
 
-import docx
 import pytest
+from readback import render, text_of
 
 from docgen.builtin import TEMPLATES, build_template
 from docgen.config import load
@@ -101,35 +100,6 @@ def settings(tmp_path):
     return dataclasses.replace(
         base,
         summary=dataclasses.replace(base.summary, date=dt.date(2022, 12, 20), years=(2020, 2022)),
-    )
-
-
-def render(path, context) -> docx.Document:
-    """Through docgen.engine when it exists, else plain docxtpl with the docgen filters."""
-    try:
-        from docgen.engine import CompiledTemplate
-    except ImportError:
-        import jinja2
-        from docxtpl import DocxTemplate
-
-        from docgen.filters import FILTERS
-
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-        env.filters.update(FILTERS)
-        template = DocxTemplate(str(path))
-        template.render(context, jinja_env=env)
-        out = io.BytesIO()
-        template.save(out)
-        return docx.Document(io.BytesIO(out.getvalue()))
-    return docx.Document(io.BytesIO(CompiledTemplate.load(path).render_bytes(context)))
-
-
-def text_of(doc) -> str:
-    return "\n".join(
-        t.text or ""
-        for t in doc.element.body.iter(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-        )
     )
 
 
