@@ -95,6 +95,65 @@ def check_variables(template, contexts: list[dict], roster: Roster) -> None:
         )
 
 
+@dataclass
+class BatchPlan:
+    """A batch checked and named, ready to write: nothing has been written yet."""
+
+    template: object
+    contexts: list[dict]
+    paths: list[Path]
+    combined: Path | None = None
+
+    @property
+    def targets(self) -> list[Path]:
+        return self.paths + ([self.combined] if self.combined else [])
+
+
+def plan_batch(
+    template,
+    roster: Roster,
+    outdir: Path,
+    *,
+    name_pattern: str,
+    context: Callable[[dict], dict] | None = None,
+    combined: Path | None = None,
+) -> BatchPlan:
+    """Check the template's variables and the name pattern against the roster and give every
+    record its file name; raises before anything is written."""
+    contexts = record_contexts(roster, context)
+    check_pattern(name_pattern, list(contexts[0]) if contexts else roster.columns, roster)
+    check_variables(template, contexts, roster)
+    allocator = NameAllocator(Path(outdir), ".docx")
+    paths = [allocator.allocate(format_name(name_pattern, c)) for c in contexts]
+    return BatchPlan(template, contexts, paths, Path(combined) if combined else None)
+
+
+def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Render a planned batch.
+
+    Everything is written to a staging folder first and moved into place only when the whole
+    batch, combined file included, has succeeded: a failed batch leaves nothing behind.
+    """
+    from docgen.engine import render_batch, render_combined
+
+    outdir = plan.paths[0].parent
+    with staging_folder(outdir) as staging:
+        staged = [staging / p.name for p in plan.paths]
+        render_batch(plan.template, plan.contexts, staged, progress=progress)
+        moves = list(zip(staged, plan.paths, strict=True))
+        if plan.combined:
+            staged_combined = staging / ".combined" / plan.combined.name
+            render_combined(plan.template, plan.contexts, staged_combined, progress=progress)
+            moves.append((staged_combined, plan.combined))
+        for source, target in moves:
+            move_into_place(source, target)
+    return BatchResult(files=plan.paths, combined=plan.combined)
+
+
+def pdf_targets(paths: list[Path]) -> list[Path]:
+    return [p.with_suffix(".pdf") for p in paths]
+
+
 def run_batch(
     template,
     roster: Roster,
@@ -112,36 +171,13 @@ def run_batch(
     Everything is checked before the first file is written: the template's variables against
     the roster, the name pattern, and that no output exists (unless ``force``).
     """
-    from docgen.engine import render_batch, render_combined
-
-    contexts = record_contexts(roster, context)
-    check_pattern(name_pattern, list(contexts[0]) if contexts else roster.columns, roster)
-    check_variables(template, contexts, roster)
-
-    outdir = Path(outdir)
-    allocator = NameAllocator(outdir, ".docx")
-    paths = [allocator.allocate(format_name(name_pattern, c)) for c in contexts]
-    targets = paths + ([Path(combined)] if combined else [])
-    if pdf:
-        targets += [p.with_suffix(".pdf") for p in targets]
-    ensure_writable(targets, force)
-
-    # Everything is written to a staging folder first and moved into place only when the
-    # whole batch, combined file included, has succeeded: a failed batch leaves nothing.
-    with staging_folder(outdir) as staging:
-        staged = [staging / p.name for p in paths]
-        render_batch(template, contexts, staged, progress=progress)
-        moves = list(zip(staged, paths, strict=True))
-        if combined:
-            staged_combined = staging / ".combined" / Path(combined).name
-            render_combined(template, contexts, staged_combined, progress=progress)
-            moves.append((staged_combined, Path(combined)))
-        for source, target in moves:
-            move_into_place(source, target)
-    result = BatchResult(files=paths, combined=Path(combined) if combined else None)
+    plan = plan_batch(template, roster, outdir, name_pattern=name_pattern, context=context,
+                      combined=combined)
+    ensure_writable(plan.targets + (pdf_targets(plan.targets) if pdf else []), force)
+    result = write_batch(plan, progress=progress)
     if pdf:
         # the Word files stay written even when LibreOffice is missing or fails
         from docgen.pdf import convert_to_pdf
 
-        result.pdfs = convert_to_pdf([target for _, target in moves], force=True)
+        result.pdfs = convert_to_pdf(plan.targets, force=True)
     return result

@@ -252,6 +252,10 @@ def _define_styles(doc: Document) -> None:
     rpr_default.append(rpr)
     ppr_default = OxmlElement("w:pPrDefault")
     ppr = OxmlElement("w:pPr")
+    # Word's default, written out because LibreOffice reads overflowPunct inverted: without
+    # it LibreOffice hangs a line-end "，" into the margin of a justified line and the PDF
+    # loses it; with it the character before moves down with the comma.
+    ppr.append(_el("w:overflowPunct", val=1))
     ppr.append(_el("w:spacing", before=0, after=0, line=LINE_PITCH, lineRule="exact"))
     ppr_default.append(ppr)
     defaults.append(rpr_default)
@@ -469,7 +473,21 @@ def apply_official_layout(doc: Document, page_numbers: bool = True) -> Document:
     _define_styles(doc)
     _set_section(doc, page_numbers)
     _set_settings(doc)
+    _drop_default_parts(doc)
     return doc
+
+
+def _drop_default_parts(doc: Document) -> None:
+    """Remove what python-docx's default template carries besides: stylesWithEffects.xml
+    (Word 2010's copy of the styles, with the theme's blue headings and fonts, which Word
+    2010 may read instead of styles.xml) and the thumbnail of a page that is not this one."""
+    for rels, reltype in (
+        (doc.part.rels, "/relationships/stylesWithEffects"),
+        (doc.part.package.rels, "/metadata/thumbnail"),
+    ):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(reltype):
+                del rels[r_id]
 
 
 def add_paragraph(doc: Document, text: str, style: str = BODY) -> Paragraph:

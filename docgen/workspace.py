@@ -122,7 +122,13 @@ def template_for(settings: Settings, kind: str) -> Path:
 
 
 def write_summary(
-    settings: Settings, consolidation, counts, path: Path, force: bool = False, pdf: bool = False
+    settings: Settings,
+    consolidation,
+    counts,
+    path: Path,
+    force: bool = False,
+    pdf: bool = False,
+    template=None,
 ) -> list[Path]:
     """The formal summary report (and its PDF on request)."""
     from docgen.engine import CompiledTemplate
@@ -130,7 +136,7 @@ def write_summary(
 
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
-    template = CompiledTemplate.load(template_for(settings, "summary"))
+    template = template or CompiledTemplate.load(template_for(settings, "summary"))
     template.render_to(summary_context(settings, consolidation, counts), path)
     if pdf:
         from docgen.pdf import convert_to_pdf
@@ -150,7 +156,7 @@ def build(
 
     ``progress(label, total)`` returns a callback advanced as records are written.
     """
-    from docgen.batch import run_batch
+    from docgen.batch import pdf_targets, plan_batch, write_batch
     from docgen.documents import KINDS
     from docgen.engine import CompiledTemplate
     from docgen.tallies import write_summary_workbook
@@ -161,42 +167,43 @@ def build(
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     out = settings.paths.outputs
 
-    # Every target is checked before the first one is written.
-    targets = [out / SUMMARY_WORKBOOK, out / SUMMARY_DOCUMENT]
-    for kind in inputs.rosters:
-        targets.append(out / combined_name(KINDS[kind].folder))
-    if pdf:
-        targets += [t.with_suffix(".pdf") for t in targets if t.suffix == ".docx"]
-    ensure_writable(targets, force)
-    # and each batch folder's own files, before any file of the build is written
-    templates = {kind: CompiledTemplate.load(template_for(settings, kind)) for kind in inputs.rosters}
-
-    out.mkdir(parents=True, exist_ok=True)
-    workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=force)
-    report.written.append(Written(_("汇总表"), workbook))
-
-    counts = roster_counts(inputs.rosters)
-    summary_path = out / SUMMARY_DOCUMENT
-    report.pdfs += write_summary(settings, inputs.consolidation, counts, summary_path, force=force, pdf=pdf)
-    report.written.append(Written(_("工作总结"), summary_path))
-
+    # Every template is compiled, every batch planned and every target checked before the
+    # first file is written.
+    summary_template = CompiledTemplate.load(template_for(settings, "summary"))
+    plans = {}
     for kind, roster in inputs.rosters.items():
         spec = KINDS[kind]
-        combined = out / combined_name(spec.folder)
-        total = len(roster.records) * 2
-        advance = progress(spec.folder, total) if progress else None
-        result = run_batch(
-            templates[kind],
+        plans[kind] = plan_batch(
+            CompiledTemplate.load(template_for(settings, kind)),
             roster,
             out / spec.folder,
             name_pattern=spec.name_pattern,
             context=lambda record, spec=spec: spec.context(record, settings),
-            combined=combined,
-            force=force,
-            pdf=pdf,
-            progress=advance,
+            combined=out / combined_name(spec.folder),
         )
-        report.written.append(Written(spec.folder, out / spec.folder, result.records))
-        report.written.append(Written(_("{name}合订本").format(name=spec.folder), combined))
-        report.pdfs += result.pdfs
+    summary_path = out / SUMMARY_DOCUMENT
+    documents = [summary_path] + [path for plan in plans.values() for path in plan.targets]
+    targets = [out / SUMMARY_WORKBOOK] + documents
+    ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
+
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
+    report.written.append(Written(_("汇总表"), workbook))
+    write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters), summary_path,
+                  force=True, template=summary_template)
+    report.written.append(Written(_("工作总结"), summary_path))
+
+    for kind, plan in plans.items():
+        folder = KINDS[kind].folder
+        advance = progress(folder, len(plan.paths) * 2) if progress else None
+        result = write_batch(plan, progress=advance)
+        report.written.append(Written(folder, plan.paths[0].parent, result.records))
+        report.written.append(Written(_("{name}合订本").format(name=folder), plan.combined))
+
+    if pdf:
+        # one LibreOffice run for everything, after every Word file is safely written
+        from docgen.pdf import convert_to_pdf
+
+        advance = progress("PDF", len(documents)) if progress else None
+        report.pdfs = convert_to_pdf(documents, force=True, progress=advance)
     return report

@@ -486,3 +486,31 @@ def test_a_batch_that_fails_halfway_leaves_nothing(tmp_path):
     assert "约数" in result.output and "第 303 行" in result.output and "很多" in result.output
     assert not out.exists()
     assert not (tmp_path / "all.docx").exists()
+
+
+def test_build_refuses_when_any_batch_file_exists_and_writes_nothing(workspace, tmp_path):
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("outputs"))
+    letters = copy / "outputs" / "安全承诺书"
+    letters.mkdir(parents=True)
+    existing = next((workspace / "outputs" / "安全承诺书").glob("*.docx"))
+    shutil.copy(existing, letters / existing.name)
+    result = run("build", cwd=copy)
+    assert result.exit_code == 1
+    assert existing.name in result.output and "--force" in result.output
+    assert sorted(p.name for p in (copy / "outputs").rglob("*") if p.is_file()) == [existing.name]
+
+
+def test_build_pdf_without_libreoffice_keeps_the_word_files(workspace, tmp_path, monkeypatch):
+    from docgen import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("outputs"))
+    result = run("build", "--pdf", cwd=copy)
+    assert result.exit_code == 1
+    assert "LibreOffice" in result.output and "apt-get install" in result.output
+    out = copy / "outputs"
+    assert (out / "工作总结.docx").is_file()
+    assert len(list((out / "安全承诺书").glob("*.docx"))) == EXPECTED_STUDENTS
+    assert not list(out.rglob("*.pdf"))

@@ -1,0 +1,37 @@
+"""Shared test setup.
+
+``@pytest.mark.soffice`` marks a test that prints through LibreOffice and reads the PDFs back
+with poppler: it is skipped, with the reason, where those programs are missing, and fails
+instead when CI=true.  ``pytest -m "not soffice"`` runs only the fast tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "soffice: needs LibreOffice (soffice) and poppler (pdfinfo, pdftotext); "
+        "skipped without them unless CI=true",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("soffice") is None:
+        return
+    from docgen.pdf import find_soffice
+
+    missing = [] if find_soffice() else ["LibreOffice (soffice)"]
+    missing += [f"{tool} (poppler-utils)" for tool in ("pdfinfo", "pdftotext") if not shutil.which(tool)]
+    if not missing:
+        return
+    reason = ", ".join(missing) + " not installed: sudo apt-get install libreoffice-writer-nogui poppler-utils"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
