@@ -70,7 +70,7 @@ _RESIZES_TABLES = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)|\{\{tc\s")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 
 # records at and above which render_batch uses a process pool (fork: cheap to start)
-POOL_THRESHOLD = 400 if "fork" in multiprocessing.get_all_start_methods() else 1500
+POOL_THRESHOLD = 1000 if "fork" in multiprocessing.get_all_start_methods() else 1500
 _CHUNK = 50
 MAX_RANGE = 10_000
 MAX_SEQUENCE = 1_000_000
