@@ -172,8 +172,12 @@ def show_warnings(problems) -> None:
 
 
 @contextmanager
-def progress_bar(label: str, total: int):
-    """A progress bar on a terminal; silent when output is piped or --quiet."""
+def progress_bars():
+    """Yields ``start(label, total)``, which adds a bar and returns its ``advance(n)``.
+
+    Bars are drawn on stderr only when it is a terminal and --quiet was not given.
+    """
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -182,18 +186,22 @@ def progress_bar(label: str, total: int):
         TimeRemainingColumn,
     )
 
-    quiet = is_quiet()
+    console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         transient=True,
-        disable=quiet or not sys.stderr.isatty(),
-        console=None,
+        disable=is_quiet() or not console.is_terminal,
+        console=console,
     ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def start(label: str, total: int):
+            task = bar.add_task(label, total=total)
+            return lambda n=1: bar.advance(task, n)
+
+        yield start
 
 
 def set_lang(ctx, param, value):
@@ -283,7 +291,8 @@ def build(config_path, force, pdf):
 
     with reported_errors():
         settings = load_settings(config_path)
-        report = run_build(settings, force=force, pdf=pdf, progress=_batch_progress())
+        with progress_bars() as progress:
+            report = run_build(settings, force=force, pdf=pdf, progress=progress)
     show_warnings(report.warnings)
     for note in report.skipped:
         click.echo(_("提示：{note}").format(note=note), err=True)
@@ -303,26 +312,6 @@ def pad(text: str, width: int) -> str:
 
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(1, width - used)
-
-
-def _batch_progress():
-    stack = []
-
-    def start(label, total):
-        bar = progress_bar(label, total)
-        advance = bar.__enter__()
-        stack.append(bar)
-        count = [0]
-
-        def step(n=1):
-            advance(n)
-            count[0] += n
-            if count[0] >= total:
-                bar.__exit__(None, None, None)
-
-        return step
-
-    return start
 
 
 # ---------------------------------------------------------------- tallies
@@ -479,9 +468,10 @@ def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet
 
             pattern = default_pattern(roster)
         total = len(roster.records) * (2 if combined else 1)
-        with progress_bar(_("正在生成"), total) as advance:
+        with progress_bars() as start:
             result = run_batch(template, roster, outdir, name_pattern=pattern, context=context,
-                               combined=combined, force=force, pdf=bool(pdf), progress=advance)
+                               combined=combined, force=force, pdf=bool(pdf),
+                               progress=start(_("正在生成"), total))
     echo(_("已写出 {n} 份文档到 {dir}").format(n=result.records, dir=display_path(outdir)))
     if result.combined:
         echo(_("合订本：{file}").format(file=display_path(result.combined)))

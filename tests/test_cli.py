@@ -346,6 +346,7 @@ def test_letters_for_a_thousand_pupils(tmp_path):
     result = run("letters", roster, "-o", out, "--combined", combined)
     assert result.exit_code == 0, result.output
     assert len(list(out.glob("*.docx"))) == 1200
+    assert "正在生成" not in result.output  # no progress bar when output is not a terminal
     body = docx.Document(str(combined)).element.body
     breaks = len(body.xpath(".//w:sectPr")) + len(body.xpath('.//w:br[@w:type="page"]'))
     assert breaks >= 1200
