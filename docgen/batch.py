@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docgen.errors import DocgenError, TemplateError, display_path
 from docgen.files import NameAllocator, ensure_writable, move_into_place, staging_folder
-from docgen.i18n import _
+from docgen.i18n import _, join
 from docgen.rosters import Roster
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
@@ -53,9 +53,9 @@ def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
         raise NamePatternError(
             _("文件名格式“{pattern}”用到的列 {names} 在名册 {file} 中没有；可用的列：{columns}").format(
                 pattern=pattern,
-                names="、".join(unknown),
+                names=join(unknown),
                 file=display_path(roster.path),
-                columns="、".join(columns),
+                columns=join(columns),
             )
         )
 
@@ -86,11 +86,11 @@ def check_variables(template, contexts: list[dict], roster: Roster) -> None:
     if missing:
         raise TemplateError(
             _("模板用到的变量 {names} 在名册 {file} 中没有对应的列").format(
-                names="、".join(f"“{m}”" for m in missing), file=display_path(roster.path)
+                names=join(f"“{m}”" for m in missing), file=display_path(roster.path)
             ),
             template=template.path,
             hint=_("名册的列有：{columns}；请在名册中加上这一列，或在模板中改用已有的列名").format(
-                columns="、".join(roster.columns)
+                columns=join(roster.columns)
             ),
         )
 

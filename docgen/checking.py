@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docgen import vocabulary as vocab
 from docgen.errors import DataError, Problem, display_path
-from docgen.i18n import _
+from docgen.i18n import _, join
 from docgen.rosters import check_roster, headers_of, kind_of_headers, read_roster
 from docgen.tallies import (
     consolidate,
@@ -34,10 +34,10 @@ def _expected() -> str:
     rosters = "；".join(
         _("{title}：{columns}").format(
             title=vocab.ROSTER_TITLES[kind],
-            columns="、".join(name for name, required in columns if required))
+            columns=join(name for name, required in columns if required))
         for kind, columns in vocab.ROSTER_COLUMNS.items())
     return _("统计表应有“领域”列和 {metrics} 中至少一列；名册应有这些列（{rosters}）").format(
-        metrics="、".join(vocab.METRICS), rosters=rosters)
+        metrics=join(vocab.METRICS), rosters=rosters)
 
 
 def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:

@@ -12,7 +12,7 @@ import click
 
 from docgen import __version__
 from docgen.errors import DataError, DocgenError, display_path
-from docgen.i18n import _, language_from_env, set_language
+from docgen.i18n import _, join, language_from_env, set_language
 
 
 def N_(message: str) -> str:
@@ -57,7 +57,7 @@ class _Translated:
 
     def format_help_text(self, ctx, formatter):
         saved = self.help
-        self.help = _(inspect.cleandoc(saved)) if saved else saved
+        self.help = inspect.cleandoc(_(saved)) if saved else saved
         try:
             super().format_help_text(ctx, formatter)
         finally:
@@ -65,7 +65,7 @@ class _Translated:
 
     def get_short_help_str(self, limit: int = 45) -> str:
         saved_help, saved_short = self.help, self.short_help
-        self.help = _(inspect.cleandoc(saved_help)) if saved_help else saved_help
+        self.help = inspect.cleandoc(_(saved_help)) if saved_help else saved_help
         self.short_help = _(saved_short) if saved_short else saved_short
         try:
             return super().get_short_help_str(limit)
@@ -95,7 +95,7 @@ class _Translated:
         if self.epilog:
             formatter.write_paragraph()
             with formatter.indentation():
-                for line in _(inspect.cleandoc(self.epilog)).splitlines():
+                for line in inspect.cleandoc(_(self.epilog)).splitlines():
                     if line.strip() == "\b":
                         continue
                     formatter.write(" " * formatter.current_indent + line + "\n")
@@ -297,21 +297,31 @@ def build(config_path, force, pdf):
     for note in report.skipped:
         click.echo(_("提示：{note}").format(note=note), err=True)
     echo(_("已生成（{dir}）：").format(dir=display_path(settings.paths.outputs)))
-    for item in report.written:
-        count = _("{n} 份").format(n=item.count) if item.path.is_dir() else ""
-        echo(f"  {pad(item.label, 22)}{pad(count, 9)}{display_path(item.path)}")
+    rows = [
+        (item.label, _("{n} 份").format(n=item.count) if item.path.is_dir() else "",
+         display_path(item.path))
+        for item in report.written
+    ]
     if report.pdfs:
-        echo(f"  {pad('PDF', 22)}{pad(_('{n} 份').format(n=len(report.pdfs)), 9)}")
+        rows.append(("PDF", _("{n} 份").format(n=len(report.pdfs)), ""))
+    label_width = max(columns(label) for label, _count, _path in rows) + 2
+    count_width = max(columns(count) for _label, count, _path in rows) + 2
+    for label, count, path in rows:
+        echo(f"  {pad(label, label_width)}{pad(count, count_width)}{path}".rstrip())
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
 
 
-def pad(text: str, width: int) -> str:
-    """Pad to a width in terminal columns (a Chinese character takes two)."""
+def columns(text: str) -> int:
+    """Width in terminal columns: a Chinese character takes two."""
     import unicodedata
 
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(1, width - used)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to a width in terminal columns."""
+    return text + " " * max(1, width - columns(text))
 
 
 # ---------------------------------------------------------------- tallies
@@ -631,8 +641,8 @@ def templates_check(template, roster, sheet):
     echo(_("模板用到 {n} 个变量，名册有 {m} 列、{rows} 行。").format(
         n=len(used), m=len(data.columns), rows=len(data.records)))
     if unused:
-        echo(_("名册中模板没有用到的列：{cols}").format(cols="、".join(unused)))
+        echo(_("名册中模板没有用到的列：{cols}").format(cols=join(unused)))
     if missing:
         fail(_("错误：{template}：名册 {roster} 缺少模板用到的列：{cols}").format(
-            template=display_path(template), roster=display_path(roster), cols="、".join(missing)))
+            template=display_path(template), roster=display_path(roster), cols=join(missing)))
     echo(_("名册提供了模板用到的全部变量。"))

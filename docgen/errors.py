@@ -40,14 +40,17 @@ class Problem:
             parts.append(_("工作表“{sheet}”").format(sheet=self.sheet))
         if self.cell:
             parts.append(_("单元格 {cell}").format(cell=self.cell))
-        return "，".join(parts)
+        return _("，").join(parts)
 
     def __str__(self) -> str:
         label = _("错误") if self.is_error else _("警告")
-        text = f"{label}：{self.location}：{self.message}" if self.location else f"{label}：{self.message}"
-        if self.hint:
-            text += f"（{self.hint}）"
-        return text
+        if self.location:
+            text = _("{label}：{location}：{message}").format(
+                label=label, location=self.location, message=self.message
+            )
+        else:
+            text = _("{label}：{message}").format(label=label, message=self.message)
+        return with_hint(text, self.hint)
 
     def as_dict(self) -> dict:
         return {
@@ -58,6 +61,11 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def with_hint(text: str, hint: str) -> str:
+    """A message followed by what to do: ``……（请另存为 .xlsx）``."""
+    return _("{text}（{hint}）").format(text=text, hint=hint) if hint else text
 
 
 def display_path(path: str | Path) -> str:
@@ -96,11 +104,9 @@ class TemplateError(DocgenError):
         self.template = str(template)
         self.where = where
         self.hint = hint
-        loc = "，".join(x for x in (display_path(template) if template else "", where) if x)
-        text = f"{loc}：{message}" if loc else message
-        if hint:
-            text += f"（{hint}）"
-        super().__init__(text)
+        loc = _("，").join(x for x in (display_path(template) if template else "", where) if x)
+        text = _("{location}：{message}").format(location=loc, message=message) if loc else message
+        super().__init__(with_hint(text, hint))
 
     def __reduce__(self):
         # keep template, where and hint when raised in a worker process

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from docgen.errors import OutputExistsError, display_path
-from docgen.i18n import _
+from docgen.i18n import _, join
 
 MAX_NAME_BYTES = 180  # leaves room for a folder path under Windows' and ext4's limits
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -85,7 +85,7 @@ def ensure_writable(paths: list[Path], force: bool) -> None:
         return
     existing = [p for p in paths if p.exists()]
     if existing:
-        shown = "、".join(display_path(p) for p in existing[:3])
+        shown = join(display_path(p) for p in existing[:3])
         more = _("等 {n} 个文件").format(n=len(existing)) if len(existing) > 3 else ""
         raise OutputExistsError(
             _("{files}{more} 已存在，未做任何改动；要覆盖请加 --force，或换一个输出位置").format(

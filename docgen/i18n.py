@@ -75,5 +75,10 @@ def _(message: str) -> str:
     return _translations(_current).gettext(message)
 
 
+def join(items) -> str:
+    """A list in running text: 甲、乙、丙 in Chinese, "a, b, c" in English."""
+    return _("、").join(str(item) for item in items)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(_current).ngettext(singular, plural, n)

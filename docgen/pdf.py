@@ -22,7 +22,7 @@ from pathlib import Path
 
 from docgen.errors import ConversionError, display_path
 from docgen.files import atomic_path, ensure_writable
-from docgen.i18n import _
+from docgen.i18n import _, join
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
 # run costs more than it saves.
@@ -260,7 +260,7 @@ def convert_to_pdf(
     missing = [s for s in sources if not s.is_file()]
     if missing:
         raise ConversionError(
-            _("找不到要转换的文件：{files}").format(files="、".join(display_path(s) for s in missing))
+            _("找不到要转换的文件：{files}").format(files=join(display_path(s) for s in missing))
         )
     ensure_writable(list(targets.values()), force)
     soffice = find_soffice()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
-from docgen.i18n import _
+from docgen.i18n import _, join
 from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows
 
 HEADER_SEARCH_ROWS = 10
@@ -109,7 +109,7 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
             return ws, sheet_rows(ws)
         raise DataError([Problem(
             _("没有名为“{sheet}”的工作表").format(sheet=sheet), file=shown,
-            hint=_("这个工作簿中的工作表有：{names}").format(names="、".join(names)))])
+            hint=_("这个工作簿中的工作表有：{names}").format(names=join(names)))])
     candidates = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
@@ -149,7 +149,7 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None
 
     header_index = find_header(rows, wanted)
     if header_index is None:
-        expected = "、".join(wanted) if wanted else _("各列的名称")
+        expected = join(wanted) if wanted else _("各列的名称")
         raise DataError([Problem(
             _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
             file=shown, sheet=title,
@@ -183,8 +183,8 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None
     missing = [name for name in wanted if name not in where]
     if missing:
         problem(_("第 {row} 行的表头缺少必需的列：{names}").format(
-            row=header_row, names="、".join(missing)), "",
-            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns="、".join(columns)))
+            row=header_row, names=join(missing)), "",
+            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns=join(columns)))
 
     records: list[dict[str, object]] = []
     record_rows: list[int] = []
@@ -208,7 +208,7 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None
                 col = positions[columns.index("行业领域")]
                 problem(_("行业领域“{value}”不是已知领域，只会使用通用条款").format(
                     value=record["行业领域"]), cell_name(excel_row, col + 1),
-                    _("领域应为以下之一：{known}").format(known="、".join(vocab.SECTORS)), WARNING)
+                    _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)), WARNING)
         records.append(record)
         record_rows.append(excel_row)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from docgen import vocabulary as vocab
 from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
 from docgen.files import atomic_path, ensure_writable
-from docgen.i18n import _
+from docgen.i18n import _, join
 from docgen.workbook import (
     CountError,
     cell_name,
@@ -60,8 +60,8 @@ def expected_headers() -> str:
     return _("统计表的表头（前 {n} 行内）应有“领域”列（也可写作 {aliases}）和 {metrics} 中至少一列；"
              "指标表的表头应有“指标”（或“项目”）和“数量”（或“数值”）列").format(
         n=HEADER_SEARCH_ROWS,
-        aliases="、".join(vocab.SECTOR_HEADERS[1:]),
-        metrics="、".join(vocab.METRICS),
+        aliases=join(vocab.SECTOR_HEADERS[1:]),
+        metrics=join(vocab.METRICS),
     )
 
 
@@ -422,7 +422,7 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
     last_unit = default_unit
     subtotal_start = 0
     grand_start = 0
-    known = "、".join(vocab.SECTORS)
+    known = join(vocab.SECTORS)
     metric_cols = header.metric_cols
     metric_col_set = set(metric_cols.values())
     for col, value in enumerate(rows[header.row]):
@@ -693,10 +693,10 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
 
 
 def no_files_problem(paths: list[Path]) -> Problem:
-    where = "、".join(display_path(p) for p in paths) or "."
+    where = join(display_path(p) for p in paths) or "."
     missing = [p for p in paths if not p.exists()]
     if missing:
-        return Problem(_("找不到 {where}").format(where="、".join(display_path(p) for p in missing)),
+        return Problem(_("找不到 {where}").format(where=join(display_path(p) for p in missing)),
                        hint=_("请检查路径；统计表应放在一个文件夹里，每个村或单位一个 .xlsx 文件"))
     return Problem(
         _("在 {where} 中没有找到统计表（.xlsx 文件）").format(where=where),
