@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,9 +43,14 @@ def format_name(pattern: str, record: dict) -> str:
 
 
 def _plain(value: object) -> str:
-    if hasattr(value, "isoformat") and not isinstance(value, str):
+    """A cell value as a piece of a file name: dates as 2022-03-01, 3.0 as 3."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
 
 
 def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:

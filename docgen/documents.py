@@ -130,27 +130,3 @@ KINDS: dict[str, DocumentKind] = {
         context=letter_context,
     ),
 }
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def output_name(kind: DocumentKind | str, record: Mapping) -> str:
-    """The file stem for ``record`` from the kind's name pattern (the caller makes it safe
-    with ``files.safe_filename`` / ``NameAllocator``); a missing value leaves a gap."""
-    spec = KINDS[kind] if isinstance(kind, str) else kind
-    values = _Blank({key: _name_part(value) for key, value in record.items()})
-    return spec.name_pattern.format_map(values)
-
-
-def _name_part(value: object) -> str:
-    value = _plain(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -14,7 +14,6 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "docgen"
 DEFAULT = "zh_CN"
-SUPPORTED = ("zh_CN", "en")
 
 _current = DEFAULT
 

@@ -16,9 +16,10 @@ import pytest
 from readback import render, text_of
 
 from docgen import builtin
+from docgen.batch import format_name
 from docgen.builtin import TEMPLATES, build_template, builtin_template_path, write_templates
 from docgen.config import load
-from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, KINDS, output_name
+from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, KINDS
 from docgen.errors import OutputExistsError
 from docgen.vocabulary import SECTORS
 
@@ -149,9 +150,9 @@ def test_kinds():
     assert set(KINDS) == {"agreements", "notices", "letters"}
     assert KINDS["agreements"].folder == "安全生产责任书"
     assert KINDS["letters"].template == "安全承诺书.docx"
-    assert output_name("agreements", UNIT) == "青山建筑公司-安全生产责任书"
-    assert output_name(KINDS["letters"], PUPIL) == "XX镇中心小学-三年级二班-王小明-安全承诺书"
-    assert output_name("notices", {"类型": "山洪"}) == "-安全告知书"
+    assert format_name(KINDS["agreements"].name_pattern, UNIT) == "青山建筑公司-安全生产责任书"
+    assert format_name(KINDS["letters"].name_pattern, PUPIL) == "XX镇中心小学-三年级二班-王小明-安全承诺书"
+    assert format_name(KINDS["notices"].name_pattern, {"类型": "山洪"}) == "-安全告知书"
 
 
 def test_agreement_context(settings):

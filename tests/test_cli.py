@@ -515,3 +515,18 @@ def test_build_pdf_without_libreoffice_keeps_the_word_files(workspace, tmp_path,
     assert (out / "工作总结.docx").is_file()
     assert len(list((out / "安全承诺书").glob("*.docx"))) == EXPECTED_STUDENTS
     assert not list(out.rglob("*.pdf"))
+
+
+def test_render_reads_the_named_sheet(tmp_path):
+    path = messy.save_rows(tmp_path / "多表.xlsx", {
+        "说明": [["本工作簿第二张表是名册"]],
+        "名单": [["姓名", "单位"], ["王五", "河口村"]],
+    })
+    template = user_template(tmp_path / "t.docx", "{{ 姓名 }}（{{ 单位 }}）")
+    out = tmp_path / "out"
+    result = run("render", template, path, "-o", out, "--sheet", "名单")
+    assert result.exit_code == 0, result.output
+    assert "王五（河口村）" in document_text(out / "王五.docx")
+    wrong = run("render", template, path, "-o", tmp_path / "out2", "--sheet", "花名册")
+    assert wrong.exit_code == 1
+    assert "花名册" in wrong.output and "说明" in wrong.output and "名单" in wrong.output
