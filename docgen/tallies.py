@@ -744,8 +744,12 @@ def _text_width(value: object) -> int:
 
 
 def _finish_sheet(ws, header_rows: int, freeze: str, widths: dict[int, int] | None = None,
-                  landscape: bool = True, max_width: int = 40) -> None:
-    """Borders, header style, widths from content, frozen panes, print titles, fit to width."""
+                  landscape: bool = True, max_width: int = 40, fit_width: bool = True) -> None:
+    """Borders, header style, widths from content, frozen panes, print titles, fit to width.
+
+    A sheet too wide for one page (``fit_width=False``) prints over several pages instead,
+    its first column repeated on each, so the figures stay readable.
+    """
     from openpyxl.utils import get_column_letter
 
     st = _styles()
@@ -770,9 +774,12 @@ def _finish_sheet(ws, header_rows: int, freeze: str, widths: dict[int, int] | No
     ws.print_title_rows = f"1:{header_rows}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        ws.print_title_cols = "A:A"
 
 
 def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[Table],
@@ -822,7 +829,30 @@ def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[T
     widths.update({c: 9 for c in range(2, last_col + 1)})
     if extra_header:
         widths[last_col + 1] = 40
-    _finish_sheet(ws, 2, "B3", widths)
+    _finish_sheet(ws, 2, "B3", widths, fit_width=False)
+
+
+def _unit_detail_sheet(ws, units: list[UnitReport]) -> None:
+    """One row per unit and sector it reported on: the by-unit figures in a form that prints
+    on portrait pages."""
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    ws.append(["填报单位", "领域", *vocab.METRICS])
+    for unit in units:
+        for sector in vocab.SECTORS:
+            row = unit.totals.get(sector, {})
+            if any(row.get(metric, 0) for metric in vocab.METRICS):
+                ws.append([unit.unit, sector, *(row.get(metric, 0) for metric in vocab.METRICS)])
+    total_row = ws.max_row + 1
+    ws.cell(row=total_row, column=1, value="合计")
+    for col in range(3, 3 + len(vocab.METRICS)):
+        letter = get_column_letter(col)
+        ws.cell(row=total_row, column=col, value=f"=SUM({letter}2:{letter}{total_row - 1})")
+    for col in range(1, 3 + len(vocab.METRICS)):
+        ws.cell(row=total_row, column=col).font = st["bold"]
+        ws.cell(row=total_row, column=col).fill = st["total_fill"]
+    _finish_sheet(ws, 1, "C2", {1: 22, 2: 22, **{c: 10 for c in range(3, 7)}}, landscape=False)
 
 
 def build_summary_workbook(consolidation: Consolidation):
@@ -861,6 +891,7 @@ def build_summary_workbook(consolidation: Consolidation):
     ws = wb.create_sheet("分单位")
     _sector_metric_block(ws, "填报单位", [u.unit for u in c.units], [u.totals for u in c.units],
                          "来源文件", ["、".join(u.files) for u in c.units])
+    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units)
 
     ws = wb.create_sheet("分年度")
     _sector_metric_block(ws, "年度",

@@ -307,7 +307,7 @@ def summary(consolidation, tmp_path_factory):
 
 
 def test_summary_workbook_sheets(summary):
-    assert summary.sheetnames == ["分领域汇总", "分单位", "分年度", "指标", "问题清单"]
+    assert summary.sheetnames == ["分领域汇总", "分单位", "分单位明细", "分年度", "指标", "问题清单"]
 
 
 def test_summary_by_sector_has_real_formulas(summary):
@@ -348,6 +348,22 @@ def test_summary_by_unit_adds_up(summary):
     assert ws.freeze_panes == "B3"
     assert ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape"
+
+
+def test_summary_unit_detail_prints_on_portrait_pages(summary):
+    ws = summary["分单位明细"]
+    sheet = Sheet(ws)
+    assert [c.value for c in ws[1]] == ["填报单位", "领域", *METRICS]
+    rows = {(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value): r
+            for r in range(2, ws.max_row)}
+    expected = {(unit, sector): metrics for unit, sectors in messy.EXPECTED_UNITS.items()
+                for sector, metrics in sectors.items() if any(metrics.values())}
+    assert set(rows) == set(expected)
+    for key, metrics in expected.items():
+        assert [ws.cell(row=rows[key], column=c).value for c in range(3, 7)] == list(metrics.values())
+    assert ws.cell(row=ws.max_row, column=1).value == "合计"
+    assert sheet.value(f"C{ws.max_row}") == 80
+    assert ws.page_setup.orientation == "portrait"
 
 
 def test_summary_by_year_and_figures(summary):
