@@ -41,3 +41,16 @@ def test_command_is_in_the_readme(name):
 def test_readme_quick_start_is_two_commands():
     assert 'pip install -e . && docgen build' in README
     assert 'pip install -e ".[test]" && pytest' in README
+
+
+def test_python_m_docgen_and_the_console_script_run():
+    import shutil
+    import subprocess
+    import sys
+
+    module = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True, text=True)
+    assert module.returncode == 0 and "docgen" in module.stdout
+    script = shutil.which("docgen")
+    assert script, "the docgen console script is not installed (pip install -e .)"
+    result = subprocess.run([script, "-h"], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""})
+    assert result.returncode == 0 and "用法：" in result.stdout
