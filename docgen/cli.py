@@ -308,8 +308,22 @@ def build(config_path, force, pdf):
     count_width = max(columns(count) for _label, count, _path in rows) + 2
     for label, count, path in rows:
         echo(f"  {pad(label, label_width)}{pad(count, count_width)}{path}".rstrip())
+    echo(totals_line(report.consolidation))
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
+
+
+def totals_line(consolidation) -> str:
+    """The campaign in one line, to compare with what the villages reported."""
+    from docgen.filters import percent
+
+    total = consolidation.metric_total
+    rate = consolidation.rectification_rate()
+    return _("合计：{units} 个填报单位，检查 {checks} 次，排查隐患 {found} 处，整改 {fixed} 处"
+             "（整改率 {rate}），查处违章 {violations} 人次。").format(
+        units=len(consolidation.units), checks=total("检查次数"), found=total("排查隐患"),
+        fixed=total("整改隐患"), rate=percent(rate) if rate is not None else "—",
+        violations=total("查处违章"))
 
 
 def columns(text: str) -> int:

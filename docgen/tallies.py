@@ -110,6 +110,10 @@ class Consolidation:
         fixed = sum(r["整改隐患"] for r in rows)
         return fixed / found if found else None
 
+    def metric_total(self, metric: str) -> int:
+        """A metric summed over all sectors: 检查次数 of the whole campaign."""
+        return sum(row[metric] for row in self.totals.values())
+
     def to_json(self) -> dict:
         return {
             "units": [u.to_json() for u in self.units],

@@ -31,6 +31,7 @@ class Written:
 
 @dataclass
 class BuildReport:
+    consolidation: object = None
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -163,7 +164,7 @@ def build(
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read_inputs(settings)
-    report = BuildReport(skipped=skipped)
+    report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     out = settings.paths.outputs
 

@@ -123,6 +123,8 @@ def test_build_report_says_what_was_written(workspace, tmp_path):
     assert result.exit_code == 0, result.output
     assert "943 份" in result.output
     assert "工作总结.docx" in result.output
+    checks = sum(m["检查次数"] for m in EXPECTED_TOTALS.values())
+    assert f"合计：12 个填报单位，检查 {checks} 次" in result.output
 
 
 def test_build_twice_refuses_without_force_and_changes_nothing(workspace):
