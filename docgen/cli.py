@@ -642,21 +642,30 @@ def templates_vars(template):
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @option("--sheet", help=N_("名册所在的工作表"))
-def templates_check(template, roster, sheet):
+@config_option
+def templates_check(template, roster, sheet, config_path):
+    from docgen.documents import kind_of_template, supplied_variables
     from docgen.engine import CompiledTemplate
     from docgen.rosters import read_roster
 
     with reported_errors():
+        settings = load_settings(config_path)
         compiled = CompiledTemplate.load(template)
         data = read_roster(roster, sheet=sheet)
+    kind = kind_of_template(template)
     used = compiled.variables()
-    missing = sorted(used - set(data.columns))
+    supplied = supplied_variables(template, data.columns, data.records[0] if data.records else None,
+                                  settings)
+    missing = sorted(used - supplied)
+    if kind == "summary":
+        echo(_("工作总结模板由统计表、指标和名册的行数填写（docgen summary），不逐行使用名册。"))
+    else:
+        echo(_("模板用到 {n} 个变量，名册有 {m} 列、{rows} 行。").format(
+            n=len(used), m=len(data.columns), rows=len(data.records)))
     unused = [c for c in data.columns if c not in used]
-    echo(_("模板用到 {n} 个变量，名册有 {m} 列、{rows} 行。").format(
-        n=len(used), m=len(data.columns), rows=len(data.records)))
-    if unused:
+    if kind is None and unused:
         echo(_("名册中模板没有用到的列：{cols}").format(cols=join(unused)))
     if missing:
         fail(_("错误：{template}：名册 {roster} 缺少模板用到的列：{cols}").format(
             template=display_path(template), roster=display_path(roster), cols=join(missing)))
-    echo(_("名册提供了模板用到的全部变量。"))
+    echo(_("模板用到的变量都有数据。"))

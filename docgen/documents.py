@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from docgen.builtin import TEMPLATES
 from docgen.config import Settings
@@ -130,3 +131,26 @@ KINDS: dict[str, DocumentKind] = {
         context=letter_context,
     ),
 }
+
+
+def kind_of_template(path) -> str | None:
+    """The built-in kind a template file is (by its name: 安全承诺书.docx → letters), if any."""
+    name = Path(path).name
+    return next((kind for kind, file in TEMPLATES.items() if file == name), None)
+
+
+def supplied_variables(template_path, columns: list[str], first_record: Mapping | None,
+                       settings: Settings) -> set[str]:
+    """Every variable a template will be given: the roster's columns, plus what docgen adds
+    for a built-in kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
+    kind = kind_of_template(template_path)
+    if kind == "summary":
+        from docgen.summary import RosterCounts, summary_context
+        from docgen.tallies import consolidate
+
+        return set(summary_context(settings, consolidate([]), RosterCounts()))
+    supplied = set(columns)
+    if kind in KINDS:
+        record = dict(first_record) if first_record else dict.fromkeys(columns, "")
+        supplied |= set(KINDS[kind].context(record, settings))
+    return supplied

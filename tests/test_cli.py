@@ -456,6 +456,22 @@ def test_templates_list_vars_and_check(workspace, tmp_path, people):
     assert "学生姓名" in bad.output and "家长姓名" in bad.output
 
 
+@pytest.mark.parametrize(("template", "roster"), [("安全生产责任书", "units"), ("安全告知书", "hazards"),
+                                                  ("工作总结", "units")])
+def test_templates_check_knows_what_a_built_in_kind_adds(workspace, template, roster):
+    # 甲方, 领域 and 告知日期 come from docgen, not from the roster
+    result = run("templates", "check", f"templates/{template}.docx", f"inputs/{roster}.xlsx", cwd=workspace)
+    assert result.exit_code == 0, result.output
+    assert "模板用到的变量都有数据" in result.output
+
+
+def test_templates_check_lists_unused_columns_of_a_user_template(tmp_path, people):
+    template = user_template(tmp_path / "t.docx", "{{ 姓名 }}")
+    result = run("templates", "check", template, people)
+    assert result.exit_code == 0, result.output
+    assert "没有用到的列：单位、备注" in result.output
+
+
 # ---------------------------------------------------------------- manners
 
 def test_usage_errors_exit_2():
