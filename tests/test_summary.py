@@ -15,29 +15,12 @@ from readback import render, text_of
 
 from docgen.builtin import TEMPLATES, build_template
 from docgen.config import load
+from docgen.demo import EXPECTED_FIGURES, EXPECTED_TOTALS
 from docgen.summary import RosterCounts, summary_context
 
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
-TOTALS = {
-    "道路交通安全": {"检查次数": 35, "排查隐患": 23, "整改隐患": 23, "查处违章": 64},
-    "消防安全": {"检查次数": 43, "排查隐患": 14, "整改隐患": 14, "查处违章": 0},
-    "危险化学品和烟花爆竹": {"检查次数": 21, "排查隐患": 3, "整改隐患": 3, "查处违章": 0},
-    "地质灾害预防": {"检查次数": 18, "排查隐患": 6, "整改隐患": 6, "查处违章": 0},
-    "建筑施工": {"检查次数": 3, "排查隐患": 1, "整改隐患": 1, "查处违章": 0},
-    "森林防火": {"检查次数": 12, "排查隐患": 0, "整改隐患": 0, "查处违章": 0},
-    "校园及周边环境": {"检查次数": 16, "排查隐患": 5, "整改隐患": 5, "查处违章": 0},
-    "食品药品安全": {"检查次数": 28, "排查隐患": 4, "整改隐患": 4, "查处违章": 0},
-}
-FIGURES = {
-    "发放宣传册": 1500,
-    "推送微信": 2034,
-    "显示屏播放": 1316,
-    "检查校车": 25,
-    "烟花爆竹经营点": 12,
-    "液化气经营点": 1,
-    "水库": 2,
-    "森林火灾": 0,
-}
+TOTALS = EXPECTED_TOTALS
+FIGURES = EXPECTED_FIGURES
 COUNTS = RosterCounts(agreements=36, letters=943, hazards_by_type={"地质灾害": 9, "山洪灾害": 5})
 REFERENCE = [
     "1500份",
