@@ -202,7 +202,7 @@ def _annex_table(doc: Document, columns: list[str], rows: str, first: str) -> No
     )
 
 
-def build_summary() -> Document:
+def build_summary(issuer_width: float = _ISSUER_WIDTH) -> Document:
     doc = apply_official_layout(docx.Document())
     add_title(doc, "{{ 标题 }}")
     add_recipient(doc, "{{ 主送机关 }}：")
@@ -266,7 +266,7 @@ def build_summary() -> Document:
         doc,
         "{{ 发文机关 }}",
         "{{ 成文日期|日期 }}",
-        issuer_width=_ISSUER_WIDTH,
+        issuer_width=issuer_width,
         date_width=_DATE_WIDTH,
     )
 
@@ -381,7 +381,7 @@ _NOTICE_ROWS = [
 ]
 
 
-def build_notice() -> Document:
+def build_notice(issuer_width: float = _ISSUER_WIDTH) -> Document:
     doc = apply_official_layout(docx.Document(), page_numbers=False)
     add_title(doc, "{{ 类型 }}隐患点安全告知书")
     add_body(
@@ -403,7 +403,7 @@ def build_notice() -> Document:
     )
     add_body(doc, "3.暴雨和连续降雨期间不在隐患点附近停留，险情解除前不得擅自返回。")
     add_signature(
-        doc, "{{ 发文机关 }}", "{{ 告知日期 }}", issuer_width=_ISSUER_WIDTH, date_width=_DATE_WIDTH
+        doc, "{{ 发文机关 }}", "{{ 告知日期 }}", issuer_width=issuer_width, date_width=_DATE_WIDTH
     )
     return doc
 
@@ -445,16 +445,26 @@ _BUILDERS = {
 }
 
 
-def build_template(kind: str) -> Document:
-    """The built-in template of ``kind`` (one of ``TEMPLATES``) as a python-docx Document."""
+# Built-in kinds whose signature block is placed for the issuer's name (GB/T 9704 7.3.5.2).
+_SIGNED = ("summary", "notices")
+
+
+def build_template(kind: str, issuer: str | None = None) -> Document:
+    """The built-in template of ``kind`` (one of ``TEMPLATES``) as a python-docx Document.
+
+    With ``issuer`` (发文机关署名) the signature and date are placed for that name; without,
+    for a name of 7 characters such as ``XX镇人民政府``.
+    """
     try:
         builder = _BUILDERS[kind]
     except KeyError:
         raise ValueError(f"unknown template kind {kind!r}; known: {', '.join(TEMPLATES)}") from None
+    if issuer and kind in _SIGNED:
+        return builder(issuer_width=official.text_width(issuer))
     return builder()
 
 
-def write_templates(directory: Path, force: bool = False) -> list[Path]:
+def write_templates(directory: Path, force: bool = False, issuer: str | None = None) -> list[Path]:
     """Write the four templates into ``directory``; existing files need ``force``."""
     directory = Path(directory)
     paths = [directory / name for name in TEMPLATES.values()]
@@ -462,7 +472,7 @@ def write_templates(directory: Path, force: bool = False) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     for kind, path in zip(TEMPLATES, paths, strict=True):
         with atomic_path(path) as tmp:
-            build_template(kind).save(str(tmp))
+            build_template(kind, issuer).save(str(tmp))
     return paths
 
 
@@ -483,7 +493,9 @@ def _cache_dir() -> Path:
     raise OSError("no writable cache folder for built-in templates")
 
 
-def builtin_template_path(kind: str, templates_dir: Path | None = None) -> Path:
+def builtin_template_path(
+    kind: str, templates_dir: Path | None = None, issuer: str | None = None
+) -> Path:
     """The template file to use for ``kind``: the workspace's copy in ``templates_dir`` when
     there is one (the secretary may have edited it), else the built-in one, written on demand
     into a cache folder."""
@@ -494,10 +506,11 @@ def builtin_template_path(kind: str, templates_dir: Path | None = None) -> Path:
         candidate = Path(templates_dir) / name
         if candidate.is_file():
             return candidate
-    path = _cache_dir() / name
+    width = official.text_width(issuer) if issuer and kind in _SIGNED else _ISSUER_WIDTH
+    path = _cache_dir() / f"signature-{width:g}" / name
     if not path.is_file():
         with atomic_path(path) as tmp:
-            build_template(kind).save(str(tmp))
+            build_template(kind, issuer).save(str(tmp))
     return path
 
 

@@ -41,15 +41,20 @@ class BuildReport:
 def init_workspace(directory: Path, force: bool = False) -> list[Path]:
     """A ready workspace: docgen.toml, templates/, inputs/ with the demo town, outputs/."""
     from docgen import builtin, demo
+    from docgen.config import load
 
     directory = Path(directory)
     config = directory / "docgen.toml"
-    ensure_writable([config], force)
+    templates = directory / "templates"
+    ensure_writable(
+        [config, *demo.demo_input_paths(directory), *(templates / n for n in builtin.TEMPLATES.values())],
+        force,
+    )
     directory.mkdir(parents=True, exist_ok=True)
-    written = builtin.write_templates(directory / "templates", force=force)
-    written += demo.write_demo_inputs(directory, force=force)
     demo.write_config(config)
-    written.append(config)
+    written = [config, *demo.write_demo_inputs(directory, force=True)]
+    # the signature block is placed for the issuer named in the new docgen.toml
+    written += builtin.write_templates(templates, force=True, issuer=load(config).issuer.name)
     (directory / "outputs").mkdir(exist_ok=True)
     return written
 
@@ -119,7 +124,7 @@ def roster_counts(rosters: dict):
 def template_for(settings: Settings, kind: str) -> Path:
     from docgen.builtin import builtin_template_path
 
-    return builtin_template_path(kind, settings.paths.templates)
+    return builtin_template_path(kind, settings.paths.templates, settings.issuer.name)
 
 
 def write_summary(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from readback import render, text_of
 
 from docgen import builtin
@@ -295,3 +296,30 @@ def test_cache_key_changes_with_the_code(monkeypatch, tmp_path):
     first = builtin._cache_dir()
     monkeypatch.setattr(builtin, "__version__", "0.0.0-other")
     assert builtin._cache_dir() != first
+
+
+def _signature_indents(path):
+    """Right indents (in hundredths of a character) of the paragraphs holding 署名 and 日期."""
+    doc = docx.Document(str(path))
+    found = {}
+    for paragraph in doc.paragraphs:
+        if paragraph.text in ("{{ 发文机关 }}", "{{ 成文日期|日期 }}"):
+            found[paragraph.text] = int(paragraph._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")))
+    return found["{{ 发文机关 }}"], found["{{ 成文日期|日期 }}"]
+
+
+def test_signature_is_placed_for_the_issuers_name(tmp_path):
+    default = write_templates(tmp_path / "default")[0]
+    long_name = write_templates(tmp_path / "long", issuer="青山县白云乡人民政府")[0]
+    assert _signature_indents(default) == (400, 200)
+    # 10 characters: the signature 2 in, the date's first character 2 right of the name's
+    assert _signature_indents(long_name) == (200, 300)
+
+
+def test_init_places_the_signature_for_the_town_in_its_config(tmp_path):
+    from docgen.workspace import init_workspace
+
+    init_workspace(tmp_path / "ws")
+    issuer = load(tmp_path / "ws" / "docgen.toml").issuer.name
+    expected = write_templates(tmp_path / "ref", issuer=issuer)[0]
+    assert _signature_indents(tmp_path / "ws" / "templates" / "工作总结.docx") == _signature_indents(expected)
