@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from docgen import __version__
-from docgen.errors import DataError, DocgenError, display_path
+from docgen.errors import DataError, DocgenError, describe_os_error, display_path
 from docgen.i18n import _, join, language_from_env, set_language
 
 
@@ -153,6 +153,10 @@ def reported_errors():
     except DocgenError as exc:
         click.echo(_("错误：{message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # a folder that is a file, no permission, a full disk: say where, not a traceback
+        click.echo(_("错误：{message}").format(message=describe_os_error(exc)), err=True)
+        sys.exit(1)
 
 
 def is_quiet() -> bool:

@@ -68,6 +68,26 @@ def with_hint(text: str, hint: str) -> str:
     return _("{text}（{hint}）").format(text=text, hint=hint) if hint else text
 
 
+def describe_os_error(exc: OSError) -> str:
+    """What went wrong reading or writing a file, in the secretary's words, with the path."""
+    import errno
+
+    reasons = {
+        errno.EEXIST: _("路径中有一段是文件，不是文件夹"),
+        errno.ENOTDIR: _("路径中有一段是文件，不是文件夹"),
+        errno.EISDIR: _("这是一个文件夹，不是文件"),
+        errno.EACCES: _("没有权限"),
+        errno.EPERM: _("没有权限"),
+        errno.ENOSPC: _("磁盘已满"),
+        errno.EROFS: _("磁盘是只读的"),
+        errno.ENOENT: _("找不到这个文件或文件夹"),
+    }
+    reason = reasons.get(exc.errno, exc.strerror or str(exc))
+    path = display_path(exc.filename) if exc.filename else ""
+    message = _("无法读写 {path}：{reason}").format(path=path, reason=reason) if path else reason
+    return with_hint(message, _("请检查路径是否正确、是否有权限、磁盘是否已满"))
+
+
 def display_path(path: str | Path) -> str:
     """The path as a secretary would recognise it: relative to the working folder if inside it."""
     p = Path(path)

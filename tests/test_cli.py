@@ -548,3 +548,12 @@ def test_render_reads_the_named_sheet(tmp_path):
     wrong = run("render", template, path, "-o", tmp_path / "out2", "--sheet", "花名册")
     assert wrong.exit_code == 1
     assert "花名册" in wrong.output and "说明" in wrong.output and "名单" in wrong.output
+
+
+def test_an_output_path_through_a_file_is_explained(villages, tmp_path):
+    blocker = tmp_path / "报表"
+    blocker.write_text("这是一个文件")
+    result = run("collect", villages, "-o", blocker / "汇总表.xlsx")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "报表" in result.output and "不是文件夹" in result.output
