@@ -38,7 +38,7 @@ from docgen import docxzip, filters
 from docgen.errors import TemplateError
 from docgen.files import atomic_path, write_bytes_atomic
 from docgen.filters import FILTERS
-from docgen.i18n import _
+from docgen.i18n import _, join
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -344,7 +344,16 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
     bad = _forbidden_use(tree)
     if bad:
         raise _forbidden(path, part.location(bad[1]), bad[0])
-    part.template = _ENV.from_string(tree)
+    try:
+        part.template = _ENV.from_string(tree)
+    except TemplateSyntaxError as exc:  # an unknown filter or test is found only here
+        unknown = re.search(r"No (filter|test) named '([^']*)'", exc.message or "")
+        message = (_("没有名为“{name}”的过滤器").format(name=unknown.group(2)) if unknown
+                   else _("模板标签写法有误：{error}").format(error=_syntax_message(exc)))
+        raise TemplateError(
+            message, template=path, where=part.location(exc.lineno),
+            hint=_("可用的过滤器：{names}").format(names=join(sorted(filters.FILTERS))),
+        ) from None
     return part
 
 

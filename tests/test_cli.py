@@ -557,3 +557,28 @@ def test_an_output_path_through_a_file_is_explained(villages, tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "报表" in result.output and "不是文件夹" in result.output
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "needles"),
+    [
+        ("{{ 姓名|不存在的过滤器 }}", ["第 1 段", "没有名为“不存在的过滤器”的过滤器", "约数"]),
+        ("{{ 姓名 }", ["第 1 段", "模板标签写法有误"]),
+        ("{% for x in 姓名 %}{{ x }}", ["第 1 段", "endfor"]),
+    ],
+)
+def test_bad_template_tags_are_explained(tmp_path, people, paragraph, needles):
+    template = user_template(tmp_path / "模板.docx", paragraph)
+    result = run("render", template, people, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in result.output, result.output
+
+
+def test_a_file_that_is_not_a_word_document(tmp_path, people):
+    template = tmp_path / "假模板.docx"
+    template.write_text("hello")
+    result = run("render", template, people, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "假模板.docx" in result.output and "另存为 .docx" in result.output
