@@ -33,10 +33,6 @@ class TranslatedOption(click.Option):
             self.help = saved
 
 
-class TranslatedArgument(click.Argument):
-    pass
-
-
 def _set_quiet(ctx, param, value):
     if value:
         ctx.meta["docgen.quiet"] = True
