@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from printing import page_count
 from readback import render, text_of
 
 from docgen import builtin
@@ -22,6 +19,7 @@ from docgen.builtin import TEMPLATES, build_template, builtin_template_path, wri
 from docgen.config import load
 from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, KINDS
 from docgen.errors import OutputExistsError
+from docgen.pdf import convert_to_pdf
 from docgen.vocabulary import SECTORS
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -233,40 +231,13 @@ def test_letter_names_the_pupil(templates, settings):
 # --- printed pages -------------------------------------------------------------------------
 
 
-def soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice (soffice) is required on CI")
-    return found
-
-
 def printed_pages(doc, tmp_path, name) -> int:
-    program = soffice()
-    if not program or not shutil.which("pdfinfo"):
-        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
     source = tmp_path / f"{name}.docx"
     doc.save(str(source))
-    subprocess.run(
-        [
-            program,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    info = subprocess.run(
-        ["pdfinfo", str(tmp_path / f"{name}.pdf")], capture_output=True, text=True, check=True
-    ).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return page_count(convert_to_pdf([source])[0])
 
 
+@pytest.mark.soffice
 def test_printed_page_counts(templates, settings, tmp_path):
     long_pupil = {
         "学校": "XX镇松岚社区九年一贯制学校（原XX镇第二中心小学）",

@@ -5,9 +5,7 @@ Reads the positions of the printed lines (pdftotext -bbox-layout) of the demo su
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import statistics
 import subprocess
 
@@ -15,31 +13,23 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli import cli
-from docgen.pdf import find_soffice
 
 MM = 72 / 25.4
 
 
-def require(tool: str | None, what: str) -> str:
-    if tool:
-        return tool
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {what} is not installed")
-    pytest.skip(f"{what} is not installed: sudo apt-get install libreoffice-writer-nogui poppler-utils")
+pytestmark = pytest.mark.soffice
 
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> list[list[tuple[float, float, float]]]:
     """(xMin, yMin, xMax) of every printed line, page by page."""
-    require(find_soffice(), "LibreOffice (soffice)")
-    pdftotext = require(shutil.which("pdftotext"), "pdftotext (poppler-utils)")
     root = tmp_path_factory.mktemp("print") / "ws"
     runner = CliRunner()
     assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
     target = root / "总结.docx"
     result = runner.invoke(cli, ["summary", "-c", str(root / "docgen.toml"), "-o", str(target), "--pdf"])
     assert result.exit_code == 0, result.output
-    html = subprocess.run([pdftotext, "-bbox-layout", str(target.with_suffix(".pdf")), "-"],
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(target.with_suffix(".pdf")), "-"],
                           capture_output=True, text=True, check=True).stdout
     pages = []
     for page in html.split("<page ")[1:]:

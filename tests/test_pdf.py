@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
+from printing import fake_soffice, page_count
 
 from docgen import pdf
 from docgen.errors import ConversionError, OutputExistsError
@@ -41,29 +38,6 @@ def make_docx(path: Path, pages: int = 1, text: str = "安全生产责任书") -
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(path)
     return path
-
-
-def page_count(path: Path) -> int:
-    if shutil.which("pdfinfo"):
-        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-        return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
-
-
-def fake_soffice(tmp_path: Path, body: str) -> str:
-    """A stand-in for soffice: a Python script given the same command line."""
-    script = tmp_path / "fake-soffice"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import os, sys, time, subprocess\n"
-        "args = sys.argv[1:]\n"
-        "outdir = args[args.index('--outdir') + 1]\n"
-        "sources = [a for a in args if a.endswith('.docx')]\n"
-        "PDF = b'%PDF-1.4\\n' + b'x' * 100 + b'\\n%%EOF\\n'\n" + textwrap.dedent(body),
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    return str(script)
 
 
 # ------------------------------------------------------------------ with LibreOffice

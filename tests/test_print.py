@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -22,6 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from printing import fake_soffice, page_count, pdf_text
 
 from docgen import pdf
 from docgen.cli import cli
@@ -51,20 +50,6 @@ def run(*args):
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def pages(path: Path) -> int:
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
-
-
-def pdf_text(path: Path, page: int | None = None) -> str:
-    """The printed text with all white space removed (lines wrap anywhere in Chinese)."""
-    command = ["pdftotext", "-enc", "UTF-8"]
-    if page is not None:
-        command += ["-f", str(page), "-l", str(page)]
-    out = subprocess.run([*command, str(path), "-"], capture_output=True, check=True).stdout
-    return re.sub(r"\s+", "", out.decode("utf-8"))
 
 
 def assert_printed_whole(document: Path, printed: Path) -> None:
@@ -208,11 +193,11 @@ def test_letters_pdf_one_page_per_pupil_and_a_combined_print_file(letters):
     assert len(docs) == len(PUPILS)
     assert combined.is_file() and combined.with_suffix(".pdf").is_file()
 
-    counts = [pages(p) for p in pdfs]
+    counts = [page_count(p) for p in pdfs]
     assert counts == [1] * len(PUPILS), dict(zip((p.name for p in pdfs), counts, strict=True))
-    assert pages(combined.with_suffix(".pdf")) == sum(counts) == len(PUPILS)
+    assert page_count(combined.with_suffix(".pdf")) == sum(counts) == len(PUPILS)
     print(f"letters: {len(PUPILS)} pupils, {sum(counts)} pages, combined "
-          f"{pages(combined.with_suffix('.pdf'))} pages, {seconds:.1f} s")
+          f"{page_count(combined.with_suffix('.pdf'))} pages, {seconds:.1f} s")
 
 
 @pytest.mark.soffice
@@ -262,8 +247,8 @@ def test_agreements_and_notices_pdf_pages_add_up(kind, config, tmp_path):
     docs, pdfs = assert_one_pdf_per_docx(outdir)
     assert len(docs) == len(rows)
     assert_safe_names(outdir)
-    counts = [pages(p) for p in pdfs]
-    assert pages(combined.with_suffix(".pdf")) == sum(counts)
+    counts = [page_count(p) for p in pdfs]
+    assert page_count(combined.with_suffix(".pdf")) == sum(counts)
     texts = [pdf_text(p) for p in pdfs]
     for document in [*docs, combined]:
         assert_printed_whole(document, document.with_suffix(".pdf"))
@@ -289,7 +274,7 @@ def test_summary_pdf_prints_the_reference_figures_and_page_numbers(config, tmp_p
 
     assert result.exit_code == 0, result.output
     printed = target.with_suffix(".pdf")
-    count = pages(printed)
+    count = page_count(printed)
     assert count >= 2
     text = pdf_text(printed)
     missing = [figure for figure in REFERENCE_FIGURES if figure not in text]
@@ -321,14 +306,14 @@ def test_build_with_pdf_in_the_config_prints_everything(tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "ws" / "outputs"
     summary = out / "工作总结.pdf"
-    assert pages(summary) >= 2
+    assert page_count(summary) >= 2
     expected = {"安全生产责任书": 3, "安全告知书": 2, "安全承诺书": 3}
     for folder, records in expected.items():
         docs, pdfs = assert_one_pdf_per_docx(out / folder)
         assert len(pdfs) == records
         combined = out / f"{folder}（合订本）.pdf"
         assert (out / f"{folder}（合订本）.docx").is_file()
-        assert pages(combined) == sum(pages(p) for p in pdfs)
+        assert page_count(combined) == sum(page_count(p) for p in pdfs)
     assert {p.stem for p in out.glob("*.docx")} == {p.stem for p in out.glob("*.pdf")}
 
 
@@ -364,30 +349,11 @@ def test_without_libreoffice_the_word_files_are_written_and_the_message_says_how
 # ---------------------------------------------------------------- 6. a LibreOffice that hangs
 
 
-def fake_soffice(folder: Path, body: str) -> str:
-    """A stand-in for soffice: a Python script given the same command line."""
-    script = folder / "fake-soffice"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import os, sys, time\n"
-        "args = sys.argv[1:]\n"
-        "outdir = args[args.index('--outdir') + 1]\n"
-        "PDF = b'%PDF-1.4\\n' + b'x' * 100 + b'\\n%%EOF\\n'\n"
-        "def out(source):\n"
-        "    return os.path.join(outdir, os.path.basename(source)[:-5] + '.pdf')\n"
-        + textwrap.dedent(body),
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    return str(script)
-
-
 @posix_only
 def test_a_hanging_libreoffice_is_stopped_and_leaves_no_pdf(config, tmp_path, monkeypatch):
     pid_file = tmp_path / "pid"
     program = fake_soffice(tmp_path, f"""
         open({str(pid_file)!r}, "w").write(str(os.getpid()))
-        sources = [a for a in args if a.endswith(".docx")]
         open(out(sources[0]), "wb").write(PDF)                 # one done,
         open(out(sources[1]), "wb").write(b"%PDF-1.4 half")    # one half-written
         time.sleep(120)
@@ -420,7 +386,6 @@ def test_a_large_batch_is_split_into_runs_libreoffice_can_take(config, tmp_path,
     # this stand-in does the same and records how many files each run was given.
     record = tmp_path / "runs.txt"
     program = fake_soffice(tmp_path, f"""
-        sources = [a for a in args if a.endswith(".docx")]
         with open({str(record)!r}, "a") as f:
             f.write(f"{{len(sources)}}\\n")
         for source in sources[:253 - (len(args) - len(sources))]:
@@ -581,5 +546,5 @@ def test_force_replaces_an_existing_pdf(config, tmp_path):
     result = run("notices", roster, "-o", outdir, "--pdf", "--force", "-c", config)
 
     assert result.exit_code == 0, result.output
-    assert pages(old) == 1
+    assert page_count(old) == 1
     assert HAZARDS[0][2] in pdf_text(old)

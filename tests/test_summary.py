@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import re
-import shutil
-import subprocess
 from types import SimpleNamespace
 
 import pytest
+from printing import page_count, pdf_text
 from readback import render, text_of
 
 from docgen.builtin import TEMPLATES, build_template
 from docgen.config import load
 from docgen.demo import EXPECTED_FIGURES, EXPECTED_TOTALS
+from docgen.pdf import convert_to_pdf
 from docgen.summary import RosterCounts, summary_context
 
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
@@ -248,51 +246,14 @@ def test_rendered_summary_has_no_empty_clauses(settings, template):
     assert "（三）" not in text
 
 
-def soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice (soffice) is required on CI")
-    return found
-
-
-def to_pdf(program: str, source, outdir):
-    profile = outdir / "profile"
-    subprocess.run(
-        [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return outdir / (source.stem + ".pdf")
-
-
-def pdf_pages(pdf) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-
-
+@pytest.mark.soffice
 def test_summary_prints_through_libreoffice(settings, template, tmp_path):
-    program = soffice()
-    if not program or not shutil.which("pdfinfo"):
-        pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
     doc = render(template, summary_context(settings, consolidation(), COUNTS))
     source = tmp_path / "工作总结.docx"
     doc.save(str(source))
-    pdf = to_pdf(program, source, tmp_path)
-    assert pdf_pages(pdf) >= 2
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = re.sub(r"\s+", "", text)
+    [pdf] = convert_to_pdf([source])
+    assert page_count(pdf) >= 2
+    flat = pdf_text(pdf)
     for expected in (
         "区应急管理局：",
         "2022年12月20日",
