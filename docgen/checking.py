@@ -71,7 +71,7 @@ def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:
             continue
         stats["roster_files"] += 1
         try:
-            roster = read_roster(path, kind=kind)
+            roster = read_roster(path, kind=kind, wb=wb)
         except DataError as exc:
             problems.extend(exc.problems)
             continue

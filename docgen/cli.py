@@ -479,7 +479,7 @@ def batch_options(f):
 
 
 def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet, combined,
-                     force, pdf, context=None, config_path=None):
+                     force, pdf, context=None):
     from docgen.batch import run_batch
     from docgen.engine import CompiledTemplate
     from docgen.rosters import read_roster

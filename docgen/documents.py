@@ -19,14 +19,25 @@ DEFAULT_WARNING_SIGNAL = "敲锣、吹哨或广播喊话"
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One built-in batch: which template, which roster, where the files go and their names."""
+    """One built-in batch: which template, which roster, where the files go and their names.
+
+    ``key`` names the template (``builtin.TEMPLATES``) and the roster kind
+    (``vocabulary.ROSTER_COLUMNS``) alike.
+    """
 
     key: str
-    template: str  # file name in templates/
     folder: str  # output folder, e.g. 安全生产责任书
     name_pattern: str  # e.g. {单位名称}-安全生产责任书
-    roster: str  # roster kind, a key of vocabulary.ROSTER_COLUMNS
     context: Callable[[Mapping, Settings], dict]
+
+    @property
+    def template(self) -> str:
+        """The template's file name in templates/."""
+        return TEMPLATES[self.key]
+
+    @property
+    def roster(self) -> str:
+        return self.key
 
 
 def _plain(value: object) -> object:
@@ -106,30 +117,12 @@ def letter_context(record: Mapping, settings: Settings) -> dict:
 
 
 KINDS: dict[str, DocumentKind] = {
-    "agreements": DocumentKind(
-        key="agreements",
-        template=TEMPLATES["agreements"],
-        folder="安全生产责任书",
-        name_pattern="{单位名称}-安全生产责任书",
-        roster="agreements",
-        context=agreement_context,
-    ),
-    "notices": DocumentKind(
-        key="notices",
-        template=TEMPLATES["notices"],
-        folder="安全告知书",
-        name_pattern="{隐患点名称}-安全告知书",
-        roster="notices",
-        context=notice_context,
-    ),
-    "letters": DocumentKind(
-        key="letters",
-        template=TEMPLATES["letters"],
-        folder="安全承诺书",
-        name_pattern="{学校}-{班级}-{学生姓名}-安全承诺书",
-        roster="letters",
-        context=letter_context,
-    ),
+    kind.key: kind
+    for kind in (
+        DocumentKind("agreements", "安全生产责任书", "{单位名称}-安全生产责任书", agreement_context),
+        DocumentKind("notices", "安全告知书", "{隐患点名称}-安全告知书", notice_context),
+        DocumentKind("letters", "安全承诺书", "{学校}-{班级}-{学生姓名}-安全承诺书", letter_context),
+    )
 }
 
 

@@ -37,8 +37,6 @@ def safe_filename(name: object, fallback: str = "未命名") -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\.{2,}", ".", text)
     text = text.lstrip(". ").rstrip(". ")
-    if not text or set(text) <= {"_"} and not fallback:
-        text = fallback
     if not text:
         text = fallback
     stem = text.split(".")[0].rstrip(" ").upper()
@@ -94,6 +92,16 @@ def ensure_writable(paths: list[Path], force: bool) -> None:
         )
 
 
+def _new_file_mode() -> int:
+    mask = os.umask(0)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# read once: umask is process-wide and not safe to toggle for every file of a batch
+_NEW_FILE_MODE = _new_file_mode()
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
@@ -103,19 +111,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes 0600 files; outputs should get the permissions any new file gets
-    os.chmod(tmp_path, 0o666 & ~_umask())
+    os.chmod(tmp_path, _NEW_FILE_MODE)
     try:
         yield tmp_path
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -129,15 +129,18 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
     return ws, sheet_rows(ws)
 
 
-def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None) -> Roster:
+def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None,
+                wb=None) -> Roster:
     """Read a roster; raise ``DataError`` with every problem found.
 
     ``kind`` (``agreements``/``notices``/``letters``) makes that roster's required columns
     mandatory even without ``*``.  Warnings (e.g. no data rows) are in ``Roster.problems``.
+    ``wb`` is the workbook when the caller has already opened ``path``.
     """
     path = Path(path)
     shown = display_path(path)
-    wb = open_workbook(path)
+    if wb is None:
+        wb = open_workbook(path)
     wanted = _required_columns(kind)
     ws, rows = _pick_sheet(wb, sheet, wanted, shown)
     title = ws.title

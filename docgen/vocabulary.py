@@ -120,7 +120,8 @@ def normalize_header(value: object) -> str:
 def sector_of(value: object) -> str | None:
     """The canonical sector for a cell value or alias, or None."""
     text = clean_text(value)
-    text = text.removesuffix("整治").removesuffix("专项整治") if text not in _SECTOR_LOOKUP else text
+    if text not in _SECTOR_LOOKUP:
+        text = re.sub(r"(专项)?整治$", "", text)  # 消防专项整治, 道路交通安全整治
     return _SECTOR_LOOKUP.get(text)
 
 

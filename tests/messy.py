@@ -16,6 +16,9 @@ from lxml import etree
 from openpyxl import Workbook
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# The first sector of an OLE compound file: what Excel's .xls, WPS's .et and a
+# password-protected .xlsx all start with.
+OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 STANDARD_HEADER = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
 
 
@@ -286,16 +289,16 @@ def bad_corrupt(directory: Path) -> Path:
 def bad_encrypted(directory: Path) -> Path:
     """What Excel writes for a password-protected .xlsx: an OLE compound file."""
     path = Path(directory) / "加密村.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    path.write_bytes(OLE_FILE)
     return path
 
 
 def bad_old_formats(directory: Path) -> list[Path]:
     directory = Path(directory)
     xls = directory / "旧格式村.xls"
-    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    xls.write_bytes(OLE_FILE)
     et = directory / "金山村.et"
-    et.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    et.write_bytes(OLE_FILE)
     csv = directory / "导出村.csv"
     csv.write_text("领域,检查次数\n消防安全,3\n", encoding="utf-8")
     return [xls, et, csv]
