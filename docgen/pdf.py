@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import ConversionError, display_path
-from docgen.files import atomic_path, ensure_writable
+from docgen.files import ensure_writable, move_into_place
 from docgen.i18n import _, join
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
@@ -295,8 +295,7 @@ def convert_to_pdf(
         for source in run.sources:
             output = run.output_of(source)
             if _is_complete_pdf(output):
-                with atomic_path(targets[source]) as tmp:
-                    shutil.copyfile(output, tmp)
+                move_into_place(output, targets[source])
                 converted[source] = targets[source]
                 good += 1
             else:
