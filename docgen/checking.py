@@ -8,6 +8,7 @@ from pathlib import Path
 from docgen import vocabulary as vocab
 from docgen.errors import DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.registry import Registry, registry
 from docgen.rosters import check_roster, headers_of, kind_of_headers, read_roster
 from docgen.tallies import (
     consolidate,
@@ -30,24 +31,24 @@ def is_tally_workbook(wb) -> bool:
     return False
 
 
-def _expected() -> str:
+def _expected(kinds: Registry) -> str:
     rosters = "；".join(
-        _("{title}：{columns}").format(
-            title=vocab.ROSTER_TITLES[kind],
-            columns=join(name for name, required in columns if required))
-        for kind, columns in vocab.ROSTER_COLUMNS.items())
+        _("{title}：{columns}").format(title=kind.roster.title, columns=join(kind.roster.required))
+        for kind in kinds.batches if kind.roster)
     return _("统计表应有“领域”列和 {metrics} 中至少一列；名册应有这些列（{rosters}）").format(
         metrics=join(vocab.METRICS), rosters=rosters)
 
 
-def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:
+def check_paths(paths: Iterable[Path | str],
+                kinds: Registry | None = None) -> tuple[list[Problem], dict]:
     """Check every workbook under ``paths``: tallies together (double counting across files),
     each roster by its kind.  Returns all problems and counts for the closing line."""
+    kinds = kinds or registry()
     paths = [Path(p) for p in paths]
     files = input_files(paths)
     problems: list[Problem] = []
     stats: dict = {"tally_files": 0, "units": 0, "roster_files": 0, "roster_rows": 0,
-                   "rosters": {kind: 0 for kind in vocab.ROSTER_COLUMNS}, "unknown_files": 0}
+                   "rosters": {kind.key: 0 for kind in kinds.batches}, "unknown_files": 0}
     if not files:
         problems.append(no_files_problem(paths))
         return problems, stats
@@ -62,12 +63,12 @@ def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:
         if is_tally_workbook(wb):
             books.append(read_workbook(path, wb))
             continue
-        kind = kind_of_headers(headers_of(wb))
+        kind = kind_of_headers(headers_of(wb), kinds)
         if kind is None:
             stats["unknown_files"] += 1
             problems.append(Problem(
                 _("无法识别这个工作簿：既不是统计表，也不是名册"), file=display_path(path),
-                hint=_expected()))
+                hint=_expected(kinds)))
             continue
         stats["roster_files"] += 1
         try:
@@ -76,7 +77,7 @@ def check_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], dict]:
             problems.extend(exc.problems)
             continue
         problems.extend(roster.problems)
-        stats["rosters"][kind] += len(roster.records)
+        stats["rosters"][kind.key] += len(roster.records)
         stats["roster_rows"] += len(roster.records)
 
     if books:

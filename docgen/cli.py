@@ -13,6 +13,7 @@ import click
 from docgen import __version__
 from docgen.errors import DataError, DocgenError, describe_os_error, display_path
 from docgen.i18n import _, join, language_from_env, set_language
+from docgen.registry import registry, workspace_kinds
 
 
 def N_(message: str) -> str:
@@ -122,6 +123,32 @@ class Group(_Translated, click.Group):
 Group.group_class = Group
 
 
+def _workspace_batches() -> list:
+    """The batch kinds of the workspace in the current folder (its ``kinds/``)."""
+    from docgen.errors import ConfigError
+
+    try:
+        return [k for k in workspace_kinds(Path.cwd()) if k.mode == "batch"]
+    except (ConfigError, OSError):
+        return []
+
+
+class RootGroup(Group):
+    """docgen's commands, plus one per batch kind the workspace declares in ``kinds/``."""
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        return names + [k.key for k in _workspace_batches() if k.key not in names]
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None:
+            kind = next((k for k in _workspace_batches() if k.key == name), None)
+            if kind is not None:
+                return KindCommand(kind)
+        return command
+
+
 def option(*names, **attrs):
     attrs.setdefault("cls", TranslatedOption)
     return click.option(*names, **attrs)
@@ -210,7 +237,7 @@ def set_lang(ctx, param, value):
     return value
 
 
-@click.group(name="docgen", cls=Group, context_settings=CONTEXT_SETTINGS, help=N_(
+@click.group(name="docgen", cls=RootGroup, context_settings=CONTEXT_SETTINGS, help=N_(
     """docgen：把各村、各单位交回的 Excel 统计表和名册，一条命令变成规范公文。
 
     工作总结、安全生产责任书、安全告知书、安全承诺书，按 GB/T 9704-2012 排版。"""
@@ -258,18 +285,22 @@ def load_settings(config_path):
 @cli.command(help=N_(
     """新建一个工作目录：docgen.toml、templates/、inputs/（示例镇的演示数据）、outputs/。
 
+    文件夹名以“镇”“乡”“街道”结尾时，发文机关和标题用这个名字；也可用 --town 指定。
+
     示例：
 
     \b
-      docgen init 青山镇"""
+      docgen init 青山镇
+      docgen init 2023年 --town 石桥乡"""
 ))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@option("--town", help=N_("镇（乡、街道）名，写入 docgen.toml 的发文机关和标题；默认取文件夹名"))
 @force_option
-def init(directory, force):
+def init(directory, town, force):
     from docgen.workspace import init_workspace
 
     with reported_errors():
-        written = init_workspace(directory, force=force)
+        written = init_workspace(directory, force=force, town=town)
     echo(_("已在 {dir} 新建工作目录（{n} 个文件）。下一步：cd {dir} && docgen build").format(
         dir=display_path(directory), n=len(written)))
 
@@ -357,12 +388,11 @@ def check(paths, config_path):
     from docgen.checking import check_paths
 
     with reported_errors():
+        settings = load_settings(config_path)
         if not paths:
-            settings = load_settings(config_path)
-            paths = [settings.paths.tallies, settings.paths.units, settings.paths.hazards,
-                     settings.paths.students]
+            paths = [settings.paths.tallies, *settings.paths.rosters.values()]
             paths = [p for p in paths if p.exists()]
-        problems, stats = check_paths(paths)
+        problems, stats = check_paths(paths, settings.kinds)
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -420,12 +450,14 @@ def collect(directory, output, as_json, config_path, force):
 ))
 @option("-o", "--output", "directory", required=True,
         type=click.Path(file_okay=False, path_type=Path), help=N_("写入的文件夹"))
+@config_option
 @force_option
-def forms(directory, force):
+def forms(directory, config_path, force):
     from docgen.forms import write_forms
 
     with reported_errors():
-        written = write_forms(directory, force=force)
+        settings = load_settings(config_path)
+        written = write_forms(directory, force=force, kinds=settings.kinds)
     for path in written:
         echo(_("已写出 {file}").format(file=display_path(path)))
 
@@ -459,7 +491,7 @@ def summary(config_path, tally_dir, output, pdf, force):
             paths = dataclasses.replace(settings.paths, tallies=tally_dir)
             settings = dataclasses.replace(settings, paths=paths)
         inputs, skipped = read_inputs(settings)
-        pdfs = write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters),
+        pdfs = write_summary(settings, inputs.consolidation, roster_counts(settings, inputs.rosters),
                              output, force=force, pdf=bool(pdf))
     show_warnings(inputs.consolidation.problems)
     echo(_("已写出 {file}").format(file=display_path(output)))
@@ -503,50 +535,52 @@ def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet
         echo(_("PDF：{n} 个").format(n=len(result.pdfs)))
 
 
-def builtin_batch(kind: str, help_text: str):
-    @cli.command(name=kind, help=help_text)
-    @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-    @batch_options
-    @config_option
-    def command(roster, outdir, sheet, combined, pdf, force, config_path):
-        from docgen.documents import KINDS
-        from docgen.workspace import template_for
+def kind_help(kind) -> str:
+    """A batch kind's help: its description from the manifest and an example."""
+    folder = kind.output_folder
+    roster = kind.roster.default_path if kind.roster else "名册.xlsx"
+    return "\n\n".join([
+        kind.description or kind.label,
+        _("示例："),
+        "\b\n  " + f"docgen {kind.key} {roster} -o outputs/{folder} "
+        f"--combined outputs/{kind.combined_name}",
+    ])
+
+
+class KindCommand(Command):
+    """The command of one batch kind of the registry (``docgen agreements ROSTER -o DIR``)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        super().__init__(kind.key, callback=self.run, help=kind_help(kind), params=[
+            click.Argument(["roster"], type=click.Path(dir_okay=False, path_type=Path)),
+        ])
+        for decorate in (batch_options, config_option):
+            decorate(self)
+
+    def format_help_text(self, ctx, formatter):
+        self.help = kind_help(self.kind)
+        super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        self.help = kind_help(self.kind)
+        return super().get_short_help_str(limit)
+
+    def run(self, roster, outdir, sheet, combined, pdf, force, config_path):
+        from docgen.documents import record_context
+        from docgen.templates import template_for
 
         with reported_errors():
             settings = load_settings(config_path)
-            spec = KINDS[kind]
+            kind = settings.kinds[self.kind.key]
             template_path = template_for(settings, kind)
-        run_roster_batch(template_path, roster, kind, outdir, pattern=spec.name_pattern,
+        run_roster_batch(template_path, roster, kind, outdir, pattern=kind.output_name or None,
                          sheet=sheet, combined=combined, force=force, pdf=pdf,
-                         context=lambda record: spec.context(record, settings))
-
-    return command
+                         context=lambda record: record_context(kind, record, settings))
 
 
-builtin_batch("agreements", N_(
-    """安全生产责任书：每个责任单位一份，条款按行业领域选取。
-
-    示例：
-
-    \b
-      docgen agreements inputs/units.xlsx -o outputs/安全生产责任书 --combined outputs/责任书合订本.docx"""
-))
-builtin_batch("notices", N_(
-    """安全告知书：每个地质灾害、山洪灾害隐患点一份。
-
-    示例：
-
-    \b
-      docgen notices inputs/hazards.xlsx -o outputs/安全告知书"""
-))
-builtin_batch("letters", N_(
-    """安全承诺书：每名学生一份（一页），家长签字。
-
-    示例：
-
-    \b
-      docgen letters inputs/students.xlsx -o outputs/安全承诺书 --combined outputs/承诺书合订本.docx"""
-))
+for _kind in registry().batches:
+    cli.add_command(KindCommand(_kind))
 
 
 @cli.command(help=N_(
@@ -594,23 +628,59 @@ def templates():
 ))
 @config_option
 def templates_list(config_path):
-    from docgen.builtin import TEMPLATES
-
     with reported_errors():
         settings = load_settings(config_path)
     folder = settings.paths.templates
-    echo(_("内置模板："))
-    for kind, name in TEMPLATES.items():
-        where = folder / name
-        state = _("（工作目录中有可编辑的副本）") if where.exists() else ""
-        echo(f"  {kind:<11} {name}{state}")
+    echo(_("文档种类和模板："))
+    width = max(columns(kind.key) for kind in settings.kinds) + 2
+    for kind in settings.kinds:
+        where = folder / kind.template
+        if where.exists():
+            state = _("（用工作目录中的副本 {file}）").format(file=display_path(where))
+        elif kind.builtin:
+            state = _("（内置）")
+        else:
+            state = _("（工作目录的 {dir}）").format(dir=display_path(kind.folder))
+        echo(f"  {pad(kind.key, width)}{kind.template}{state}")
     if folder.is_dir():
+        known = {kind.template for kind in settings.kinds}
         own = sorted(p for p in folder.glob("*.docx")
-                     if p.name not in TEMPLATES.values() and not p.name.startswith(("~$", ".")))
+                     if p.name not in known and not p.name.startswith(("~$", "."))
+                     and ".备份-" not in p.name)
         if own:
-            echo(_("{dir} 中的其他模板：").format(dir=display_path(folder)))
+            echo(_("{dir} 中的其他模板（用 docgen render 使用）：").format(dir=display_path(folder)))
             for path in own:
                 echo(f"  {path.name}")
+
+
+@templates.command(name="update", help=N_(
+    """把工作目录 templates/ 中的内置模板更新为当前版本（升级 docgen 之后）。
+
+    改动过的模板先另存为“名称.备份-日期.docx”再更新；docgen.toml 和 inputs/ 不会改动。
+    署名和日期的位置在生成时按 docgen.toml 中的发文机关计算，不必为此更新模板。
+
+    示例：
+
+    \b
+      docgen templates update
+      docgen templates update -c 青山镇/docgen.toml"""
+))
+@config_option
+def templates_update(config_path):
+    from docgen.templates import update_templates
+
+    with reported_errors():
+        settings = load_settings(config_path)
+        results = update_templates(settings)
+    messages = {
+        "added": _("已添加 {file}"),
+        "updated": _("已更新 {file}"),
+        "current": _("{file} 已是最新"),
+        "replaced": _("已更新 {file}（原来改动过的模板另存为 {backup}）"),
+    }
+    for item in results:
+        echo(messages[item.state].format(file=display_path(item.path),
+                                          backup=display_path(item.backup) if item.backup else ""))
 
 
 @templates.command(name="vars", help=N_(
@@ -652,12 +722,12 @@ def templates_check(template, roster, sheet, config_path):
         settings = load_settings(config_path)
         compiled = CompiledTemplate.load(template)
         data = read_roster(roster, sheet=sheet)
-    kind = kind_of_template(template)
+    kind = kind_of_template(template, settings)
     used = compiled.variables()
     supplied = supplied_variables(template, data.columns, data.records[0] if data.records else None,
                                   settings)
     missing = sorted(used - supplied)
-    if kind == "summary":
+    if kind is not None and kind.mode == "single":
         echo(_("工作总结模板由统计表、指标和名册的行数填写（docgen summary），不逐行使用名册。"))
     else:
         echo(_("模板用到 {n} 个变量，名册有 {m} 列、{rows} 行。").format(

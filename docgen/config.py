@@ -1,16 +1,35 @@
-"""docgen.toml → typed settings (keys in English, comments in Chinese)."""
+"""docgen.toml → typed settings (keys in English, comments in Chinese).
+
+Every key is known: a misspelt or unknown key, or a value of the wrong type, is an error that
+names the key and its line ("did you mean" for a near miss), never a silent default.  The
+sections of the document kinds (``[agreements]``, ``[notices]`` …) and the roster keys of
+``[paths]`` come from the registry of kinds.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import ConfigError, display_path
 from docgen.i18n import _
+from docgen.registry import (
+    KindSettings,
+    Registry,
+    Setting,
+    load_registry,
+    setting_example,
+    setting_matches,
+)
 
 CONFIG_NAME = "docgen.toml"
+SUMMARY_KINDS = ("工作总结", "报告")
 
 
 @dataclass(frozen=True)
@@ -18,6 +37,25 @@ class Issuer:
     name: str = "XX镇人民政府"
     short_name: str = "XX镇"
     recipient: str = "区应急管理局"
+    seal: bool = False
+
+
+@dataclass(frozen=True)
+class Header:
+    """版头: 发文机关标志, 发文字号 and, for a 上行文, 签发人."""
+
+    mark: str = ""
+    number: str = ""
+    signer: str = ""
+
+
+@dataclass(frozen=True)
+class Footer:
+    """版记: 抄送机关, 印发机关 and 印发日期."""
+
+    cc: tuple[str, ...] = ()
+    printer: str = ""
+    printed: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -25,16 +63,29 @@ class SummarySettings:
     title: str = "XX镇安全生产专项整治三年行动工作总结"
     date: dt.date = field(default_factory=dt.date.today)
     years: tuple[int, int] | None = None
+    kind: str = "工作总结"
+    note: str = ""
+    title_lines: tuple[str, ...] = ()  # where the title breaks, when docgen.toml gives a list
+    header: Header | None = None
+    footer: Footer | None = None
 
 
 @dataclass(frozen=True)
 class Paths:
     tallies: Path
-    units: Path
-    hazards: Path
-    students: Path
     templates: Path
     outputs: Path
+    rosters: Mapping[str, Path] = field(default_factory=dict)  # [paths] key → roster file
+
+    def __getattr__(self, name: str) -> Path:
+        # settings.paths.units: a roster's [paths] key, as the registry declares it
+        rosters = self.__dict__.get("rosters", {})
+        if name in rosters:
+            return rosters[name]
+        raise AttributeError(name)
+
+    def roster(self, path_key: str) -> Path:
+        return self.rosters[path_key]
 
 
 @dataclass(frozen=True)
@@ -45,38 +96,218 @@ class Settings:
     paths: Paths
     pdf: bool = False
     source: Path | None = None
+    kinds: Registry = field(default_factory=lambda: load_registry(None))
+    sections: Mapping[str, KindSettings] = field(default_factory=dict)  # kind key → its section
+
+    def of(self, kind_key: str) -> KindSettings:
+        """The docgen.toml section of a kind, defaults filled in."""
+        return self.sections.get(kind_key, KindSettings())
 
 
-_PATH_DEFAULTS = {
-    "tallies": "inputs/tallies",
-    "units": "inputs/units.xlsx",
-    "hazards": "inputs/hazards.xlsx",
-    "students": "inputs/students.xlsx",
-    "templates": "templates",
-    "outputs": "outputs",
+# --- the schema ----------------------------------------------------------------------------
+
+Check = Callable[[object], bool]
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_nonempty_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date)
+
+
+def _is_years(value: object) -> bool:
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
+            and value[0] <= value[1])
+
+
+def _is_title(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, list) and bool(value) and all(_is_nonempty_text(v) for v in value)
+
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _is_summary_kind(value: object) -> bool:
+    return value in SUMMARY_KINDS
+
+
+# section → key → (check, example shown when the value is wrong)
+_CORE: dict[str, dict[str, tuple[Check, str]]] = {
+    "issuer": {
+        "name": (_is_nonempty_text, 'name = "XX镇人民政府"'),
+        "short_name": (_is_nonempty_text, 'short_name = "XX镇"'),
+        "recipient": (_is_nonempty_text, 'recipient = "区应急管理局"'),
+        "seal": (_is_bool, "seal = false"),
+    },
+    "summary": {
+        "title": (_is_title, 'title = "XX镇安全生产专项整治三年行动工作总结"'),
+        "kind": (_is_summary_kind, 'kind = "工作总结"（或 "报告"）'),
+        "date": (_is_date, "date = 2022-12-20（不加引号）"),
+        "years": (_is_years, "years = [2020, 2022]"),
+        "note": (_is_text, 'note = "（联系人：张三，电话：12345678）"'),
+    },
+    "summary.header": {
+        "mark": (_is_text, 'mark = "XX镇人民政府文件"'),
+        "number": (_is_text, 'number = "X府发〔2022〕15号"'),
+        "signer": (_is_text, 'signer = "张三"'),
+    },
+    "summary.footer": {
+        "cc": (_is_texts, 'cc = ["区安委会办公室"]'),
+        "printer": (_is_text, 'printer = "XX镇党政办公室"'),
+        "printed": (_is_date, "printed = 2022-12-21"),
+    },
+    "paths": {
+        "tallies": (_is_nonempty_text, 'tallies = "inputs/tallies"'),
+        "templates": (_is_nonempty_text, 'templates = "templates"'),
+        "outputs": (_is_nonempty_text, 'outputs = "outputs"'),
+    },
+    "output": {
+        "pdf": (_is_bool, "pdf = false"),
+    },
 }
 
-
-def _section(data: dict, name: str, source: Path) -> dict:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(
-            _("{file}：[{name}] 应是一个小节（表），请参照 docgen init 生成的示例").format(
-                file=display_path(source), name=name
-            )
-        )
-    return value
+_PATH_DEFAULTS = {"tallies": "inputs/tallies", "templates": "templates", "outputs": "outputs"}
 
 
-def _text(section: dict, key: str, default: str, where: str, source: Path) -> str:
-    value = section.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(
-            _("{file}：{where}.{key} 应是一段文字，例如 {key} = \"{default}\"").format(
-                file=display_path(source), where=where, key=key, default=default
-            )
-        )
-    return value.strip()
+def _schema(kinds: Registry) -> dict[str, dict[str, tuple[Check, str]]]:
+    schema = {section: dict(keys) for section, keys in _CORE.items()}
+    for path_key, default in kinds.roster_paths().items():
+        schema["paths"][path_key] = (_is_nonempty_text, f'{path_key} = "{default}"')
+    for section, kind in kinds.sections().items():
+        keys = schema.setdefault(section, {})
+        for setting in kind.settings:
+            keys[setting.name] = (_setting_check(setting), setting_example(setting))
+    return schema
+
+
+def _setting_check(setting: Setting) -> Check:
+    return lambda value: setting_matches(setting, value)
+
+
+# --- where a key is written ----------------------------------------------------------------
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+def _line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """The line (1-based) where ``key`` is set in ``[section]``, or the section's header."""
+    current = ""
+    header_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        table = _TABLE.match(line)
+        if table:
+            current = table.group(1).replace(" ", "").replace('"', "")
+            if current == section and header_line is None:
+                header_line = number
+                if key is None:
+                    return number
+            continue
+        match = _KEY.match(line)
+        if not match:
+            continue
+        name = match.group(1).strip("\"'")
+        full = f"{current}.{name}" if current else name
+        if key is None:
+            if full == section or full.startswith(section + "."):
+                return number
+        elif full == f"{section}.{key}" or (current == "" and name == f"{section}.{key}"):
+            return number
+    return header_line
+
+
+class _Reader:
+    """Checks docgen.toml's data against the schema and collects every mistake."""
+
+    def __init__(self, source: Path | None, text: str, schema: dict):
+        self.source = source
+        self.text = text
+        self.schema = schema
+        self.errors: list[str] = []
+
+    def where(self, section: str, key: str | None = None) -> str:
+        file = display_path(self.source) if self.source else CONFIG_NAME
+        line = _line_of(self.text, section, key)
+        return _("{file} 第 {line} 行").format(file=file, line=line) if line else file
+
+    def error(self, section: str, key: str | None, message: str) -> None:
+        self.errors.append(_("{where}：{message}").format(where=self.where(section, key),
+                                                        message=message))
+
+    def check(self, data: dict, prefix: str = "") -> None:
+        for name, value in data.items():
+            section = f"{prefix}.{name}" if prefix else name
+            if section in self.schema:
+                if not isinstance(value, dict):
+                    self.error(prefix or section, name if prefix else None,
+                               _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
+                               .format(section=section))
+                    continue
+                self.check_section(section, value)
+            elif prefix and prefix in self.schema:
+                continue  # reported by check_section
+            else:
+                known = [s for s in self.schema if "." not in s or not prefix]
+                self.error(section, None, _("不认识的小节 [{section}]{suggestion}").format(
+                    section=section, suggestion=_suggest(name, known)))
+
+    def check_section(self, section: str, values: dict) -> None:
+        keys = self.schema[section]
+        for key, value in values.items():
+            full = f"{section}.{key}"
+            if full in self.schema:
+                if isinstance(value, dict):
+                    self.check_section(full, value)
+                else:
+                    self.error(section, key, _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
+                               .format(section=full))
+                continue
+            if key not in keys:
+                subsections = [s.split(".", 1)[1] for s in self.schema if s.startswith(section + ".")]
+                self.error(section, key, _("不认识的设置 {section}.{key}{suggestion}").format(
+                    section=section, key=key, suggestion=_suggest(key, [*keys, *subsections])))
+                continue
+            check, example = keys[key]
+            if not check(value):
+                self.error(section, key, _("{section}.{key} 的值不对：应写作 {example}").format(
+                    section=section, key=key, example=example))
+
+
+def _suggest(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return _("（是不是 {name}？）").format(name=close[0]) if close else ""
+
+
+# --- loading -------------------------------------------------------------------------------
+
+def _text(value: object, default: str) -> str:
+    return value.strip() if isinstance(value, str) and value.strip() else default
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in re.split(r"[、，,]", value) if v.strip())
+    return tuple(v.strip() for v in value or () if v.strip())
 
 
 def load(path: str | Path | None = None, root: str | Path | None = None) -> Settings:
@@ -84,6 +315,7 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
     explicit = path is not None
     source = Path(path) if explicit else Path(root or ".") / CONFIG_NAME
     base = source.parent if explicit else Path(root or ".")
+    text = ""
     if not source.exists():
         if explicit:
             raise ConfigError(
@@ -95,68 +327,88 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
         source_used = None
     else:
         try:
-            data = tomllib.loads(source.read_text(encoding="utf-8-sig"))
+            text = source.read_text(encoding="utf-8-sig")
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(
-                _("{file} 格式有误：{error}").format(file=display_path(source), error=exc)
+                _("{file} 格式有误：{error}").format(file=display_path(source), error=_toml_error(exc))
             ) from None
         source_used = source
 
-    where = source
-    issuer_data = _section(data, "issuer", where)
+    kinds = load_registry(base)
+    reader = _Reader(source_used, text, _schema(kinds))
+    reader.check(data)
+    if reader.errors:
+        raise ConfigError("\n".join(reader.errors) if len(reader.errors) > 1 else reader.errors[0])
+
+    issuer_data = data.get("issuer", {})
     issuer = Issuer(
-        name=_text(issuer_data, "name", Issuer.name, "issuer", where),
-        short_name=_text(issuer_data, "short_name", Issuer.short_name, "issuer", where),
-        recipient=_text(issuer_data, "recipient", Issuer.recipient, "issuer", where),
+        name=_text(issuer_data.get("name"), Issuer.name),
+        short_name=_text(issuer_data.get("short_name"), Issuer.short_name),
+        recipient=_text(issuer_data.get("recipient"), Issuer.recipient),
+        seal=bool(issuer_data.get("seal", False)),
     )
 
-    summary_data = _section(data, "summary", where)
-    date = summary_data.get("date", dt.date.today())
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if not isinstance(date, dt.date):
-        raise ConfigError(
-            _("{file}：summary.date 应是日期，写作 date = 2022-12-20（不加引号）").format(
-                file=display_path(where)
-            )
-        )
+    summary_data = data.get("summary", {})
+    title = summary_data.get("title", SummarySettings.title)
+    lines = tuple(line.strip() for line in title) if isinstance(title, list) else ()
     years = summary_data.get("years")
-    if years is not None:
-        if (
-            not isinstance(years, list)
-            or len(years) != 2
-            or not all(isinstance(y, int) for y in years)
-            or years[0] > years[1]
-        ):
-            raise ConfigError(
-                _("{file}：summary.years 应写作 years = [2020, 2022]（起止年度）").format(
-                    file=display_path(where)
-                )
-            )
-        years = (years[0], years[1])
+    header_data = summary_data.get("header")
+    footer_data = summary_data.get("footer")
     summary = SummarySettings(
-        title=_text(summary_data, "title", SummarySettings.title, "summary", where),
-        date=date,
-        years=years,
+        title="".join(lines) if lines else str(title).strip(),
+        title_lines=lines,
+        date=_date(summary_data.get("date")) or dt.date.today(),
+        years=(years[0], years[1]) if years else None,
+        kind=summary_data.get("kind", "工作总结"),
+        note=str(summary_data.get("note", "")).strip(),
+        header=Header(
+            mark=str(header_data.get("mark", "")).strip(),
+            number=str(header_data.get("number", "")).strip(),
+            signer=str(header_data.get("signer", "")).strip(),
+        ) if header_data else None,
+        footer=Footer(
+            cc=_texts(footer_data.get("cc")),
+            printer=str(footer_data.get("printer", "")).strip(),
+            printed=_date(footer_data.get("printed")),
+        ) if footer_data else None,
     )
 
-    paths_data = _section(data, "paths", where)
-    resolved = {}
-    for key, default in _PATH_DEFAULTS.items():
-        value = _text(paths_data, key, default, "paths", where)
-        resolved[key] = (base / value) if not Path(value).is_absolute() else Path(value)
+    paths_data = data.get("paths", {})
 
-    output_data = _section(data, "output", where)
-    pdf = output_data.get("pdf", False)
-    if not isinstance(pdf, bool):
-        raise ConfigError(
-            _("{file}：output.pdf 应是 true 或 false").format(file=display_path(where))
-        )
+    def resolve(value: str) -> Path:
+        return Path(value) if Path(value).is_absolute() else base / value
+
+    fixed = {key: resolve(_text(paths_data.get(key), default)) for key, default in _PATH_DEFAULTS.items()}
+    rosters = {key: resolve(_text(paths_data.get(key), default))
+               for key, default in kinds.roster_paths().items()}
+
+    sections = {}
+    for section, kind in kinds.sections().items():
+        given = data.get(section, {})
+        sections[kind.key] = KindSettings(
+            {s.name: _date(given[s.name]) if s.type == "date" and s.name in given
+             else given.get(s.name, s.default) for s in kind.settings})
+
     return Settings(
         root=base,
         issuer=issuer,
         summary=summary,
-        paths=Paths(**resolved),
-        pdf=pdf,
+        paths=Paths(**fixed, rosters=rosters),
+        pdf=bool(data.get("output", {}).get("pdf", False)),
         source=source_used,
+        kinds=kinds,
+        sections=sections,
     )
+
+
+def _toml_error(exc: Exception) -> str:
+    """tomllib's message in the secretary's words where we know it."""
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if match:
+        return _("第 {line} 行第 {column} 列写法不对（文字要加英文双引号，日期写作 2022-12-20，"
+                 "列表写作 [1, 2]）").format(line=match.group(1), column=match.group(2))
+    if isinstance(exc, UnicodeDecodeError):
+        return _("文件不是 UTF-8 编码，请用记事本另存为 UTF-8")
+    return text

@@ -1,46 +1,41 @@
-"""The built-in batch document kinds: template, roster, output folder, file names, context."""
+"""What docgen adds to a record before a kind's template is filled: the registered context
+functions a kind's manifest names (``context = "agreements"``).
+
+A kind without one gets its roster row as it is, plus the issuer (发文机关, 甲方) and the dates
+of docgen.toml; a function may add what the wording needs (领域, 有效期至, 威胁对象 …).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.builtin import TEMPLATES
 from docgen.config import Settings
+from docgen.engine import SEALED
 from docgen.filters import date as format_date
-from docgen.vocabulary import sector_of
+from docgen.registry import Kind
+from docgen.vocabulary import hazard_group, sector_of, unit_type_of
 
 BLANK_DATE = "　　　　年　　月　　日"
 # Printed when the roster leaves 预警信号 empty: the signal most villages use.
 DEFAULT_WARNING_SIGNAL = "敲锣、吹哨或广播喊话"
 
-
-@dataclass(frozen=True)
-class DocumentKind:
-    """One built-in batch: which template, which roster, where the files go and their names.
-
-    ``key`` names the template (``builtin.TEMPLATES``) and the roster kind
-    (``vocabulary.ROSTER_COLUMNS``) alike.
-    """
-
-    key: str
-    folder: str  # output folder, e.g. 安全生产责任书
-    name_pattern: str  # e.g. {单位名称}-安全生产责任书
-    context: Callable[[Mapping, Settings], dict]
-
-    @property
-    def template(self) -> str:
-        """The template's file name in templates/."""
-        return TEMPLATES[self.key]
-
-    @property
-    def roster(self) -> str:
-        return self.key
+RecordContext = Callable[[Mapping, Settings], dict]
+_CONTEXTS: dict[str, RecordContext] = {}
 
 
-def _plain(value: object) -> object:
+def context_function(name: str) -> Callable[[RecordContext], RecordContext]:
+    """Register a record's context builder under the name a manifest gives in ``context``."""
+
+    def register(func: RecordContext) -> RecordContext:
+        _CONTEXTS[name] = func
+        return func
+
+    return register
+
+
+def plain(value: object) -> object:
     """Empty cells become "" (never "None" in a document); text is stripped."""
     if value is None:
         return ""
@@ -49,8 +44,28 @@ def _plain(value: object) -> object:
     return value
 
 
-def _record(record: Mapping) -> dict:
-    return {str(key): _plain(value) for key, value in record.items()}
+def base_context(record: Mapping, settings: Settings) -> dict:
+    """Every kind's record: its columns, the issuer and the summary's 成文日期."""
+    context = {str(key): plain(value) for key, value in record.items()}
+    context.setdefault("发文机关", settings.issuer.name)
+    context.setdefault("简称", settings.issuer.short_name)
+    context.setdefault("成文日期", settings.summary.date)
+    context[SEALED] = settings.issuer.seal
+    return context
+
+
+def record_context(kind: Kind, record: Mapping, settings: Settings) -> dict:
+    """The context one record of ``kind`` is rendered with."""
+    context = base_context(record, settings)
+    if kind.roster:
+        # an optional column a roster leaves out prints empty (required ones are enforced)
+        for column in kind.roster.columns:
+            if not column.required:
+                context.setdefault(column.name, "")
+    func = _CONTEXTS.get(kind.context)
+    if func is not None:
+        context.update(func(context, settings))
+    return context
 
 
 def _date_text(value: object) -> str:
@@ -63,21 +78,32 @@ def _date_text(value: object) -> str:
         return str(value).strip()
 
 
-def _period_end(settings: Settings) -> dt.date:
-    if settings.summary.years:
-        return dt.date(settings.summary.years[1], 12, 31)
-    return dt.date(settings.summary.date.year, 12, 31)
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
+@context_function("agreements")
 def agreement_context(record: Mapping, settings: Settings) -> dict:
-    """A 责任单位 row plus 领域 (the canonical sector of 行业领域, "" if none or unknown),
-    甲方, 签订日期 (formatted, or a blank line to fill in) and 有效期至."""
-    context = _record(record)
+    """A 责任单位 row plus 领域 (the canonical sector of 行业领域), 单位类型 (declared, or told by
+    the unit's name), 甲方, 签订日期 (formatted, or a blank line to fill in) and 有效期至 —
+    the term runs from the signing date (``[agreements] term`` years)."""
+    context = dict(record)
     context["领域"] = sector_of(context.get("行业领域", "")) or ""
+    context["单位类型"] = unit_type_of(context.get("单位名称", ""), context.get("单位类型", ""))
     context["甲方"] = settings.issuer.name
-    context["发文机关"] = settings.issuer.name
-    context["签订日期"] = _date_text(context.get("签订日期")) or BLANK_DATE
-    context["有效期至"] = format_date(_period_end(settings))
+    term = int(settings.of("agreements").get("term", 1) or 1)
+    context["有效期"] = term
+    signed = record.get("签订日期")
+    if isinstance(signed, dt.datetime):
+        signed = signed.date()
+    if isinstance(signed, dt.date):
+        context["有效期至"] = format_date(_add_years(signed, term) - dt.timedelta(days=1))
+    else:
+        context["有效期至"] = ""
+    context["签订日期"] = _date_text(signed) or BLANK_DATE
     return context
 
 
@@ -89,9 +115,11 @@ def _count(value: object) -> str:
     return str(value).strip()
 
 
+@context_function("notices")
 def notice_context(record: Mapping, settings: Settings) -> dict:
-    """A 隐患点 row plus 威胁对象 (``12户45人``), a default 预警信号, 发文机关 and 告知日期."""
-    context = _record(record)
+    """A 隐患点 row plus 威胁对象 (``12户45人``), 灾害类别 (地质灾害 / 山洪灾害 for the kind as
+    written), a default 预警信号, 告知日期 and 值班电话 from ``[notices]``."""
+    context = dict(record)
     households, people = _count(context.get("威胁户数")), _count(context.get("威胁人数"))
     parts = []
     if households:
@@ -99,51 +127,49 @@ def notice_context(record: Mapping, settings: Settings) -> dict:
     if people:
         parts.append(f"{people}人")
     context["威胁对象"] = "".join(parts) or "—"
-    context.setdefault("威胁户数", "")
-    context.setdefault("威胁人数", "")
+    context["灾害类别"] = hazard_group(context.get("类型", ""))
     if not context.get("预警信号"):
         context["预警信号"] = DEFAULT_WARNING_SIGNAL
-    context["发文机关"] = settings.issuer.name
-    context["告知日期"] = format_date(settings.summary.date)
+    section = settings.of("notices")
+    context["告知日期"] = format_date(section.get("date") or settings.summary.date)
+    if not context.get("值班电话"):
+        context["值班电话"] = section.get("duty_phone") or ""
     return context
 
 
+@context_function("letters")
 def letter_context(record: Mapping, settings: Settings) -> dict:
-    """A 学生名册 row (联系电话 may be empty: the parent writes it in)."""
-    context = _record(record)
-    context.setdefault("联系电话", "")
-    context["发文机关"] = settings.issuer.name
+    """A 学生名册 row plus the holiday of ``[letters]`` (假期, 放假日期, 开学日期)."""
+    context = dict(record)
+    section = settings.of("letters")
+    context["假期"] = section.get("holiday") or "寒假"
+    context["放假日期"] = _date_text(section.get("start"))
+    context["假期结束"] = _date_text(section.get("end"))
     return context
 
 
-KINDS: dict[str, DocumentKind] = {
-    kind.key: kind
-    for kind in (
-        DocumentKind("agreements", "安全生产责任书", "{单位名称}-安全生产责任书", agreement_context),
-        DocumentKind("notices", "安全告知书", "{隐患点名称}-安全告知书", notice_context),
-        DocumentKind("letters", "安全承诺书", "{学校}-{班级}-{学生姓名}-安全承诺书", letter_context),
-    )
-}
+def kind_of_template(path, settings: Settings | None = None) -> Kind | None:
+    """The kind a template file is (by its name: 安全承诺书.docx → letters), if any."""
+    from docgen.registry import registry
 
-
-def kind_of_template(path) -> str | None:
-    """The built-in kind a template file is (by its name: 安全承诺书.docx → letters), if any."""
-    name = Path(path).name
-    return next((kind for kind, file in TEMPLATES.items() if file == name), None)
+    kinds = settings.kinds if settings is not None else registry()
+    return kinds.by_template(Path(path).name)
 
 
 def supplied_variables(template_path, columns: list[str], first_record: Mapping | None,
                        settings: Settings) -> set[str]:
     """Every variable a template will be given: the roster's columns, plus what docgen adds
-    for a built-in kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
-    kind = kind_of_template(template_path)
-    if kind == "summary":
+    for a declared kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
+    kind = kind_of_template(template_path, settings)
+    if kind is not None and kind.mode == "single":
         from docgen.summary import RosterCounts, summary_context
         from docgen.tallies import consolidate
 
         return set(summary_context(settings, consolidate([]), RosterCounts()))
     supplied = set(columns)
-    if kind in KINDS:
-        record = dict(first_record) if first_record else dict.fromkeys(columns, "")
-        supplied |= set(KINDS[kind].context(record, settings))
+    record = dict(first_record) if first_record else dict.fromkeys(columns, "")
+    if kind is not None:
+        supplied |= set(record_context(kind, record, settings))
+    else:
+        supplied |= set(base_context(record, settings))
     return supplied

@@ -34,7 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from lxml import etree
 
-from docgen import docxzip, filters
+from docgen import docxzip, filters, official
 from docgen.errors import TemplateError
 from docgen.files import atomic_path, write_bytes_atomic
 from docgen.filters import FILTERS
@@ -242,6 +242,10 @@ def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
 # --------------------------------------------------------------------------- compiled parts
 
 
+# The context variable that asks for the sealed layout of the signature (GB/T 9704 7.3.5.1).
+SEALED = "加盖印章"
+
+
 @dataclass
 class _Part:
     """One templated XML part (document body, a header, a footer, footnotes)."""
@@ -253,6 +257,7 @@ class _Part:
     paragraphs: list[tuple[int, bool, str]]  # per Jinja line: (paragraph no., in table, text)
     resizes_tables: bool
     has_drawings: bool
+    signed: bool = False  # holds a 发文机关署名 paragraph, placed once its text is known
 
     def render(self, context: dict) -> str:
         xml = self.template.render(context)
@@ -268,6 +273,8 @@ class _Part:
         if self.has_drawings:
             counter = iter(range(1001, 1 << 30))
             xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+        if self.signed:
+            xml = official.place_signature(xml, sealed=context.get(SEALED) is True)
         return xml
 
     def location(self, lineno: int | None) -> str:
@@ -332,7 +339,8 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
 
     part = _Part(name, kind, None, source, paragraphs,
                  resizes_tables=bool(_RESIZES_TABLES.search(plain)),
-                 has_drawings="<wp:docPr" in source)
+                 has_drawings="<wp:docPr" in source,
+                 signed=kind == "document" and f'w:val="{official.SIGNATURE}"' in source)
     try:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as exc:

@@ -15,10 +15,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen import vocabulary as vocab
 from docgen.files import atomic_path, ensure_writable
+from docgen.registry import Kind, Registry, registry
 
 TALLY_FORM = "统计表.xlsx"
 FIGURES_SHEET = "指标"
 ROSTER_ROWS = 1000  # rows that carry the drop-downs and formats in a roster form
+FORM_ROWS = 500  # rows of a tally form that carry its validations
 
 # The named figures the summary report uses, with their measure words.
 FIGURE_NAMES: tuple[tuple[str, str], ...] = (
@@ -59,17 +61,29 @@ def _header(ws, row: int, headers: list[str], widths: list[int]) -> None:
 
 
 def _sector_list() -> str:
-    return '"' + ",".join(vocab.SECTORS) + '"'
+    return _choice_list(vocab.SECTORS)
+
+
+def _choice_list(choices) -> str:
+    return '"' + ",".join(choices) + '"'
+
+
+def _validation(range_ref: str, *, prompt_title: str, prompt: str, error_title: str, error: str,
+                **rule) -> DataValidation:
+    """A validation Excel and WPS enforce: the prompt shows when the cell is selected, and a
+    wrong entry is stopped with the message (not merely warned about)."""
+    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                        errorStyle="stop", **rule)
+    dv.promptTitle, dv.prompt = prompt_title[:32], prompt[:255]
+    dv.errorTitle, dv.error = error_title[:32], error[:255]
+    dv.add(range_ref)
+    return dv
 
 
 def _whole_number(range_ref: str, prompt_title: str) -> DataValidation:
-    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    dv.error = "请填写 0 或正整数，不要写“若干”、小数或单位"
-    dv.errorTitle = "只能填写整数"
-    dv.prompt = "填写整数，没有就填 0"
-    dv.promptTitle = prompt_title
-    dv.add(range_ref)
-    return dv
+    return _validation(range_ref, type="whole", operator="greaterThanOrEqual", formula1="0",
+                       prompt_title=prompt_title, prompt="填写整数，没有就填 0",
+                       error_title="只能填写整数", error="请填写 0 或正整数，不要写“若干”、小数或单位")
 
 
 def _print_setup(ws, header_row: int, landscape: bool) -> None:
@@ -101,18 +115,16 @@ def tally_form() -> Workbook:
     header_row = 4
     _header(ws, header_row, headers, [24, 14, 14, 14, 14])
     first = header_row + 1
-    last = first + len(vocab.SECTORS) - 1
     for r, sector in enumerate(vocab.SECTORS, start=first):
         ws.cell(row=r, column=1, value=sector)
         for c in range(1, width + 1):
             ws.cell(row=r, column=c).border = _BORDER
-    sectors = DataValidation(type="list", formula1=_sector_list(), allow_blank=True)
-    sectors.error = "请从下拉列表中选择领域"
-    sectors.errorTitle = "领域不在列表中"
-    sectors.add(f"A{first}:A{last + 12}")
-    ws.add_data_validation(sectors)
-    ws.add_data_validation(_whole_number(f"B{first}:{get_column_letter(width)}{last + 12}",
-                                         "次数、处数"))
+    ws.add_data_validation(_validation(
+        f"A{first}:A{first + FORM_ROWS - 1}", type="list", formula1=_sector_list(),
+        prompt_title="领域", prompt="从下拉列表中选择领域",
+        error_title="领域不在列表中", error="请从下拉列表中选择领域"))
+    ws.add_data_validation(_whole_number(
+        f"B{first}:{get_column_letter(width)}{first + FORM_ROWS - 1}", "次数、处数"))
     ws.freeze_panes = f"B{first}"
     _print_setup(ws, header_row, landscape=False)
 
@@ -126,78 +138,81 @@ def tally_form() -> Workbook:
         fs.cell(row=r, column=3, value=measure)
         for c in range(1, 4):
             fs.cell(row=r, column=c).border = _BORDER
-    fs.add_data_validation(_whole_number(f"B4:B{4 + len(FIGURE_NAMES) + 20}", "数量"))
+    fs.add_data_validation(_whole_number(f"B4:B{4 + FORM_ROWS - 1}", "数量"))
     fs.freeze_panes = "A4"
     _print_setup(fs, 3, landscape=False)
     return wb
 
 
-def roster_form(kind: str) -> Workbook:
-    """A roster with its columns (required ones marked ``*``), instructions and drop-downs."""
-    columns = vocab.ROSTER_COLUMNS[kind]
-    title = vocab.ROSTER_TITLES[kind]
-    headers = [name + ("*" if required else "") for name, required in columns]
+def roster_form(kind: Kind) -> Workbook:
+    """A kind's roster with its columns (required ones marked ``*``), instructions, drop-downs
+    and validations, as its manifest declares them."""
+    assert kind.roster is not None
+    columns = kind.roster.columns
+    title = kind.roster.title
+    headers = [c.name + ("*" if c.required else "") for c in columns]
     wb = Workbook()
     ws = wb.active
     ws.title = title
     _title(ws, 1, title, len(headers))
-    _title(ws, 2, "填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
-                    "联系电话按文字填写；日期写成 2022-12-20。", len(headers), _NOTE_FONT, 36)
+    notes = ["填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
+             "电话号码按文字填写；日期写成 2022-12-20。"]
+    notes += [f"“{c.name}”：{c.hint}。" for c in columns if c.hint]
+    _title(ws, 2, "".join(notes), len(headers), _NOTE_FONT, 36 + 14 * (len(notes) - 1))
     header_row = 3
-    widths = [max(10, 2 * len(h) + 4) for h in headers]
+    widths = [c.width or max(10, 2 * len(h) + 4) for c, h in zip(columns, headers, strict=True)]
     _header(ws, header_row, headers, widths)
     first, last = header_row + 1, header_row + ROSTER_ROWS
-    for col, (name, _required) in enumerate(columns, start=1):
+    for col, column in enumerate(columns, start=1):
         letter = get_column_letter(col)
+        cells = f"{letter}{first}:{letter}{last}"
         # column formats, not cell formats: typed phone numbers stay text, and no empty
         # formatted cells stretch the sheet
-        if "电话" in name:
+        if column.text:
             ws.column_dimensions[letter].number_format = "@"
-            ws.column_dimensions[letter].width = 16
-        elif "日期" in name:
+            ws.column_dimensions[letter].width = max(widths[col - 1], 16)
+        if column.date:
             ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-            ws.column_dimensions[letter].width = 14
-            dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-            dv.error = "请填写日期，例如 2022-12-20"
-            dv.add(f"{letter}{first}:{letter}{last}")
-            ws.add_data_validation(dv)
-        elif name == "行业领域":
-            dv = DataValidation(type="list", formula1=_sector_list(), allow_blank=True)
-            dv.error = "请从下拉列表中选择行业领域"
-            dv.errorTitle = "领域不在列表中"
-            dv.add(f"{letter}{first}:{letter}{last}")
-            ws.add_data_validation(dv)
-            ws.column_dimensions[letter].width = 22
-        elif name in ("威胁户数", "威胁人数"):
-            ws.add_data_validation(_whole_number(f"{letter}{first}:{letter}{last}", name))
-        elif name == "类型":
-            dv = DataValidation(type="list", formula1='"地质灾害,山洪灾害"', allow_blank=True,
-                                showErrorMessage=False)
-            dv.add(f"{letter}{first}:{letter}{last}")
-            ws.add_data_validation(dv)
-        elif name in ("地址", "位置", "避险路线", "避险场所", "预警信号", "单位名称", "隐患点名称"):
-            ws.column_dimensions[letter].width = 24
+            ws.column_dimensions[letter].width = max(widths[col - 1], 14)
+            ws.add_data_validation(_validation(
+                cells, type="date", operator="greaterThan", formula1="36526",
+                prompt_title=column.name, prompt="日期写成 2022-12-20",
+                error_title="不是日期", error="请填写日期，例如 2022-12-20"))
+        elif column.choices:
+            ws.add_data_validation(_validation(
+                cells, type="list", formula1=_choice_list(column.choices),
+                prompt_title=column.name, prompt=column.hint or "从下拉列表中选择",
+                error_title=f"{column.name}不在列表中"[:32],
+                error=f"请从下拉列表中选择{column.name}"))
+            ws.column_dimensions[letter].width = max(widths[col - 1], 16)
+        elif column.whole_number:
+            ws.add_data_validation(_whole_number(cells, column.name))
+        elif column.required:
+            ws.add_data_validation(_validation(
+                cells, type="textLength", operator="greaterThan", formula1="0",
+                prompt_title=column.name, prompt="必填",
+                error_title="必填", error=f"“{column.name}”必须填写"))
     ws.freeze_panes = f"A{first}"
     _print_setup(ws, header_row, landscape=len(headers) > 6)
     return wb
 
 
-FORM_FILES: dict[str, str] = {
-    "tally": TALLY_FORM,
-    "agreements": "责任单位.xlsx",
-    "notices": "隐患点.xlsx",
-    "letters": "学生名册.xlsx",
-}
+def form_files(kinds: Registry) -> dict[str, str]:
+    """The blank forms to send out: the tally form, and each batch kind's roster."""
+    files = {"tally": TALLY_FORM}
+    files.update({kind.key: f"{kind.roster.title}.xlsx" for kind in kinds.batches if kind.roster})
+    return files
 
 
-def write_forms(directory: Path, force: bool = False) -> list[Path]:
-    """Write the four blank forms into ``directory``; refuse before writing if any exists."""
+def write_forms(directory: Path, force: bool = False, kinds: Registry | None = None) -> list[Path]:
+    """Write the blank forms into ``directory``; refuse before writing if any exists."""
+    kinds = kinds or registry()
     directory = Path(directory)
-    paths = {key: directory / name for key, name in FORM_FILES.items()}
+    paths = {key: directory / name for key, name in form_files(kinds).items()}
     ensure_writable(list(paths.values()), force)
     written = []
     for key, path in paths.items():
-        wb = tally_form() if key == "tally" else roster_form(key)
+        wb = tally_form() if key == "tally" else roster_form(kinds[key])
         with atomic_path(path) as tmp:
             wb.save(tmp)
         written.append(path)

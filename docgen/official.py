@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 # Fonts as Word knows them; machines without them substitute.
 FANGSONG = "仿宋_GB2312"
@@ -562,33 +563,101 @@ def signature_indents(issuer_width: float, date_width: float) -> tuple[float, fl
     return 2 + (2 - date_right), 2.0
 
 
+def sealed_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
+    """Right indents (in characters) of 署名 and 成文日期 for a sealed document (7.3.5.1): the
+    date 4 characters in from the right, the signature centred over it."""
+    date_right = 4.0
+    sig_right = date_right + (date_width - issuer_width) / 2
+    if sig_right < 0:  # a name wider than date + 8 characters: keep it inside the text area
+        return 0.0, date_right
+    return sig_right, date_right
+
+
 def add_signature(
     doc: Document,
     issuer: str,
     date_text: str,
-    issuer_width: float | None = None,
-    date_width: float | None = None,
     blank_before: bool = True,
 ) -> tuple[Paragraph, Paragraph]:
-    """发文机关署名 and 成文日期 on the next line, placed as GB/T 9704 7.3.5.2 says.
+    """发文机关署名 and 成文日期 on the next line.
 
-    For template tags give the expected printed widths (e.g. 7 for ``XX镇人民政府``).
+    Where they stand is decided when the document is rendered (``place_signature``), from the
+    printed name and date, so a template never keeps the placement of another issuer.
     """
     if blank_before:
         add_blank(doc, keep_next=True)
-    sig_right, date_right = signature_indents(
-        issuer_width if issuer_width is not None else text_width(issuer),
-        date_width if date_width is not None else text_width(date_text),
-    )
     signature = keep_with_next(add_paragraph(doc, issuer, SIGNATURE))
     date = add_paragraph(doc, date_text, DATE)
-    for paragraph, right in ((signature, sig_right), (date, date_right)):
-        chars = int(round(right * 100))
-        ppr = paragraph._p.get_or_add_pPr()
-        ppr.append(
-            _el("w:ind", right=chars * CHAR // 100, rightChars=chars, firstLine=0, firstLineChars=0)
-        )
     return signature, date
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+
+
+def _set_right_indent(p, chars: float) -> None:
+    ppr = p.find(f"{_W}pPr")
+    if ppr is None:
+        ppr = etree.SubElement(p, f"{_W}pPr")
+        p.remove(ppr)
+        p.insert(0, ppr)
+    ind = ppr.find(f"{_W}ind")
+    if ind is None:
+        ind = etree.SubElement(ppr, f"{_W}ind")
+        _order_ppr(ppr, ind)
+    hundredths = int(round(chars * 100))
+    ind.set(f"{_W}right", str(hundredths * CHAR // 100))
+    ind.set(f"{_W}rightChars", str(hundredths))
+    ind.set(f"{_W}firstLine", "0")
+    ind.set(f"{_W}firstLineChars", "0")
+    jc = ppr.find(f"{_W}jc")
+    if jc is None:
+        jc = etree.SubElement(ppr, f"{_W}jc")
+        _order_ppr(ppr, jc)
+    jc.set(f"{_W}val", "right")
+
+
+def _order_ppr(ppr, child) -> None:
+    """Move ``child`` to its place in schema order among ``ppr``'s children."""
+    names = [qn(f"w:{tag}") for tag in _PPR_ORDER]
+    ppr.remove(child)
+    rank = names.index(child.tag) if child.tag in names else len(names)
+    for index, other in enumerate(ppr):
+        if other.tag in names and names.index(other.tag) > rank:
+            ppr.insert(index, child)
+            return
+    ppr.append(child)
+
+
+def place_signature(xml: str, sealed: bool = False) -> str:
+    """Set the 署名 and 成文日期 paragraphs of a rendered document.xml where GB/T 9704 puts
+    them for the name and date as printed: 7.3.5.2 unsealed, 7.3.5.1 sealed."""
+    if SIGNATURE not in xml:
+        return xml
+    root = etree.fromstring(xml.encode("utf-8"))
+    paragraphs = list(root.iter(f"{_W}p"))
+    changed = False
+    for index, p in enumerate(paragraphs):
+        style = p.find(f"{_W}pPr/{_W}pStyle")
+        if style is None or style.get(f"{_W}val") != SIGNATURE:
+            continue
+        date = next((q for q in paragraphs[index + 1:index + 2]
+                     if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None
+                     and st.get(f"{_W}val") == DATE), None)
+        issuer_width = text_width(_paragraph_text(p).strip())
+        date_width = text_width(_paragraph_text(date).strip()) if date is not None else issuer_width
+        place = sealed_indents if sealed else signature_indents
+        sig_right, date_right = place(issuer_width, date_width)
+        _set_right_indent(p, sig_right)
+        if date is not None:
+            _set_right_indent(date, date_right)
+        changed = True
+    if not changed:
+        return xml
+    return etree.tostring(root, encoding="unicode")
 
 
 def add_attachment_note(doc: Document, items: Sequence[str]) -> list[Paragraph]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.registry import Kind, Registry, registry
 from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows
 
 HEADER_SEARCH_ROWS = 10
@@ -90,12 +91,12 @@ def _value(value: object, column: str) -> object:
     return value
 
 
-def _required_columns(kind: str | None) -> tuple[str, ...]:
+def _required_columns(kind: Kind | str | None) -> tuple[str, ...]:
     if kind is None:
         return ()
-    if kind not in vocab.ROSTER_COLUMNS:
-        raise ValueError(f"unknown roster kind: {kind!r}")
-    return tuple(name for name, required in vocab.ROSTER_COLUMNS[kind] if required)
+    if isinstance(kind, str):
+        kind = registry()[kind]
+    return kind.roster.required if kind.roster else ()
 
 
 def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
@@ -129,11 +130,11 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
     return ws, sheet_rows(ws)
 
 
-def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None,
+def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None = None,
                 wb=None) -> Roster:
     """Read a roster; raise ``DataError`` with every problem found.
 
-    ``kind`` (``agreements``/``notices``/``letters``) makes that roster's required columns
+    ``kind`` (a document kind, or its key) makes that roster's required columns
     mandatory even without ``*``.  Warnings (e.g. no data rows) are in ``Roster.problems``.
     ``wb`` is the workbook when the caller has already opened ``path``.
     """
@@ -224,7 +225,8 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: str | None = None
                   positions=[c + 1 for c in positions], problems=problems)
 
 
-def check_roster(path: Path, kind: str | None = None, sheet: str | None = None) -> list[Problem]:
+def check_roster(path: Path, kind: Kind | str | None = None,
+                 sheet: str | None = None) -> list[Problem]:
     """Every problem of a roster (errors and warnings), without raising."""
     try:
         roster = read_roster(path, sheet=sheet, kind=kind)
@@ -247,25 +249,27 @@ def headers_of(wb) -> list[set[str]]:
     return found
 
 
-def kind_of_headers(header_sets: list[set[str]]) -> str | None:
-    """The roster kind whose required columns a header row holds (the best match)."""
+def kind_of_headers(header_sets: list[set[str]], kinds: Registry | None = None) -> Kind | None:
+    """The kind whose roster's required columns a header row holds (the best match)."""
     best, best_score = None, 0
     for names in header_sets:
-        for kind, columns in vocab.ROSTER_COLUMNS.items():
-            needed = [n for n, req in columns if req]
-            if not all(n in names for n in needed):
+        for kind in (kinds or registry()).batches:
+            assert kind.roster is not None
+            if not all(n in names for n in kind.roster.required):
                 continue
-            score = sum(1 for n, _req in columns if n in names)
+            score = sum(1 for n in kind.roster.names if n in names)
             if score > best_score:
                 best, best_score = kind, score
     return best
 
 
-def roster_kind(path: Path) -> str | None:
-    """``agreements``, ``notices`` or ``letters`` from a roster's headers; None if none fits."""
+def roster_kind(path: Path, kinds: Registry | None = None) -> str | None:
+    """The key of the kind a roster is for (``agreements`` …), from its headers; None if none
+    fits."""
     try:
         wb = open_workbook(Path(path))
     except DataError:
         return None
-    return kind_of_headers(headers_of(wb))
+    kind = kind_of_headers(headers_of(wb), kinds)
+    return kind.key if kind else None
 

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from docgen.config import Settings
+from docgen.engine import SEALED
 from docgen.filters import cn, percent
-from docgen.vocabulary import METRICS, SECTORS
+from docgen.vocabulary import METRICS, SECTORS, hazard_group
 
 # Figures (指标 sheet) the built-in summary prints; a missing one counts as 0.
 KNOWN_FIGURES: tuple[str, ...] = (
@@ -40,36 +41,20 @@ NO_RATE = "—"
 
 @dataclass(frozen=True)
 class RosterCounts:
-    """What the rosters add to the summary: agreements signed (rows of 责任单位), letters signed
-    (rows of 学生名册) and hazard points by 类型 (rows of 隐患点)."""
+    """What the rosters add to the summary: each roster's row count under the variable its
+    kind's manifest names (``count = "签订责任书"``), and hazard points by 类型 as written."""
 
-    agreements: int = 0
-    letters: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
     hazards_by_type: dict[str, int] = field(default_factory=dict)
 
     @property
     def geological(self) -> int:
         """Points of any landslide-type hazard (地质灾害, 滑坡, 崩塌, 泥石流 …)."""
-        return sum(
-            n for kind, n in self.hazards_by_type.items() if _hazard_group(kind) == "地质灾害"
-        )
+        return sum(n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "地质灾害")
 
     @property
     def flash_flood(self) -> int:
-        return sum(
-            n for kind, n in self.hazards_by_type.items() if _hazard_group(kind) == "山洪灾害"
-        )
-
-
-def _hazard_group(kind: str) -> str:
-    text = str(kind)
-    if "山洪" in text:
-        return "山洪灾害"
-    if any(
-        word in text for word in ("地质", "地灾", "滑坡", "崩塌", "泥石流", "塌陷", "不稳定斜坡")
-    ):
-        return "地质灾害"
-    return "其他"
+        return sum(n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "山洪灾害")
 
 
 def rectification_rate(found: int, fixed: int) -> str:
@@ -133,14 +118,15 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             "简称": settings.issuer.short_name,
             "本级": _level(settings.issuer.short_name),
             "成文日期": settings.summary.date,
+            SEALED: settings.issuer.seal,
             "起止年度": _year_range(settings.summary.years),
             "起始年度": settings.summary.years[0] if settings.summary.years else "",
             "截止年度": settings.summary.years[1] if settings.summary.years else "",
-            "签订责任书": counts.agreements,
-            "签订承诺书": counts.letters,
+            **{kind.roster.count: 0 for kind in settings.kinds.batches
+               if kind.roster and kind.roster.count},
+            **counts.rows,
             "地质灾害点": counts.geological,
             "山洪灾害点": counts.flash_flood,
-            "隐患点": sum(counts.hazards_by_type.values()),
             "指标": figures,
         }
     )

@@ -45,42 +45,58 @@ FIGURE_NAME_HEADERS: tuple[str, ...] = ("指标", "项目")
 FIGURE_VALUE_HEADERS: tuple[str, ...] = ("数量", "数值")
 FIGURE_UNIT_HEADER = "单位"
 
-# Roster kinds: the columns a built-in batch needs (* in the forms marks them required).
-ROSTER_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "agreements": (
-        ("单位名称", True),
-        ("负责人", True),
-        ("联系电话", False),
-        ("行业领域", False),
-        ("地址", False),
-        ("签订日期", False),
-    ),
-    "notices": (
-        ("隐患点名称", True),
-        ("类型", True),
-        ("位置", True),
-        ("威胁户数", False),
-        ("威胁人数", False),
-        ("监测责任人", True),
-        ("联系电话", True),
-        ("预警信号", False),
-        ("避险路线", True),
-        ("避险场所", True),
-    ),
-    "letters": (
-        ("学校", True),
-        ("班级", True),
-        ("学生姓名", True),
-        ("家长姓名", True),
-        ("联系电话", False),
-    ),
+# 单位类型 of a 责任单位 and the words in a unit's name that tell it (first match wins, so the
+# specific kinds come before the general ones): the agreement's clauses follow the type.
+UNIT_TYPES: dict[str, tuple[str, ...]] = {
+    "村（社区）": ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村"),
+    "加油站": ("加油站", "加气站", "加油加气站"),
+    "液化气站": ("液化气", "液化石油气", "燃气站", "燃气供应"),
+    "烟花爆竹经营": ("烟花爆竹", "烟花", "爆竹"),
+    "学校": ("学校", "小学", "中学", "幼儿园", "学堂", "职校", "校区"),
+    "建筑工地": ("建筑工地", "项目部", "工地", "建筑公司", "建设公司", "施工", "建工", "路桥"),
+    "餐饮": ("餐饮", "饭店", "酒楼", "酒店", "餐馆", "食堂", "农家乐", "火锅"),
+    "医疗机构": ("卫生院", "医院", "卫生室", "诊所", "药房", "药店"),
+    "客运": ("客运", "车站", "公交", "运输"),
+    "企业": ("公司", "厂", "企业", "合作社", "矿", "采石场", "砖厂", "加工"),
+    "机关事业单位": ("政府", "派出所", "所", "站", "中心", "办公室", "办", "局"),
 }
+UNIT_TYPE_OTHER = "其他单位"
 
-ROSTER_TITLES: dict[str, str] = {
-    "agreements": "责任单位",
-    "notices": "隐患点",
-    "letters": "学生名册",
+# 隐患点 类型: the kinds of each group that a roster may name (the notice prints the kind as
+# written; the summary counts the group).
+HAZARD_GROUPS: dict[str, tuple[str, ...]] = {
+    "地质灾害": ("地质灾害", "滑坡", "崩塌", "泥石流", "地面塌陷", "不稳定斜坡", "危岩", "地裂缝"),
+    "山洪灾害": ("山洪灾害", "山洪沟", "山洪"),
 }
+HAZARD_KINDS: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷", "不稳定斜坡", "山洪沟",
+                                 "地质灾害", "山洪灾害")
+
+
+def unit_type_of(name: object, declared: object = "") -> str:
+    """The 单位类型 a roster declares (when it is a known one), else the one its name tells."""
+    given = clean_text(declared)
+    if given:
+        for kind in UNIT_TYPES:
+            if given == clean_text(kind) or given in UNIT_TYPES[kind]:
+                return kind
+    text = clean_text(name)
+    for kind, words in UNIT_TYPES.items():
+        if any(word in text for word in words):
+            if kind == "村（社区）" and not re.search(r"(村|社区|村民委员会|居民委员会|村委会|居委会)$", text):
+                continue  # 村镇银行, 社区卫生服务站: the word is not the unit
+            return kind
+    return UNIT_TYPE_OTHER
+
+
+def hazard_group(kind: object) -> str:
+    """地质灾害 / 山洪灾害 for a 类型 as written (滑坡 → 地质灾害, 山洪沟 → 山洪灾害), else 其他."""
+    text = clean_text(kind)
+    if any(word in text for word in HAZARD_GROUPS["山洪灾害"]):
+        return "山洪灾害"
+    if any(word in text for word in (*HAZARD_GROUPS["地质灾害"], "地灾", "塌陷")):
+        return "地质灾害"
+    return "其他"
+
 
 _BRACKET_UNIT = re.compile(r"[（(\[【][^（）()\[\]【】]*[）)\]】]$")
 _SPACES = re.compile(r"\s+")

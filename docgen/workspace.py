@@ -9,15 +9,10 @@ from pathlib import Path
 
 from docgen.config import Settings
 from docgen.errors import DataError, Problem, display_path
-from docgen.files import ensure_writable
+from docgen.files import atomic_path, ensure_writable
 from docgen.i18n import _
 
 SUMMARY_WORKBOOK = "汇总表.xlsx"
-SUMMARY_DOCUMENT = "工作总结.docx"
-
-
-def combined_name(folder: str) -> str:
-    return f"{folder}（合订本）.docx"
 
 
 @dataclass
@@ -38,23 +33,70 @@ class BuildReport:
     pdfs: list[Path] = field(default_factory=list)
 
 
-def init_workspace(directory: Path, force: bool = False) -> list[Path]:
-    """A ready workspace: docgen.toml, templates/, inputs/ with the demo town, outputs/."""
-    from docgen import builtin, demo
-    from docgen.config import load
+DEMO = "demo"  # the shipped demo workspace: docgen.toml and inputs/
+
+
+def demo_files() -> list[tuple[Path, Path]]:
+    """(shipped file, path relative to a new workspace) for the demo town's files."""
+    from importlib import resources
+
+    root = Path(str(resources.files("docgen") / DEMO))
+    return [(path, path.relative_to(root)) for path in sorted(root.rglob("*"))
+            if path.is_file() and not path.name.startswith((".", "~$")) and path.suffix in
+            (".toml", ".xlsx", ".png", ".jpg", ".jpeg")]
+
+
+def town_of(directory: Path) -> str | None:
+    """The town a folder is named after: 青山镇, 石桥乡, 东城街道."""
+    name = Path(directory).resolve().name
+    return name if name.endswith(("镇", "乡", "街道")) else None
+
+
+def name_town(config: Path, town: str) -> None:
+    """Put ``town`` into a copied docgen.toml: issuer, short name and title (keeping comments)."""
+    import tomlkit
+
+    from docgen.config import Issuer
+
+    document = tomlkit.parse(config.read_text(encoding="utf-8"))
+    issuer = document.setdefault("issuer", tomlkit.table())
+    old = str(issuer.get("short_name", Issuer.short_name))
+    issuer["short_name"] = town
+    issuer["name"] = f"{town}人民政府" if not town.endswith("街道") else f"{town}办事处"
+    summary = document.get("summary")
+    if summary is not None and "title" in summary:
+        title = summary["title"]
+        if isinstance(title, str):
+            summary["title"] = title.replace(old, town)
+    text = tomlkit.dumps(document)
+    with atomic_path(config) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def init_workspace(directory: Path, force: bool = False, town: str | None = None) -> list[Path]:
+    """A ready workspace: docgen.toml (for ``town``, or the town the folder is named after),
+    templates/ with the built-in templates, inputs/ with the demo town's data, outputs/."""
+    import shutil
+
+    from docgen.registry import load_registry
+    from docgen.templates import copy_templates
 
     directory = Path(directory)
-    config = directory / "docgen.toml"
+    kinds = load_registry(None)
+    files = [(source, directory / relative) for source, relative in demo_files()]
     templates = directory / "templates"
-    ensure_writable(
-        [config, *demo.demo_input_paths(directory), *(templates / n for n in builtin.TEMPLATES.values())],
-        force,
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    demo.write_config(config)
-    written = [config, *demo.write_demo_inputs(directory, force=True)]
-    # the signature block is placed for the issuer named in the new docgen.toml
-    written += builtin.write_templates(templates, force=True, issuer=load(config).issuer.name)
+    ensure_writable([target for _source, target in files]
+                    + [templates / kind.template for kind in kinds.builtin], force)
+    written = []
+    for source, target in files:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            shutil.copyfile(source, tmp)
+        written.append(target)
+    town = town or town_of(directory)
+    if town:
+        name_town(directory / "docgen.toml", town)
+    written += copy_templates(kinds, templates, force=True)
     (directory / "outputs").mkdir(exist_ok=True)
     return written
 
@@ -90,18 +132,16 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     problems += consolidation.problems
 
     rosters = {}
-    for kind, path in (
-        ("agreements", settings.paths.units),
-        ("notices", settings.paths.hazards),
-        ("letters", settings.paths.students),
-    ):
+    for spec in settings.kinds.batches:
+        assert spec.roster is not None
+        kind, path = spec.key, settings.paths.roster(spec.roster.path_key)
         if not path.exists():
             skipped.append(
                 _("未找到名册 {file}，跳过这一批文档").format(file=display_path(path))
             )
             continue
         try:
-            rosters[kind] = read_roster(path, kind=kind)
+            rosters[kind] = read_roster(path, kind=spec)
         except DataError as exc:
             problems += exc.problems
     if any(p.is_error for p in problems):
@@ -109,22 +149,20 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     return Inputs(consolidation, rosters), skipped
 
 
-def roster_counts(rosters: dict):
+def roster_counts(settings: Settings, rosters: dict):
+    """The rosters' row counts under the summary variables their kinds name, and the hazard
+    points by 类型 as written."""
     from docgen.summary import RosterCounts
 
-    hazards = rosters.get("notices")
-    by_type = Counter(str(r.get("类型", "")).strip() for r in hazards.records) if hazards else Counter()
-    return RosterCounts(
-        agreements=len(rosters["agreements"].records) if "agreements" in rosters else 0,
-        letters=len(rosters["letters"].records) if "letters" in rosters else 0,
-        hazards_by_type=dict(by_type),
-    )
-
-
-def template_for(settings: Settings, kind: str) -> Path:
-    from docgen.builtin import builtin_template_path
-
-    return builtin_template_path(kind, settings.paths.templates, settings.issuer.name)
+    rows = {}
+    by_type: Counter[str] = Counter()
+    for key, roster in rosters.items():
+        kind = settings.kinds.get(key)
+        if kind and kind.roster and kind.roster.count:
+            rows[kind.roster.count] = len(roster.records)
+        if kind and kind.context == "notices":
+            by_type.update(str(r.get("类型", "")).strip() for r in roster.records)
+    return RosterCounts(rows=rows, hazards_by_type=dict(by_type))
 
 
 def write_summary(
@@ -139,16 +177,22 @@ def write_summary(
     """The formal summary report (and its PDF on request)."""
     from docgen.engine import CompiledTemplate
     from docgen.summary import summary_context
+    from docgen.templates import template_for
 
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
-    template = template or CompiledTemplate.load(template_for(settings, "summary"))
+    template = template or CompiledTemplate.load(template_for(settings, summary_kind(settings)))
     template.render_to(summary_context(settings, consolidation, counts), path)
     if pdf:
         from docgen.pdf import convert_to_pdf
 
         return convert_to_pdf([path], force=True)
     return []
+
+
+def summary_kind(settings: Settings):
+    """The kind the ``summary`` command writes (the built-in 工作总结)."""
+    return settings.kinds["summary"]
 
 
 def build(
@@ -158,14 +202,17 @@ def build(
     pdf: bool | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
 ) -> BuildReport:
-    """Check, consolidate, write the summary and the three batches into the outputs folder.
+    """Check, consolidate, write every kind of document into the outputs folder: the single
+    documents (the summary) from the tallies, the batches one per roster row.
 
     ``progress(label, total)`` returns a callback advanced as records are written.
     """
-    from docgen.batch import pdf_targets, plan_batch, write_batch
-    from docgen.documents import KINDS
+    from docgen.batch import default_pattern, pdf_targets, plan_batch, write_batch
+    from docgen.documents import record_context
     from docgen.engine import CompiledTemplate
+    from docgen.summary import summary_context
     from docgen.tallies import write_summary_workbook
+    from docgen.templates import template_for
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read_inputs(settings)
@@ -175,36 +222,40 @@ def build(
 
     # Every template is compiled, every batch planned and every target checked before the
     # first file is written.
-    summary_template = CompiledTemplate.load(template_for(settings, "summary"))
+    singles = [(kind, CompiledTemplate.load(template_for(settings, kind)), out / kind.output_file)
+               for kind in settings.kinds.singles]
     plans = {}
-    for kind, roster in inputs.rosters.items():
-        spec = KINDS[kind]
-        plans[kind] = plan_batch(
-            CompiledTemplate.load(template_for(settings, kind)),
+    for key, roster in inputs.rosters.items():
+        spec = settings.kinds[key]
+        plans[key] = plan_batch(
+            CompiledTemplate.load(template_for(settings, spec)),
             roster,
-            out / spec.folder,
-            name_pattern=spec.name_pattern,
-            context=lambda record, spec=spec: spec.context(record, settings),
-            combined=out / combined_name(spec.folder),
+            out / spec.output_folder,
+            name_pattern=spec.output_name or default_pattern(roster),
+            context=lambda record, spec=spec: record_context(spec, record, settings),
+            combined=out / spec.combined_name,
         )
-    summary_path = out / SUMMARY_DOCUMENT
-    documents = [summary_path] + [path for plan in plans.values() for path in plan.targets]
+    documents = [path for _kind, _template, path in singles]
+    documents += [path for plan in plans.values() for path in plan.targets]
     targets = [out / SUMMARY_WORKBOOK] + documents
     ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
 
     out.mkdir(parents=True, exist_ok=True)
     workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
     report.written.append(Written(_("汇总表"), workbook))
-    write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters), summary_path,
-                  force=True, template=summary_template)
-    report.written.append(Written(_("工作总结"), summary_path))
+    if singles:
+        context = summary_context(settings, inputs.consolidation,
+                                  roster_counts(settings, inputs.rosters))
+        for kind, template, path in singles:
+            template.render_to(context, path)
+            report.written.append(Written(kind.label, path))
 
-    for kind, plan in plans.items():
-        folder = KINDS[kind].folder
-        advance = progress(folder, len(plan.paths) * 2) if progress else None
+    for key, plan in plans.items():
+        label = settings.kinds[key].label
+        advance = progress(label, len(plan.paths) * 2) if progress else None
         result = write_batch(plan, progress=advance)
-        report.written.append(Written(folder, plan.paths[0].parent, result.records))
-        report.written.append(Written(_("{name}合订本").format(name=folder), plan.combined))
+        report.written.append(Written(label, plan.paths[0].parent, result.records))
+        report.written.append(Written(_("{name}合订本").format(name=label), plan.combined))
 
     if pdf:
         # one LibreOffice run for everything, after every Word file is safely written

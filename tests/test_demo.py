@@ -9,19 +9,25 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from docgen import demo
+import demotown as demo
 from docgen.config import load
 from docgen.errors import OutputExistsError
 from docgen.files import safe_filename
-from docgen.vocabulary import METRICS, ROSTER_COLUMNS, SECTORS, sector_of
+from docgen.registry import registry
+from docgen.vocabulary import METRICS, SECTORS, hazard_group, sector_of
 
 ROOT = Path(__file__).parent.parent
+
+
+def header_of(kind: str) -> list[str]:
+    return [c.name + ("*" if c.required else "") for c in registry()[kind].roster.columns]
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo")
-    demo.write_demo(root)
+    demo.write_demo_inputs(root)
+    (root / "docgen.toml").write_bytes((demo.SHIPPED / "docgen.toml").read_bytes())
     return root
 
 
@@ -46,7 +52,8 @@ def roster_rows(path: Path) -> tuple[list[str], list[tuple]]:
 
 
 def test_config_is_the_documented_shape_and_loads(tmp_path):
-    path = demo.write_config(tmp_path / "docgen.toml")
+    path = tmp_path / "docgen.toml"
+    path.write_bytes((demo.SHIPPED / "docgen.toml").read_bytes())
     settings = load(path)
 
     assert settings.issuer.name == f"{demo.TOWN}人民政府"
@@ -213,7 +220,7 @@ def test_tallies_are_messy_like_real_returns(workspace):
 
 def test_units_roster_has_the_columns_and_hostile_names(workspace):
     header, rows = roster_rows(workspace / "inputs" / "units.xlsx")
-    assert header == [n + ("*" if req else "") for n, req in ROSTER_COLUMNS["agreements"]]
+    assert header == header_of("agreements")
     assert 28 <= len(rows) <= 32
     names = [r[0] for r in rows]
     assert len(set(names)) == len(names)
@@ -221,22 +228,25 @@ def test_units_roster_has_the_columns_and_hostile_names(workspace):
     assert any('"' in n for n in names) and any(".." in n for n in names)
     safe = [safe_filename(n) for n in names]
     assert len(set(safe)) < len(safe), "two units share a safe file name"
-    sectors = {r[3] for r in rows if r[3]}
+    sectors = {r[4] for r in rows if r[4]}
     assert sectors <= set(SECTORS) and len(sectors) >= 6
     assert all(isinstance(r[2], str) and re.fullmatch(r"1\d{10}", r[2]) for r in rows)
 
 
 def test_hazard_roster_has_nine_geological_and_five_flash_flood_points(workspace):
     header, rows = roster_rows(workspace / "inputs" / "hazards.xlsx")
-    assert header == [n + ("*" if req else "") for n, req in ROSTER_COLUMNS["notices"]]
-    assert Counter(r[1] for r in rows) == {"地质灾害": 9, "山洪灾害": 5}
-    required = [i for i, (_, req) in enumerate(ROSTER_COLUMNS["notices"]) if req]
+    assert header == header_of("notices")
+    assert Counter(hazard_group(r[1]) for r in rows) == {"地质灾害": 9, "山洪灾害": 5}
+    assert {"滑坡", "泥石流", "山洪沟"} <= {r[1] for r in rows}, "kinds as written"
+    required = [i for i, name in enumerate(header) if name.endswith("*")]
     assert all(r[i] not in (None, "") for r in rows for i in required)
+    photos = [r[11] for r in rows if r[11]]
+    assert photos and all((workspace / "inputs" / p).is_file() for p in photos)
 
 
 def test_student_roster_has_943_pupils_with_names_and_text_phones(workspace):
     header, rows = roster_rows(workspace / "inputs" / "students.xlsx")
-    assert header == [n + ("*" if req else "") for n, req in ROSTER_COLUMNS["letters"]]
+    assert header == header_of("letters")
     assert len(rows) == demo.EXPECTED_STUDENTS == 943
     schools = Counter(r[0] for r in rows)
     assert 3 <= len(schools) <= 4 and min(schools.values()) > 100
@@ -259,7 +269,7 @@ def test_rosters_read_with_docgen(workspace, name, kind, count):
     roster = rosters.read_roster(workspace / "inputs" / name, kind=kind)
     assert len(roster.records) == count
     if kind == "notices":
-        assert Counter(r["类型"] for r in roster.records) == demo.EXPECTED_HAZARDS
+        assert Counter(hazard_group(r["类型"]) for r in roster.records) == demo.EXPECTED_HAZARDS
 
 
 # ------------------------------------------------------------------ files
@@ -285,11 +295,10 @@ def test_existing_inputs_are_not_overwritten_without_force(tmp_path):
     assert first[0].read_bytes().startswith(b"PK")
 
 
-def test_repository_demo_is_up_to_date(tmp_path):
-    """The committed inputs/ and docgen.toml are what ``python -m docgen.demo .`` writes."""
-    if not (ROOT / "docgen.toml").exists():
-        pytest.skip("the repository's demo has not been generated")
-    fresh = demo.write_demo(tmp_path)
+def test_shipped_demo_is_up_to_date(tmp_path):
+    """The shipped inputs (docgen/demo/inputs, the repository's inputs/) are what
+    ``python tests/demotown.py --force`` writes."""
+    fresh = demo.write_demo_inputs(tmp_path)
     stale = [p.relative_to(tmp_path) for p in fresh
-             if (ROOT / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()]
-    assert not stale, f"run: python -m docgen.demo . --force  (stale: {stale})"
+             if (demo.SHIPPED / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()]
+    assert not stale, f"run: python tests/demotown.py --force  (stale: {stale})"

@@ -12,7 +12,8 @@ from docgen.errors import OutputExistsError
 from docgen.forms import FIGURE_NAMES, write_forms
 from docgen.rosters import read_roster
 from docgen.tallies import read_tallies
-from docgen.vocabulary import METRICS, ROSTER_COLUMNS, SECTORS
+from docgen.registry import registry
+from docgen.vocabulary import METRICS, SECTORS, UNIT_TYPES
 
 NAMES = ["统计表.xlsx", "责任单位.xlsx", "隐患点.xlsx", "学生名册.xlsx"]
 
@@ -52,10 +53,27 @@ def test_roster_forms_mark_required_columns(forms, name, kind):
     ws = openpyxl.load_workbook(forms[name]).active
     assert ws["A1"].value == name.removesuffix(".xlsx")
     assert "带 * 的列必须填写" in ws["A2"].value
-    expected = [col + ("*" if required else "") for col, required in ROSTER_COLUMNS[kind]]
+    expected = [c.name + ("*" if c.required else "") for c in registry()[kind].roster.columns]
     assert [c.value for c in ws[3]] == expected
     if kind == "agreements":
-        assert _validations(ws)[("list", '"' + ",".join(SECTORS) + '"')].startswith("D4:D")
+        assert _validations(ws)[("list", '"' + ",".join(SECTORS) + '"')] == "E4:E1003"
+        assert _validations(ws)[("list", '"' + ",".join(UNIT_TYPES) + '"')] == "D4:D1003"
+    if kind == "notices":
+        kinds = _validations(ws)[("list", '"滑坡,崩塌,泥石流,地面塌陷,不稳定斜坡,山洪沟,地质灾害,山洪灾害"')]
+        assert kinds == "B4:B1003"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_validation_shows_its_prompt_and_stops_bad_input(forms, name):
+    """Excel and WPS ignore a validation whose showErrorMessage is off: '若干' would be taken."""
+    wb = openpyxl.load_workbook(forms[name])
+    validations = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+    assert validations
+    for dv in validations:
+        assert dv.showErrorMessage and dv.showInputMessage, dv.sqref
+        assert dv.errorStyle in (None, "stop") and dv.error and dv.prompt
+        rows = [r.max_row - r.min_row + 1 for r in dv.sqref.ranges]
+        assert max(rows) >= 500, dv.sqref
 
 
 def test_forms_are_not_overwritten_without_force(tmp_path):
@@ -105,7 +123,7 @@ def _fill(path, values):
 
 def test_filled_roster_forms_read_back_without_problems(forms):
     _fill(forms["责任单位.xlsx"],
-          ["青山村村委会", "张三", "13812345678", "消防安全", "青山村1组", dt.date(2022, 3, 7)])
+          ["青山村村委会", "张三", "13812345678", None, "消防安全", "青山村1组", dt.date(2022, 3, 7)])
     _fill(forms["隐患点.xlsx"],
           ["王家岩滑坡", "地质灾害", "青山村3组", 12, 30, "赵六", 13500000000, "鸣锣", "沿村道向东", "村委会"])
     _fill(forms["学生名册.xlsx"], ["中心小学", "一年级（1）班", "王小明", "王大明", "13900000000"])

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from docgen import official
-from docgen.builtin import TEMPLATES, build_template
+from docgen.registry import registry
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -166,8 +166,14 @@ def test_signature_two_characters_in_and_date_under_it(saved):
     by_text = {p.text: p for p in doc.paragraphs}
     signature, date = by_text["青山镇人民政府"], by_text["2022年12月20日"]
     assert signature.style.style_id == "GwSignature" and date.style.style_id == "GwDate"
-    sig_ind = signature._p.pPr.find(qn("w:ind"))
-    date_ind = date._p.pPr.find(qn("w:ind"))
+    # placed when rendered, from the printed text
+    placed = etree.fromstring(official.place_signature(
+        zipfile.ZipFile(saved).read("word/document.xml").decode()).encode())
+    sig_p, date_p = (next(p for p in placed.iter(qn("w:p"))
+                          if "".join(placed_t.text or "" for placed_t in p.iter(qn("w:t"))) == text)
+                     for text in ("青山镇人民政府", "2022年12月20日"))
+    sig_ind = sig_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    date_ind = date_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
     # 7-character name and 7-character date: date 2 in, its first character 2 right of the name's
     assert date_ind.get(qn("w:rightChars")) == "200"
     assert sig_ind.get(qn("w:rightChars")) == "400"
@@ -219,10 +225,9 @@ def test_page_break_paragraph(saved):
     assert len(breaks) == 1
 
 
-@pytest.mark.parametrize("kind", list(TEMPLATES))
-def test_built_in_templates_share_the_layout(tmp_path, kind):
-    path = tmp_path / TEMPLATES[kind]
-    build_template(kind).save(str(path))
+@pytest.mark.parametrize("kind", [k.key for k in registry()])
+def test_built_in_templates_share_the_layout(kind):
+    path = registry()[kind].template_path
     raw = zipfile.ZipFile(path).read("word/styles.xml").decode()
     assert "Theme" not in raw and "cstheme" not in raw
     section = docx.Document(str(path)).sections[0]

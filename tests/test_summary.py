@@ -10,16 +10,17 @@ import pytest
 from printing import page_count, pdf_text
 from readback import render, text_of
 
-from docgen.builtin import TEMPLATES, build_template
+from docgen.registry import registry
 from docgen.config import load
-from docgen.demo import EXPECTED_FIGURES, EXPECTED_TOTALS
+from demotown import EXPECTED_FIGURES, EXPECTED_TOTALS
 from docgen.pdf import convert_to_pdf
 from docgen.summary import RosterCounts, summary_context
 
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
 TOTALS = EXPECTED_TOTALS
 FIGURES = EXPECTED_FIGURES
-COUNTS = RosterCounts(agreements=36, letters=943, hazards_by_type={"地质灾害": 9, "山洪灾害": 5})
+COUNTS = RosterCounts(rows={"签订责任书": 36, "签订承诺书": 943, "隐患点": 14},
+                      hazards_by_type={"地质灾害": 9, "山洪灾害": 5})
 REFERENCE = [
     "1500份",
     "2000余条",
@@ -86,9 +87,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def template(tmp_path):
-    path = tmp_path / TEMPLATES["summary"]
-    build_template("summary").save(str(path))
-    return path
+    return registry()["summary"].template_path
 
 
 # --- context -------------------------------------------------------------------------------
@@ -157,8 +156,7 @@ def test_missing_figures_are_zero_and_extra_figures_pass_through(settings):
 
 def test_roster_counts(settings):
     counts = RosterCounts(
-        agreements=3,
-        letters=943,
+        rows={"签订责任书": 3, "签订承诺书": 943, "隐患点": 15},
         hazards_by_type={"滑坡": 4, "地质灾害": 5, "山洪灾害点": 5, "其他": 1},
     )
     context = summary_context(settings, consolidation(), counts)

@@ -259,7 +259,7 @@ def test_footer_and_blank_rows_are_skipped_but_a_number_without_sector_is_not(tm
 
 
 def test_demo_tallies_add_up_to_the_reference_figures(tmp_path):
-    from docgen import demo
+    import demotown as demo
 
     demo.write_demo_inputs(tmp_path)
     result = collect([tmp_path / "inputs" / "tallies"])

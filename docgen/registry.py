@@ -1,0 +1,413 @@
+"""The registry of document kinds: one folder per kind, a template and a manifest.
+
+A kind is a folder holding ``kind.toml`` and its template ``.docx``.  The built-in kinds ship in
+``docgen/kinds/``; a workspace may add its own in a ``kinds/`` folder beside docgen.toml (a
+township's 防汛明白卡 needs no programmer).  Every command that knows about kinds — init,
+build, check, forms, templates, the batch commands, docgen.toml's ``[paths]`` — iterates this
+registry; no other module lists them.
+
+A manifest reads::
+
+    title = "安全生产责任书"            # name in messages and the build report
+    template = "安全生产责任书.docx"     # the template in this folder (and in templates/)
+    context = "agreements"             # optional: a registered Python function (see contexts.py)
+    signature = false                  # the 署名 and 成文日期 are placed by GB/T 9704 7.3.5
+    order = 20                         # position in the build and in listings
+
+    [roster]                           # batch kinds: one document per roster row
+    title = "责任单位"
+    path = "units"                     # its key in docgen.toml [paths] …
+    default = "inputs/units.xlsx"      # … and the default value there
+    columns = [
+      { name = "单位名称", required = true },
+      { name = "行业领域", choices = "sectors" },   # a drop-down in the form
+      { name = "联系电话", text = true },           # kept as text
+    ]
+    count = "签订责任书"                # optional: the roster's row count, a summary variable
+
+    [output]
+    folder = "安全生产责任书"          # batch kinds: a folder of files …
+    name = "{单位名称}-安全生产责任书"
+    file = "工作总结.docx"              # … single kinds: one file
+
+    [settings]                         # optional: the docgen.toml section it reads
+    section = "agreements"
+    keys = { term = { type = "integer", default = 1, min = 1 } }
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from docgen.errors import ConfigError, display_path
+from docgen.i18n import _, current_language
+
+MANIFEST = "kind.toml"
+WORKSPACE_KINDS = "kinds"
+SETTING_TYPES = ("text", "integer", "boolean", "date", "choice", "texts")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One roster column: required (``*`` in the form), its drop-down values, kept as text."""
+
+    name: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    text: bool = False
+    whole_number: bool = False
+    date: bool = False
+    width: int = 0
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class RosterSpec:
+    title: str  # 责任单位
+    path_key: str  # units
+    default_path: str  # inputs/units.xlsx
+    columns: tuple[Column, ...]
+    count: str = ""  # summary variable holding the row count (签订责任书)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a kind's docgen.toml section."""
+
+    name: str
+    type: str
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One declared document kind."""
+
+    key: str
+    folder: Path  # where kind.toml and the template live
+    title: str
+    template: str  # file name of the template (in ``folder`` and in the workspace's templates/)
+    mode: Literal["single", "batch"]
+    order: int = 100
+    title_en: str = ""
+    help: str = ""
+    help_en: str = ""
+    context: str = ""  # a registered context function
+    signature: bool = False
+    roster: RosterSpec | None = None
+    output_folder: str = ""
+    output_name: str = ""
+    output_file: str = ""
+    section: str = ""
+    settings: tuple[Setting, ...] = ()
+    builtin: bool = True
+
+    @property
+    def template_path(self) -> Path:
+        """The template as shipped with the kind."""
+        return self.folder / self.template
+
+    @property
+    def label(self) -> str:
+        """The kind's name in the current language."""
+        return self.title_en if self.title_en and current_language() == "en" else self.title
+
+    @property
+    def description(self) -> str:
+        return self.help_en if self.help_en and current_language() == "en" else self.help
+
+    @property
+    def combined_name(self) -> str:
+        return f"{self.output_folder}（合订本）.docx"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The kinds a workspace knows: the built-in ones, then its own."""
+
+    kinds: tuple[Kind, ...]
+
+    def __iter__(self):
+        return iter(self.kinds)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def __contains__(self, key: object) -> bool:
+        return any(k.key == key for k in self.kinds)
+
+    def __getitem__(self, key: str) -> Kind:
+        for kind in self.kinds:
+            if kind.key == key:
+                return kind
+        raise KeyError(key)
+
+    def get(self, key: str | None) -> Kind | None:
+        return next((k for k in self.kinds if k.key == key), None)
+
+    @property
+    def batches(self) -> tuple[Kind, ...]:
+        return tuple(k for k in self.kinds if k.mode == "batch")
+
+    @property
+    def singles(self) -> tuple[Kind, ...]:
+        return tuple(k for k in self.kinds if k.mode == "single")
+
+    @property
+    def builtin(self) -> tuple[Kind, ...]:
+        return tuple(k for k in self.kinds if k.builtin)
+
+    def by_template(self, name: str) -> Kind | None:
+        """The kind whose template file is called ``name`` (安全承诺书.docx → letters)."""
+        return next((k for k in self.kinds if k.template == name), None)
+
+    def by_path_key(self, path_key: str) -> Kind | None:
+        return next((k for k in self.batches if k.roster and k.roster.path_key == path_key), None)
+
+    def roster_paths(self) -> dict[str, str]:
+        """``[paths]`` keys of the rosters and their defaults."""
+        return {k.roster.path_key: k.roster.default_path for k in self.batches if k.roster}
+
+    def sections(self) -> dict[str, Kind]:
+        return {k.section: k for k in self.kinds if k.section}
+
+
+# --- reading manifests ---------------------------------------------------------------------
+
+def _fail(path: Path, message: str) -> ConfigError:
+    return ConfigError(_("{file}：{message}").format(file=display_path(path), message=message))
+
+
+def _str(data: Mapping, key: str, path: Path, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or (default is None and not value.strip()):
+        raise _fail(path, _("{key} 应是一段文字").format(key=key))
+    return value.strip()
+
+
+_SHARED_CHOICES: dict[str, Any] = {}
+
+
+def _choices(value: object, path: Path) -> tuple[str, ...]:
+    """A column's or setting's drop-down: a list of words, or the name of a shared list."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        from docgen import vocabulary
+
+        shared = {
+            "sectors": vocabulary.SECTORS,
+            "unit_types": tuple(vocabulary.UNIT_TYPES),
+            "hazard_kinds": vocabulary.HAZARD_KINDS,
+        }
+        if value not in shared:
+            raise _fail(path, _("choices = \"{name}\" 不是已知的列表（可用：{known}）").format(
+                name=value, known="、".join(shared)))
+        return tuple(shared[value])
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise _fail(path, _("choices 应是文字列表，如 [\"地质灾害\", \"山洪灾害\"]"))
+
+
+def _column(data: object, path: Path) -> Column:
+    if isinstance(data, str):
+        return Column(name=data)
+    if not isinstance(data, dict):
+        raise _fail(path, _("roster.columns 的每一项应写作 {{ name = \"列名\", required = true }}"))
+    known = {"name", "required", "choices", "text", "whole_number", "date", "width", "hint"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise _fail(path, _("roster.columns 中不认识的键：{keys}").format(keys="、".join(unknown)))
+    return Column(
+        name=_str(data, "name", path),
+        required=bool(data.get("required", False)),
+        choices=_choices(data.get("choices"), path),
+        text=bool(data.get("text", False)),
+        whole_number=bool(data.get("whole_number", False)),
+        date=bool(data.get("date", False)),
+        width=int(data.get("width", 0)),
+        hint=str(data.get("hint", "")),
+    )
+
+
+def _setting(name: str, data: object, path: Path) -> Setting:
+    if not isinstance(data, dict) or data.get("type") not in SETTING_TYPES:
+        raise _fail(path, _("settings.keys.{name} 应写作 {{ type = \"text\" }}（type 可为 {types}）")
+                    .format(name=name, types="、".join(SETTING_TYPES)))
+    minimum = data.get("min")
+    return Setting(
+        name=name,
+        type=data["type"],
+        default=data.get("default"),
+        choices=_choices(data.get("choices"), path),
+        minimum=minimum if isinstance(minimum, int) else None,
+        comment=str(data.get("comment", "")),
+    )
+
+
+def read_kind(folder: Path, builtin: bool = False) -> Kind:
+    """One kind from its folder; a faulty manifest is a ConfigError naming the file."""
+    path = folder / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise _fail(path, _("找不到清单文件 kind.toml")) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
+
+    template = _str(data, "template", path)
+    if not (folder / template).is_file():
+        raise _fail(path, _("模板 {name} 不在这个文件夹中").format(name=template))
+    roster = None
+    roster_data = data.get("roster")
+    if roster_data is not None:
+        if not isinstance(roster_data, dict):
+            raise _fail(path, _("[roster] 应是一个小节"))
+        columns = roster_data.get("columns", [])
+        if not isinstance(columns, list) or not columns:
+            raise _fail(path, _("[roster] 应列出名册的列：columns = [...]"))
+        roster = RosterSpec(
+            title=_str(roster_data, "title", path),
+            path_key=_str(roster_data, "path", path),
+            default_path=_str(roster_data, "default", path),
+            columns=tuple(_column(c, path) for c in columns),
+            count=str(roster_data.get("count", "")),
+        )
+    output = data.get("output", {})
+    if not isinstance(output, dict):
+        raise _fail(path, _("[output] 应是一个小节"))
+    mode: Literal["single", "batch"] = "batch" if roster else "single"
+    if mode == "batch" and not output.get("folder"):
+        raise _fail(path, _("按名册逐行生成的文档需要 [output] folder = \"文件夹名\""))
+    settings_data = data.get("settings", {})
+    if not isinstance(settings_data, dict):
+        raise _fail(path, _("[settings] 应是一个小节"))
+    keys = settings_data.get("keys", {})
+    order = data.get("order", 100)
+    return Kind(
+        key=folder.name,
+        folder=folder,
+        title=_str(data, "title", path),
+        title_en=str(data.get("title_en", "")),
+        help=str(data.get("help", "")).strip(),
+        help_en=str(data.get("help_en", "")).strip(),
+        template=template,
+        mode=mode,
+        order=order if isinstance(order, int) else 100,
+        context=str(data.get("context", "")),
+        signature=bool(data.get("signature", False)),
+        roster=roster,
+        output_folder=str(output.get("folder", "")),
+        output_name=str(output.get("name", "")) or "",
+        output_file=str(output.get("file", "")) or template,
+        section=str(settings_data.get("section", "")),
+        settings=tuple(_setting(name, spec, path) for name, spec in keys.items()),
+        builtin=builtin,
+    )
+
+
+@cache
+def builtin_kinds() -> tuple[Kind, ...]:
+    root = Path(str(resources.files("docgen") / "kinds"))
+    kinds = [read_kind(folder, builtin=True) for folder in sorted(root.iterdir())
+             if (folder / MANIFEST).is_file()]
+    return tuple(sorted(kinds, key=lambda k: (k.order, k.key)))
+
+
+def workspace_kinds(root: Path | None) -> tuple[Kind, ...]:
+    """The workspace's own kinds in ``ROOT/kinds/<key>/``."""
+    if root is None:
+        return ()
+    folder = Path(root) / WORKSPACE_KINDS
+    if not folder.is_dir():
+        return ()
+    return tuple(read_kind(sub) for sub in sorted(folder.iterdir())
+                 if sub.is_dir() and not sub.name.startswith((".", "~$")))
+
+
+def load_registry(root: Path | None = None) -> Registry:
+    """The built-in kinds plus the workspace's own; a workspace kind may not reuse a key, a
+    template name or a ``[paths]`` key of another kind."""
+    kinds = list(builtin_kinds())
+    for kind in workspace_kinds(root):
+        clash = next((k for k in kinds if k.key == kind.key or k.template == kind.template
+                      or (k.roster and kind.roster and k.roster.path_key == kind.roster.path_key)),
+                     None)
+        if clash is not None:
+            raise _fail(kind.folder / MANIFEST, _("与已有的文档种类“{title}”重名（文件夹名、模板名或 "
+                                                  "[paths] 中的键不能相同）").format(title=clash.title))
+        kinds.append(kind)
+    return Registry(tuple(sorted(kinds, key=lambda k: (k.order, k.key))))
+
+
+def registry() -> Registry:
+    """The built-in kinds only (for code that has no workspace)."""
+    return Registry(builtin_kinds())
+
+
+# --- settings sections ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindSettings:
+    """The values of a kind's docgen.toml section, defaults filled in."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def setting_matches(setting: Setting, value: object) -> bool:
+    if setting.type == "text":
+        return isinstance(value, str)
+    if setting.type == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) and (
+            setting.minimum is None or value >= setting.minimum)
+    if setting.type == "boolean":
+        return isinstance(value, bool)
+    if setting.type == "date":
+        return isinstance(value, dt.date)
+    if setting.type == "choice":
+        return isinstance(value, str) and value in setting.choices
+    if setting.type == "texts":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return False
+
+
+def setting_example(setting: Setting) -> str:
+    return {
+        "text": f'{setting.name} = "…"',
+        "integer": f"{setting.name} = {setting.default if setting.default is not None else 1}",
+        "boolean": f"{setting.name} = true",
+        "date": f"{setting.name} = 2023-05-08",
+        "choice": f'{setting.name} = "{setting.choices[0] if setting.choices else ""}"',
+        "texts": f'{setting.name} = ["…"]',
+    }[setting.type]
+
+
+def kinds_titled(kinds: Iterable[Kind]) -> str:
+    return "、".join(k.label for k in kinds)

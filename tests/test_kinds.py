@@ -1,0 +1,362 @@
+"""The registry of document kinds: shipped kinds, a workspace's own kind, the contexts, the
+template dumps, ``templates update`` and the signature placed for the issuer at render time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from dump_templates import dump_path, template_text
+from openpyxl import Workbook, load_workbook
+from readback import render, text_of
+
+from docgen.batch import format_name
+from docgen.cli import cli
+from docgen.config import load
+from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, record_context
+from docgen.registry import load_registry, registry
+from docgen.vocabulary import SECTORS
+
+UNIT = {
+    "单位名称": "青山建筑公司",
+    "负责人": "张建国",
+    "联系电话": "13800000000",
+    "行业领域": "建筑",
+    "地址": None,
+    "签订日期": dt.datetime(2023, 1, 5),
+}
+HAZARD = {
+    "隐患点名称": "王家湾滑坡",
+    "类型": "滑坡",
+    "位置": "青杠村三组王家湾后山",
+    "威胁户数": 12,
+    "威胁人数": 45.0,
+    "监测责任人": "李明",
+    "联系电话": "13900000000",
+    "预警信号": None,
+    "避险路线": "沿村道向东步行300米到村委会",
+    "避险场所": "青杠村村委会活动室",
+}
+PUPIL = {
+    "学校": "XX镇中心小学",
+    "班级": "三年级二班",
+    "学生姓名": "王小明",
+    "家长姓名": "王大山",
+    "联系电话": None,
+}
+
+
+def run(*args, cwd=None):
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(map(str, args)), env={"LANG": "zh_CN.UTF-8"})
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load(root=tmp_path)
+
+
+def render_kind(key, record, settings):
+    kind = settings.kinds[key]
+    return render(kind.template_path, record_context(kind, record, settings))
+
+
+# --- the registry --------------------------------------------------------------------------
+
+
+def test_shipped_kinds_are_declared_by_their_manifests():
+    kinds = registry()
+    assert [k.key for k in kinds] == ["summary", "agreements", "notices", "letters"]
+    assert [k.key for k in kinds.batches] == ["agreements", "notices", "letters"]
+    agreements = kinds["agreements"]
+    assert agreements.output_folder == "安全生产责任书"
+    assert agreements.template_path.is_file()
+    assert agreements.roster.required == ("单位名称", "负责人")
+    assert agreements.roster.column("行业领域").choices == SECTORS
+    assert kinds.by_template("安全承诺书.docx").key == "letters"
+    assert format_name(agreements.output_name, UNIT) == "青山建筑公司-安全生产责任书"
+    assert format_name(kinds["letters"].output_name, PUPIL) == "XX镇中心小学-三年级二班-王小明-安全承诺书"
+
+
+@pytest.mark.parametrize("kind", [k.key for k in registry()])
+def test_template_text_dump_is_current(kind):
+    """Each shipped template's wording is kept as text beside it, so a change shows in
+    review; rewrite with ``python tests/dump_templates.py``."""
+    template = registry()[kind].template_path
+    dump = dump_path(template)
+    assert dump.is_file(), "run: python tests/dump_templates.py"
+    assert dump.read_text(encoding="utf-8") == template_text(template), (
+        "the template changed: python tests/dump_templates.py")
+
+
+# --- contexts ------------------------------------------------------------------------------
+
+
+def test_agreement_term_runs_from_the_signing_date(settings):
+    context = record_context(settings.kinds["agreements"], UNIT, settings)
+    assert context["领域"] == "建筑施工"
+    assert context["甲方"] == "XX镇人民政府"
+    assert context["签订日期"] == "2023年1月5日"
+    assert context["有效期至"] == "2024年1月4日"
+    assert context["地址"] == ""
+    blank = record_context(settings.kinds["agreements"], {**UNIT, "签订日期": None, "行业领域": "养殖"},
+                           settings)
+    assert (blank["签订日期"], blank["领域"], blank["有效期至"]) == (BLANK_DATE, "", "")
+
+
+def test_agreement_term_from_the_config(tmp_path):
+    (tmp_path / "docgen.toml").write_text("[agreements]\nterm = 3\n", encoding="utf-8")
+    settings = load(tmp_path / "docgen.toml")
+    context = record_context(settings.kinds["agreements"], UNIT, settings)
+    assert context["有效期至"] == "2026年1月4日"
+
+
+def test_notice_context(settings):
+    context = record_context(settings.kinds["notices"], HAZARD, settings)
+    assert context["威胁对象"] == "12户45人"
+    assert context["预警信号"] == DEFAULT_WARNING_SIGNAL
+    assert context["类型"] == "滑坡" and context["灾害类别"] == "地质灾害"
+    empty = record_context(settings.kinds["notices"], {**HAZARD, "威胁户数": None, "威胁人数": ""},
+                           settings)
+    assert empty["威胁对象"] == "—"
+
+
+def test_letter_names_the_pupil(settings):
+    text = text_of(render_kind("letters", PUPIL, settings))
+    assert "XX镇中心小学：" in text
+    assert "None" not in text
+    assert "家长签字" in text
+
+
+def test_agreement_parties(settings):
+    text = text_of(render_kind("agreements", UNIT, settings))
+    assert "甲方：XX镇人民政府" in text
+    assert "青山建筑公司" in text
+    assert "{{" not in text and "{%" not in text
+
+
+# --- a workspace's own kind ----------------------------------------------------------------
+
+FLOOD_CARD = """\
+title = "防汛明白卡"
+template = "防汛明白卡.docx"
+order = 50
+
+[roster]
+title = "防汛责任人"
+path = "flood"
+default = "inputs/防汛责任人.xlsx"
+columns = [
+  { name = "户主", required = true },
+  { name = "所在组", required = true },
+  { name = "转移地点", required = true },
+  { name = "联系电话", text = true },
+]
+
+[output]
+folder = "防汛明白卡"
+name = "{所在组}-{户主}-防汛明白卡"
+"""
+
+
+def _flood_kind(workspace: Path) -> None:
+    folder = workspace / "kinds" / "防汛明白卡"
+    folder.mkdir(parents=True)
+    (folder / "kind.toml").write_text(FLOOD_CARD, encoding="utf-8")
+    doc = docx.Document()
+    doc.add_paragraph("防汛明白卡")
+    doc.add_paragraph("户主：{{ 户主 }}（{{ 所在组 }}）")
+    doc.add_paragraph("紧急时转移到：{{ 转移地点 }}；联系电话：{{ 联系电话 }}")
+    doc.add_paragraph("{{ 发文机关 }}")
+    doc.save(str(folder / "防汛明白卡.docx"))
+
+
+def test_a_workspace_adds_a_kind_without_python(tmp_path):
+    workspace = tmp_path / "青山镇"
+    assert run("init", workspace).exit_code == 0
+    _flood_kind(workspace)
+
+    forms = run("forms", "-o", tmp_path / "forms", cwd=workspace)
+    assert forms.exit_code == 0, forms.output
+    blank = load_workbook(tmp_path / "forms" / "防汛责任人.xlsx")
+    assert [c.value for c in blank.active[3]] == ["户主*", "所在组*", "转移地点*", "联系电话"]
+
+    wb = Workbook()
+    wb.active.append(["户主*", "所在组*", "转移地点*", "联系电话"])
+    wb.active.append(["刘大福", "一组", "村小操场", "13700000000"])
+    wb.active.append(["陈二妹", "三组", "", "13700000001"])
+    wb.save(workspace / "inputs" / "防汛责任人.xlsx")
+    check = run("check", cwd=workspace)
+    assert check.exit_code == 1
+    assert "防汛责任人.xlsx" in check.output and "C3" in check.output
+
+    wb.active["C3"] = "村委会"
+    wb.save(workspace / "inputs" / "防汛责任人.xlsx")
+    assert run("check", cwd=workspace).exit_code == 0
+    listing = run("templates", "list", cwd=workspace)
+    assert "防汛明白卡" in listing.output
+
+    built = run("build", cwd=workspace)
+    assert built.exit_code == 0, built.output
+    assert "防汛明白卡" in built.output
+    card = workspace / "outputs" / "防汛明白卡" / "一组-刘大福-防汛明白卡.docx"
+    text = text_of(docx.Document(str(card)))
+    assert "刘大福" in text and "村小操场" in text and "青山镇人民政府" in text
+    assert (workspace / "outputs" / "防汛明白卡（合订本）.docx").is_file()
+
+    # the kind has its own command, like the built-in ones
+    alone = run("防汛明白卡", "inputs/防汛责任人.xlsx", "-o", tmp_path / "cards", cwd=workspace)
+    assert alone.exit_code == 0, alone.output
+    assert len(list((tmp_path / "cards").glob("*.docx"))) == 2
+
+
+def test_a_broken_workspace_kind_is_named(tmp_path):
+    folder = tmp_path / "kinds" / "通知"
+    folder.mkdir(parents=True)
+    (folder / "kind.toml").write_text('title = "通知"\ntemplate = "通知.docx"\n', encoding="utf-8")
+    (tmp_path / "docgen.toml").write_text("", encoding="utf-8")
+    result = run("build", "-c", tmp_path / "docgen.toml")
+    assert result.exit_code == 1
+    assert "kind.toml" in result.output and "通知.docx" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_workspace_kind_may_not_take_a_builtin_name(tmp_path):
+    folder = tmp_path / "kinds" / "letters"
+    folder.mkdir(parents=True)
+    shutil.copy(registry()["letters"].template_path, folder / "安全承诺书.docx")
+    (folder / "kind.toml").write_text('title = "承诺书"\ntemplate = "安全承诺书.docx"\n',
+                                      encoding="utf-8")
+    with pytest.raises(Exception, match="重名"):
+        load_registry(tmp_path)
+
+
+# --- templates update and the signature ----------------------------------------------------
+
+
+def _indents(path: Path) -> tuple[int, int]:
+    """Right indents (hundredths of a character) of the printed 署名 and 成文日期."""
+    doc = docx.Document(str(path))
+    found = {}
+    for paragraph in doc.paragraphs:
+        style = paragraph._p.pPr.find(qn("w:pStyle")) if paragraph._p.pPr is not None else None
+        if style is not None and style.get(qn("w:val")) in ("GwSignature", "GwDate"):
+            ind = paragraph._p.pPr.find(qn("w:ind"))
+            found[style.get(qn("w:val"))] = int(ind.get(qn("w:rightChars")))
+    return found["GwSignature"], found["GwDate"]
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_templates_update_after_an_upgrade_and_an_issuer_change(tmp_path):
+    workspace = tmp_path / "青山镇"
+    assert run("init", workspace).exit_code == 0
+    templates = workspace / "templates"
+    # an older docgen's copy, untouched by the secretary: replaced quietly
+    old = docx.Document(str(templates / "安全承诺书.docx"))
+    old.add_paragraph("旧版本的一段话")
+    old.save(str(templates / "安全承诺书.docx"))
+    record = (templates / ".docgen-templates.toml").read_text(encoding="utf-8")
+    digest = hashlib.sha256((templates / "安全承诺书.docx").read_bytes()).hexdigest()
+    lines = [f'"安全承诺书.docx" = "{digest}"' if line.startswith('"安全承诺书.docx"') else line
+             for line in record.splitlines()]
+    (templates / ".docgen-templates.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # a copy the secretary edited: kept as a backup
+    edited = docx.Document(str(templates / "安全告知书.docx"))
+    edited.add_paragraph("本镇自己加的一句")
+    edited.save(str(templates / "安全告知书.docx"))
+    edited_bytes = (templates / "安全告知书.docx").read_bytes()
+    # a new issuer of 10 characters
+    config = workspace / "docgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "青山镇人民政府"', 'name = "青山县白云乡人民政府"'), encoding="utf-8")
+    untouched = {"docgen.toml": config.read_bytes(), **_digests(workspace / "inputs")}
+
+    result = run("templates", "update", cwd=workspace)
+    assert result.exit_code == 0, result.output
+    assert "已更新 templates/安全承诺书.docx" in result.output
+    assert "templates/安全告知书.docx（原来改动过的模板另存为 templates/安全告知书.备份-" in result.output
+    assert "templates/工作总结.docx 已是最新" in result.output
+    backups = list(templates.glob("安全告知书.备份-*.docx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited_bytes
+    for kind in registry():
+        assert (templates / kind.template).read_bytes() == kind.template_path.read_bytes()
+    assert {"docgen.toml": config.read_bytes(), **_digests(workspace / "inputs")} == untouched
+
+    built = run("build", cwd=workspace)
+    assert built.exit_code == 0, built.output
+    # GB/T 9704 7.3.5.2 for 青山县白云乡人民政府 (10) and 2022年12月20日 (7): the name 2 in,
+    # the date's first character 2 right of the name's
+    assert _indents(workspace / "outputs" / "工作总结.docx") == (200, 300)
+    notice = next((workspace / "outputs" / "安全告知书").glob("*.docx"))
+    assert _indents(notice) == (200, 400)  # its date 2023年5月8日 is 6 characters wide
+
+
+def test_signature_for_a_short_and_a_sealed_issuer(tmp_path):
+    workspace = tmp_path / "ws"
+    assert run("init", workspace, "--town", "石桥乡").exit_code == 0
+    config = workspace / "docgen.toml"
+    assert load(config).issuer.name == "石桥乡人民政府"
+    assert run("summary", "-o", tmp_path / "a.docx", cwd=workspace).exit_code == 0
+    assert _indents(tmp_path / "a.docx") == (400, 200)  # 7 and 7: the date 2 in
+    config.write_text(config.read_text(encoding="utf-8").replace("seal = false", "seal = true"),
+                      encoding="utf-8")
+    assert run("summary", "-o", tmp_path / "b.docx", cwd=workspace).exit_code == 0
+    assert _indents(tmp_path / "b.docx") == (400, 400)  # sealed: date 4 in, name centred
+
+
+# --- init and docgen.toml ------------------------------------------------------------------
+
+
+def test_init_takes_the_town_from_the_folder(tmp_path):
+    result = run("init", tmp_path / "青山镇")
+    assert result.exit_code == 0, result.output
+    settings = load(tmp_path / "青山镇" / "docgen.toml")
+    assert settings.issuer.name == "青山镇人民政府"
+    assert settings.issuer.short_name == "青山镇"
+    assert settings.summary.title == "青山镇安全生产专项整治三年行动工作总结"
+    text = (tmp_path / "青山镇" / "docgen.toml").read_text(encoding="utf-8")
+    assert "# 发文机关署名" in text  # comments kept
+    assert (tmp_path / "青山镇" / "inputs" / "照片").is_dir()
+
+
+def test_a_misspelt_key_is_named_with_its_line(tmp_path):
+    workspace = tmp_path / "ws"
+    assert run("init", workspace).exit_code == 0
+    config = workspace / "docgen.toml"
+    text = config.read_text(encoding="utf-8").replace('\nname = "松岚镇人民政府"', '\nnmae = "松岚镇人民政府"')
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("nmae"))) + 1
+    result = run("build", "-c", config)
+    assert result.exit_code == 1
+    assert f"docgen.toml 第 {line} 行：不认识的设置 issuer.nmae（是不是 name？）" in result.output
+    assert not list((workspace / "outputs").iterdir())
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("[summary]\ndate = \"2022-12-20\"\n", "第 2 行：summary.date 的值不对：应写作 date = 2022-12-20"),
+    ("[letters]\nholiday = \"国庆\"\n", "第 2 行：letters.holiday 的值不对：应写作 holiday = \"寒假\""),
+    ("[agreements]\nterm = 0\n", "第 2 行：agreements.term 的值不对"),
+    ("[sumary]\ntitle = \"x\"\n", "第 1 行：不认识的小节 [sumary]（是不是 summary？）"),
+    ("[paths]\nunit = \"a.xlsx\"\n", "第 2 行：不认识的设置 paths.unit（是不是 units？）"),
+])
+def test_wrong_values_are_errors(tmp_path, line, message):
+    (tmp_path / "docgen.toml").write_text(line, encoding="utf-8")
+    result = run("check", "-c", tmp_path / "docgen.toml")
+    assert result.exit_code == 1
+    assert message in result.output, result.output
