@@ -360,3 +360,91 @@ def test_wrong_values_are_errors(tmp_path, line, message):
     result = run("check", "-c", tmp_path / "docgen.toml")
     assert result.exit_code == 1
     assert message in result.output, result.output
+
+
+# --- what each batch prints (through the command line) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("built") / "松岚镇"
+    assert run("init", workspace).exit_code == 0
+    result = run("build", cwd=workspace)
+    assert result.exit_code == 0, result.output
+    return workspace
+
+
+def _text(path: Path) -> str:
+    return "".join(text_of(docx.Document(str(path))).split())
+
+
+def test_agreement_clauses_follow_what_the_unit_is(built):
+    folder = built / "outputs" / "安全生产责任书"
+    station = _text(folder / "松岚加油站-安全生产责任书.docx")
+    assert "卸油时专人监护" in station
+    assert "烟花爆竹经营（零售）许可证" not in station  # its sector lumps it with fireworks shops
+    shop = _text(folder / "_旺鑫_烟花爆竹零售点-安全生产责任书.docx")
+    assert "烟花爆竹经营（零售）许可证" in shop and "卸油" not in shop
+    village = _text(folder / "双河村村民委员会-安全生产责任书.docx")
+    assert "落实属地管理责任" in village and "网格员" in village
+    assert "结合本单位生产经营特点" not in village and "卸油" not in village
+    for text in (station, village):
+        assert "一、责任目标" in text and "四、考核奖惩" in text and "约谈" in text
+    # the term runs from the signing date: signed 2022年3月…, valid a year from then
+    assert "有效期一年，至2023年" in station
+
+
+def test_notice_prints_the_kind_as_written_its_date_and_the_duty_phone(built):
+    folder = built / "outputs" / "安全告知书"
+    landslide = _text(folder / "青杠村王家岩滑坡-安全告知书.docx")
+    assert landslide.startswith("滑坡隐患点安全告知书")
+    assert "地质灾害隐患点的影响范围内" in landslide
+    assert "镇值班电话023-68881234" in landslide
+    assert "2023年5月8日" in landslide and "2022年12月20日" not in landslide
+    doc = docx.Document(str(folder / "青杠村王家岩滑坡-安全告知书.docx"))
+    body_size = doc.styles["Normal"].font.size
+    for cell in doc.tables[0]._cells:
+        for paragraph in cell.paragraphs:
+            assert (paragraph.style.font.size or body_size) == body_size  # one size with the text
+
+
+def test_letters_follow_the_holiday(built, tmp_path):
+    winter = _text(next((built / "outputs" / "安全承诺书").glob("*.docx")))
+    assert "学生寒假安全承诺书" in winter and "1.防一氧化碳中毒" in winter
+    assert "2023年1月14日放寒假" in winter and "回执" in winter and "班主任：" in winter
+    config = built / "docgen.toml"
+    text = config.read_text(encoding="utf-8")
+    summer_config = tmp_path / "docgen.toml"
+    summer_config.write_text(text.replace('holiday = "寒假"', 'holiday = "暑假"'), encoding="utf-8")
+    shutil.copytree(built / "inputs", tmp_path / "inputs")
+    result = run("letters", "inputs/students.xlsx", "-o", tmp_path / "暑假", "-c", summer_config,
+                 cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    summer = _text(next((tmp_path / "暑假").glob("*.docx")))
+    assert "学生暑假安全承诺书" in summer and "1.防溺水" in summer and "一氧化碳" not in summer
+
+
+@pytest.mark.soffice
+def test_printed_batches_fit_their_pages(built, tmp_path):
+    from printing import page_count, pdf_text
+
+    from docgen.pdf import convert_to_pdf
+
+    picks = [
+        next((built / "outputs" / "安全承诺书").glob("*.docx")),
+        built / "outputs" / "安全告知书" / "青杠村王家岩滑坡-安全告知书.docx",
+        built / "outputs" / "安全生产责任书" / "松岚加油站-安全生产责任书.docx",
+        built / "outputs" / "安全生产责任书" / "双河村村民委员会-安全生产责任书.docx",
+    ]
+    copies = []
+    for index, path in enumerate(picks):
+        copies.append(tmp_path / f"{index}.docx")
+        shutil.copy(path, copies[-1])
+    letter, notice, station, village = convert_to_pdf(copies)
+    assert page_count(letter) == 1 and "回执" in pdf_text(letter)
+    assert page_count(notice) == 1
+    for agreement in (station, village):
+        pages = page_count(agreement)
+        assert pages <= 2
+        if pages == 2:  # the second page carries clauses, not only the signatures
+            assert "考核奖惩" in pdf_text(agreement, 2) or "期限" in pdf_text(agreement, 2)
