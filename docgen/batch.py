@@ -7,11 +7,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, TemplateError, display_path
 from docgen.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 from docgen.i18n import _, join
 from docgen.rosters import Roster
+
+if TYPE_CHECKING:
+    from docgen.engine import CompiledTemplate
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -105,7 +109,7 @@ def check_variables(template, contexts: list[dict], roster: Roster) -> None:
 class BatchPlan:
     """A batch checked and named, ready to write: nothing has been written yet."""
 
-    template: object
+    template: CompiledTemplate
     contexts: list[dict]
     paths: list[Path]
     combined: Path | None = None

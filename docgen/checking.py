@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen import vocabulary as vocab
@@ -39,18 +40,29 @@ def _expected(kinds: Registry) -> str:
         metrics=join(vocab.METRICS), rosters=rosters)
 
 
+@dataclass
+class CheckStats:
+    """What ``check`` found, for its closing line."""
+
+    tally_files: int = 0
+    units: int = 0
+    roster_files: int = 0
+    roster_rows: int = 0
+    rosters: dict[str, int] = field(default_factory=dict)  # kind key → roster rows
+    unknown_files: int = 0
+
+
 def check_paths(paths: Iterable[Path | str],
-                kinds: Registry | None = None) -> tuple[list[Problem], dict]:
+                kinds: Registry | None = None) -> tuple[list[Problem], CheckStats]:
     """Check every workbook under ``paths``: tallies together (double counting across files),
     each roster by its kind.  Returns all problems and counts for the closing line."""
     kinds = kinds or registry()
-    paths = [Path(p) for p in paths]
-    files = input_files(paths)
+    given = [Path(p) for p in paths]
+    files = input_files(given)
     problems: list[Problem] = []
-    stats: dict = {"tally_files": 0, "units": 0, "roster_files": 0, "roster_rows": 0,
-                   "rosters": {kind.key: 0 for kind in kinds.batches}, "unknown_files": 0}
+    stats = CheckStats(rosters={kind.key: 0 for kind in kinds.batches})
     if not files:
-        problems.append(no_files_problem(paths))
+        problems.append(no_files_problem(given))
         return problems, stats
 
     books = []
@@ -65,27 +77,27 @@ def check_paths(paths: Iterable[Path | str],
             continue
         kind = kind_of_headers(headers_of(wb), kinds)
         if kind is None:
-            stats["unknown_files"] += 1
+            stats.unknown_files += 1
             problems.append(Problem(
                 _("无法识别这个工作簿：既不是统计表，也不是名册"), file=display_path(path),
                 hint=_expected(kinds)))
             continue
-        stats["roster_files"] += 1
+        stats.roster_files += 1
         try:
             roster = read_roster(path, kind=kind, wb=wb)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
         problems.extend(roster.problems)
-        stats["rosters"][kind.key] += len(roster.records)
-        stats["roster_rows"] += len(roster.records)
+        stats.rosters[kind.key] += len(roster.records)
+        stats.roster_rows += len(roster.records)
 
     if books:
         consolidation = consolidate(books)
         problems.extend(consolidation.problems)
-        stats["tally_files"] = len(books)
-        stats["units"] = len(consolidation.units)
+        stats.tally_files = len(books)
+        stats.units = len(consolidation.units)
     return problems, stats
 
 
-__all__ = ["check_paths", "check_roster", "is_tally_workbook"]
+__all__ = ["CheckStats", "check_paths", "check_roster", "is_tally_workbook"]

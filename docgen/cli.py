@@ -7,6 +7,7 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -39,7 +40,14 @@ def _set_quiet(ctx, param, value):
         ctx.meta["docgen.quiet"] = True
 
 
-class _Translated:
+# the mixin is always combined with a click.Command; type checkers are told so
+if TYPE_CHECKING:
+    _CommandBase = click.Command
+else:
+    _CommandBase = object
+
+
+class _Translated(_CommandBase):
     """Help and short help translated at display time, after --lang / LANG are known.
 
     Every command also takes -q/--quiet, before or after its name.
@@ -401,8 +409,8 @@ def check(paths, config_path):
             e=len(errors), w=len(problems) - len(errors)), err=True)
         sys.exit(1)
     echo(_("检查通过：统计表 {tallies} 个（{units} 个填报单位），名册 {rosters} 个（{rows} 行）；{w} 条警告。").format(
-        tallies=stats.get("tally_files", 0), units=stats.get("units", 0),
-        rosters=stats.get("roster_files", 0), rows=stats.get("roster_rows", 0),
+        tallies=stats.tally_files, units=stats.units,
+        rosters=stats.roster_files, rows=stats.roster_rows,
         w=len(problems)))
 
 

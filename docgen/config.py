@@ -304,7 +304,7 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def _texts(value: object) -> tuple[str, ...]:
+def _texts(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(v.strip() for v in re.split(r"[、，,]", value) if v.strip())
     return tuple(v.strip() for v in value or () if v.strip())
@@ -313,7 +313,7 @@ def _texts(value: object) -> tuple[str, ...]:
 def load(path: str | Path | None = None, root: str | Path | None = None) -> Settings:
     """Read docgen.toml (or the defaults when there is none and no path was asked for)."""
     explicit = path is not None
-    source = Path(path) if explicit else Path(root or ".") / CONFIG_NAME
+    source = Path(path) if path is not None else Path(root or ".") / CONFIG_NAME
     base = source.parent if explicit else Path(root or ".")
     text = ""
     if not source.exists():

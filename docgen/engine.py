@@ -30,6 +30,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2 import TemplateError as JinjaError
+from jinja2.environment import Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from lxml import etree
@@ -252,7 +253,7 @@ class _Part:
 
     name: str
     kind: str  # document / header / footer / footnotes / endnotes
-    template: object  # jinja2.Template
+    template: Template | None  # None only while the part is being compiled
     source: str
     paragraphs: list[tuple[int, bool, str]]  # per Jinja line: (paragraph no., in table, text)
     resizes_tables: bool
@@ -260,6 +261,7 @@ class _Part:
     signed: bool = False  # holds a 发文机关署名 paragraph, placed once its text is known
 
     def render(self, context: dict) -> str:
+        assert self.template is not None
         xml = self.template.render(context)
         # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
         xml = xml.replace("\n<w:p", "<w:p")  # values are escaped: no "<" of theirs can match
@@ -576,6 +578,7 @@ def _init_worker(template: CompiledTemplate) -> None:
 
 
 def _worker_chunk(jobs: list[tuple[int, dict, str]]) -> int:
+    assert _WORKER_TEMPLATE is not None  # set by _init_worker
     return _render_chunk(_WORKER_TEMPLATE, jobs)
 
 
@@ -746,7 +749,7 @@ class _Combiner:
         self.extra_types: list[str] = []
         self.records = 0
         self._head: str | None = None
-        self._pending = None  # (root, body, sectPr) of the previous record
+        self._pending: tuple[etree._Element, etree._Element, etree._Element] | None = None  # (root, body, sectPr) of the previous record
         self._next_id = 1
 
     def add(self, rendered: dict[str, str], index: int) -> None:
@@ -907,9 +910,9 @@ def render_combined(
         for member in package.members:
             if member.name in rewritten:
                 continue
-            data = combiner.first_parts.get(member.name)
-            if data is not None:
-                zf.writestr(_zipinfo(member.name), (XML_DECLARATION + data).encode("utf-8"))
+            part = combiner.first_parts.get(member.name)
+            if part is not None:
+                zf.writestr(_zipinfo(member.name), (XML_DECLARATION + part).encode("utf-8"))
             else:
                 zf.writestr(_zipinfo(member.name), package.contents[member.name])
         for name, data in combiner.extra_parts:

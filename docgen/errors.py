@@ -72,7 +72,7 @@ def describe_os_error(exc: OSError) -> str:
     """What went wrong reading or writing a file, in the secretary's words, with the path."""
     import errno
 
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.EEXIST: _("路径中有一段是文件，不是文件夹"),
         errno.ENOTDIR: _("路径中有一段是文件，不是文件夹"),
         errno.EISDIR: _("这是一个文件夹，不是文件"),
@@ -143,3 +143,6 @@ class OutputExistsError(DocgenError):
 
 class ConversionError(DocgenError):
     """Raised when LibreOffice is missing or a PDF conversion failed or timed out."""
+
+    failed: list[tuple[Path, str]]  # (docx, reason), set when some files were not converted
+    converted: list[Path]  # the PDFs that were written all the same

@@ -48,7 +48,7 @@ def approx(value) -> str:
 
 
 def _cn_below_10000(n: int) -> str:
-    out = []
+    out: list[str] = []
     digits = f"{n:04d}"
     zero = False
     for i, ch in enumerate(digits):

@@ -56,9 +56,9 @@ def _translate_click(lang: str) -> None:
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = catalog.gettext
+            module._ = catalog.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = catalog.ngettext
+            module.ngettext = catalog.ngettext  # type: ignore[attr-defined]
 
 
 def current_language() -> str:

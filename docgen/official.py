@@ -8,6 +8,7 @@ made with these functions; user templates keep their own look.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -121,7 +122,7 @@ _PPR_ORDER = (
 )
 
 
-def _el(tag: str, **attrs: object) -> OxmlElement:
+def _el(tag: str, **attrs: object) -> etree._Element:
     element = OxmlElement(tag)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), str(value))
@@ -136,7 +137,7 @@ def _strip_theme(element) -> None:
                 del node.attrib[attr]
 
 
-def run_properties(font: str, size: float, bold: bool = False, condense: int = 0) -> OxmlElement:
+def run_properties(font: str, size: float, bold: bool = False, condense: int = 0) -> etree._Element:
     """A ``w:rPr`` naming ``font`` in all four rFonts slots, black, ``size`` points,
     ``condense`` twentieths of a point tighter between characters."""
     rpr = OxmlElement("w:rPr")
@@ -170,7 +171,7 @@ def paragraph_properties(
     keep_next: bool = False,
     page_break_before: bool = False,
     outline_level: int | None = None,
-) -> OxmlElement:
+) -> etree._Element:
     """A ``w:pPr``; indents in hundredths of a character (200 = 2 characters), given both in
     character units (Word, WPS) and in twips (LibreOffice and older readers)."""
     children = {}
@@ -263,7 +264,7 @@ def _define_styles(doc: Document) -> None:
     defaults.append(ppr_default)
     styles.insert(0, defaults)
 
-    body = dict(first_line_chars=200)
+    body: dict[str, Any] = dict(first_line_chars=200)
     _define_style(
         doc,
         BODY,
@@ -337,7 +338,7 @@ def _define_styles(doc: Document) -> None:
         run_properties(HEITI, SIZE_3, condense=CONDENSE),
     )
     # 小四 in tables: six columns of figures fit the 156 mm text width
-    table_ppr = dict(
+    table_ppr: dict[str, Any] = dict(
         align="center", exact_line=None, snap_to_grid=False, char_twips=SIZE_SMALL_4 * 20
     )
     _define_style(
@@ -355,7 +356,7 @@ def _define_styles(doc: Document) -> None:
         run_properties(FANGSONG, SIZE_SMALL_4, bold=True),
         TABLE_TEXT,
     )
-    footer_ppr = dict(exact_line=None, snap_to_grid=False, char_twips=SIZE_4 * 20)
+    footer_ppr: dict[str, Any] = dict(exact_line=None, snap_to_grid=False, char_twips=SIZE_4 * 20)
     _define_style(
         doc,
         FOOTER,

@@ -312,6 +312,7 @@ def convert_to_pdf(
                 _start(soffice, run)
             still = []
             for run in active:
+                assert run.process is not None  # every active run was started
                 if run.process.poll() is None:
                     still.append(run)
                     if progress:

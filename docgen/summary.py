@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from docgen.config import Settings
 from docgen.engine import SEALED
@@ -66,7 +67,7 @@ def rectification_rate(found: int, fixed: int) -> str:
 
 def _metric_row(totals: Mapping[str, int] | None) -> dict:
     totals = totals or {}
-    row = {metric: int(totals.get(metric, 0) or 0) for metric in METRICS}
+    row: dict[str, Any] = {metric: int(totals.get(metric, 0) or 0) for metric in METRICS}
     row["整改率"] = rectification_rate(row["排查隐患"], row["整改隐患"])
     return row
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+
 from docgen import vocabulary as vocab
 from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
 from docgen.files import atomic_path, ensure_writable
@@ -306,7 +308,7 @@ class _Formulas:
 
     def __init__(self, path: Path):
         self.path = path
-        self._wb = None
+        self._wb: openpyxl.Workbook | None = None
         self._any: bool | None = None
 
     def _has_any(self) -> bool:
@@ -652,7 +654,7 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                     report = reports[item.unit] = UnitReport(item.unit)
                 if item.file not in report.files:
                     report.files.append(item.file)
-                if kind == "tally":
+                if isinstance(item, SheetTally):
                     _add_into(report.totals, item.table)
                     _add_into(report.years.setdefault(item.year, empty_table()), item.table)
                     _add_into(result.totals, item.table)
@@ -685,11 +687,11 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
 
     Every problem (errors and warnings) is in ``.problems``; every file is read.
     """
-    paths = [Path(p) for p in paths]
-    files = input_files(paths)
+    given = [Path(p) for p in paths]
+    files = input_files(given)
     extra: list[Problem] = []
     if not files:
-        extra.append(no_files_problem(paths))
+        extra.append(no_files_problem(given))
     return consolidate([read_workbook(f) for f in files], extra)
 
 

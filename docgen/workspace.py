@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import DataError, Problem, display_path
 from docgen.files import atomic_path, ensure_writable
 from docgen.i18n import _
+
+if TYPE_CHECKING:
+    from docgen.rosters import Roster
+    from docgen.tallies import Consolidation
 
 SUMMARY_WORKBOOK = "汇总表.xlsx"
 
@@ -26,7 +32,7 @@ class Written:
 
 @dataclass
 class BuildReport:
-    consolidation: object = None
+    consolidation: Consolidation | None = None
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -105,8 +111,8 @@ def init_workspace(directory: Path, force: bool = False, town: str | None = None
 class Inputs:
     """Everything read and checked from a workspace, before anything is written."""
 
-    consolidation: object
-    rosters: dict  # kind → Roster, only those present
+    consolidation: Consolidation
+    rosters: dict[str, Roster]  # kind → Roster, only those present
 
 
 def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
@@ -232,7 +238,7 @@ def build(
             roster,
             out / spec.output_folder,
             name_pattern=spec.output_name or default_pattern(roster),
-            context=lambda record, spec=spec: record_context(spec, record, settings),
+            context=partial(record_context, spec, settings=settings),
             combined=out / spec.combined_name,
         )
     documents = [path for _kind, _template, path in singles]
@@ -255,6 +261,7 @@ def build(
         advance = progress(label, len(plan.paths) * 2) if progress else None
         result = write_batch(plan, progress=advance)
         report.written.append(Written(label, plan.paths[0].parent, result.records))
+        assert plan.combined is not None  # every batch of a build has its 合订本
         report.written.append(Written(_("{name}合订本").format(name=label), plan.combined))
 
     if pdf:

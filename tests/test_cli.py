@@ -11,9 +11,9 @@ import messy
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS
 
 from docgen.cli import cli
-from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS
 
 REFERENCE_FIGURES = (
     "1500份", "2000余条", "1300余条", "20余起", "60余人次", "40余次", "14处", "12个", "1个",

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import demotown as demo
 import openpyxl
 import pytest
 
-import demotown as demo
 from docgen.config import load
 from docgen.errors import OutputExistsError
 from docgen.files import safe_filename

@@ -10,9 +10,9 @@ import pytest
 from docgen.checking import check_paths
 from docgen.errors import OutputExistsError
 from docgen.forms import FIGURE_NAMES, write_forms
+from docgen.registry import registry
 from docgen.rosters import read_roster
 from docgen.tallies import read_tallies
-from docgen.registry import registry
 from docgen.vocabulary import METRICS, SECTORS, UNIT_TYPES
 
 NAMES = ["统计表.xlsx", "责任单位.xlsx", "隐患点.xlsx", "学生名册.xlsx"]
@@ -140,7 +140,7 @@ def test_filled_roster_forms_read_back_without_problems(forms):
 
     problems, stats = check_paths([forms["责任单位.xlsx"].parent])
     assert [p for p in problems if p.is_error] == []
-    assert stats["roster_rows"] == 3 and stats["tally_files"] == 1
+    assert stats.roster_rows == 3 and stats.tally_files == 1
 
 
 def test_forms_stay_chinese_under_an_english_interface(tmp_path):

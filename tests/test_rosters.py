@@ -168,11 +168,11 @@ def test_check_paths_classifies_and_collects_everything(tmp_path):
     unknown = next(p for p in errors if p.file.endswith("其他.xlsx"))
     assert "无法识别" in unknown.message and "学生姓名" in unknown.hint
     assert next(p for p in errors if p.file.endswith("责任单位.xlsx")).cell == "B4"
-    assert stats["tally_files"] == 7 and stats["units"] == 7
-    assert stats["roster_files"] == 2 and stats["roster_rows"] == 2
-    assert stats["rosters"]["letters"] == 2 and stats["unknown_files"] == 1
+    assert stats.tally_files == 7 and stats.units == 7
+    assert stats.roster_files == 2 and stats.roster_rows == 2
+    assert stats.rosters["letters"] == 2 and stats.unknown_files == 1
 
 
 def test_check_paths_with_nothing_to_check(tmp_path):
     problems, stats = check_paths([tmp_path])
-    assert problems[0].is_error and stats["tally_files"] == 0
+    assert problems[0].is_error and stats.tally_files == 0

@@ -7,13 +7,13 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from demotown import EXPECTED_FIGURES, EXPECTED_TOTALS
 from printing import page_count, pdf_text
 from readback import render, text_of
 
-from docgen.registry import registry
 from docgen.config import load
-from demotown import EXPECTED_FIGURES, EXPECTED_TOTALS
 from docgen.pdf import convert_to_pdf
+from docgen.registry import registry
 from docgen.summary import RosterCounts, summary_context
 
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
