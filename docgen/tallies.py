@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,18 +311,19 @@ class _Formulas:
         self._any: bool | None = None
 
     def _has_any(self) -> bool:
-        # most returns hold no formula at all: a look into the sheet XML avoids a second load
+        # most returns hold no formula at all: a look into the sheet XML avoids a second read
         if self._any is None:
+            self._any = False
             try:
                 with zipfile.ZipFile(self.path) as archive:
-                    self._any = any(
-                        b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data
-                        for name in archive.namelist()
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml")
-                        for data in (archive.read(name),)
-                    )
-            except (OSError, zipfile.BadZipFile):
-                self._any = False
+                    for name in archive.namelist():
+                        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                            with archive.open(name) as stream:
+                                if _holds_formula(stream):
+                                    self._any = True
+                                    break
+            except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+                pass
         return self._any
 
     def is_formula(self, sheet: str, row: int, col: int) -> bool:
@@ -332,8 +334,22 @@ class _Formulas:
                 self._wb = open_workbook(self.path, data_only=False)
             except DataError:
                 return False
-        value = self._wb[sheet].cell(row=row, column=col).value
+        try:
+            value = self._wb[sheet].rows[row - 1][col - 1]
+        except (KeyError, IndexError):
+            return False
         return isinstance(value, str) and value.startswith("=")
+
+
+def _holds_formula(stream) -> bool:
+    """Whether a sheet's XML has an ``<f>`` element, read in pieces (a sheet can be large)."""
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+            return True
+        tail = data[-3:]
+    return False
 
 
 def read_workbook(path: Path, wb=None) -> WorkbookTallies:
