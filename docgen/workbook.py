@@ -39,6 +39,9 @@ COUNT_SUFFIXES = (
 # Cells meaning "nothing to report".
 ZERO_MARKS = ("无", "-", "—", "——", "－", "/", "／", "\\")
 
+# A township counts inspections and hazards in thousands; a 10-digit count is a typing error.
+MAX_COUNT = 1_000_000_000
+
 _COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
 _NEGATIVE = re.compile(r"-\d+(?:[.,]\d+)*")
 _FRACTION = re.compile(r"-?\d+(?:,\d{3})*\.\d+")
@@ -85,13 +88,16 @@ def parse_count(value: object) -> int:
             value=show_value(value)))
     if isinstance(value, int):
         if value < 0:
-            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=value))
-        return value
+            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(
+                value=shorten(value)))
+        return _bounded(value, value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CountError(value, _("“{value}”不是数字").format(value=value))
         if value < 0:
             raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=show_value(value)))
+        if value > MAX_COUNT:
+            raise _too_large(value)
         if not value.is_integer():
             raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=value))
         return int(value)
@@ -106,15 +112,31 @@ def parse_count(value: object) -> int:
             break
     match = _COUNT.fullmatch(number)
     if match:
-        return int(match.group(1).replace(",", ""))
+        digits = match.group(1).replace(",", "").lstrip("0") or "0"
+        if len(digits) > len(str(MAX_COUNT)):
+            raise _too_large(value)  # before int(): thousands of digits are refused, not parsed
+        return _bounded(value, int(digits))
+    shown = shorten(text)
     if _NEGATIVE.fullmatch(number):
-        raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=text))
+        raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=shown))
     if _FRACTION.fullmatch(number):
-        raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=text))
+        raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=shown))
     if re.search(r"余|多|约|左右|以上|若干", compact):
         raise CountError(value, _("“{value}”不是确切的数，请填写准确的整数（报告中会自动写成“20余”）").format(
-            value=text))
-    raise CountError(value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=text))
+            value=shown))
+    raise CountError(value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=shown))
+
+
+def _bounded(value: object, number: int) -> int:
+    if number > MAX_COUNT:
+        raise _too_large(value)
+    return number
+
+
+def _too_large(value: object) -> CountError:
+    text = value if isinstance(value, str) else show_value(value)
+    return CountError(value, _("“{value}”太大，不像是次数或个数（上限 {limit}），请核对").format(
+        value=shorten(text.strip()), limit=MAX_COUNT))
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
