@@ -173,8 +173,9 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
 # Limits that keep reading bounded whatever a file declares.  A township's workbook is far
 # below all of them; a file beyond one is refused with a message, not read for minutes.
 MAX_MEMBERS = 10_000  # parts in the zip container
-MAX_PART_BYTES = 50 * 2**20  # uncompressed size of any one part (a sheet, the shared strings)
-MAX_TOTAL_BYTES = 200 * 2**20  # uncompressed size of all parts together
+MAX_SHEET_BYTES = 128 * 2**20  # uncompressed size of one worksheet (streamed)
+MAX_PART_BYTES = 32 * 2**20  # uncompressed size of any other part (read whole: shared strings)
+MAX_TOTAL_BYTES = 256 * 2**20  # uncompressed size of all parts together
 MAX_ROWS = 100_000  # last row holding a value
 MAX_COLUMNS = 1_000  # last column holding a value
 MAX_CELLS = 1_000_000  # cells holding a value, per workbook
@@ -186,6 +187,8 @@ _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _EMPTY_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^<>]*?\br="[A-Z]+\d+"[^<>]*/>')
 _EMPTY_ROW = re.compile(
     rb'<(?:[\w.-]+:)?row\s[^<>]*?\br="\d+"[^<>]*(?:/>|(?<!/)>\s*</(?:[\w.-]+:)?row>)')
+# A row's height and style are not needed, and openpyxl would keep them for every row.
+_ROW_ATTRIBUTES = re.compile(rb'<((?:[\w.-]+:)?row)\s[^<>]*?\b(r="\d+")[^<>]*?(/?)>')
 
 
 @dataclass
@@ -242,7 +245,8 @@ class _WithoutEmptyCells(io.RawIOBase):
         if cut < 0:
             cut = len(data)
         ready, self._pending = data[:cut], data[cut:]
-        self._out += _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", ready))
+        ready = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", ready))
+        self._out += _ROW_ATTRIBUTES.sub(rb"<\1 \2\3>", ready)
 
     def readinto(self, buffer) -> int:
         while not self._out and not self._done:
@@ -348,11 +352,13 @@ def _check_package(archive: zipfile.ZipFile, fail) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-            raise fail(_("工作簿解压后过大（其中“{part}”有 {size} MB，上限为每部分 {limit} MB、"
-                         "共 {total_limit} MB）").format(
+        sheet = info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
+        limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
+        if info.file_size > limit or total > MAX_TOTAL_BYTES:
+            raise fail(_("工作簿解压后过大（其中“{part}”有 {size} MB，上限为 {limit} MB、"
+                         "全部合计 {total_limit} MB）").format(
                 part=shorten(info.filename, 40), size=info.file_size // 2**20,
-                limit=MAX_PART_BYTES // 2**20, total_limit=MAX_TOTAL_BYTES // 2**20), split)
+                limit=limit // 2**20, total_limit=MAX_TOTAL_BYTES // 2**20), split)
 
 
 def _broken_reason(exc: Exception) -> str:
