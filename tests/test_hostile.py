@@ -17,10 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+import hostile
 import openpyxl
 import pytest
-
-import hostile
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = 10
