@@ -14,6 +14,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from docgen.i18n import _
+
+# A Word document is a few dozen parts; these limits refuse hostile packages before they are
+# inflated or copied into every output.
+MAX_MEMBERS = 5_000
+MAX_MEMBER_BYTES = 50 * 2**20  # uncompressed, one part
+MAX_TOTAL_BYTES = 200 * 2**20  # uncompressed, all parts
+
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
@@ -22,7 +30,20 @@ _DEFLATE_LEVEL = 6
 
 
 class ZipFormatError(ValueError):
-    """Raised when a template is not a zip container docgen can read (encrypted, corrupt)."""
+    """Raised when a template is not a zip container docgen can read (encrypted, corrupt,
+    too large, or with a part whose name points outside the package); the message says
+    which in the secretary's words, ``hint`` what to do."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)
+
+
+def _bad_name(name: str) -> bool:
+    """A part name that would point outside the package: ``../x``, ``/x``, ``C:x``, ``a\\b``."""
+    return (not name or name.startswith("/") or "\\" in name or "\0" in name
+            or (len(name) > 1 and name[1] == ":")
+            or any(part == ".." for part in name.split("/")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +63,31 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
     """The members of a zip file's bytes (compressed, in order) and their uncompressed contents."""
     members: list[Member] = []
     contents: dict[str, bytes] = {}
+    resave = _("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise ZipFormatError(_("文件由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档").format(
+                    n=len(infos), limit=MAX_MEMBERS), resave)
+            total = 0
+            for info in infos:
+                if _bad_name(info.filename):
+                    raise ZipFormatError(
+                        _("文件中有名为“{name}”的部件，指向文件之外，已拒绝使用").format(
+                            name=info.filename[:60]), resave)
+                total += info.file_size
+                if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                    raise ZipFormatError(
+                        _("文件解压后过大（部件“{name}”有 {size} MB，上限为每部分 {limit} MB、共 {total} MB）").format(
+                            name=info.filename[:60], size=info.file_size // 2**20,
+                            limit=MAX_MEMBER_BYTES // 2**20, total=MAX_TOTAL_BYTES // 2**20),
+                        _("请删除模板中过大的图片或附件后另存为 .docx"))
+            for info in infos:
                 if info.is_dir():
                     continue
                 if info.flag_bits & 0x1:
-                    raise ZipFormatError(f"{info.filename}: encrypted")
+                    raise ZipFormatError(_("文件已加密"), _("请在 Word 或 WPS 中取消密码后另存为 .docx"))
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     # rare compression: inflate once, store deflated ourselves
                     content = zf.read(info)
@@ -57,7 +96,7 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
                     continue
                 fields = _LOCAL.unpack_from(data, info.header_offset)
                 if fields[0] != 0x04034B50:
-                    raise ZipFormatError(f"{info.filename}: bad local header")
+                    raise ZipFormatError(_("文件已损坏"), resave)
                 start = info.header_offset + _LOCAL.size + fields[9] + fields[10]
                 compressed = data[start:start + info.compress_size]
                 content = zf.read(info)  # also checks the CRC
@@ -67,8 +106,11 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
                            info.file_size, time, date)
                 )
                 contents[info.filename] = content
-    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
-        raise ZipFormatError(str(exc)) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, NotImplementedError,
+            ValueError) as exc:
+        if isinstance(exc, ZipFormatError):
+            raise
+        raise ZipFormatError(_("文件已损坏，或不是 Word 文档"), resave) from exc
     return members, contents
 
 

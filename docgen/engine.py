@@ -315,8 +315,10 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
     try:
         root = etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        raise TemplateError(_("模板中的 {part} 不是有效的 XML：{error}").format(part=name, error=exc),
-                            template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from exc
+        # libxml2's own words are English and technical: say where, not what it said
+        raise TemplateError(_("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
+            part=name, line=exc.lineno or 1),
+            template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
     tag_p = f"{{{W}}}p"
     tag_tbl = f"{{{W}}}tbl"
     in_table: dict[int, bool] = {}
@@ -393,8 +395,25 @@ def _read_package(path: Path, source: bytes) -> _Package:
     try:
         members, contents = docxzip.read_members(source)
     except docxzip.ZipFormatError as exc:
-        raise TemplateError(_("不是有效的 .docx 文件（{error}）").format(error=exc), template=path,
-                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")) from None
+        raise TemplateError(_("不是有效的 .docx 文件：{error}").format(error=exc), template=path,
+                            hint=exc.hint) from None
+    # every XML part is copied into each output: a broken one would make every document
+    # need repair in Word, so it is refused here, once
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    for name, data in contents.items():
+        if name.endswith((".xml", ".rels")):
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                raise TemplateError(
+                    _("模板中的 {part} 含有 DTD 或实体声明，Word 文档不会有这些，为安全起见拒绝使用").format(
+                        part=name),
+                    template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
+            try:
+                etree.fromstring(data, parser)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(
+                    _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
+                        part=name, line=exc.lineno or 1),
+                    template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
     try:
         types = etree.fromstring(contents["[Content_Types].xml"])
     except (KeyError, etree.XMLSyntaxError):
@@ -441,6 +460,10 @@ class CompiledTemplate:
             raise TemplateError(_("模板必须是 .docx 格式"), template=path,
                                 hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
         try:
+            if path.stat().st_size > docxzip.MAX_TOTAL_BYTES:
+                raise TemplateError(_("模板文件过大（超过 {limit} MB）").format(
+                    limit=docxzip.MAX_TOTAL_BYTES // 2**20), template=path,
+                    hint=_("请删除模板中过大的图片或附件后另存为 .docx"))
             source = path.read_bytes()
         except FileNotFoundError:
             raise TemplateError(_("模板文件不存在"), template=path) from None

@@ -37,7 +37,8 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(_("工作表“{sheet}”").format(sheet=self.sheet))
+            sheet = self.sheet if len(self.sheet) <= 40 else self.sheet[:31] + "…"
+            parts.append(_("工作表“{sheet}”").format(sheet=sheet))
         if self.cell:
             parts.append(_("单元格 {cell}").format(cell=self.cell))
         return _("，").join(parts)

@@ -17,7 +17,7 @@ from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
 from docgen.registry import Kind, Registry, registry
-from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows
+from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows, shorten
 
 HEADER_SEARCH_ROWS = 10
 # Columns whose numbers are identifiers, not quantities: keep them as text.
@@ -175,7 +175,7 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
         cell = cell_name(header_row, col + 1)
         if name in where:
             problem(_("列名“{name}”重复：{first} 和 {second}").format(
-                name=name, first=where[name], second=cell), cell,
+                name=shorten(name), first=where[name], second=cell), cell,
                 _("请删除或改名其中一列，每个列名只能出现一次"))
             continue
         where[name] = cell
@@ -188,7 +188,7 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
     if missing:
         problem(_("第 {row} 行的表头缺少必需的列：{names}").format(
             row=header_row, names=join(missing)), "",
-            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns=join(columns)))
+            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns=join(shorten(c) for c in columns)))
 
     records: list[dict[str, object]] = []
     record_rows: list[int] = []
@@ -211,7 +211,7 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
             if vocab.sector_of(record["行业领域"]) is None:
                 col = positions[columns.index("行业领域")]
                 problem(_("行业领域“{value}”不是已知领域，只会使用通用条款").format(
-                    value=record["行业领域"]), cell_name(excel_row, col + 1),
+                    value=shorten(record["行业领域"])), cell_name(excel_row, col + 1),
                     _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)), WARNING)
         records.append(record)
         record_rows.append(excel_row)

@@ -12,17 +12,20 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from docgen import vocabulary as vocab
 from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
 from docgen.files import atomic_path, ensure_writable
 from docgen.i18n import _, join
 from docgen.workbook import (
+    MAX_CELL_CHARS,
     CountError,
     cell_name,
     input_files,
@@ -30,6 +33,7 @@ from docgen.workbook import (
     open_workbook,
     parse_count,
     sheet_rows,
+    shorten,
 )
 
 HEADER_SEARCH_ROWS = 10
@@ -312,18 +316,19 @@ class _Formulas:
         self._any: bool | None = None
 
     def _has_any(self) -> bool:
-        # most returns hold no formula at all: a look into the sheet XML avoids a second load
+        # most returns hold no formula at all: a look into the sheet XML avoids a second read
         if self._any is None:
+            self._any = False
             try:
                 with zipfile.ZipFile(self.path) as archive:
-                    self._any = any(
-                        b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data
-                        for name in archive.namelist()
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml")
-                        for data in (archive.read(name),)
-                    )
-            except (OSError, zipfile.BadZipFile):
-                self._any = False
+                    for name in archive.namelist():
+                        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                            with archive.open(name) as stream:
+                                if _holds_formula(stream):
+                                    self._any = True
+                                    break
+            except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+                pass
         return self._any
 
     def is_formula(self, sheet: str, row: int, col: int) -> bool:
@@ -334,8 +339,22 @@ class _Formulas:
                 self._wb = open_workbook(self.path, data_only=False)
             except DataError:
                 return False
-        value = self._wb[sheet].cell(row=row, column=col).value
+        try:
+            value = self._wb[sheet].rows[row - 1][col - 1]
+        except (KeyError, IndexError):
+            return False
         return isinstance(value, str) and value.startswith("=")
+
+
+def _holds_formula(stream) -> bool:
+    """Whether a sheet's XML has an ``<f>`` element, read in pieces (a sheet can be large)."""
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+            return True
+        tail = data[-3:]
+    return False
 
 
 def read_workbook(path: Path, wb=None) -> WorkbookTallies:
@@ -365,7 +384,7 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
     workbook_unit = named[0] if named else unit_from_stem(path)
     if any(s[5] and not s[4] for s in sheets) and not named:
         result.problems.append(Problem(
-            _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=workbook_unit),
+            _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
             file=shown, hint=_("请在表头上方的“填报单位：”后填写村或单位名称"), severity=WARNING))
 
     usable = False
@@ -433,7 +452,7 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
         if metric and metric_cols[metric] != col and col != header.sector_col:
             used = cell_name(header.row + 1, metric_cols[metric] + 1)
             problem(_("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
-                header=str(value).strip(), used=used, metric=metric),
+                header=shorten(str(value).strip()), used=used, metric=metric),
                 cell_name(header.row + 1, col + 1), _("请删除重复的列，或把两列合并"), WARNING)
 
     for r in range(header.row + 1, len(rows)):
@@ -465,7 +484,7 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
             continue  # 填表人：… / 备注：… below the table
         sector = sector_of_label(label_value)
         if sector is None:
-            problem(_("未知的领域“{value}”").format(value=str(label_value).strip()),
+            problem(_("未知的领域“{value}”").format(value=shorten(str(label_value).strip())),
                     cell_name(excel_row, header.sector_col + 1),
                     _("领域应为以下之一：{known}").format(known=known))
             continue
@@ -569,7 +588,7 @@ def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
             number = parse_count(value)
         except CountError as exc:
             result.problems.append(Problem(
-                _("指标“{name}”的数量应为整数：{reason}").format(name=name, reason=exc.reason),
+                _("指标“{name}”的数量应为整数：{reason}").format(name=shorten(name), reason=exc.reason),
                 file=shown, sheet=sheet, cell=where, hint=_("请改为整数，没有就填 0")))
             continue
         measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
@@ -582,7 +601,7 @@ def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
                 measure = suffix.group(1) if suffix else ""
         if name in figures.values:
             result.problems.append(Problem(
-                _("指标“{name}”在本表中出现了不止一次，已相加").format(name=name),
+                _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
                 file=shown, sheet=sheet, cell=where, severity=WARNING))
         figures.values[name] = figures.values.get(name, 0) + number
         if measure and name not in figures.units:
@@ -640,7 +659,7 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                     result.problems.append(Problem(
                         _("“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
                           "（工作表“{second_sheet}”）都有，会重复计算").format(
-                            unit=item.unit,
+                            unit=shorten(item.unit),
                             period=_("{year}年").format(year=item.year) if item.year else _("（无年度）"),
                             what=_("统计数") if kind == "tally" else _("指标"),
                             first=first_file, first_sheet=first_sheet,
@@ -670,8 +689,8 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                         elif figure_units[name][0] != measure:
                             result.problems.append(Problem(
                                 _("指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对").format(
-                                    name=name, unit=measure, other=figure_units[name][1],
-                                    first=figure_units[name][0]),
+                                    name=shorten(name), unit=shorten(measure), other=figure_units[name][1],
+                                    first=shorten(figure_units[name][0])),
                                 file=item.file, sheet=item.sheet, severity=WARNING))
     for name in result.figures:
         result.figure_units.setdefault(name, "")
@@ -811,22 +830,22 @@ def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[T
         ws.merge_cells(start_row=1, start_column=last_col + 1, end_row=2, end_column=last_col + 1)
     for i, (label, table) in enumerate(zip(labels, tables, strict=True)):
         r = 3 + i
-        ws.cell(row=r, column=1, value=label).alignment = st["left"]
+        ws.cell(row=r, column=1, value=_clean(label)).alignment = st["left"]
         for m, metric in enumerate(metrics):
             parts = []
             for s, sector in enumerate(vocab.SECTORS):
                 col = 2 + (s + 1) * n + m
                 ws.cell(row=r, column=col, value=table.get(sector, {}).get(metric, 0))
                 parts.append(f"{get_column_letter(col)}{r}")
-            ws.cell(row=r, column=2 + m, value="=" + "+".join(parts)).font = st["bold"]
+            _formula(ws, r, 2 + m, "=" + "+".join(parts)).font = st["bold"]
         if extras:
-            ws.cell(row=r, column=last_col + 1, value=extras[i]).alignment = st["left"]
+            ws.cell(row=r, column=last_col + 1, value=_clean(extras[i])).alignment = st["left"]
     total_row = 3 + len(labels)
     ws.cell(row=total_row, column=1, value="合计")
     for col in range(2, last_col + 1):
         letter = get_column_letter(col)
         formula = f"=SUM({letter}3:{letter}{total_row - 1})" if labels else "=0"
-        ws.cell(row=total_row, column=col, value=formula)
+        _formula(ws, total_row, col, formula)
     for col in range(1, last_col + 1):
         cell = ws.cell(row=total_row, column=col)
         cell.font = st["bold"]
@@ -849,12 +868,12 @@ def _unit_detail_sheet(ws, units: list[UnitReport]) -> None:
         for sector in vocab.SECTORS:
             row = unit.totals.get(sector, {})
             if any(row.get(metric, 0) for metric in vocab.METRICS):
-                ws.append([unit.unit, sector, *(row.get(metric, 0) for metric in vocab.METRICS)])
+                ws.append([_clean(unit.unit), sector, *(row.get(metric, 0) for metric in vocab.METRICS)])
     total_row = ws.max_row + 1
     ws.cell(row=total_row, column=1, value="合计")
     for col in range(3, 3 + len(vocab.METRICS)):
         letter = get_column_letter(col)
-        ws.cell(row=total_row, column=col, value=f"=SUM({letter}2:{letter}{total_row - 1})")
+        _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
     for col in range(1, 3 + len(vocab.METRICS)):
         ws.cell(row=total_row, column=col).font = st["bold"]
         ws.cell(row=total_row, column=col).fill = st["total_fill"]
@@ -883,10 +902,10 @@ def build_summary_workbook(consolidation: Consolidation):
     ws.cell(row=total_row, column=1, value="合计")
     for col in range(2, rate_col):
         letter = get_column_letter(col)
-        ws.cell(row=total_row, column=col, value=f"=SUM({letter}2:{letter}{total_row - 1})")
+        _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
     for r in range(2, total_row + 1):
-        cell = ws.cell(row=r, column=rate_col,
-                       value=f'=IF({found_col}{r}=0,"",{fixed_col}{r}/{found_col}{r})')
+        cell = _formula(ws, r, rate_col,
+                        f'=IF({found_col}{r}=0,"",{fixed_col}{r}/{found_col}{r})')
         cell.number_format = "0.0%"
     for col in range(1, rate_col + 1):
         ws.cell(row=total_row, column=col).font = st["bold"]
@@ -907,13 +926,16 @@ def build_summary_workbook(consolidation: Consolidation):
 
     ws = wb.create_sheet("指标")
     reporting = [u for u in c.units if u.figures]
-    ws.append(["指标", "合计", "单位", *(u.unit for u in reporting)])
+    ws.append(["指标", "合计", "单位", *(_clean(u.unit) for u in reporting)])
     last = get_column_letter(3 + len(reporting))
     for i, name in enumerate(c.figures):
         r = 2 + i
-        total = f"=SUM(D{r}:{last}{r})" if reporting else c.figures[name]
-        ws.append([name, total, c.figure_units.get(name, ""),
+        ws.append([_clean(name), None, _clean(c.figure_units.get(name, "")),
                    *(u.figures.get(name, 0) for u in reporting)])
+        if reporting:
+            _formula(ws, r, 2, f"=SUM(D{r}:{last}{r})")
+        else:
+            ws.cell(row=r, column=2, value=c.figures[name])
         ws.cell(row=r, column=2).font = st["bold"]
     _finish_sheet(ws, 1, "D2", {1: 20, 2: 10, 3: 8})
 
@@ -921,7 +943,8 @@ def build_summary_workbook(consolidation: Consolidation):
     ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
     problems = sorted(c.problems, key=lambda p: 0 if p.is_error else 1)
     for p in problems:
-        ws.append([_("错误") if p.is_error else _("警告"), p.file, p.sheet, p.cell, p.message, p.hint])
+        ws.append([_("错误") if p.is_error else _("警告"),
+                   *(_clean(x) for x in (p.file, p.sheet, p.cell, p.message, p.hint))])
         if p.is_error:
             ws.cell(row=ws.max_row, column=1).font = st["error_font"]
     if not problems:
@@ -931,4 +954,39 @@ def build_summary_workbook(consolidation: Consolidation):
         for cell in row:
             cell.alignment = st["left"]
     ws.auto_filter.ref = f"A1:F{ws.max_row}"
+    _keep_as_text(wb)
     return wb
+
+
+def _formula(ws, row: int, col: int, text: str):
+    """One of docgen's own totals: the only cells of 汇总表 that are formulas."""
+    cell = ws.cell(row=row, column=col, value=text)
+    ws.docgen_formulas = getattr(ws, "docgen_formulas", set()) | {cell.coordinate}
+    return cell
+
+
+def _keep_as_text(wb) -> None:
+    """Text from the inputs (a value, a unit, a file or sheet name, a problem) stays text.
+
+    openpyxl makes any string starting with ``=`` a formula: ``=HYPERLINK(…)`` typed by a
+    village would become a live link on the secretary's PC.  Such cells are stored as
+    strings and marked to stay text when edited (Excel's leading apostrophe); so are
+    strings starting with ``+ - @``, which Excel would read as a formula on editing.
+    """
+    for ws in wb.worksheets:
+        ours: set[str] = getattr(ws, "docgen_formulas", set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and cell.coordinate in ours:
+                    continue
+                value = cell.value
+                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
+def _clean(value: object) -> object:
+    """A value as openpyxl can store it: characters XML cannot hold are dropped."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
+    return value

@@ -9,10 +9,14 @@ CSV exports or password-protected files.  ``open_workbook`` turns every such cas
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -34,6 +38,9 @@ COUNT_SUFFIXES = (
 )
 # Cells meaning "nothing to report".
 ZERO_MARKS = ("无", "-", "—", "——", "－", "/", "／", "\\")
+
+# A township counts inspections and hazards in thousands; a 10-digit count is a typing error.
+MAX_COUNT = 1_000_000_000
 
 _COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
 _NEGATIVE = re.compile(r"-\d+(?:[.,]\d+)*")
@@ -81,13 +88,16 @@ def parse_count(value: object) -> int:
             value=show_value(value)))
     if isinstance(value, int):
         if value < 0:
-            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=value))
-        return value
+            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(
+                value=shorten(value)))
+        return _bounded(value, value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CountError(value, _("“{value}”不是数字").format(value=value))
         if value < 0:
             raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=show_value(value)))
+        if value > MAX_COUNT:
+            raise _too_large(value)
         if not value.is_integer():
             raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=value))
         return int(value)
@@ -102,15 +112,31 @@ def parse_count(value: object) -> int:
             break
     match = _COUNT.fullmatch(number)
     if match:
-        return int(match.group(1).replace(",", ""))
+        digits = match.group(1).replace(",", "").lstrip("0") or "0"
+        if len(digits) > len(str(MAX_COUNT)):
+            raise _too_large(value)  # before int(): thousands of digits are refused, not parsed
+        return _bounded(value, int(digits))
+    shown = shorten(text)
     if _NEGATIVE.fullmatch(number):
-        raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=text))
+        raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=shown))
     if _FRACTION.fullmatch(number):
-        raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=text))
+        raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=shown))
     if re.search(r"余|多|约|左右|以上|若干", compact):
         raise CountError(value, _("“{value}”不是确切的数，请填写准确的整数（报告中会自动写成“20余”）").format(
-            value=text))
-    raise CountError(value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=text))
+            value=shown))
+    raise CountError(value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=shown))
+
+
+def _bounded(value: object, number: int) -> int:
+    if number > MAX_COUNT:
+        raise _too_large(value)
+    return number
+
+
+def _too_large(value: object) -> CountError:
+    text = value if isinstance(value, str) else show_value(value)
+    return CountError(value, _("“{value}”太大，不像是次数或个数（上限 {limit}），请核对").format(
+        value=shorten(text.strip()), limit=MAX_COUNT))
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
@@ -144,13 +170,113 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
-def open_workbook(path: Path, data_only: bool = True) -> openpyxl.Workbook:
-    """Load a workbook, or raise ``DataError`` saying what is wrong with the file and what to do."""
+# Limits that keep reading bounded whatever a file declares.  A township's workbook is far
+# below all of them; a file beyond one is refused with a message, not read for minutes.
+MAX_MEMBERS = 10_000  # parts in the zip container
+MAX_SHEET_BYTES = 128 * 2**20  # uncompressed size of one worksheet (streamed)
+MAX_PART_BYTES = 32 * 2**20  # uncompressed size of any other part (read whole: shared strings)
+MAX_TOTAL_BYTES = 256 * 2**20  # uncompressed size of all parts together
+MAX_ROWS = 100_000  # last row holding a value
+MAX_COLUMNS = 1_000  # last column holding a value
+MAX_CELLS = 1_000_000  # cells holding a value, per workbook
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+# Self-closing cells and rows (with their coordinates) hold no value, only formatting: a
+# sheet that formats a million empty rows is read as fast as one without them.
+_EMPTY_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^<>]*?\br="[A-Z]+\d+"[^<>]*/>')
+_EMPTY_ROW = re.compile(
+    rb'<(?:[\w.-]+:)?row\s[^<>]*?\br="\d+"[^<>]*(?:/>|(?<!/)>\s*</(?:[\w.-]+:)?row>)')
+# A row's height and style are not needed, and openpyxl would keep them for every row.
+_ROW_ATTRIBUTES = re.compile(rb'<((?:[\w.-]+:)?row)\s[^<>]*?\b(r="\d+")[^<>]*?(/?)>')
+
+
+@dataclass
+class Sheet:
+    """One worksheet read into memory: its rows up to the last row and column holding a value.
+
+    ``rows[i]`` is Excel row ``i + 1``; each row is as long as its last value; merged areas
+    give their value in the top-left cell only.
+    """
+
+    title: str
+    sheet_state: str
+    rows: list[tuple]
+
+
+@dataclass
+class Book:
+    """The worksheets of one workbook, read once in bounded memory; the file is closed."""
+
+    worksheets: list[Sheet]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [ws.title for ws in self.worksheets]
+
+    def __getitem__(self, title: str) -> Sheet:
+        for ws in self.worksheets:
+            if ws.title == title:
+                return ws
+        raise KeyError(title)
+
+
+class _WithoutEmptyCells(io.RawIOBase):
+    """A sheet's XML stream with its self-closing empty cells and rows left out."""
+
+    def __init__(self, raw):
+        self._raw = raw
+        self._pending = b""
+        self._out = bytearray()
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(1 << 20)
+        if not chunk:
+            self._done = True
+            self._out += self._pending
+            self._pending = b""
+            return
+        data = self._pending + chunk
+        cut = data.rfind(b"<")  # every tag that starts before the last "<" is complete
+        if cut < 0:
+            cut = len(data)
+        ready, self._pending = data[:cut], data[cut:]
+        ready = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", ready))
+        self._out += _ROW_ATTRIBUTES.sub(rb"<\1 \2\3>", ready)
+
+    def readinto(self, buffer) -> int:
+        while not self._out and not self._done:
+            self._fill()
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        del self._out[:n]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def shorten(value: object, keep: int = 20) -> str:
+    """A value for a message: long text cut to its first words, ``前20个字…（共N字）``."""
+    text = show_value(value)
+    if len(text) <= keep + 10:
+        return text
+    return _("{head}…（共{n}字）").format(head=text[:keep], n=len(text))
+
+
+def open_workbook(path: Path, data_only: bool = True) -> Book:
+    """Read a workbook in bounded memory and time, or raise ``DataError`` saying what is wrong
+    with the file and what to do."""
     path = Path(path)
     shown = display_path(path)
 
-    def fail(message: str, hint: str = "") -> DataError:
-        return DataError([Problem(message, file=shown, hint=hint)])
+    def fail(message: str, hint: str = "", sheet: str = "", cell: str = "") -> DataError:
+        return DataError([Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint)])
 
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
@@ -177,31 +303,138 @@ def open_workbook(path: Path, data_only: bool = True) -> openpyxl.Workbook:
             _("文件已加密或是旧格式（.xls）的工作簿"),
             _("加密或旧格式：请取消密码后用 Excel 或 WPS 另存为 .xlsx"),
         )
+    corrupt = (_("文件已损坏，不是有效的 .xlsx 工作簿"),
+               _("请用 Excel 或 WPS 打开并重新保存，或请填报单位重新发送"))
     if not zipfile.is_zipfile(path):
-        raise fail(
-            _("文件已损坏，不是有效的 .xlsx 工作簿"),
-            _("请用 Excel 或 WPS 打开并重新保存，或请填报单位重新发送"),
-        )
+        raise fail(*corrupt)
+    resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise fail(
-            _("无法打开工作簿：文件已损坏或格式不对（{reason}）").format(reason=type(exc).__name__),
-            _("请用 Excel 或 WPS 打开并另存为 .xlsx"),
-        ) from None
+        with zipfile.ZipFile(path) as archive:
+            _check_package(archive, fail)
+            try:
+                workbook_xml = archive.open("xl/workbook.xml").read(4096)
+            except KeyError:
+                workbook_xml = b""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise fail(*corrupt) from None
+    if _STRICT_NS in workbook_xml:
+        raise fail(_("这是“Strict Open XML”格式的工作簿，无法读取"),
+                   _("请用 Excel 打开，另存为时选择“Excel 工作簿(*.xlsx)”"))
+    with warnings.catch_warnings():
+        # openpyxl's notes (unsupported extensions, no default style) mean nothing to a secretary
+        warnings.simplefilter("ignore")
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for broken files
+            raise fail(_("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)),
+                       resave) from None
+        try:
+            sheets = _read_sheets(wb, fail)
+        except DataError:
+            raise
+        except Exception as exc:
+            raise fail(_("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)),
+                       resave) from None
+        finally:
+            wb.close()
+    if not sheets:
+        raise fail(_("工作簿中没有工作表"),
+                   _("请用 Excel 或 WPS 打开，确认有填写数据的工作表后另存为 .xlsx"))
+    return Book(sheets)
 
 
-def sheet_rows(ws, max_row: int | None = None) -> list[tuple]:
-    """All rows of a worksheet from row 1 and column A, as tuples of values.
+def _check_package(archive: zipfile.ZipFile, fail) -> None:
+    infos = archive.infolist()
+    split = _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx")
+    if len(infos) > MAX_MEMBERS:
+        raise fail(_("工作簿由 {n} 个部件组成，超过上限 {limit} 个，不像是正常的工作簿").format(
+            n=len(infos), limit=MAX_MEMBERS), split)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        sheet = info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
+        limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
+        if info.file_size > limit or total > MAX_TOTAL_BYTES:
+            raise fail(_("工作簿解压后过大（其中“{part}”有 {size} MB，上限为 {limit} MB、"
+                         "全部合计 {total_limit} MB）").format(
+                part=shorten(info.filename, 40), size=info.file_size // 2**20,
+                limit=limit // 2**20, total_limit=MAX_TOTAL_BYTES // 2**20), split)
 
-    Row ``i`` of the result is Excel row ``i + 1``; merged areas give their value in the
-    top-left cell only.
-    """
-    last = ws.max_row if max_row is None else min(ws.max_row, max_row)
-    if ws.max_column == 0 or last == 0:
-        return []
-    return list(ws.iter_rows(min_row=1, max_row=last, min_col=1, max_col=ws.max_column,
-                             values_only=True))
+
+def _broken_reason(exc: Exception) -> str:
+    """What is wrong with a file openpyxl could not read, without Python's class names."""
+    from xml.etree.ElementTree import ParseError
+
+    from lxml import etree
+
+    if isinstance(exc, KeyError):
+        return _("缺少必需的组成部分")
+    if isinstance(exc, (ParseError, etree.XMLSyntaxError)):
+        return _("其中的 XML 内容有错误")
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return _("压缩数据已损坏")
+    return _("文件已损坏或格式不对")
+
+
+def _read_sheets(wb, fail) -> list[Sheet]:
+    """Every worksheet's values, streamed: only cells holding a value are kept."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sheets = []
+    cells = 0
+    split = _("请把数据分成几个较小的工作簿，或删除多余的行和列后另存为 .xlsx")
+    for ws in wb.worksheets:
+        if not hasattr(ws, "_get_source"):
+            continue  # a chart sheet holds no cells
+        title = ws.title
+        values: dict[int, dict[int, object]] = {}
+        # openpyxl's own row iterator pads every row to the declared dimension; its parser
+        # (the same one it uses) gives the cells as they are in the file
+        with _WithoutEmptyCells(ws._get_source()) as source:
+            parser = WorkSheetParser(
+                io.BufferedReader(source), ws._shared_strings, data_only=wb.data_only,
+                epoch=wb.epoch, date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats)
+            for _row, row_cells in parser.parse():
+                for cell in row_cells:
+                    value = cell["value"]
+                    if value is None or (isinstance(value, str) and not value.strip()):
+                        continue
+                    row, col = cell["row"], cell["column"]
+                    cells += 1
+                    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                        raise fail(_("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
+                            n=len(value), limit=MAX_CELL_CHARS), _("请删除或缩短这个单元格的内容"),
+                            title, _where(row, col))
+                    if row > MAX_ROWS or col > MAX_COLUMNS:
+                        raise fail(_("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
+                            rows=MAX_ROWS, cols=MAX_COLUMNS), split, title, _where(row, col))
+                    if cells > MAX_CELLS:
+                        raise fail(_("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
+                                   split, title, _where(row, col))
+                    values.setdefault(row, {})[col] = value
+        rows: list[tuple] = []
+        for r in range(1, max(values, default=0) + 1):
+            found = values.get(r)
+            if not found:
+                rows.append(())
+                continue
+            row = [None] * max(found)
+            for c, value in found.items():
+                row[c - 1] = value
+            rows.append(tuple(row))
+        sheets.append(Sheet(title, ws.sheet_state, rows))
+    return sheets
+
+
+def _where(row: int, col: int) -> str:
+    return cell_name(max(1, min(row, 1_048_576)), max(1, min(col, 16_384)))
+
+
+def sheet_rows(ws: Sheet, max_row: int | None = None) -> list[tuple]:
+    """The rows of a worksheet from row 1 (row ``i`` of the result is Excel row ``i + 1``),
+    up to the last row holding a value, or the first ``max_row`` of them."""
+    return ws.rows if max_row is None else ws.rows[:max_row]
 
 
 def is_blank(value: object) -> bool:
