@@ -151,9 +151,39 @@ def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
             staged_combined = staging / ".combined" / plan.combined.name
             render_combined(plan.template, plan.contexts, staged_combined, progress=progress)
             moves.append((staged_combined, plan.combined))
-        for source, target in moves:
-            move_into_place(source, target)
+        move_all_into_place(moves)
     return BatchResult(files=plan.paths, combined=plan.combined)
+
+
+def move_all_into_place(moves: list[tuple[Path, Path]]) -> None:
+    """Move finished files to their places, making missing folders as ``-o`` does.
+
+    All or nothing: when one move fails, the files already moved and the folders made are
+    taken away again and the error names the target, not the staging folder.
+    """
+    moved: list[Path] = []
+    made: list[Path] = []
+    try:
+        for source, target in moves:
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made += reversed(missing)
+                existed = target.exists()
+                move_into_place(source, target)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            if not existed:
+                moved.append(target)
+    except BaseException:
+        for target in moved:
+            target.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
 
 
 def pdf_targets(paths: list[Path]) -> list[Path]:

@@ -23,7 +23,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -616,7 +616,8 @@ def _run_pool(template, jobs, workers, report) -> None:
         pending = {pool.submit(_worker_chunk, chunk) for chunk in chunks}
         try:
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                # each chunk is reported as it finishes; the first failure stops the batch
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     report(future.result())
         except BaseException:

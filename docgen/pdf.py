@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import ConversionError, display_path
-from docgen.files import ensure_writable, move_into_place
+from docgen.files import ensure_writable, move_into_place, owned_prefix, remove_stale
 from docgen.i18n import _, join
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
@@ -32,6 +32,7 @@ MAX_WORKERS = 4
 # rest, still exiting 0; a run is given at most this many files, the others wait their turn.
 MAX_FILES_PER_RUN = 200
 _POLL = 0.1
+WORK_PREFIX = "docgen-pdf-"
 
 
 def _candidates() -> list[Path]:
@@ -79,7 +80,7 @@ class _Run:
     """One soffice process converting a group of files with distinct names."""
 
     sources: list[Path]
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="docgen-pdf-")))
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX))))
     process: subprocess.Popen | None = None
     reported: int = 0
     timed_out: bool = False
@@ -266,6 +267,8 @@ def convert_to_pdf(
     soffice = find_soffice()
     if not soffice:
         raise ConversionError(missing_soffice_message())
+    # what killed runs left behind: profiles and half-converted PDFs
+    remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
 
     converted: dict[Path, Path] = {}
     failed: list[tuple[Path, str]] = []
