@@ -162,10 +162,9 @@ def build(
 
     ``progress(label, total)`` returns a callback advanced as records are written.
     """
-    from docgen.batch import pdf_targets, plan_batch, write_batch
+    from docgen.batch import PendingPrint, fingerprint, pdf_targets, plan_batch
     from docgen.documents import KINDS
     from docgen.engine import CompiledTemplate
-    from docgen.tallies import write_summary_workbook
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read_inputs(settings)
@@ -190,26 +189,61 @@ def build(
     summary_path = out / SUMMARY_DOCUMENT
     documents = [summary_path] + [path for plan in plans.values() for path in plan.targets]
     targets = [out / SUMMARY_WORKBOOK] + documents
-    ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
-
-    out.mkdir(parents=True, exist_ok=True)
-    workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
-    report.written.append(Written(_("汇总表"), workbook))
-    write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters), summary_path,
-                  force=True, template=summary_template)
-    report.written.append(Written(_("工作总结"), summary_path))
-
-    for kind, plan in plans.items():
-        folder = KINDS[kind].folder
-        advance = progress(folder, len(plan.paths) * 2) if progress else None
-        result = write_batch(plan, progress=advance)
-        report.written.append(Written(folder, plan.paths[0].parent, result.records))
-        report.written.append(Written(_("{name}合订本").format(name=folder), plan.combined))
+    pending = PendingPrint(out, fingerprint(*plans.values(), extra=(
+        settings, inputs.consolidation.to_json(), summary_template._source)))
+    resuming = bool(pdf) and not force and pending.matches(targets)
+    if not resuming:
+        ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
+        _write_documents(settings, inputs, plans, summary_template, progress)
+    report.written += _written_lines(plans, out / SUMMARY_WORKBOOK, summary_path)
 
     if pdf:
-        # one LibreOffice run for everything, after every Word file is safely written
-        from docgen.pdf import convert_to_pdf
-
-        advance = progress("PDF", len(documents)) if progress else None
-        report.pdfs = convert_to_pdf(documents, force=True, progress=advance)
+        # after every Word file is safely written; an interrupted run resumes here
+        pending.begin()
+        report.pdfs = _print_documents(summary_path, plans, progress)
+        pending.end()
     return report
+
+
+def _written_lines(plans: dict, workbook: Path, summary: Path) -> list[Written]:
+    from docgen.documents import KINDS
+
+    lines = [Written(_("汇总表"), workbook), Written(_("工作总结"), summary)]
+    for kind, plan in plans.items():
+        folder = KINDS[kind].folder
+        lines.append(Written(folder, plan.paths[0].parent, len(plan.paths)))
+        lines.append(Written(_("{name}合订本").format(name=folder), plan.combined))
+    return lines
+
+
+def _write_documents(settings, inputs, plans, summary_template, progress) -> None:
+    from docgen.batch import write_batch
+    from docgen.documents import KINDS
+    from docgen.tallies import write_summary_workbook
+
+    out = settings.paths.outputs
+    out.mkdir(parents=True, exist_ok=True)
+    write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
+    write_summary(settings, inputs.consolidation, roster_counts(inputs.rosters),
+                  out / SUMMARY_DOCUMENT, force=True, template=summary_template)
+    for kind, plan in plans.items():
+        advance = progress(KINDS[kind].folder, len(plan.paths) * 2) if progress else None
+        write_batch(plan, progress=advance)
+
+
+def _print_documents(summary: Path, plans: dict, progress) -> list[Path]:
+    from docgen.batch import needs_pdf, print_batch
+    from docgen.pdf import convert_to_pdf
+
+    total = 1 + sum(len(plan.targets) for plan in plans.values())
+    advance = progress("PDF", total) if progress else None
+    pdfs = []
+    if needs_pdf(summary):
+        pdfs += convert_to_pdf([summary], force=True, progress=advance)
+    else:
+        pdfs.append(summary.with_suffix(".pdf"))
+        if advance:
+            advance(1)
+    for plan in plans.values():
+        pdfs += print_batch(plan, progress=advance)
+    return pdfs
