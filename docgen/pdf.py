@@ -509,7 +509,7 @@ def convert_records_to_pdf(
 
 def _split(pdf: Path, targets: list[Path]) -> None:
     """Each record's pages of ``pdf`` into its own file, from the record marks."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
 
     try:
         reader = PdfReader(pdf)
@@ -524,9 +524,109 @@ def _split(pdf: Path, targets: list[Path]) -> None:
     first = [starts.get(i, -1) for i in range(len(targets))]
     if first[:1] != [0] or any(b <= a for a, b in pairwise(first)) or first[-1] >= total:
         raise _Unsplittable
+    splitter = _Splitter(reader)
     for i, target in enumerate(targets):
-        writer = PdfWriter()
-        for page in range(first[i], first[i + 1] if i + 1 < len(first) else total):
-            writer.add_page(reader.pages[page])
+        pages = range(first[i], first[i + 1] if i + 1 < len(first) else total)
+        data = splitter.extract(pages)
         with atomic_path(target) as tmp:
-            writer.write(tmp)
+            tmp.write_bytes(data)
+
+
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+class _Splitter:
+    """Writes some pages of a PDF as a PDF of their own, carrying only the objects they use.
+
+    pypdf reads the PDF and serialises each object once; the records of a chunk share their
+    fonts, which are serialised once for all of them.  Objects keep their numbers (the cross-
+    reference table lists only those present), so no reference needs rewriting.
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.objects: dict[int, tuple[bytes, set[int]]] = {}  # number → (bytes, references)
+        self.pages_number = int(reader.trailer["/Size"])
+
+    @staticmethod
+    def _references(obj, found: set[int]) -> set[int]:
+        from pypdf.generic import IndirectObject
+
+        stack = [obj]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                found.add(item.idnum)
+            elif isinstance(item, dict):
+                stack.extend(value for key, value in item.items() if key != "/Parent")
+            elif isinstance(item, list):
+                stack.extend(item)
+        return found
+
+    def _object(self, number: int) -> tuple[bytes, set[int]]:
+        known = self.objects.get(number)
+        if known is None:
+            obj = self.reader.get_object(number)
+            known = self.objects[number] = (_serialise(obj), self._references(obj, set()))
+        return known
+
+    def _page(self, index: int) -> tuple[int, bytes, set[int]]:
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
+        page = self.reader.pages[index]
+        number = page.indirect_reference.idnum
+        own = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})
+        parent = page.get("/Parent")
+        while parent is not None:  # attributes a page inherits from the page tree
+            parent = parent.get_object()
+            for key in _INHERITED:
+                if key in parent and key not in own:
+                    own[NameObject(key)] = parent[key]
+            parent = parent.get("/Parent")
+        own[NameObject("/Parent")] = IndirectObject(self.pages_number, 0, None)
+        return number, _serialise(own), self._references(own, set()) - {self.pages_number}
+
+    def extract(self, pages: range) -> bytes:
+        bodies: dict[int, bytes] = {}
+        kids = []
+        stack: list[int] = []
+        for index in pages:
+            number, body, references = self._page(index)
+            bodies[number] = body
+            kids.append(number)
+            stack.extend(references)
+        while stack:
+            number = stack.pop()
+            if number not in bodies:
+                body, references = self._object(number)
+                bodies[number] = body
+                stack.extend(references)
+        catalog = self.pages_number + 1
+        bodies[self.pages_number] = b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (
+            b" ".join(b"%d 0 R" % n for n in kids), len(kids))
+        bodies[catalog] = b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages_number
+        out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+        offsets = {}
+        for number in sorted(bodies):
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number])
+        xref = len(out)
+        out += b"xref\n0 1\n0000000000 65535 f\r\n"
+        numbers = sorted(offsets)
+        run_start = 0
+        for i in range(1, len(numbers) + 1):
+            if i == len(numbers) or numbers[i] != numbers[i - 1] + 1:
+                out += b"%d %d\n" % (numbers[run_start], i - run_start)
+                out += b"".join(b"%010d 00000 n\r\n" % offsets[n] for n in numbers[run_start:i])
+                run_start = i
+        out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            catalog + 1, catalog, xref)
+        return bytes(out)
+
+
+def _serialise(obj) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
