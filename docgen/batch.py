@@ -155,13 +155,122 @@ def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
             staged_combined = staging / ".combined" / plan.combined.name
             render_combined(plan.template, plan.contexts, staged_combined, progress=progress)
             moves.append((staged_combined, plan.combined))
-        for source, target in moves:
-            move_into_place(source, target)
+        move_all_into_place(moves)
     return BatchResult(files=plan.paths, combined=plan.combined)
+
+
+def move_all_into_place(moves: list[tuple[Path, Path]]) -> None:
+    """Move finished files to their places, making missing folders as ``-o`` does.
+
+    All or nothing: when one move fails, the files already moved and the folders made are
+    taken away again and the error names the target, not the staging folder.
+    """
+    moved: list[Path] = []
+    made: list[Path] = []
+    try:
+        for source, target in moves:
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made += reversed(missing)
+                existed = target.exists()
+                move_into_place(source, target)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            if not existed:
+                moved.append(target)
+    except BaseException:
+        for target in moved:
+            target.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
 
 
 def pdf_targets(paths: list[Path]) -> list[Path]:
     return [p.with_suffix(".pdf") for p in paths]
+
+
+def needs_pdf(docx: Path) -> bool:
+    """No PDF beside ``docx`` yet, or one older than it (or left incomplete)."""
+    from docgen.pdf import is_complete_pdf
+
+    target = docx.with_suffix(".pdf")
+    try:
+        return target.stat().st_mtime_ns < docx.stat().st_mtime_ns or not is_complete_pdf(target)
+    except OSError:
+        return True
+
+
+def print_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) -> list[Path]:
+    """PDFs of a written batch: its records (converted in chunks and split where that is
+    faster) and its combined file.  Only those missing or older than their .docx are
+    converted, so a run that was interrupted carries on where it stopped."""
+    from docgen.pdf import convert_records_to_pdf, convert_to_pdf
+
+    todo = [i for i, path in enumerate(plan.paths) if needs_pdf(path)]
+    if progress and len(todo) < len(plan.paths):
+        progress(len(plan.paths) - len(todo))
+    convert_records_to_pdf(plan.template, [plan.contexts[i] for i in todo],
+                           [plan.paths[i] for i in todo], progress=progress)
+    if plan.combined:
+        if needs_pdf(plan.combined):
+            convert_to_pdf([plan.combined], force=True, progress=progress)
+        elif progress:
+            progress(1)
+    return pdf_targets(plan.targets)
+
+
+class PendingPrint:
+    """A note in the output folder that a --pdf run wrote its Word files and is converting.
+
+    It names what was written by a fingerprint of the templates and records.  When the run
+    is interrupted, the note stays, and the same command run again does not write the Word
+    files again (nor asks for --force): it converts what is still missing.
+    """
+
+    NAME = ".docgen-pdf-pending.json"
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.path = Path(folder) / self.NAME
+        self.fingerprint = fingerprint
+
+    def matches(self, targets: list[Path]) -> bool:
+        """An interrupted run of exactly this job left its Word files here."""
+        import json
+
+        try:
+            noted = json.loads(self.path.read_text(encoding="utf-8")).get("fingerprint")
+        except (OSError, ValueError, AttributeError):
+            return False
+        return noted == self.fingerprint and all(p.is_file() for p in targets)
+
+    def begin(self) -> None:
+        import json
+
+        from docgen.files import write_bytes_atomic
+
+        write_bytes_atomic(self.path, json.dumps({"fingerprint": self.fingerprint}).encode())
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def fingerprint(*plans: BatchPlan, extra: object = None) -> str:
+    """What a set of batches writes, in one hash: templates, records, file names."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    for plan in plans:
+        digest.update(plan.template._source)
+        digest.update(json.dumps(plan.contexts, sort_keys=True, default=str).encode())
+        digest.update("\0".join(str(p.resolve()) for p in plan.targets).encode())
+    digest.update(repr(extra).encode())
+    return digest.hexdigest()
 
 
 def run_batch(
@@ -183,11 +292,17 @@ def run_batch(
     """
     plan = plan_batch(template, roster, outdir, name_pattern=name_pattern, context=context,
                       combined=combined)
-    ensure_writable(plan.targets + (pdf_targets(plan.targets) if pdf else []), force)
-    result = write_batch(plan, progress=progress)
+    pending = PendingPrint(outdir, fingerprint(plan))
+    if pdf and not force and pending.matches(plan.targets):
+        result = BatchResult(files=plan.paths, combined=plan.combined)
+        if progress:
+            progress(len(plan.targets))
+    else:
+        ensure_writable(plan.targets + (pdf_targets(plan.targets) if pdf else []), force)
+        result = write_batch(plan, progress=progress)
     if pdf:
         # the Word files stay written even when LibreOffice is missing or fails
-        from docgen.pdf import convert_to_pdf
-
-        result.pdfs = convert_to_pdf(plan.targets, force=True)
+        pending.begin()
+        result.pdfs = print_batch(plan)
+        pending.end()
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -195,9 +196,10 @@ def is_quiet() -> bool:
     return bool(ctx and ctx.meta.get("docgen.quiet"))
 
 
-def echo(message: str = "") -> None:
+def echo(message: str = "", err: bool = False) -> None:
+    """A status line; ``err`` when stdout carries data (``--json``)."""
     if not is_quiet():
-        click.echo(message)
+        click.echo(message, err=err)
 
 
 def show_warnings(problems) -> None:
@@ -265,7 +267,46 @@ def cli():
 
 
 def main() -> None:
+    tolerate_unencodable_output()
+    stop_on_termination()
     cli(prog_name="docgen")
+
+
+def tolerate_unencodable_output() -> None:
+    """A name the console cannot show (䶮 or an emoji on a GBK console) is printed escaped,
+    never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def stop_on_termination() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) stop a run the way Ctrl-C does, so its staging
+    folders, half-written files and LibreOffice runs are cleaned up on the way out."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                signal.signal(number, interrupt)
+            except (ValueError, OSError):
+                pass
+
+
+def json_text(data) -> str:
+    """JSON for stdout: Chinese as it is, or escaped when the console's encoding lacks a character."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return json.dumps(data, ensure_ascii=True, indent=2)
+    return text
 
 
 # ---------------------------------------------------------------- workspace
@@ -442,10 +483,10 @@ def collect(directory, output, as_json, config_path, force):
             write_summary_workbook(consolidation, output, force=force)
     show_warnings(consolidation.problems)
     if as_json:
-        click.echo(json.dumps(consolidation.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(consolidation.to_json()))
     if output:
         echo(_("已写出 {file}：{n} 个填报单位").format(file=display_path(output),
-                                                   n=len(consolidation.units)))
+                                                   n=len(consolidation.units)), err=as_json)
 
 
 @cli.command(help=N_(

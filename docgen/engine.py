@@ -23,7 +23,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -650,7 +650,8 @@ def _run_pool(template, jobs, workers, report) -> None:
         pending = {pool.submit(_worker_chunk, chunk) for chunk in chunks}
         try:
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                # each chunk is reported as it finishes; the first failure stops the batch
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     report(future.result())
         except BaseException:
@@ -760,8 +761,9 @@ def _list_restart(template: CompiledTemplate) -> _ListRestart | None:
 class _Combiner:
     """Joins rendered records into one document.xml, streamed; each record is one section."""
 
-    def __init__(self, template: CompiledTemplate, stream):
+    def __init__(self, template: CompiledTemplate, stream, marks: bool = False):
         self.template = template
+        self.marks = marks
         self.stream = stream
         self.main = template._package.main
         self.relationships = _relationships(template._package)
@@ -792,6 +794,8 @@ class _Combiner:
             self._own_headers(sect, rendered, index)
         self._restart_pages(sect)
         self._renumber(body, index)
+        if self.marks:
+            self._mark(body, index)
         self._flush(final=False)
         self._pending = (root, body, sect)
         self.records += 1
@@ -819,6 +823,18 @@ class _Combiner:
         if final:
             self.stream.write(b"</w:body></w:document>")
         self._pending = None
+
+    def _mark(self, body, index: int) -> None:
+        """A bookmark at the record's first paragraph: PDF export makes it a named destination,
+        which tells on which page the record starts."""
+        first = next(body.iter(_w("p")), None)
+        if first is None:
+            first = etree.SubElement(body, _w("p"))
+        at = 1 if len(first) and first[0].tag == _w("pPr") else 0
+        mark = str(self._next_id)
+        self._next_id += 1
+        first.insert(at, _element("bookmarkEnd", id=mark))
+        first.insert(at, _element("bookmarkStart", id=mark, name=record_mark(index)))
 
     @staticmethod
     def _restart_pages(sect) -> None:
@@ -895,12 +911,18 @@ def _element(tag: str, **attrs: str):
     return el
 
 
+def record_mark(index: int) -> str:
+    """The bookmark at record ``index``'s start (letters and digits only: PDF export keeps them)."""
+    return f"DocgenRecord{index + 1}"
+
+
 def render_combined(
     template: CompiledTemplate,
     contexts: Iterable[dict],
     path: Path,
     *,
     progress: Callable[[int], None] | None = None,
+    marks: bool = False,
 ) -> Path:
     """All records in one .docx (the print file), each starting on a new page.
 
@@ -909,6 +931,7 @@ def render_combined(
     on its own); templated headers and footers get a filled-in copy per record; numbered
     lists restart in each record.  document.xml is streamed into the zip, so memory stays
     flat however many records there are.  Written atomically: on error no file is left.
+    ``marks`` puts a bookmark (``record_mark``) at each record's start, for splitting its PDF.
     """
     path = Path(path)
     report = progress or (lambda n: None)
@@ -917,7 +940,7 @@ def render_combined(
     rewritten = {package.main, rels_name, "[Content_Types].xml", package.numbering}
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         with zf.open(_zipinfo(package.main), "w", force_zip64=True) as stream:
-            combiner = _Combiner(template, stream)
+            combiner = _Combiner(template, stream, marks)
             done = 0
             for index, context in enumerate(contexts):
                 combiner.add(template.render_parts(context, index), index)

@@ -7,7 +7,9 @@ import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +22,7 @@ MAX_NAME_BYTES = 180  # leaves room for a folder path under Windows' and ext4's 
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 # Windows device names; superscript digits count too, and "NUL .txt" is NUL
 _RESERVED = {
-    "CON", "PRN", "AUX", "NUL",
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
     *(f"COM{i}" for i in "123456789¹²³"),
     *(f"LPT{i}" for i in "123456789¹²³"),
 }
@@ -58,23 +60,29 @@ class NameAllocator:
         self.directory = Path(directory)
         self.suffix = suffix
         self._taken: set[str] = set()
+        # base name → the next number worth trying, so many records of one name stay linear
+        self._next: dict[str, int] = {}
 
     def allocate(self, stem: object) -> Path:
         base = safe_filename(stem)
         room = MAX_NAME_BYTES - len(self.suffix.encode()) - 8
         if len(base.encode()) > room:
             base = base.encode()[:room].decode("utf-8", errors="ignore").rstrip(". ")
+        key = base.casefold()
         candidate = base
-        n = 1
+        n = self._next.get(key, 1)
+        if n > 1:
+            candidate = f"{base}({n})"
         while (candidate + self.suffix).casefold() in self._taken:
             n += 1
             candidate = f"{base}({n})"
-        self._taken.add((candidate + self.suffix).casefold())
-        path = self.directory / (candidate + self.suffix)
+        self._next[key] = n + 1
+        name = candidate + self.suffix
+        self._taken.add(name.casefold())
         # belt and braces: the name cannot point outside the folder
-        if path.resolve().parent != self.directory.resolve():
+        if Path(name).name != name or name in (".", ".."):
             raise ValueError(f"unsafe output name: {stem!r}")
-        return path
+        return self.directory / name
 
 
 def ensure_writable(paths: list[Path], force: bool) -> None:
@@ -102,12 +110,89 @@ def _new_file_mode() -> int:
 _NEW_FILE_MODE = _new_file_mode()
 
 
+# What a run writes before it is finished carries this prefix and the run's process id, so
+# a later run can tell a killed run's leftovers from a build still going on beside it.
+TEMPORARY_PREFIX = ".~docgen-"
+STALE_AFTER = 24 * 3600  # seconds: older leftovers go whoever made them
+_OWNER = re.compile(r"-(\d+)-")
+_swept: set[Path] = set()
+
+
+def owned_prefix(prefix: str = TEMPORARY_PREFIX) -> str:
+    return f"{prefix}{os.getpid()}-"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (on this machine)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() == 5  # access denied: it exists, someone else's
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, prefix: str = TEMPORARY_PREFIX) -> None:
+    """Remove what killed runs left in ``folder``: staging folders and half-written files whose
+    process is gone, and any more than a day old.  A concurrent run's files are left alone."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        owner = _OWNER.match(entry.name[len(prefix) - 1:])
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        if age < STALE_AFTER:
+            if owner is None:
+                continue  # from an older docgen: only its age tells
+            pid = int(owner.group(1))
+            if pid == os.getpid() or process_alive(pid):
+                continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _sweep_once(folder: Path) -> None:
+    key = Path(os.path.abspath(folder))
+    if key not in _swept:
+        _swept.add(key)
+        remove_stale(key)
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~docgen-", suffix=path.suffix, dir=path.parent)
+    _sweep_once(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=owned_prefix(), suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes 0600 files; outputs should get the permissions any new file gets
@@ -144,7 +229,9 @@ def staging_folder(beside: Path) -> Iterator[Path]:
     beside = Path(beside)
     created = not beside.exists()
     beside.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".~docgen-", dir=beside))
+    remove_stale(beside)
+    folder = Path(tempfile.mkdtemp(prefix=owned_prefix(), dir=beside))
+    _swept.add(Path(os.path.abspath(folder)))
     try:
         yield folder
     except BaseException:

@@ -9,6 +9,7 @@ with its whole process group and leaves nothing behind.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,10 +19,17 @@ import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from docgen.errors import ConversionError, display_path
-from docgen.files import ensure_writable, move_into_place
+from docgen.files import (
+    atomic_path,
+    ensure_writable,
+    move_into_place,
+    owned_prefix,
+    remove_stale,
+)
 from docgen.i18n import _, join
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
@@ -32,6 +40,9 @@ MAX_WORKERS = 4
 # rest, still exiting 0; a run is given at most this many files, the others wait their turn.
 MAX_FILES_PER_RUN = 200
 _POLL = 0.1
+# seconds a whole conversion may take before LibreOffice is stopped
+TIME_LIMIT = 300
+WORK_PREFIX = "docgen-pdf-"
 
 
 def _candidates() -> list[Path]:
@@ -79,7 +90,8 @@ class _Run:
     """One soffice process converting a group of files with distinct names."""
 
     sources: list[Path]
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="docgen-pdf-")))
+    export: str = "pdf"  # the --convert-to argument
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX))))
     process: subprocess.Popen | None = None
     reported: int = 0
     timed_out: bool = False
@@ -143,7 +155,7 @@ def _start(soffice: str, run: _Run) -> None:
         "--nolockcheck",
         f"-env:UserInstallation={run.profile.as_uri()}",
         "--convert-to",
-        "pdf",
+        run.export,
         "--outdir",
         str(run.outdir),
         *(str(s) for s in run.sources),
@@ -194,7 +206,7 @@ def _kill(process: subprocess.Popen) -> None:
             pass
 
 
-def _is_complete_pdf(path: Path) -> bool:
+def is_complete_pdf(path: Path) -> bool:
     try:
         size = path.stat().st_size
         if size < 64:
@@ -230,7 +242,7 @@ def _default_workers(count: int) -> int:
 def convert_to_pdf(
     docx_paths: Sequence[Path],
     *,
-    timeout: float = 300,
+    timeout: float | None = None,
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -239,7 +251,7 @@ def convert_to_pdf(
 
     One LibreOffice run converts many files (at most ``MAX_FILES_PER_RUN``); ``workers`` runs
     go in parallel (default: by file count and CPUs), further runs start as those finish.
-    ``timeout`` (seconds) bounds the whole call.  ``progress(n)`` is called as ``n`` more
+    ``timeout`` (seconds, default ``TIME_LIMIT``) bounds the whole call.  ``progress(n)`` is called as ``n`` more
     files are done.
 
     Raises OutputExistsError before starting if a PDF exists and ``force`` is false, and
@@ -247,6 +259,7 @@ def convert_to_pdf(
     when some files failed or the time ran out (``error.failed`` lists ``(docx, reason)``,
     ``error.converted`` the PDFs written).
     """
+    timeout = TIME_LIMIT if timeout is None else timeout
     sources: list[Path] = []
     seen: set[Path] = set()
     for p in docx_paths:
@@ -266,6 +279,8 @@ def convert_to_pdf(
     soffice = find_soffice()
     if not soffice:
         raise ConversionError(missing_soffice_message())
+    # what killed runs left behind: profiles and half-converted PDFs
+    remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
 
     converted: dict[Path, Path] = {}
     failed: list[tuple[Path, str]] = []
@@ -279,22 +294,17 @@ def convert_to_pdf(
     count = max(1, min(count, len(sources_ok) or 1))
     needed = max(count, -(-len(sources_ok) // MAX_FILES_PER_RUN))
     runs = [_Run(group) for group in _limit(_groups(sources_ok, needed), MAX_FILES_PER_RUN)]
-    waiting = list(runs)
-    active: list[_Run] = []
-    deadline = time.monotonic() + timeout
 
     def collect(run: _Run) -> None:
         """Move a finished run's good PDFs into place and note its failures."""
         if run.timed_out:
-            reason = _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(
-                seconds=f"{timeout:g}"
-            )
+            reason = _timeout_reason(timeout)
             failed.extend((s, reason) for s in run.sources)
             return
         good = 0
         for source in run.sources:
             output = run.output_of(source)
-            if _is_complete_pdf(output):
+            if is_complete_pdf(output):
                 move_into_place(output, targets[source])
                 converted[source] = targets[source]
                 good += 1
@@ -304,45 +314,18 @@ def convert_to_pdf(
             progress(good - run.reported)
         shutil.rmtree(run.workdir, ignore_errors=True)
 
-    try:
-        while waiting or active:
-            while waiting and len(active) < count:
-                run = waiting.pop(0)
-                active.append(run)
-                _start(soffice, run)
-            still = []
-            for run in active:
-                assert run.process is not None  # every active run was started
-                if run.process.poll() is None:
-                    still.append(run)
-                    if progress:
-                        done = _appeared(run)
-                        if done > run.reported:
-                            progress(done - run.reported)
-                            run.reported = done
-                else:
-                    collect(run)
-            active = still
-            if not active and not waiting:
-                break
-            if time.monotonic() >= deadline:
-                # runs not yet started count as overrun too: nothing of theirs was converted
-                for run in active + waiting:
-                    run.timed_out = True
-                    if run.process is not None:
-                        _kill(run.process)
-                    collect(run)
-                active, waiting = [], []
-                break
-            if active:
-                time.sleep(_POLL)
-    finally:
-        for run in runs:
-            if run.process is not None and run.process.poll() is None:
-                _kill(run.process)
-            shutil.rmtree(run.workdir, ignore_errors=True)
+    _execute(soffice, runs, count, timeout, collect, progress)
 
     written = [converted[s] for s in sources if s in converted]
+    _raise_failures(sources, failed, written)
+    return written
+
+
+def _timeout_reason(timeout: float) -> str:
+    return _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(seconds=f"{timeout:g}")
+
+
+def _raise_failures(sources: list[Path], failed: list[tuple[Path, str]], written: list[Path]) -> None:
     if failed:
         order = {s: i for i, s in enumerate(sources)}
         failed.sort(key=lambda item: order[item[0]])
@@ -357,7 +340,58 @@ def convert_to_pdf(
         error.failed = failed
         error.converted = written
         raise error
-    return written
+
+
+def _execute(
+    soffice: str,
+    runs: list[_Run],
+    workers: int,
+    timeout: float,
+    finish: Callable[[_Run], None],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Start the runs, ``workers`` at a time; ``finish(run)`` as each ends, or when the time
+    is up (``run.timed_out``: killed, or never started).  However this ends — Ctrl-C, SIGTERM —
+    no LibreOffice is left running and every work folder is removed."""
+    waiting = list(runs)
+    active: list[_Run] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while waiting or active:
+            while waiting and len(active) < workers:
+                run = waiting.pop(0)
+                active.append(run)
+                _start(soffice, run)
+            still = []
+            for run in active:
+                assert run.process is not None  # every active run was started
+                if run.process.poll() is None:
+                    still.append(run)
+                    if progress:
+                        done = _appeared(run)
+                        if done > run.reported:
+                            progress(done - run.reported)
+                            run.reported = done
+                else:
+                    finish(run)
+            active = still
+            if not active and not waiting:
+                break
+            if time.monotonic() >= deadline:
+                # runs not yet started count as overrun too: nothing of theirs was converted
+                for run in active + waiting:
+                    run.timed_out = True
+                    if run.process is not None:
+                        _kill(run.process)
+                    finish(run)
+                break
+            if active:
+                time.sleep(_POLL)
+    finally:
+        for run in runs:
+            if run.process is not None and run.process.poll() is None:
+                _kill(run.process)
+            shutil.rmtree(run.workdir, ignore_errors=True)
 
 
 def _failure_reason(run: _Run) -> str:
@@ -373,3 +407,229 @@ def _failure_reason(run: _Run) -> str:
             code=code, detail=last
         )
     return _("LibreOffice 未能转换（退出码 {code}）；请用 Word 或 WPS 打开检查该文件").format(code=code)
+
+
+# Per-record PDFs of a batch: from SPLIT_FROM records on, the records are rendered again as
+# combined documents of at most SPLIT_CHUNK records, each with a bookmark at every record's
+# start; one LibreOffice run converts each such document (a single run's cost grows faster
+# than linear with its length: about 1,000 records measured best) and the PDF is split at the
+# bookmarks, which the export keeps as named destinations.  Below SPLIT_FROM, starting the
+# runs costs more than it saves and each file is converted on its own.
+SPLIT_FROM = 16
+SPLIT_CHUNK = 1000
+_EXPORT_WITH_MARKS = (
+    'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+)
+_MARK = re.compile(r"/?DocgenRecord(\d+)")
+
+
+class _Unsplittable(Exception):
+    """Raised when a PDF does not show where each record starts."""
+
+
+def convert_records_to_pdf(
+    template,
+    contexts: Sequence[dict],
+    docx_paths: Sequence[Path],
+    *,
+    timeout: float | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """PDFs of one batch's records beside their .docx files (``contexts[i]`` was rendered with
+    ``template`` as ``docx_paths[i]``); existing PDFs are replaced.
+
+    Raises ConversionError as ``convert_to_pdf`` does, after placing the good PDFs.
+    """
+    timeout = TIME_LIMIT if timeout is None else timeout
+    paths = [Path(p).resolve() for p in docx_paths]
+    if len(paths) != len(contexts):
+        raise ValueError(f"{len(contexts)} contexts but {len(paths)} paths")
+    if len(paths) < SPLIT_FROM:
+        return convert_to_pdf(paths, timeout=timeout, workers=workers, force=True, progress=progress)
+    soffice = find_soffice()
+    if not soffice:
+        raise ConversionError(missing_soffice_message())
+    remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
+    from docgen.engine import render_combined
+
+    count = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+    size = max(1, min(SPLIT_CHUNK, -(-len(paths) // count)))
+    chunks = [range(i, min(i + size, len(paths))) for i in range(0, len(paths), size)]
+    converted: set[int] = set()
+    unsplit: list[int] = []
+    failed: list[tuple[Path, str]] = []
+    runs: list[_Run] = []
+    records: dict[int, range] = {}
+
+    def finish(run: _Run) -> None:
+        chunk = records[id(run)]
+        output = run.output_of(run.sources[0])
+        if run.timed_out:
+            failed.extend((paths[i], _timeout_reason(timeout)) for i in chunk)
+        elif not is_complete_pdf(output):
+            failed.extend((paths[i], _failure_reason(run)) for i in chunk)
+        else:
+            try:
+                _split(output, [paths[i].with_suffix(".pdf") for i in chunk])
+                converted.update(chunk)
+            except _Unsplittable:
+                unsplit.extend(chunk)
+            if progress:
+                progress(len(chunk))
+        shutil.rmtree(run.workdir, ignore_errors=True)
+
+    try:
+        for chunk in chunks:
+            run = _Run([], export=_EXPORT_WITH_MARKS)
+            runs.append(run)
+            source = run.workdir / "records.docx"
+            render_combined(template, [contexts[i] for i in chunk], source, marks=True)
+            run.sources = [source]
+            records[id(run)] = chunk
+    except BaseException:
+        for run in runs:
+            shutil.rmtree(run.workdir, ignore_errors=True)
+        raise
+    _execute(soffice, runs, count, timeout, finish, None)
+
+    if unsplit:
+        # the export lost the record marks: those records are converted one by one instead
+        try:
+            convert_to_pdf([paths[i] for i in unsplit], timeout=timeout, workers=workers,
+                           force=True)
+            converted.update(unsplit)
+        except ConversionError as error:
+            done = set(getattr(error, "converted", []))
+            converted.update(i for i in unsplit if paths[i].with_suffix(".pdf") in done)
+            failed.extend(getattr(error, "failed", []))
+    written = [paths[i].with_suffix(".pdf") for i in range(len(paths)) if i in converted]
+    _raise_failures(paths, failed, written)
+    return written
+
+
+def _split(pdf: Path, targets: list[Path]) -> None:
+    """Each record's pages of ``pdf`` into its own file, from the record marks."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(pdf)
+        starts: dict[int, int] = {}
+        for name, destination in reader.named_destinations.items():
+            match = _MARK.fullmatch(str(name))
+            if match:
+                page = reader.get_destination_page_number(destination)
+                if page is not None:
+                    starts[int(match.group(1)) - 1] = page
+        total = len(reader.pages)
+    except Exception as exc:  # a PDF pypdf cannot read is no worse than one without marks
+        raise _Unsplittable from exc
+    first = [starts.get(i, -1) for i in range(len(targets))]
+    if first[:1] != [0] or any(b <= a for a, b in pairwise(first)) or first[-1] >= total:
+        raise _Unsplittable
+    splitter = _Splitter(reader)
+    for i, target in enumerate(targets):
+        pages = range(first[i], first[i + 1] if i + 1 < len(first) else total)
+        data = splitter.extract(pages)
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+
+
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+class _Splitter:
+    """Writes some pages of a PDF as a PDF of their own, carrying only the objects they use.
+
+    pypdf reads the PDF and serialises each object once; the records of a chunk share their
+    fonts, which are serialised once for all of them.  Objects keep their numbers (the cross-
+    reference table lists only those present), so no reference needs rewriting.
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.objects: dict[int, tuple[bytes, set[int]]] = {}  # number → (bytes, references)
+        self.pages_number = int(reader.trailer["/Size"])
+
+    @staticmethod
+    def _references(obj, found: set[int]) -> set[int]:
+        from pypdf.generic import IndirectObject
+
+        stack = [obj]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                found.add(item.idnum)
+            elif isinstance(item, dict):
+                stack.extend(value for key, value in item.items() if key != "/Parent")
+            elif isinstance(item, list):
+                stack.extend(item)
+        return found
+
+    def _object(self, number: int) -> tuple[bytes, set[int]]:
+        known = self.objects.get(number)
+        if known is None:
+            obj = self.reader.get_object(number)
+            known = self.objects[number] = (_serialise(obj), self._references(obj, set()))
+        return known
+
+    def _page(self, index: int) -> tuple[int, bytes, set[int]]:
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
+        page = self.reader.pages[index]
+        number = page.indirect_reference.idnum
+        own = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})
+        parent = page.get("/Parent")
+        while parent is not None:  # attributes a page inherits from the page tree
+            parent = parent.get_object()
+            for key in _INHERITED:
+                if key in parent and key not in own:
+                    own[NameObject(key)] = parent[key]
+            parent = parent.get("/Parent")
+        own[NameObject("/Parent")] = IndirectObject(self.pages_number, 0, None)
+        return number, _serialise(own), self._references(own, set()) - {self.pages_number}
+
+    def extract(self, pages: range) -> bytes:
+        bodies: dict[int, bytes] = {}
+        kids = []
+        stack: list[int] = []
+        for index in pages:
+            number, body, references = self._page(index)
+            bodies[number] = body
+            kids.append(number)
+            stack.extend(references)
+        while stack:
+            number = stack.pop()
+            if number not in bodies:
+                body, references = self._object(number)
+                bodies[number] = body
+                stack.extend(references)
+        catalog = self.pages_number + 1
+        bodies[self.pages_number] = b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (
+            b" ".join(b"%d 0 R" % n for n in kids), len(kids))
+        bodies[catalog] = b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages_number
+        out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+        offsets = {}
+        for number in sorted(bodies):
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number])
+        xref = len(out)
+        out += b"xref\n0 1\n0000000000 65535 f\r\n"
+        numbers = sorted(offsets)
+        run_start = 0
+        for i in range(1, len(numbers) + 1):
+            if i == len(numbers) or numbers[i] != numbers[i - 1] + 1:
+                out += b"%d %d\n" % (numbers[run_start], i - run_start)
+                out += b"".join(b"%010d 00000 n\r\n" % offsets[n] for n in numbers[run_start:i])
+                run_start = i
+        out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            catalog + 1, catalog, xref)
+        return bytes(out)
+
+
+def _serialise(obj) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()

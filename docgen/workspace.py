@@ -211,13 +211,12 @@ def build(
     """Check, consolidate, write every kind of document into the outputs folder: the single
     documents (the summary) from the tallies, the batches one per roster row.
 
-    ``progress(label, total)`` returns a callback advanced as records are written.
+    ``progress(label, total)`` returns a callback advanced as records are written.  A ``--pdf``
+    build interrupted while printing resumes: the next run converts only what is missing.
     """
-    from docgen.batch import default_pattern, pdf_targets, plan_batch, write_batch
+    from docgen.batch import PendingPrint, default_pattern, fingerprint, pdf_targets, plan_batch
     from docgen.documents import record_context
     from docgen.engine import CompiledTemplate
-    from docgen.summary import summary_context
-    from docgen.tallies import write_summary_workbook
     from docgen.templates import template_for
 
     pdf = settings.pdf if pdf is None else pdf
@@ -244,30 +243,68 @@ def build(
     documents = [path for _kind, _template, path in singles]
     documents += [path for plan in plans.values() for path in plan.targets]
     targets = [out / SUMMARY_WORKBOOK] + documents
-    ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
+    pending = PendingPrint(out, fingerprint(*plans.values(), extra=(
+        settings, inputs.consolidation.to_json(),
+        *(template._source for _kind, template, _path in singles))))
+    resuming = bool(pdf) and not force and pending.matches(targets)
+    if not resuming:
+        ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
+        _write_documents(settings, inputs, plans, singles, progress)
+    report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
 
+    if pdf:
+        # after every Word file is safely written; an interrupted run resumes here
+        pending.begin()
+        report.pdfs = _print_documents([path for _kind, _template, path in singles], plans, progress)
+        pending.end()
+    return report
+
+
+def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: list) -> list[Written]:
+    lines = [Written(_("汇总表"), workbook)]
+    lines += [Written(kind.label, path) for kind, _template, path in singles]
+    for key, plan in plans.items():
+        label = settings.kinds[key].label
+        lines.append(Written(label, plan.paths[0].parent, len(plan.paths)))
+        assert plan.combined is not None  # every batch of a build has its 合订本
+        lines.append(Written(_("{name}合订本").format(name=label), plan.combined))
+    return lines
+
+
+def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: list,
+                     progress) -> None:
+    from docgen.batch import write_batch
+    from docgen.summary import summary_context
+    from docgen.tallies import write_summary_workbook
+
+    out = settings.paths.outputs
     out.mkdir(parents=True, exist_ok=True)
-    workbook = write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
-    report.written.append(Written(_("汇总表"), workbook))
+    write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
     if singles:
         context = summary_context(settings, inputs.consolidation,
                                   roster_counts(settings, inputs.rosters))
-        for kind, template, path in singles:
+        for _kind, template, path in singles:
             template.render_to(context, path)
-            report.written.append(Written(kind.label, path))
-
     for key, plan in plans.items():
         label = settings.kinds[key].label
         advance = progress(label, len(plan.paths) * 2) if progress else None
-        result = write_batch(plan, progress=advance)
-        report.written.append(Written(label, plan.paths[0].parent, result.records))
-        assert plan.combined is not None  # every batch of a build has its 合订本
-        report.written.append(Written(_("{name}合订本").format(name=label), plan.combined))
+        write_batch(plan, progress=advance)
 
-    if pdf:
-        # one LibreOffice run for everything, after every Word file is safely written
-        from docgen.pdf import convert_to_pdf
 
-        advance = progress("PDF", len(documents)) if progress else None
-        report.pdfs = convert_to_pdf(documents, force=True, progress=advance)
-    return report
+def _print_documents(singles: list[Path], plans: dict, progress) -> list[Path]:
+    from docgen.batch import needs_pdf, print_batch
+    from docgen.pdf import convert_to_pdf
+
+    total = len(singles) + sum(len(plan.targets) for plan in plans.values())
+    advance = progress("PDF", total) if progress else None
+    pdfs = []
+    for single in singles:
+        if needs_pdf(single):
+            pdfs += convert_to_pdf([single], force=True, progress=advance)
+        else:
+            pdfs.append(single.with_suffix(".pdf"))
+            if advance:
+                advance(1)
+    for plan in plans.values():
+        pdfs += print_batch(plan, progress=advance)
+    return pdfs

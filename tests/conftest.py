@@ -2,13 +2,15 @@
 
 ``@pytest.mark.soffice`` marks a test that prints through LibreOffice and reads the PDFs back
 with poppler: it is skipped, with the reason, where those programs are missing, and fails
-instead when CI=true.  ``pytest -m "not soffice"`` runs only the fast tests.
+instead when CI=true.  ``pytest -m "not soffice"`` runs only the fast tests: a test without
+the mark that reaches for the real LibreOffice fails and says to mark it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +37,24 @@ def pytest_runtest_setup(item):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def libreoffice_only_when_marked(request, monkeypatch):
+    """Without the soffice mark, finding the real LibreOffice fails the test (stand-ins are fine)."""
+    if request.node.get_closest_marker("soffice") is not None:
+        return
+    from docgen import pdf
+
+    real = pdf.find_soffice()
+    if not real:
+        return
+    find = pdf.find_soffice
+
+    def guarded():
+        found = find()
+        if found and Path(found).resolve() == Path(real).resolve():
+            pytest.fail("this test starts LibreOffice: mark it @pytest.mark.soffice", pytrace=False)
+        return found
+
+    monkeypatch.setattr(pdf, "find_soffice", guarded)

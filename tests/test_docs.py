@@ -50,7 +50,9 @@ def test_python_m_docgen_and_the_console_script_run():
 
     module = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True, text=True)
     assert module.returncode == 0 and "docgen" in module.stdout
-    script = shutil.which("docgen")
+    # pip puts the script beside the interpreter: found there in an unactivated venv too
+    beside = Path(sys.executable).parent / ("docgen.exe" if sys.platform == "win32" else "docgen")
+    script = str(beside) if beside.is_file() else shutil.which("docgen")
     assert script, "the docgen console script is not installed (pip install -e .)"
     result = subprocess.run([script, "-h"], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""})
     assert result.returncode == 0 and "用法：" in result.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import struct
@@ -21,6 +20,7 @@ from docxtpl import RichText
 
 from docgen.engine import CompiledTemplate, render_batch, render_combined
 from docgen.errors import TemplateError
+from docgen.pdf import find_soffice
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -387,25 +387,16 @@ def test_combined_record_ending_in_table(tmp_path):
     assert [t.cell(0, 1).text for t in doc.tables] == ["学生0", "学生1", "学生2"]
 
 
-def soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice (soffice) is required in CI")
-    if not found:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
-
-
 def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
     profile = outdir / "lo-profile"
-    subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+    subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
                    check=True, capture_output=True, timeout=180)
     return [outdir / (f.stem + ".pdf") for f in files]
 
 
+@pytest.mark.soffice
 def test_libreoffice_opens_outputs_with_one_page_per_record(tmp_path):
-    soffice()
     tpl = CompiledTemplate.load(numbered_template(tmp_path / "t.docx"))
     data = [dict(RECORD, 学校=f"学校{i}", 学生姓名=f"学生{i}") for i in range(3)]
     combined = render_combined(tpl, data, tmp_path / "combined.docx")

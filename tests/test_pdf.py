@@ -19,16 +19,6 @@ from docgen.pdf import _groups, convert_to_pdf, find_soffice
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffice is a POSIX script")
 
 
-@pytest.fixture
-def soffice():
-    found = find_soffice()
-    if not found:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but LibreOffice (soffice) is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed: sudo apt-get install libreoffice-writer-nogui")
-    return found
-
-
 def make_docx(path: Path, pages: int = 1, text: str = "安全生产责任书") -> Path:
     document = docx.Document()
     for page in range(pages):
@@ -43,7 +33,8 @@ def make_docx(path: Path, pages: int = 1, text: str = "安全生产责任书") -
 # ------------------------------------------------------------------ with LibreOffice
 
 
-def test_one_run_converts_a_batch_with_the_right_page_counts(tmp_path, soffice):
+@pytest.mark.soffice
+def test_one_run_converts_a_batch_with_the_right_page_counts(tmp_path):
     sources = [
         make_docx(tmp_path / "青杠村-安全生产责任书.docx", 1),
         make_docx(tmp_path / "两 页.docx", 2),
@@ -59,7 +50,8 @@ def test_one_run_converts_a_batch_with_the_right_page_counts(tmp_path, soffice):
     assert not list(tmp_path.rglob(".~docgen-*")), "no temporary file is left behind"
 
 
-def test_same_name_in_two_folders_is_converted_separately(tmp_path, soffice):
+@pytest.mark.soffice
+def test_same_name_in_two_folders_is_converted_separately(tmp_path):
     one = make_docx(tmp_path / "一组" / "报告.docx", 1)
     two = make_docx(tmp_path / "二组" / "报告.docx", 2)
 
@@ -69,7 +61,8 @@ def test_same_name_in_two_folders_is_converted_separately(tmp_path, soffice):
     assert [page_count(p) for p in pdfs] == [1, 2]
 
 
-def test_parallel_runs_convert_everything(tmp_path, soffice):
+@pytest.mark.soffice
+def test_parallel_runs_convert_everything(tmp_path):
     sources = [make_docx(tmp_path / f"学生{i:02d}.docx", 1 + i % 2) for i in range(6)]
 
     pdfs = convert_to_pdf(sources, workers=2)
@@ -77,7 +70,8 @@ def test_parallel_runs_convert_everything(tmp_path, soffice):
     assert [page_count(p) for p in pdfs] == [1 + i % 2 for i in range(6)]
 
 
-def test_force_overwrites_an_existing_pdf(tmp_path, soffice):
+@pytest.mark.soffice
+def test_force_overwrites_an_existing_pdf(tmp_path):
     source = make_docx(tmp_path / "告知书.docx", 2)
     target = source.with_suffix(".pdf")
     target.write_bytes(b"old")
