@@ -38,6 +38,19 @@ class BuildReport:
     pdfs: list[Path] = field(default_factory=list)
 
 
+def totals_line(consolidation) -> str:
+    """The campaign in one line, to compare with what the villages reported."""
+    from docgen.filters import percent
+
+    total = consolidation.metric_total
+    rate = consolidation.rectification_rate()
+    return _("合计：{units} 个填报单位，检查 {checks} 次，排查隐患 {found} 处，整改 {fixed} 处"
+             "（整改率 {rate}），查处违章 {violations} 人次。").format(
+        units=len(consolidation.units), checks=total("检查次数"), found=total("排查隐患"),
+        fixed=total("整改隐患"), rate=percent(rate) if rate is not None else "—",
+        violations=total("查处违章"))
+
+
 def init_workspace(directory: Path, force: bool = False) -> list[Path]:
     """A ready workspace: docgen.toml, templates/, inputs/ with the demo town, outputs/."""
     from docgen import builtin, demo
@@ -157,10 +170,12 @@ def build(
     force: bool = False,
     pdf: bool | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    inputs: tuple[Inputs, list[str]] | None = None,
 ) -> BuildReport:
     """Check, consolidate, write the summary and the three batches into the outputs folder.
 
     ``progress(label, total)`` returns a callback advanced as records are written.
+    ``inputs`` is what ``read_inputs(settings)`` returned, when the caller has read them already.
     """
     from docgen.batch import pdf_targets, plan_batch, write_batch
     from docgen.documents import KINDS
@@ -168,7 +183,7 @@ def build(
     from docgen.tallies import write_summary_workbook
 
     pdf = settings.pdf if pdf is None else pdf
-    inputs, skipped = read_inputs(settings)
+    inputs, skipped = inputs or read_inputs(settings)
     report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     out = settings.paths.outputs
