@@ -40,7 +40,8 @@ def document_text(data: bytes) -> str:
 def test_drop_fix_generate_download(chromium, workspace, tmp_path):
     bad = bad_count(tmp_path / "dropped", "若干", name="坏数村")
     with running(create_app(workspace)) as url:
-        page = chromium.new_page(viewport={"width": 1180, "height": 900}, accept_downloads=True)
+        page = chromium.new_page(viewport={"width": 1180, "height": 900}, accept_downloads=True,
+                                 locale="zh-CN")
         page.on("dialog", lambda dialog: dialog.accept())
         page.goto(url)
         assert page.locator("h2").first.inner_text().endswith("上传统计表和名册")
@@ -95,7 +96,7 @@ def test_drop_fix_generate_download(chromium, workspace, tmp_path):
 
 def test_settings_form_writes_docgen_toml_keeping_comments(chromium, workspace, tmp_path):
     with running(create_app(workspace)) as url:
-        page = chromium.new_page(viewport={"width": 1180, "height": 900})
+        page = chromium.new_page(viewport={"width": 1180, "height": 900}, locale="zh-CN")
         page.goto(url)
         page.fill('input[name="issuer.name"]', "青山镇人民政府")
         page.check('input[name="summary.header"]')

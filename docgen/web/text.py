@@ -35,7 +35,6 @@ def page_text() -> dict[str, str]:
         "replace": _("替换"),
         "remove": _("删除"),
         "confirm_remove": _("从工作目录中删除 {name}？"),
-        "exists_replace": _("已有同名文件。要用新文件代替它吗？"),
         "check_summary": _("统计表 {tallies} 个（{units} 个填报单位），名册 {rosters} 个；"
                            "{errors} 个错误，{warnings} 条警告"),
         "other_problems": _("其他问题"),
@@ -62,7 +61,6 @@ def page_text() -> dict[str, str]:
         "footer_cc": _("抄送机关（用顿号分隔）"),
         "footer_printer": _("印发机关"),
         "footer_printed": _("印发日期"),
-        "use": _("使用"),
         "save": _("保存设置"),
         "saved": _("已保存到 docgen.toml"),
         # ③ build
@@ -80,7 +78,6 @@ def page_text() -> dict[str, str]:
         "show_files": _("逐份查看"),
         "warnings": _("警告"),
         "notes": _("提示"),
-        "last_build": _("上次生成的结果"),
         # ④ preview
         "step_preview": _("预览工作总结第 1 页"),
         "preview_none": _("生成后在这里显示工作总结的第 1 页。"),

@@ -78,8 +78,9 @@ function fileEntry(file, label) {
   });
   return el("li", { "data-name": file.name },
     el("div", { class: "file-row" },
-      el("span", { class: "file-name", title: file.name }, file.name.split("/").pop()),
-      label ? el("span", { class: "file-kind" }, label) : null,
+      label ? el("span", { class: "file-name", title: file.name }, el("strong", {}, label), " ",
+        el("span", { class: "file-kind" }, file.name.split("/").pop())) :
+        el("span", { class: "file-name", title: file.name }, file.name.split("/").pop()),
       statusBadge(file.problems || []),
       el("label", { class: "button" }, T.replace, picker),
       el("button", { type: "button", class: "remove", onclick: () => removeFile(file.name) }, T.remove)),
@@ -260,7 +261,7 @@ async function showOutputs() {
   report.append(
     el("div", { class: "report-head" },
       el("h3", {}, fmt(T.build_done, { n: files.length })),
-      el("a", { class: "button primary-link", id: "download-zip", href: "/api/outputs.zip", download: "" },
+      el("a", { class: "button download", id: "download-zip", href: "/api/outputs.zip", download: "" },
         "⇩ " + T.download_zip)),
     el("div", { class: "totals" }, r.totals));
   const rows = r.written.map((w) => {
