@@ -697,6 +697,6 @@ def serve(directory, host, port, no_browser, password_file):
                                      "或环境变量 DOCGEN_PASSWORD 设一个登录密码").format(host=host))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         echo(_("docgen 网页：http://{host}:{port}/ （工作目录 {dir}；按 Ctrl+C 停止）").format(
-            host=shown, port=port, dir=display_path(directory)))
+            host=shown, port=port, dir=directory.resolve()))
         run_server(directory, host=host, port=port, password=password,
                    open_browser=not no_browser)
