@@ -22,7 +22,6 @@ from docgen.web import desk as desk_module
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
 
-pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
