@@ -39,6 +39,19 @@ class BuildReport:
     pdfs: list[Path] = field(default_factory=list)
 
 
+def totals_line(consolidation) -> str:
+    """The campaign in one line, to compare with what the villages reported."""
+    from docgen.filters import percent
+
+    total = consolidation.metric_total
+    rate = consolidation.rectification_rate()
+    return _("合计：{units} 个填报单位，检查 {checks} 次，排查隐患 {found} 处，整改 {fixed} 处"
+             "（整改率 {rate}），查处违章 {violations} 人次。").format(
+        units=len(consolidation.units), checks=total("检查次数"), found=total("排查隐患"),
+        fixed=total("整改隐患"), rate=percent(rate) if rate is not None else "—",
+        violations=total("查处违章"))
+
+
 DEMO = "demo"  # the shipped demo workspace: docgen.toml and inputs/
 
 
@@ -207,12 +220,14 @@ def build(
     force: bool = False,
     pdf: bool | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    read: tuple[Inputs, list[str]] | None = None,
 ) -> BuildReport:
     """Check, consolidate, write every kind of document into the outputs folder: the single
     documents (the summary) from the tallies, the batches one per roster row.
 
     ``progress(label, total)`` returns a callback advanced as records are written.  A ``--pdf``
     build interrupted while printing resumes: the next run converts only what is missing.
+    ``read`` is what ``read_inputs(settings)`` returned, when the caller has read them already.
     """
     from docgen.batch import PendingPrint, default_pattern, fingerprint, pdf_targets, plan_batch
     from docgen.documents import record_context
@@ -220,7 +235,7 @@ def build(
     from docgen.templates import template_for
 
     pdf = settings.pdf if pdf is None else pdf
-    inputs, skipped = read_inputs(settings)
+    inputs, skipped = read or read_inputs(settings)
     report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     out = settings.paths.outputs
