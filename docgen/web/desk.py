@@ -319,7 +319,7 @@ class Desk:
         consolidation = read_tallies([settings.paths.tallies])
         result: dict[str, Any] = consolidation.to_json()
         result["problems"] = [self.problem_json(p) for p in consolidation.problems]
-        rosters = []
+        rosters: list[dict[str, Any]] = []
         for kind, key in ROSTER_KEYS.items():
             path = self.rosters(settings)[key]
             if not path.is_file():
