@@ -224,7 +224,9 @@ def test_each_letter_pdf_prints_the_pupil_the_parent_and_the_school(letters):
         assert len(printed) == PUPILS.count((klass, pupil, parent)), (pupil, parent)
         assert all(SCHOOL in t and klass in t for t in printed)
     whole = pdf_text(combined.with_suffix(".pdf"))
-    assert whole.count("学生假期安全承诺书") == len(PUPILS)
+    # each pupil's page: the title, and the 回执 that names the letter again
+    assert whole.count("学生寒假安全承诺书") == 2 * len(PUPILS)
+    assert whole.count("回执") == len(PUPILS)
     for document in sorted(outdir.glob("*.docx"))[:3] + [combined]:
         assert_printed_whole(document, document.with_suffix(".pdf"))
 

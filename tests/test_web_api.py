@@ -11,13 +11,13 @@ import zipfile
 import httpx
 import pytest
 from click.testing import CliRunner
-from docgen.builtin import build_template
 from messy import BAD_CELL, OLE_FILE, bad_count, roster, save_rows
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 from webserver import running
 
 from docgen.cli import cli
+from docgen.registry import registry
 from docgen.web import desk as desk_module
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
@@ -174,7 +174,7 @@ def test_check_is_collect_json_plus_the_rosters(client, workspace):
 def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp_path):
     import docx
 
-    doc = build_template("letters")
+    doc = docx.Document(str(registry()["letters"].template_path))
     doc.add_paragraph("{{ 家庭住址 }}")
     changed = tmp_path / "承诺书-改.docx"
     doc.save(str(changed))
@@ -185,7 +185,7 @@ def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp
     assert "家庭住址" in r.json()["error"] and "inputs/students.xlsx" in r.json()["error"]
     assert (workspace / "templates" / "安全承诺书.docx").read_bytes() == before
 
-    doc = build_template("letters")
+    doc = docx.Document(str(registry()["letters"].template_path))
     doc.add_paragraph("家长请于开学时交回。")
     doc.save(str(changed))
     r = client.post("/api/files", params={"replace": "templates/安全承诺书.docx"},

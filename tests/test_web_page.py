@@ -16,6 +16,9 @@ from webserver import browser, running, screenshot
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
 
+# the page shows LibreOffice's preview and PDFs: these run where LibreOffice is installed
+pytestmark = pytest.mark.soffice
+
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 
 
