@@ -660,6 +660,75 @@ def place_signature(xml: str, sealed: bool = False) -> str:
     return etree.tostring(root, encoding="unicode")
 
 
+RECORD = "GwRecord"
+
+# What practice accepts for tightening the main text's last page (7.3.5.5): 28.95 pt → 26 pt.
+TIGHT_PITCHES = (540, 520)  # 27 pt, 26 pt
+
+
+def tighten_body(xml: str, line: int) -> str:
+    """The main text (up to the first attachment page) at an exact line pitch of ``line``
+    twips instead of 28.95 pt, so the body shares the signature's page (7.3.5.5)."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    body = root.find(f"{_W}body")
+    if body is None:
+        return xml
+    for p in body.iter(f"{_W}p"):
+        ppr = p.find(f"{_W}pPr")
+        if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
+            break
+        if ppr is None:
+            ppr = etree.Element(f"{_W}pPr")
+            p.insert(0, ppr)
+        spacing = ppr.find(f"{_W}spacing")
+        if spacing is not None and spacing.get(f"{_W}lineRule") == "exact" \
+                and int(spacing.get(f"{_W}line", "0")) != LINE_PITCH:
+            continue  # a line of its own height: the 版头's mark and rule
+        if spacing is None:
+            spacing = etree.SubElement(ppr, f"{_W}spacing")
+            _order_ppr(ppr, spacing)
+        spacing.set(f"{_W}line", str(line))
+        spacing.set(f"{_W}lineRule", "exact")
+        if ppr.find(f"{_W}snapToGrid") is None:  # off the 28.95 pt line grid
+            snap = etree.SubElement(ppr, f"{_W}snapToGrid")
+            snap.set(f"{_W}val", "0")
+            _order_ppr(ppr, snap)
+    return etree.tostring(root, encoding="unicode")
+
+
+def place_record(xml: str) -> str:
+    """Put the 版记 of a rendered document.xml on the foot of an even last page (GB/T 9704
+    7.4): the template ends the body's section before it; the 版记's own section starts on the
+    next even page (a blank page inserted when needed), carries no page number, and its
+    content sits at the bottom (Word's vertical alignment; the template's blank lines above
+    the 版记 do it for LibreOffice)."""
+    if f'w:val="{RECORD}"' not in xml:
+        return xml
+    root = etree.fromstring(xml.encode("utf-8"))
+    body = root.find(f"{_W}body")
+    sect = body.find(f"{_W}sectPr") if body is not None else None
+    if sect is None or not any(True for _ in body.iter(f"{_W}pPr") if _.find(f"{_W}sectPr") is not None):
+        return xml
+    for tag in ("type", "pgNumType", "vAlign", "titlePg"):
+        for old in sect.findall(f"{_W}{tag}"):
+            sect.remove(old)
+    kind = etree.SubElement(sect, f"{_W}type")
+    kind.set(f"{_W}val", "evenPage")
+    sect.remove(kind)
+    pg_size = sect.find(f"{_W}pgSz")
+    (pg_size.addprevious if pg_size is not None else sect.append)(kind)
+    v_align = etree.Element(f"{_W}vAlign")
+    v_align.set(f"{_W}val", "bottom")
+    title_pg = etree.Element(f"{_W}titlePg")  # first page of the section: no page number
+    grid = sect.find(f"{_W}docGrid")
+    if grid is not None:
+        grid.addprevious(v_align)
+        grid.addprevious(title_pg)
+    else:
+        sect.extend([v_align, title_pg])
+    return etree.tostring(root, encoding="unicode")
+
+
 def add_attachment_note(doc: Document, items: Sequence[str]) -> list[Paragraph]:
     """``附件：1.XXX`` 2 characters in, one line below the body; later items align with ``1.``.
 

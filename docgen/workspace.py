@@ -182,7 +182,12 @@ def write_summary(
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
     template = template or CompiledTemplate.load(template_for(settings, summary_kind(settings)))
-    template.render_to(summary_context(settings, consolidation, counts), path)
+    context = summary_context(settings, consolidation, counts)
+    if pdf:
+        from docgen.fitting import fit_summary
+
+        context = fit_summary(template, context)  # measured on the printed pages
+    template.render_to(context, path)
     if pdf:
         from docgen.pdf import convert_to_pdf
 
@@ -247,6 +252,11 @@ def build(
         context = summary_context(settings, inputs.consolidation,
                                   roster_counts(settings, inputs.rosters))
         for kind, template, path in singles:
+            if pdf and kind.context == "summary":
+                from docgen.fitting import fit_summary
+
+                template.render_to(fit_summary(template, context), path)
+                continue
             template.render_to(context, path)
             report.written.append(Written(kind.label, path))
 

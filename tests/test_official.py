@@ -234,7 +234,10 @@ def test_built_in_templates_share_the_layout(kind):
     assert section._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch")) == "579"
     document = zipfile.ZipFile(path).read("word/document.xml").decode()
     # text colour never set to anything but black
-    colours = set(
-        etree.fromstring(document.encode()).xpath("//w:color/@w:val", namespaces={"w": W[1:-1]})
-    )
+    # text colour never set to anything but black, save the 版头's red 发文机关标志 (7.2.4)
+    ns = {"w": W[1:-1]}
+    root = etree.fromstring(document.encode())
+    colours = set(root.xpath("//w:r[not(contains(w:t, '版头.发文机关标志'))]//w:color/@w:val",
+                             namespaces=ns))
     assert colours <= {"000000"}
+    assert set(root.xpath("//w:color/@w:val", namespaces=ns)) <= {"000000", "FF0000"}
