@@ -108,8 +108,9 @@ def _level(short_name: str) -> str:
 
 
 def title_lines(title: str, issuer: str = "") -> list[str]:
-    """The lines of a title: one line when it fits, else a break between words, the upper line
-    not shorter than the lower (梯形) and as balanced as can be.
+    """The lines of a title: one line when it fits, else breaks between words in a 梯形 (each
+    line not longer than the one above) or 菱形 (the middle line longest), as balanced as can
+    be.
 
     Breaks are taken before 关于 / 的报告 / 工作总结…, after the issuer's name or a punctuation
     mark — never inside a word.  A title with no such place stays one paragraph that wraps.
@@ -127,17 +128,25 @@ def title_lines(title: str, issuer: str = "") -> list[str]:
     for name in {issuer, issuer.removesuffix("人民政府")} - {""}:
         if title.startswith(name) and len(name) < len(title):
             places.add(len(name))
-    fitting = [i for i in places
-               if text_width(title[:i]) <= TITLE_LINE and text_width(title[i:]) <= TITLE_LINE]
-    if not fitting:
-        return [title]
-    # 梯形: the upper line not shorter than the lower, else the most balanced break
-    def badness(i: int) -> tuple[bool, float]:
-        upper, lower = text_width(title[:i]), text_width(title[i:])
-        return (upper < lower, abs(upper - lower))
+    from itertools import combinations
 
-    best = min(fitting, key=badness)
-    return [title[:best], title[best:]]
+    def lines_at(breaks: tuple[int, ...]) -> list[str]:
+        edges = (0, *breaks, len(title))
+        return [title[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+
+    def badness(lines: list[str]) -> tuple[int, bool, float]:
+        widths = [text_width(line) for line in lines]
+        # 梯形: each line not longer than the one above; 菱形: the middle line the longest
+        shaped = widths == sorted(widths, reverse=True) or (
+            len(widths) == 3 and widths[1] >= max(widths[0], widths[2]))
+        return (len(lines), not shaped, max(widths) - min(widths))
+
+    for count in (1, 2):
+        candidates = [lines_at(c) for c in combinations(sorted(places), count)]
+        candidates = [c for c in candidates if all(text_width(x) <= TITLE_LINE for x in c)]
+        if candidates:
+            return min(candidates, key=badness)
+    return [title]
 
 
 def _record_lines(text: str) -> int:
