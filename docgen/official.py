@@ -40,8 +40,9 @@ MARGIN_LEFT = 1587
 MARGIN_RIGHT = 1474
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 ≈ 156 mm
 HEADER_DISTANCE = 851  # 15 mm; no header is used
-# The page number's top sits 7 mm under the text block (35 mm − 7 mm − the 4号 line ≈ 22.5 mm).
-FOOTER_DISTANCE = 1276
+# The dash lines of the page number sit 7 mm under the text block (GB/T 9704 7.5), measured on
+# the printed page: 35 mm − 7 mm − half the 4号 line ≈ 25.5 mm.
+FOOTER_DISTANCE = 1443
 
 # 22 lines a page: 225 mm / 22 = 28.95 pt = 579 twips.
 LINE_PITCH = 579
@@ -550,6 +551,17 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
+# A printed 3号 character: 16 pt condensed by 0.25 pt; a half-width one (digits) 8 − 0.25 pt.
+PRINTED_CHAR = CHAR + CONDENSE  # 315 twips
+PRINTED_HALF = CHAR // 2 + CONDENSE  # 155 twips
+
+
+def printed_width(text: str) -> float:
+    """Width in printed 3号 characters (15.75 pt): a digit or other half-width character is
+    7.75 pt, not half of 15.75, since every character is condensed by the same 0.25 pt."""
+    return sum(PRINTED_HALF / PRINTED_CHAR if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
 def signature_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
     """Right indents (in characters) of 署名 and 成文日期 for an unsealed document.
 
@@ -608,9 +620,14 @@ def _set_right_indent(p, chars: float) -> None:
     if ind is None:
         ind = etree.SubElement(ppr, f"{_W}ind")
         _order_ppr(ppr, ind)
-    hundredths = int(round(chars * 100))
-    ind.set(f"{_W}right", str(hundredths * CHAR // 100))
-    ind.set(f"{_W}rightChars", str(hundredths))
+    # in twips of printed characters (15.75 pt), not rightChars (16 pt a "character"), so the
+    # indent measures the same characters as the printed name and date
+    ind.set(f"{_W}right", str(int(round(chars * PRINTED_CHAR))))
+    ind.attrib.pop(f"{_W}rightChars", None)
+    if ppr.find(f"{_W}autoSpaceDN") is None:  # no extra space between 年 and the digits
+        space = etree.SubElement(ppr, f"{_W}autoSpaceDN")
+        space.set(f"{_W}val", "0")
+        _order_ppr(ppr, space)
     ind.set(f"{_W}firstLine", "0")
     ind.set(f"{_W}firstLineChars", "0")
     jc = ppr.find(f"{_W}jc")
@@ -647,8 +664,8 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         date = next((q for q in paragraphs[index + 1:index + 2]
                      if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None
                      and st.get(f"{_W}val") == DATE), None)
-        issuer_width = text_width(_paragraph_text(p).strip())
-        date_width = text_width(_paragraph_text(date).strip()) if date is not None else issuer_width
+        issuer_width = printed_width(_paragraph_text(p).strip())
+        date_width = printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
         place = sealed_indents if sealed else signature_indents
         sig_right, date_right = place(issuer_width, date_width)
         _set_right_indent(p, sig_right)

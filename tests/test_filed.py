@@ -232,6 +232,14 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
         assert "特此报告" not in pdf_text(pdf)
 
 
+def _half_width_digits(words) -> None:
+    """The geometry holds with the real 仿宋_GB2312, whose digits are half a character; a
+    machine that substitutes another font (DejaVu's digits are 10 pt) cannot show it."""
+    year = next(w for w in words if w[2] == "2022")
+    if abs((year[1] - year[0]) / 4 - 7.75) > 0.5:
+        pytest.skip(f"font substitution: digits print {(year[1] - year[0]) / 4:.1f} pt wide")
+
+
 def _words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
     out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
@@ -244,6 +252,7 @@ def test_sealed_date_four_characters_in_signature_centred_over_it(town, tmp_path
     pdf = summary(configure(town, tmp_path, seal=True), "--pdf").with_suffix(".pdf")
     page = _signature_page(pdf)
     words = _words(pdf, page)
+    _half_width_digits(words)
     sig = next(w for w in words if w[2] == "松岚镇人民政府")
     date_start = next(w for w in words if w[2] == "2022")
     date_end = [w for w in words if w[2] == "日"][-1]
@@ -251,3 +260,24 @@ def test_sealed_date_four_characters_in_signature_centred_over_it(town, tmp_path
     char = 15.75  # a 3号 character, condensed to 28 a line
     assert abs((right_edge - date_end[1]) - 4 * char) < char / 2
     assert abs((sig[0] + sig[1]) / 2 - (date_start[0] + date_end[1]) / 2) < char / 2
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("issuer", ["松岚镇", "松岚镇人民政府", "松岚镇人民政府安全生产委员会"])
+def test_unsealed_date_starts_two_characters_right_of_the_signature(town, tmp_path, issuer):
+    config = configure(town, tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "松岚镇人民政府"', f'name = "{issuer}"'), encoding="utf-8")
+    pdf = summary(config, "--pdf").with_suffix(".pdf")
+    page = next(n for n in range(1, page_count(pdf) + 1) if "2022年12月20日" in pdf_text(pdf, n))
+    words = _words(pdf, page)
+    _half_width_digits(words)
+    sig = next(w for w in words if w[2] == issuer)
+    date_start = next(w for w in words if w[2] == "2022")
+    date_end = [w for w in words if w[2] == "日"][-1]
+    right_edge = (210 - 26) / 25.4 * 72
+    char = 15.75
+    gap = date_start[0] - sig[0]
+    assert abs(gap - 2 * char) < 0.6, gap  # 7.3.5.2, whatever the lengths
+    # the one further right stands 2 characters in
+    assert min(right_edge - sig[1], right_edge - date_end[1]) == pytest.approx(2 * char, abs=0.6)
