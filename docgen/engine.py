@@ -245,6 +245,9 @@ def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
 
 # The context variable that asks for the sealed layout of the signature (GB/T 9704 7.3.5.1).
 SEALED = "加盖印章"
+# The context variable that tightens the main text's line pitch (twips) to keep body text on
+# the signature's page (GB/T 9704 7.3.5.5).
+LINE_PITCH = "正文行距"
 
 
 @dataclass
@@ -277,6 +280,10 @@ class _Part:
             xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
         if self.signed:
             xml = official.place_signature(xml, sealed=context.get(SEALED) is True)
+        if self.kind == "document":
+            xml = official.place_record(xml)
+            if context.get(LINE_PITCH):
+                xml = official.tighten_body(xml, int(context[LINE_PITCH]))
         return xml
 
     def location(self, lineno: int | None) -> str:

@@ -41,8 +41,9 @@ MARGIN_LEFT = 1587
 MARGIN_RIGHT = 1474
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 ≈ 156 mm
 HEADER_DISTANCE = 851  # 15 mm; no header is used
-# The page number's top sits 7 mm under the text block (35 mm − 7 mm − the 4号 line ≈ 22.5 mm).
-FOOTER_DISTANCE = 1276
+# The dash lines of the page number sit 7 mm under the text block (GB/T 9704 7.5), measured on
+# the printed page: 35 mm − 7 mm − half the 4号 line ≈ 25.5 mm.
+FOOTER_DISTANCE = 1443
 
 # 22 lines a page: 225 mm / 22 = 28.95 pt = 579 twips.
 LINE_PITCH = 579
@@ -551,6 +552,17 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
+# A printed 3号 character: 16 pt condensed by 0.25 pt; a half-width one (digits) 8 − 0.25 pt.
+PRINTED_CHAR = CHAR + CONDENSE  # 315 twips
+PRINTED_HALF = CHAR // 2 + CONDENSE  # 155 twips
+
+
+def printed_width(text: str) -> float:
+    """Width in printed 3号 characters (15.75 pt): a digit or other half-width character is
+    7.75 pt, not half of 15.75, since every character is condensed by the same 0.25 pt."""
+    return sum(PRINTED_HALF / PRINTED_CHAR if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
 def signature_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
     """Right indents (in characters) of 署名 and 成文日期 for an unsealed document.
 
@@ -609,9 +621,14 @@ def _set_right_indent(p, chars: float) -> None:
     if ind is None:
         ind = etree.SubElement(ppr, f"{_W}ind")
         _order_ppr(ppr, ind)
-    hundredths = int(round(chars * 100))
-    ind.set(f"{_W}right", str(hundredths * CHAR // 100))
-    ind.set(f"{_W}rightChars", str(hundredths))
+    # in twips of printed characters (15.75 pt), not rightChars (16 pt a "character"), so the
+    # indent measures the same characters as the printed name and date
+    ind.set(f"{_W}right", str(int(round(chars * PRINTED_CHAR))))
+    ind.attrib.pop(f"{_W}rightChars", None)
+    if ppr.find(f"{_W}autoSpaceDN") is None:  # no extra space between 年 and the digits
+        space = etree.SubElement(ppr, f"{_W}autoSpaceDN")
+        space.set(f"{_W}val", "0")
+        _order_ppr(ppr, space)
     ind.set(f"{_W}firstLine", "0")
     ind.set(f"{_W}firstLineChars", "0")
     jc = ppr.find(f"{_W}jc")
@@ -648,8 +665,8 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         date = next((q for q in paragraphs[index + 1:index + 2]
                      if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None
                      and st.get(f"{_W}val") == DATE), None)
-        issuer_width = text_width(_paragraph_text(p).strip())
-        date_width = text_width(_paragraph_text(date).strip()) if date is not None else issuer_width
+        issuer_width = printed_width(_paragraph_text(p).strip())
+        date_width = printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
         place = sealed_indents if sealed else signature_indents
         sig_right, date_right = place(issuer_width, date_width)
         _set_right_indent(p, sig_right)
@@ -658,6 +675,75 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         changed = True
     if not changed:
         return xml
+    return etree.tostring(root, encoding="unicode")
+
+
+RECORD = "GwRecord"
+
+# What practice accepts for tightening the main text's last page (7.3.5.5): 28.95 pt → 26 pt.
+TIGHT_PITCHES = (540, 520)  # 27 pt, 26 pt
+
+
+def tighten_body(xml: str, line: int) -> str:
+    """The main text (up to the first attachment page) at an exact line pitch of ``line``
+    twips instead of 28.95 pt, so the body shares the signature's page (7.3.5.5)."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    body = root.find(f"{_W}body")
+    if body is None:
+        return xml
+    for p in body.iter(f"{_W}p"):
+        ppr = p.find(f"{_W}pPr")
+        if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
+            break
+        if ppr is None:
+            ppr = etree.Element(f"{_W}pPr")
+            p.insert(0, ppr)
+        spacing = ppr.find(f"{_W}spacing")
+        if spacing is not None and spacing.get(f"{_W}lineRule") == "exact" \
+                and int(spacing.get(f"{_W}line", "0")) != LINE_PITCH:
+            continue  # a line of its own height: the 版头's mark and rule
+        if spacing is None:
+            spacing = etree.SubElement(ppr, f"{_W}spacing")
+            _order_ppr(ppr, spacing)
+        spacing.set(f"{_W}line", str(line))
+        spacing.set(f"{_W}lineRule", "exact")
+        if ppr.find(f"{_W}snapToGrid") is None:  # off the 28.95 pt line grid
+            snap = etree.SubElement(ppr, f"{_W}snapToGrid")
+            snap.set(f"{_W}val", "0")
+            _order_ppr(ppr, snap)
+    return etree.tostring(root, encoding="unicode")
+
+
+def place_record(xml: str) -> str:
+    """Put the 版记 of a rendered document.xml on the foot of an even last page (GB/T 9704
+    7.4): the template ends the body's section before it; the 版记's own section starts on the
+    next even page (a blank page inserted when needed), carries no page number, and its
+    content sits at the bottom (Word's vertical alignment; the template's blank lines above
+    the 版记 do it for LibreOffice)."""
+    if f'w:val="{RECORD}"' not in xml:
+        return xml
+    root = etree.fromstring(xml.encode("utf-8"))
+    body = root.find(f"{_W}body")
+    sect = body.find(f"{_W}sectPr") if body is not None else None
+    if sect is None or not any(True for _ in body.iter(f"{_W}pPr") if _.find(f"{_W}sectPr") is not None):
+        return xml
+    for tag in ("type", "pgNumType", "vAlign", "titlePg"):
+        for old in sect.findall(f"{_W}{tag}"):
+            sect.remove(old)
+    kind = etree.SubElement(sect, f"{_W}type")
+    kind.set(f"{_W}val", "evenPage")
+    sect.remove(kind)
+    pg_size = sect.find(f"{_W}pgSz")
+    (pg_size.addprevious if pg_size is not None else sect.append)(kind)
+    v_align = etree.Element(f"{_W}vAlign")
+    v_align.set(f"{_W}val", "bottom")
+    title_pg = etree.Element(f"{_W}titlePg")  # first page of the section: no page number
+    grid = sect.find(f"{_W}docGrid")
+    if grid is not None:
+        grid.addprevious(v_align)
+        grid.addprevious(title_pg)
+    else:
+        sect.extend([v_align, title_pg])
     return etree.tostring(root, encoding="unicode")
 
 

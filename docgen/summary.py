@@ -13,6 +13,7 @@ from typing import Any
 from docgen.config import Settings
 from docgen.engine import SEALED
 from docgen.filters import cn, percent
+from docgen.official import text_width
 from docgen.vocabulary import METRICS, SECTORS, hazard_group
 
 # Figures (指标 sheet) the built-in summary prints; a missing one counts as 0.
@@ -38,6 +39,16 @@ SECTOR_FIGURES: dict[str, tuple[str, ...]] = {
 
 TOTAL_LABEL = "合计"
 NO_RATE = "—"
+
+# A 2号 title line holds 20 characters (156 mm / 22 pt).
+TITLE_LINE = 20
+# Where a long title may break: before these words, or after the issuer's name / punctuation.
+_BREAK_BEFORE = ("关于", "的报告", "的工作总结", "工作总结", "工作情况", "情况的报告", "的通知", "的请示")
+_BREAK_AFTER = ("，", "、", "：", "；")
+# A 4号 版记 line holds 29 characters once 1 character is kept free on both sides.
+RECORD_LINE = 29
+# The text area holds 22 lines; the 版记 takes its lines from the bottom of the last page.
+PAGE_LINES = 22
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,98 @@ def _level(short_name: str) -> str:
     return "镇"
 
 
+def title_lines(title: str, issuer: str = "") -> list[str]:
+    """The lines of a title: one line when it fits, else breaks between words in a 梯形 (each
+    line not longer than the one above) or 菱形 (the middle line longest), as balanced as can
+    be.
+
+    Breaks are taken before 关于 / 的报告 / 工作总结…, after the issuer's name or a punctuation
+    mark — never inside a word.  A title with no such place stays one paragraph that wraps.
+    """
+    if text_width(title) <= TITLE_LINE:
+        return [title]
+    places = set()
+    for word in _BREAK_BEFORE:
+        start = title.find(word, 1)
+        while start > 0:
+            places.add(start)
+            start = title.find(word, start + 1)
+    for mark in _BREAK_AFTER:
+        places.update(i + 1 for i, ch in enumerate(title[:-1]) if ch == mark)
+    for name in {issuer, issuer.removesuffix("人民政府")} - {""}:
+        if title.startswith(name) and len(name) < len(title):
+            places.add(len(name))
+    from itertools import combinations
+
+    def lines_at(breaks: tuple[int, ...]) -> list[str]:
+        edges = (0, *breaks, len(title))
+        return [title[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+
+    def badness(lines: list[str]) -> tuple[int, bool, float]:
+        widths = [text_width(line) for line in lines]
+        # 梯形: each line not longer than the one above; 菱形: the middle line the longest
+        shaped = widths == sorted(widths, reverse=True) or (
+            len(widths) == 3 and widths[1] >= max(widths[0], widths[2]))
+        return (len(lines), not shaped, max(widths) - min(widths))
+
+    for count in (1, 2):
+        candidates = [lines_at(c) for c in combinations(sorted(places), count)]
+        candidates = [c for c in candidates if all(text_width(x) <= TITLE_LINE for x in c)]
+        if candidates:
+            return min(candidates, key=badness)
+    return [title]
+
+
+def _record_lines(text: str) -> int:
+    return max(1, -(-int(text_width(text) * 2) // (RECORD_LINE * 2)))
+
+
+def _note(text: str) -> str:
+    """附注 in round brackets, whether or not the secretary typed them."""
+    text = text.strip()
+    if not text:
+        return ""
+    if text.startswith(("（", "(")) and text.endswith(("）", ")")):
+        text = text[1:-1].strip()
+    return f"（{text}）"
+
+
+def _header(settings: Settings) -> dict | None:
+    header = settings.summary.header
+    if header is None:
+        return None
+    return {"发文机关标志": header.mark, "发文字号": header.number, "签发人": header.signer}
+
+
+def _footer(settings: Settings) -> dict | None:
+    footer = settings.summary.footer
+    if footer is None:
+        return None
+    cc = "、".join(footer.cc)
+    cc_line = f"抄送：{cc}。" if cc else ""
+    printed = f"{footer.printed.year}年{footer.printed.month}月{footer.printed.day}日印发" \
+        if footer.printed else ""
+    lines = (_record_lines(cc_line) if cc_line else 0) + 1
+    return {
+        "抄送": cc_line,
+        "印发机关": footer.printer,
+        "印发日期": printed,
+        # blank lines above the 版记 on its page, so its last line is the page's last line
+        "留白": list(range(PAGE_LINES - lines - 1)),
+        "补页": False,  # a blank page before it, to end on an even page (set by fitting)
+    }
+
+
+def _year_rows(consolidation) -> list[dict]:
+    rows = []
+    for year, table in (getattr(consolidation, "years", {}) or {}).items():
+        if year is None:
+            continue
+        row = _unit_total(table or {})
+        rows.append({"年度": f"{year}年", "年份": year, **row})
+    return rows
+
+
 def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> dict:
     """Everything the summary template reads.
 
@@ -114,6 +217,12 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     context.update(
         {
             "标题": settings.summary.title,
+            "标题分行": "\n".join(settings.summary.title_lines
+                                  or title_lines(settings.summary.title, settings.issuer.name)),
+            "文种": settings.summary.kind,
+            "附注": _note(settings.summary.note),
+            "版头": _header(settings),
+            "版记": _footer(settings),
             "主送机关": settings.issuer.recipient,
             "发文机关": settings.issuer.name,
             "简称": settings.issuer.short_name,
@@ -161,4 +270,8 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         for unit in getattr(consolidation, "units", []) or []
     ]
     context["分单位"] = unit_rows + [{"填报单位": TOTAL_LABEL, **_sum_rows(unit_rows)}]
+    year_rows = _year_rows(consolidation)
+    context["分年度"] = year_rows + ([{"年度": TOTAL_LABEL, "年份": "", **_sum_rows(year_rows)}]
+                                    if year_rows else [])
+    context["年度数"] = len(year_rows)
     return context

@@ -201,7 +201,12 @@ def write_summary(
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
     template = template or CompiledTemplate.load(template_for(settings, summary_kind(settings)))
-    template.render_to(summary_context(settings, consolidation, counts), path)
+    context = summary_context(settings, consolidation, counts)
+    if pdf:
+        from docgen.fitting import fit_summary
+
+        context = fit_summary(template, context)  # measured on the printed pages
+    template.render_to(context, path)
     if pdf:
         from docgen.pdf import convert_to_pdf
 
@@ -264,7 +269,7 @@ def build(
     resuming = bool(pdf) and not force and pending.matches(targets)
     if not resuming:
         ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
-        _write_documents(settings, inputs, plans, singles, progress)
+        _write_documents(settings, inputs, plans, singles, progress, pdf=bool(pdf))
     report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
 
     if pdf:
@@ -287,7 +292,7 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
 
 
 def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: list,
-                     progress) -> None:
+                     progress, pdf: bool = False) -> None:
     from docgen.batch import write_batch
     from docgen.summary import summary_context
     from docgen.tallies import write_summary_workbook
@@ -298,7 +303,12 @@ def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: l
     if singles:
         context = summary_context(settings, inputs.consolidation,
                                   roster_counts(settings, inputs.rosters))
-        for _kind, template, path in singles:
+        for kind, template, path in singles:
+            if pdf and kind.context == "summary":
+                from docgen.fitting import fit_summary
+
+                template.render_to(fit_summary(template, context), path)
+                continue
             template.render_to(context, path)
     for key, plan in plans.items():
         label = settings.kinds[key].label

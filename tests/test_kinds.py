@@ -247,14 +247,14 @@ def test_a_workspace_kind_may_not_take_a_builtin_name(tmp_path):
 
 
 def _indents(path: Path) -> tuple[int, int]:
-    """Right indents (hundredths of a character) of the printed 署名 and 成文日期."""
+    """Right indents (hundredths of a printed character, 315 twips) of 署名 and 成文日期."""
     doc = docx.Document(str(path))
     found = {}
     for paragraph in doc.paragraphs:
         style = paragraph._p.pPr.find(qn("w:pStyle")) if paragraph._p.pPr is not None else None
         if style is not None and style.get(qn("w:val")) in ("GwSignature", "GwDate"):
             ind = paragraph._p.pPr.find(qn("w:ind"))
-            found[style.get(qn("w:val"))] = int(ind.get(qn("w:rightChars")))
+            found[style.get(qn("w:val"))] = round(int(ind.get(qn("w:right"))) * 100 / 315)
     return found["GwSignature"], found["GwDate"]
 
 
@@ -301,10 +301,11 @@ def test_templates_update_after_an_upgrade_and_an_issuer_change(tmp_path):
     built = run("build", cwd=workspace)
     assert built.exit_code == 0, built.output
     # GB/T 9704 7.3.5.2 for 青山县白云乡人民政府 (10) and 2022年12月20日 (7): the name 2 in,
-    # the date's first character 2 right of the name's
-    assert _indents(workspace / "outputs" / "工作总结.docx") == (200, 300)
+    # the date's first character 2 right of the name's; a printed digit is 155/315 of a
+    # character (7.75 pt of 15.75), so 2022年12月20日 is 6.94 characters wide
+    assert _indents(workspace / "outputs" / "工作总结.docx") == (200, 306)
     notice = next((workspace / "outputs" / "安全告知书").glob("*.docx"))
-    assert _indents(notice) == (200, 400)  # its date 2023年5月8日 is 6 characters wide
+    assert _indents(notice) == (200, 405)  # its date 2023年5月8日 is 5.95 characters wide
 
 
 def test_signature_for_a_short_and_a_sealed_issuer(tmp_path):
@@ -313,11 +314,11 @@ def test_signature_for_a_short_and_a_sealed_issuer(tmp_path):
     config = workspace / "docgen.toml"
     assert load(config).issuer.name == "石桥乡人民政府"
     assert run("summary", "-o", tmp_path / "a.docx", cwd=workspace).exit_code == 0
-    assert _indents(tmp_path / "a.docx") == (400, 200)  # 7 and 7: the date 2 in
+    assert _indents(tmp_path / "a.docx") == (394, 200)  # 7 and 6.94: the date 2 in
     config.write_text(config.read_text(encoding="utf-8").replace("seal = false", "seal = true"),
                       encoding="utf-8")
     assert run("summary", "-o", tmp_path / "b.docx", cwd=workspace).exit_code == 0
-    assert _indents(tmp_path / "b.docx") == (400, 400)  # sealed: date 4 in, name centred
+    assert _indents(tmp_path / "b.docx") == (397, 400)  # sealed: date 4 in, name centred
 
 
 # --- init and docgen.toml ------------------------------------------------------------------

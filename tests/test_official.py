@@ -175,8 +175,11 @@ def test_signature_two_characters_in_and_date_under_it(saved):
     sig_ind = sig_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
     date_ind = date_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
     # 7-character name and 7-character date: date 2 in, its first character 2 right of the name's
-    assert date_ind.get(qn("w:rightChars")) == "200"
-    assert sig_ind.get(qn("w:rightChars")) == "400"
+    # in printed characters (15.75 pt = 315 twips; a digit 155): the date's 8 digits are
+    # 8 × 155 twips, so the name stands 2 in + (date − name) + 2 = 1240 twips from the right
+    assert date_ind.get(qn("w:right")) == "630"
+    assert sig_ind.get(qn("w:right")) == str(630 + 3 * 315 + 8 * 155 + 630 - 7 * 315)
+    assert date_ind.get(qn("w:rightChars")) is None  # twips, not Word's 16 pt "characters"
     assert signature.paragraph_format.keep_with_next
 
 
@@ -236,7 +239,10 @@ def test_built_in_templates_share_the_layout(kind):
     assert section._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch")) == pitch
     document = zipfile.ZipFile(path).read("word/document.xml").decode()
     # text colour never set to anything but black
-    colours = set(
-        etree.fromstring(document.encode()).xpath("//w:color/@w:val", namespaces={"w": W[1:-1]})
-    )
+    # text colour never set to anything but black, save the 版头's red 发文机关标志 (7.2.4)
+    ns = {"w": W[1:-1]}
+    root = etree.fromstring(document.encode())
+    colours = set(root.xpath("//w:r[not(contains(w:t, '版头.发文机关标志'))]//w:color/@w:val",
+                             namespaces=ns))
     assert colours <= {"000000"}
+    assert set(root.xpath("//w:color/@w:val", namespaces=ns)) <= {"000000", "FF0000"}
