@@ -248,6 +248,7 @@ SEALED = "加盖印章"
 # The context variable that tightens the main text's line pitch (twips) to keep body text on
 # the signature's page (GB/T 9704 7.3.5.5).
 LINE_PITCH = "正文行距"
+TIGHTEN_FROM = "正文行距起"  # the first words of the page the tighter pitch starts on
 
 
 @dataclass
@@ -283,7 +284,8 @@ class _Part:
         if self.kind == "document":
             xml = official.place_record(xml)
             if context.get(LINE_PITCH):
-                xml = official.tighten_body(xml, int(context[LINE_PITCH]))
+                xml = official.tighten_body(xml, int(context[LINE_PITCH]),
+                                            str(context.get(TIGHTEN_FROM, "")))
         return xml
 
     def location(self, lineno: int | None) -> str:

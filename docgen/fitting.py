@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docgen.engine import LINE_PITCH
+from docgen.engine import LINE_PITCH, TIGHTEN_FROM
 from docgen.filters import date as date_text
 from docgen.official import TIGHT_PITCHES
 
@@ -79,8 +79,10 @@ def fit_summary(template, context: dict) -> dict:
     pages = _measure(template, context)
     page = signature_page(pages, context)
     if page is not None and len(body_on_page(pages[page], context)) < PULLED:
+        # only the last pages are tightened: from the page before the signature's
+        start = _PAGE_NUMBER.sub("", pages[page - 1])[:12] if page > 0 else ""
         for pitch in TIGHT_PITCHES:
-            trial = {**context, LINE_PITCH: pitch}
+            trial = {**context, LINE_PITCH: pitch, TIGHTEN_FROM: start}
             tried = _measure(template, trial)
             moved = signature_page(tried, trial)
             if moved is not None and moved < page and body_on_page(tried[moved], trial):

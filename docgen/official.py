@@ -684,14 +684,31 @@ RECORD = "GwRecord"
 TIGHT_PITCHES = (540, 520)  # 27 pt, 26 pt
 
 
-def tighten_body(xml: str, line: int) -> str:
-    """The main text (up to the first attachment page) at an exact line pitch of ``line``
-    twips instead of 28.95 pt, so the body shares the signature's page (7.3.5.5)."""
+def _starts_at(paragraphs: list, first_words: str) -> int:
+    """Index of the first paragraph that starts on the page whose text begins with
+    ``first_words`` (white space removed); 0 when it cannot be told."""
+    if not first_words:
+        return 0
+    texts = ["".join("".join(t.text or "" for t in p.iter(f"{_W}t")).split()) for p in paragraphs]
+    for index, text in enumerate(texts):
+        if text and text.startswith(first_words):
+            return index
+    for index, text in enumerate(texts):  # the page starts inside this paragraph
+        if first_words[:6] and first_words[:6] in text:
+            return index + 1
+    return 0
+
+
+def tighten_body(xml: str, line: int, first_words: str = "") -> str:
+    """The main text at an exact line pitch of ``line`` twips instead of 28.95 pt, so the body
+    shares the signature's page (7.3.5.5): from the page that begins with ``first_words`` (the
+    last page's), or all of it, up to the first attachment page."""
     root = etree.fromstring(xml.encode("utf-8"))
     body = root.find(f"{_W}body")
     if body is None:
         return xml
-    for p in body.iter(f"{_W}p"):
+    paragraphs = list(body.iter(f"{_W}p"))
+    for p in paragraphs[_starts_at(paragraphs, first_words):]:
         ppr = p.find(f"{_W}pPr")
         if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
             break
