@@ -257,8 +257,14 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         row["名称"] = sector
         context[sector] = row
         sector_rows.append({"领域": sector, **row})
+        # 检查次数 as the villages headed it: inspections (次) and units inspected (家)
+        units = int((getattr(consolidation, "units_inspected", {}) or {}).get(sector, 0))
+        row["检查单位"] = min(units, row["检查次数"])
+        row["开展检查"] = row["检查次数"] - row["检查单位"]
 
     total = _sum_rows(sector_rows)
+    total["开展检查"] = sum(context[sector]["开展检查"] for sector in SECTORS)
+    total["检查单位"] = sum(context[sector]["检查单位"] for sector in SECTORS)
     context["合计"] = total
     context["领域数"] = number
     context["分领域"] = sector_rows + [
@@ -270,6 +276,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         for unit in getattr(consolidation, "units", []) or []
     ]
     context["分单位"] = unit_rows + [{"填报单位": TOTAL_LABEL, **_sum_rows(unit_rows)}]
+    context["填报单位数"] = len(unit_rows)
     year_rows = _year_rows(consolidation)
     context["分年度"] = year_rows + ([{"年度": TOTAL_LABEL, "年份": "", **_sum_rows(year_rows)}]
                                     if year_rows else [])

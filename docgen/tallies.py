@@ -96,6 +96,8 @@ class Consolidation:
     figure_units: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # of the 检查次数 by sector, how many came from columns counting units inspected (家)
+    units_inspected: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -148,6 +150,7 @@ class TallyHeader:
     sector_col: int  # 0-based
     metric_cols: dict[str, int]
     unit_col: int | None
+    counts_units: bool = False  # its 检查次数 column counts units inspected (家)
 
 
 @dataclass
@@ -163,6 +166,7 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         sector_col = None
         unit_col = None
+        counts_units = False
         metrics: dict[str, int] = {}
         for col, value in enumerate(row):
             if not isinstance(value, str):
@@ -173,10 +177,12 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
             metric = vocab.metric_of(value)
             if metric and metric not in metrics:
                 metrics[metric] = col
+                if metric == "检查次数":
+                    counts_units = vocab.counts_units(value)
             elif unit_col is None and vocab.normalize_header(value) == vocab.UNIT_HEADER:
                 unit_col = col
         if sector_col is not None and metrics:
-            return TallyHeader(index, sector_col, metrics, unit_col)
+            return TallyHeader(index, sector_col, metrics, unit_col, counts_units)
     return None
 
 
@@ -285,6 +291,7 @@ class SheetTally:
     year: int | None
     table: dict[str, dict[str, int]] = field(default_factory=dict)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)
+    counts_units: bool = False  # 检查次数 here counts units inspected (家)
 
 
 @dataclass
@@ -512,7 +519,7 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
             last_unit = vocab.clean_text(unit_value)
         unit = last_unit if header.unit_col is not None else default_unit
         if unit not in by_unit:
-            by_unit[unit] = SheetTally(shown, sheet, unit, year)
+            by_unit[unit] = SheetTally(shown, sheet, unit, year, counts_units=header.counts_units)
             order.append(unit)
         tally = by_unit[unit]
         row_table = tally.table.setdefault(sector, {})
@@ -523,7 +530,8 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
 
     if not order:
         # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year)
+        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year,
+                                           counts_units=header.counts_units)
         order.append(default_unit)
         problem(_("统计表只有表头，没有数据行"), severity=WARNING)
     result.tallies.extend(by_unit[u] for u in order)
@@ -677,6 +685,10 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                     _add_into(report.totals, item.table)
                     _add_into(report.years.setdefault(item.year, empty_table()), item.table)
                     _add_into(result.totals, item.table)
+                    if item.counts_units:
+                        for sector, row in item.table.items():
+                            result.units_inspected[sector] = (
+                                result.units_inspected.get(sector, 0) + row.get("检查次数", 0))
                     _add_into(years.setdefault(item.year, empty_table()), item.table)
                 else:
                     for name, value in item.values.items():

@@ -37,6 +37,10 @@ METRIC_ALIASES: dict[str, tuple[str, ...]] = {
     "查处违章": ("查处违章", "整治违章", "违章行为", "违章人次"),
 }
 
+# 检查次数 headers that count units inspected (家), not inspections (次): the summary keeps
+# the two apart and prints each with its own measure word.
+UNIT_COUNT_HEADERS: tuple[str, ...] = ("检查单位", "检查单位数", "检查家次")
+
 SECTOR_HEADERS: tuple[str, ...] = ("领域", "行业领域", "重点领域", "类别")
 UNIT_HEADER = "填报单位"
 TOTAL_LABELS: tuple[str, ...] = ("合计", "总计", "小计")
@@ -144,6 +148,11 @@ def sector_of(value: object) -> str | None:
 def metric_of(header: object) -> str | None:
     """The canonical metric for a header cell, or None."""
     return _METRIC_LOOKUP.get(normalize_header(header).rstrip("*"))
+
+
+def counts_units(header: object) -> bool:
+    """A 检查次数 column headed as units inspected (检查单位数（家）), not inspections."""
+    return normalize_header(header).rstrip("*") in UNIT_COUNT_HEADERS
 
 
 def is_sector_header(header: object) -> bool:

@@ -93,11 +93,13 @@ CONTRIBUTORS: dict[str, dict[str, int]] = {
     "道路交通安全": {POLICE: 5, "松岚社区": 2, "青杠村": 1, "双河村": 1},
     "消防安全": {POLICE: 3, "松岚社区": 2, "青杠村": 1, "石门村": 1, "双河村": 1, "白鹤村": 1, "金竹村": 1},
     "危险化学品和烟花爆竹": {POLICE: 3, "松岚社区": 1, FARMING: 2, "青杠村": 1},
-    "地质灾害预防": {PLANNING: 2, FARMING: 1, "青杠村": 1, "石门村": 1, "白鹤村": 1, "金竹村": 1},
-    "建筑施工": {PLANNING: 2, "松岚社区": 1},
+    # units whose tallies count units inspected (检查单位数（家）, 检查家次) report only the
+    # sectors the summary words that way: 建筑施工 and 食品药品安全
+    "地质灾害预防": {FARMING: 1, "青杠村": 1, "石门村": 1, "白鹤村": 1, "金竹村": 1},
+    "建筑施工": {PLANNING: 1},
     "森林防火": {FORESTRY: 3, "石门村": 1, "白鹤村": 1, "金竹村": 1},
     "校园及周边环境": {SCHOOL: 3, POLICE: 1, "松岚社区": 1},
-    "食品药品安全": {FOOD: 4, "松岚社区": 1, SCHOOL: 1},
+    "食品药品安全": {FOOD: 1},
 }
 VIOLATIONS: dict[str, int] = {POLICE: 4, "松岚社区": 1}
 

@@ -294,8 +294,10 @@ def test_summary_for_other_tallies_carries_their_totals(workspace, villages, tmp
     units = {row.cells[0].text for row in document.tables[1].rows[1:]}
     assert set(messy.EXPECTED_UNITS) <= units
     text = document_text(target)
-    # 道路交通安全: 排查隐患 11 → 10余起, 查处违章 58 → 50余人次; 食品药品安全: 检查 15 → 15家
-    assert "10余起" in text and "50余人次" in text and "15家" in text
+    # 道路交通安全: 排查隐患 11 → 10余起, 查处违章 58 → 50余人次; 食品药品安全: of its 15
+    # checks, 5 were tallied under 检查家次（家）: 10 inspections and 5 units inspected
+    assert "10余起" in text and "50余人次" in text
+    assert "共开展检查10次，共检查单位5家" in text
     assert "发放安全宣传册700份" in text
 
 
