@@ -71,11 +71,16 @@ def full_width(text: str) -> str:
     Chinese; a colon when the character before it is Chinese (``8:30`` and ``Email:`` stay).
     """
     chars = list(text)
-    for match in _BRACKETS.finditer(text):
-        start, end = match.start(), match.end()
-        around = match.group(1) + text[start - 1:start] + text[end:end + 1]
-        if any(is_cjk(ch) for ch in around):
-            chars[start], chars[end - 1] = "（", "）"
+    changed = True
+    while changed:  # innermost pairs first: "(发至村(社区))"
+        changed = False
+        current = "".join(chars)
+        for match in _BRACKETS.finditer(current):
+            start, end = match.start(), match.end()
+            around = match.group(1) + current[start - 1:start] + current[end:end + 1]
+            if any(is_cjk(ch) for ch in around):
+                chars[start], chars[end - 1] = "（", "）"
+                changed = True
     for index, ch in enumerate(text):
         if ch == ":" and index and is_cjk(text[index - 1]):
             chars[index] = "："

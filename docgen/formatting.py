@@ -393,8 +393,12 @@ def _place_signature(doc: Document, found: list[Part]) -> None:
         if previous is not None and previous.role != BLANK:
             blank = _insert_blank_before(part.element)
             official.keep_with_next(_paragraph(doc, blank))
-        elif previous is not None:
-            official.keep_with_next(_paragraph(doc, previous.element))
+        # the blank lines, 附件说明 and the body's last paragraph go over with the signature,
+        # so its page always carries body text (GB/T 9704 7.3.5.5)
+        for earlier in reversed(found[:index]):
+            official.keep_with_next(_paragraph(doc, earlier.element))
+            if earlier.role not in (BLANK, ATTACHMENT):
+                break
 
 
 def _blank_before(doc: Document, found: list[Part], role: str, report: FormatReport) -> None:

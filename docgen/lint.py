@@ -69,11 +69,9 @@ class NotDocxError(DocgenError):
 
 
 def not_docx_message(path: Path) -> str:
-    from docgen.pdf import find_soffice
-
     text = _("{file} 不是 .docx 文件：请在 WPS 或 Word 中打开，选“另存为”，文件类型选"
              "“Word 文档（*.docx）”，再用另存的文件").format(file=display_path(path))
-    if find_soffice():
+    if shutil.which("soffice") or shutil.which("libreoffice"):
         text += _("；也可以用 LibreOffice 转换：soffice --headless --convert-to docx \"{file}\"").format(
             file=display_path(path))
     return text
@@ -179,6 +177,7 @@ class _Linter:
         final = body.find(f"{W}sectPr")
         if final is not None:
             sections.append(final)
+        before = len(self.findings)
         for number, sect in enumerate(sections, start=1):
             where = _("页面设置") if len(sections) == 1 else _("第{n}节页面设置").format(n=number)
             size = sect.find(f"{W}pgSz")
@@ -204,6 +203,17 @@ class _Linter:
             if abs(pitch - official.LINE_PITCH) > 2:
                 self.add(where, _("行网格"), _("每页22行（行距28.95磅）"),
                          _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"))
+        # the same departure in every section of a bound file is said once
+        found = self.findings[before:]
+        if len(sections) > 2 and found:
+            merged: dict[tuple[str, str, str], list[Finding]] = {}
+            for f in found:
+                merged.setdefault((f.item, f.expected, f.found), []).append(f)
+            del self.findings[before:]
+            for (item, expected, shown), group in merged.items():
+                where = group[0].where if len(group) == 1 else \
+                    _("{n}节的页面设置").format(n=len(group))
+                self.add(where, item, expected, shown)
 
     # ------------------------------------------------------------ page numbers
 
@@ -479,14 +489,20 @@ def open_draft(path: Path) -> Document:
                           .format(file=display_path(path), reason=type(exc).__name__)) from exc
 
 
+def lint_files(paths: list[Path], pages: bool = True) -> dict[Path, list[Finding]]:
+    """``lint_document`` of each file, plus the signature-page rule on the printed pages
+    (one LibreOffice run for all) when ``pages`` and LibreOffice and pdftotext are installed.
+    A file that cannot be read raises (NotDocxError for a .doc or .wps)."""
+    docs = {Path(path): open_draft(Path(path)) for path in paths}
+    result = {path: lint_document(doc, display_path(path)) for path, doc in docs.items()}
+    if pages and can_print():
+        for path, extra in signature_page_findings(docs).items():
+            result[path] += extra
+    return result
+
+
 def lint_file(path: Path, pages: bool = True) -> list[Finding]:
-    """``lint_document`` of the file, plus the signature-page rule on its printed pages when
-    ``pages`` and LibreOffice and pdftotext are installed."""
-    doc = open_draft(path)
-    findings = lint_document(doc, display_path(path))
-    if pages:
-        findings += signature_page_findings(path, doc)
-    return findings
+    return lint_files([Path(path)], pages)[Path(path)]
 
 
 def can_print() -> bool:
@@ -495,27 +511,41 @@ def can_print() -> bool:
     return bool(find_soffice() and shutil.which("pdftotext"))
 
 
-def signature_page_findings(path: Path, doc: Document | None = None) -> list[Finding]:
+def signature_page_findings(docs: dict[Path, Document]) -> dict[Path, list[Finding]]:
     """The page with the 署名 and 成文日期 must carry body text too (GB/T 9704 7.3.5.5)."""
-    if not can_print():
-        return []
     from docgen.pdf import convert_to_pdf
 
-    doc = doc or docx.Document(str(path))
-    found = parts(doc)
-    signature = next((p for p in found if p.role == SIGNATURE), None)
-    if signature is None:
-        return []
-    wanted = {re.sub(r"\s+", "", p.text) for p in found if p.role in (SIGNATURE, DATE, NOTE, COPY_TO, PRINTED_BY)}
+    signed = {}
+    for path, doc in docs.items():
+        found = parts(doc)
+        signature = next((p for p in found if p.role == SIGNATURE), None)
+        if signature is not None:
+            signed[path] = (signature, found)
+    out: dict[Path, list[Finding]] = {}
+    if not signed:
+        return out
     with tempfile.TemporaryDirectory(prefix="docgen-lint-") as folder:
-        copy = Path(folder) / "draft.docx"
-        shutil.copyfile(path, copy)
+        copies = []
+        for number, path in enumerate(signed):
+            copy = Path(folder) / f"{number}.docx"
+            shutil.copyfile(path, copy)
+            copies.append(copy)
         try:
-            pdf = convert_to_pdf([copy], timeout=120)[0]
+            pdfs = convert_to_pdf(copies, timeout=300)
         except DocgenError:
-            return []
-        pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                               check=False).stdout.decode("utf-8", "replace").split("\f")
+            return out
+        for (path, (signature, found)), pdf in zip(signed.items(), pdfs, strict=True):
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                  check=False).stdout.decode("utf-8", "replace")
+            finding = _signature_alone(path, text.split("\f"), signature, found)
+            if finding:
+                out[path] = [finding]
+    return out
+
+
+def _signature_alone(path: Path, pages: list[str], signature: Part, found: list[Part]) -> Finding | None:
+    wanted = {re.sub(r"\s+", "", p.text) for p in found
+              if p.role in (SIGNATURE, DATE, NOTE, COPY_TO, PRINTED_BY)}
     target = re.sub(r"\s+", "", signature.text)
     for number, page in enumerate(pages, start=1):
         lines = [re.sub(r"\s+", "", line) for line in page.splitlines()]
@@ -523,9 +553,9 @@ def signature_page_findings(path: Path, doc: Document | None = None) -> list[Fin
             continue
         rest = [line for line in lines if line and line not in wanted
                 and not re.fullmatch(r"[—–-]*\d+[—–-]*", line)]
-        if not rest:
-            return [Finding(display_path(path), _("第{n}页").format(n=number), _("署名页"),
-                            _("带有正文（调整上一页的行距或字距，使正文至少一行移到本页，GB/T 9704 7.3.5.5）"),
-                            _("只有署名和成文日期"), signature.number)]
-        break
-    return []
+        if rest:
+            return None
+        return Finding(display_path(path), _("第{n}页").format(n=number), _("署名页"),
+                       _("带有正文（调整上一页的行距或字距，使正文至少一行移到本页，GB/T 9704 7.3.5.5）"),
+                       _("只有署名和成文日期"), signature.number)
+    return None
