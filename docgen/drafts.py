@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docx.document import Document
 from lxml import etree
@@ -300,7 +301,7 @@ class Part:
     """One paragraph of the body and what it is."""
 
     index: int  # 0-based among the body's own paragraphs
-    element: object = field(repr=False)
+    element: Any = field(repr=False)
     text: str  # as written
     role: str
     level: int = 0  # heading level 1–4

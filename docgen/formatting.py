@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
@@ -35,8 +36,8 @@ from docgen.drafts import (
     RECIPIENT,
     SIGNATURE,
     TITLE,
-    W,
     Part,
+    W,
     full_width,
     paragraph_text,
     parts,
@@ -210,7 +211,7 @@ def _set_sections(doc: Document) -> int:
                 sect.remove(ref)
             for old in sect.findall(f"{W}pgNumType"):
                 sect.remove(old)
-        section.orientation = 0
+        section.orientation = WD_ORIENT.PORTRAIT
         section.page_width = Emu(official.PAGE_WIDTH * 635)
         section.page_height = Emu(official.PAGE_HEIGHT * 635)
         section.top_margin = Emu(official.MARGIN_TOP * 635)

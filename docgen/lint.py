@@ -37,9 +37,9 @@ from docgen.drafts import (
     RECIPIENT,
     SIGNATURE,
     TITLE,
-    W,
     Part,
     Resolver,
+    W,
     is_cjk,
     paragraph_text,
     parts,
@@ -204,16 +204,16 @@ class _Linter:
                 self.add(where, _("行网格"), _("每页22行（行距28.95磅）"),
                          _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"))
         # the same departure in every section of a bound file is said once
-        found = self.findings[before:]
-        if len(sections) > 2 and found:
+        new = self.findings[before:]
+        if len(sections) > 2 and new:
             merged: dict[tuple[str, str, str], list[Finding]] = {}
-            for f in found:
+            for f in new:
                 merged.setdefault((f.item, f.expected, f.found), []).append(f)
             del self.findings[before:]
             for (item, expected, shown), group in merged.items():
-                where = group[0].where if len(group) == 1 else \
+                place = group[0].where if len(group) == 1 else \
                     _("{n}节的页面设置").format(n=len(group))
-                self.add(where, item, expected, shown)
+                self.add(place, item, expected, shown)
 
     # ------------------------------------------------------------ page numbers
 
