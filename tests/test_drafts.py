@@ -309,3 +309,26 @@ def test_formatted_summary_prints_on_the_grid_and_its_signature_page_has_text(su
     steps = [b - a for a, b in zip(ys, ys[1:], strict=False) if 20 < b - a < 35]
     assert sorted(steps)[len(steps) // 2] == pytest.approx(28.95, abs=0.2)
     assert min(x for x, _y in lines) == pytest.approx(28 * 72 / 25.4, abs=2)
+
+
+def test_page_in_a_browser_formats_a_draft_and_offers_the_download(notice, tmp_path, monkeypatch):
+    from webserver import browser, running
+
+    from docgen.web.desk import Desk
+
+    monkeypatch.setattr(Desk, "soffice", lambda self: False)
+    root = tmp_path / "松岚镇"
+    init_workspace(root)
+    with browser() as chromium, running(create_app(root)) as url:
+        page = chromium.new_page(accept_downloads=True, locale="zh-CN")
+        page.goto(url)
+        assert page.locator("#step-format h2").inner_text().endswith("排版手工录入的文稿")
+        page.set_input_files("#format-input", str(notice))
+        page.locator("#format-lint").wait_for()
+        assert page.locator("#format-lint").inner_text() == "排版后检查通过：未发现不符合 GB/T 9704 之处"
+        assert "标题：1、2" in page.locator("#format-report").inner_text()
+        with page.expect_download() as info:
+            page.locator("#format-download").click()
+        saved = tmp_path / "下载的通知.docx"
+        info.value.save_as(saved)
+        assert lint_file(saved, pages=False) == []
