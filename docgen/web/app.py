@@ -30,7 +30,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from docgen import __version__
+from docgen.errors import DocgenError
 from docgen.i18n import _
+from docgen.web import drafts
 from docgen.web import settings as settings_form
 from docgen.web.desk import MAX_FILE_BYTES, Desk, Refused, Upload
 from docgen.web.text import page_text
@@ -275,8 +277,41 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
             return refused(exc)
         return FileResponse(path, headers=attachment(Path(name).name))
 
+    formatted: dict[str, Path] = {}
+
+    async def format_draft(request: Request):
+        """A hand-typed draft in, the formatted file's link and both lint reports out."""
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            return error(_("请求缺少 Content-Length"), 411)
+        if int(length) > MAX_FILE_BYTES:
+            return error(_("文稿太大（超过 {mb} MB）").format(mb=MAX_FILE_BYTES // (1024 * 1024)), 413)
+        try:
+            form = await request.form(max_files=1, max_fields=2)
+        except Exception:
+            return error(_("上传的内容无法读取，请重新选择文件"))
+        item = form.get("file")
+        if item is None or isinstance(item, str):
+            return error(_("请选择一个 .docx 文稿"))
+        name = Path(item.filename or "文稿.docx").name
+        data = await item.read()
+        try:
+            result = await run_in_threadpool(drafts.format_upload, desk.scratch, name, data)
+        except DocgenError as exc:
+            return error(str(exc))
+        formatted[result["id"]] = result.pop("path")
+        return JSONResponse(result)
+
+    async def formatted_file(request: Request):
+        path = formatted.get(request.path_params["id"])
+        if path is None or not path.is_file():
+            return error(_("没有这个排版结果；请重新上传文稿"), 404)
+        return FileResponse(path, headers=attachment(path.name))
+
     routes = [
         Route("/", index),
+        Route("/api/format", format_draft, methods=["POST"]),
+        Route("/api/format/{id}", formatted_file),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),

@@ -83,6 +83,20 @@ def page_text() -> dict[str, str]:
         "preview_none": _("生成后在这里显示工作总结的第 1 页。"),
         "preview_loading": _("正在排版预览……"),
         # ⑤ templates
+        # ⑥ hand-typed drafts
+        "step_format": _("排版手工录入的文稿"),
+        "format_help": _("把在 WPS 或 Word 中录入的通知、报告拖到下面，按 GB/T 9704 排版后下载；"
+                         "文字不会改动，只把中文里的半角括号、冒号改为全角，删去用作缩进的空格。"),
+        "format_drop": _("把 .docx 文稿拖到这里，或点击选择文件"),
+        "formatting": _("正在排版……"),
+        "format_done": _("已排版：{name}"),
+        "format_download": _("下载排好的文稿"),
+        "format_recognised": _("识别出"),
+        "format_changes": _("文字改动"),
+        "format_no_changes": _("文字没有改动"),
+        "format_draft_lint": _("原稿有 {n} 处不符合 GB/T 9704"),
+        "format_clean": _("排版后检查通过：未发现不符合 GB/T 9704 之处"),
+        "format_left": _("排版后仍有 {n} 处不符合 GB/T 9704，请手工处理"),
         "step_templates": _("模板"),
         "templates_help": _("下载模板，用 Word 或 WPS 修改文字后再上传；上传的模板先与名册核对，"
                             "变量都有数据才会使用。"),

@@ -317,7 +317,59 @@ function setUpTemplates() {
   }
 }
 
+// ---------------------------------------------------------------- ⑥ hand-typed drafts
+
+function findingList(findings) {
+  return el("ul", { class: "problems" }, findings.map((f) => el("li", { class: "error" }, f.message)));
+}
+
+async function formatDraft(file) {
+  $("#format-message").replaceChildren();
+  $("#format-report").replaceChildren();
+  const note = say("#format-message", "muted", T.formatting);
+  const form = new FormData();
+  form.append("file", file);
+  const { status, data } = await api("POST", "/api/format", form);
+  note.remove();
+  if (status !== 200) { say("#format-message", "error", data.error); return; }
+  const report = $("#format-report");
+  say("#format-message", data.lint.length ? "warning" : "ok", fmt(T.format_done, { name: data.file }), " ",
+      el("a", { class: "button primary", href: data.download, download: data.file, id: "format-download" },
+         T.format_download));
+  report.append(el("h3", {}, T.format_recognised));
+  report.append(el("ul", { class: "recognised" }, Object.entries(data.recognised).map(([part, numbers]) =>
+    el("li", {}, `${part}：${numbers.join("、")}`))));
+  report.append(el("h3", {}, T.format_changes));
+  report.append(data.changes.length ? el("ul", {}, data.changes.map((c) => el("li", {}, c)))
+                                    : el("p", { class: "muted" }, T.format_no_changes));
+  if (data.draft_lint.length) {
+    const details = el("details", {}, el("summary", {}, fmt(T.format_draft_lint, { n: data.draft_lint.length })),
+                       findingList(data.draft_lint));
+    report.append(details);
+  }
+  report.append(el("p", { class: data.lint.length ? "warning" : "ok", id: "format-lint" },
+                   data.lint.length ? fmt(T.format_left, { n: data.lint.length }) : T.format_clean));
+  if (data.lint.length) report.append(findingList(data.lint));
+}
+
+function setUpFormat() {
+  const drop = $("#format-drop");
+  const input = $("#format-input");
+  input.addEventListener("change", () => {
+    if (input.files.length) formatDraft(input.files[0]);
+    input.value = "";
+  });
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    if (e.dataTransfer.files.length) formatDraft(e.dataTransfer.files[0]);
+  });
+}
+
 setUpDrop();
+setUpFormat();
 setUpSettings();
 setUpTemplates();
 $("#build").addEventListener("click", startBuild);

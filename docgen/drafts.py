@@ -1,0 +1,505 @@
+"""Reading a hand-typed draft: what each paragraph is (title, 主送机关, headings, body, 附件说明,
+署名, 成文日期, 附注, 版记) from its text and position, and what formatting it really has.
+
+``parts(doc)`` recognises the parts; ``Resolver`` resolves a run's or paragraph's formatting
+the way Word does (run → character style → paragraph style → based-on chain → docDefaults).
+``lint`` checks the parts against GB/T 9704; ``formatting`` lays them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.document import Document
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+# Roles of paragraphs.
+BLANK = "blank"
+TITLE = "title"
+RECIPIENT = "recipient"
+HEADING = "heading"
+BODY = "body"
+LIST_ITEM = "list"
+ATTACHMENT = "attachment"
+SIGNATURE = "signature"
+DATE = "date"
+NOTE = "note"
+ANNEX_LABEL = "annex"
+COPY_TO = "copyto"
+PRINTED_BY = "printed"
+PICTURE = "picture"
+
+CN_NUMBER = "一二三四五六七八九十百零〇"
+# The four heading levels by their numbering; the half-width variants are made full-width
+# before matching ("(一)" → "（一）"), "1、" and "1．" count as "1.".
+_MARKERS = (
+    (1, re.compile(rf"^[{CN_NUMBER}]+、")),
+    (2, re.compile(rf"^（[{CN_NUMBER}]+）")),
+    (3, re.compile(r"^[0-9０-９]+[.．、](?![0-9０-９])")),
+    (4, re.compile(r"^（[0-9０-９]+）")),
+)
+DATE_PATTERN = re.compile(r"^[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月"
+                          r"\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日$")
+ARABIC_DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
+ANNEX_PATTERN = re.compile(r"^附件\s*[0-9０-９]*$")
+ATTACHMENT_PATTERN = re.compile(r"^附件[：:]")
+NOTE_PATTERN = re.compile(r"^[（(].*[）)]$")
+COPY_PATTERN = re.compile(r"^抄送[：:]")
+PRINTED_PATTERN = re.compile(r"印发$")
+SENTENCE_END = "。；，！？"
+INDENT_SPACE = " \t\u3000\u00a0"
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" \
+        or "\u3000" < ch <= "\u303f"
+
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+
+
+def full_width(text: str) -> str:
+    """Half-width brackets and colons in Chinese text made full-width; the same length.
+
+    A bracket pair is Chinese when what it holds, or the character before or after it, is
+    Chinese; a colon when the character before it is Chinese (``8:30`` and ``Email:`` stay).
+    """
+    chars = list(text)
+    changed = True
+    while changed:  # innermost pairs first: "(发至村(社区))"
+        changed = False
+        current = "".join(chars)
+        for match in _BRACKETS.finditer(current):
+            start, end = match.start(), match.end()
+            around = match.group(1) + current[start - 1:start] + current[end:end + 1]
+            if any(is_cjk(ch) for ch in around):
+                chars[start], chars[end - 1] = "（", "）"
+                changed = True
+    for index, ch in enumerate(text):
+        if ch == ":" and index and is_cjk(text[index - 1]):
+            chars[index] = "："
+    return "".join(chars)
+
+
+def heading_level(text: str) -> int:
+    """1–4 for a paragraph starting with 一、（一）1.（1）, else 0 (``text`` made full-width)."""
+    for level, pattern in _MARKERS:
+        if pattern.match(text):
+            return level
+    return 0
+
+
+def heading_end(text: str) -> int:
+    """Where the heading of a paragraph ends: after its first "。" when body text follows in
+    the same paragraph ("（一）道路交通。以…"), else the whole paragraph."""
+    stop = text.find("。")
+    if 0 <= stop < len(text) - 1 and text[stop + 1:].strip():
+        return stop + 1
+    return len(text)
+
+
+def paragraph_text(p) -> str:
+    """The text as Word shows it: tabs as ``\\t``, line breaks as ``\\n``."""
+    out = []
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+        if node.tag == f"{W}t":
+            out.append(node.text or "")
+        elif node.tag == f"{W}tab":
+            if node.getparent().tag == f"{W}r":
+                out.append("\t")
+        elif node.getparent().tag == f"{W}r" and node.get(f"{W}type") not in ("page", "column"):
+            out.append("\n")
+    return "".join(out)
+
+
+def has_picture(p) -> bool:
+    return any(True for _ in p.iter(f"{W}drawing", f"{W}pict", f"{W}object"))
+
+
+def top_paragraphs(doc: Document) -> list:
+    """The body's own paragraphs (not those in tables), in order."""
+    return list(doc.element.body.iterchildren(f"{W}p"))
+
+
+def short_text(text: str, limit: int = 15) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------- formatting as Word sees it
+
+class Resolver:
+    """Formatting of runs and paragraphs resolved through styles and defaults."""
+
+    def __init__(self, doc: Document):
+        styles = doc.styles.element
+        self.styles = {s.get(f"{W}styleId"): s for s in styles.iterchildren(f"{W}style")}
+        self.default_paragraph = next(
+            (s.get(f"{W}styleId") for s in styles.iterchildren(f"{W}style")
+             if s.get(f"{W}type") == "paragraph" and s.get(f"{W}default") in ("1", "true", "on")),
+            None)
+        self.default_rpr = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        self.default_ppr = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+        self.theme = _theme_fonts(doc)
+
+    def chain(self, style_id: str | None) -> list:
+        out, seen = [], set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            out.append(style)
+            based = style.find(f"{W}basedOn")
+            style_id = based.get(f"{W}val") if based is not None else None
+        return out
+
+    def paragraph_style(self, p) -> str | None:
+        ps = p.find(f"{W}pPr/{W}pStyle")
+        return ps.get(f"{W}val") if ps is not None else self.default_paragraph
+
+    def _ppr_chain(self, p) -> list:
+        chain = [p.find(f"{W}pPr")]
+        chain += [s.find(f"{W}pPr") for s in self.chain(self.paragraph_style(p))]
+        chain.append(self.default_ppr)
+        return [x for x in chain if x is not None]
+
+    def _rpr_chain(self, r, p) -> list:
+        chain = [r.find(f"{W}rPr")] if r is not None else []
+        rs = r.find(f"{W}rPr/{W}rStyle") if r is not None else None
+        if rs is not None:
+            chain += [s.find(f"{W}rPr") for s in self.chain(rs.get(f"{W}val"))]
+        chain += [s.find(f"{W}rPr") for s in self.chain(self.paragraph_style(p))]
+        chain.append(self.default_rpr)
+        return [x for x in chain if x is not None]
+
+    def paragraph_attr(self, p, tag: str, attr: str) -> str | None:
+        for ppr in self._ppr_chain(p):
+            el = ppr.find(f"{W}{tag}")
+            if el is not None and el.get(f"{W}{attr}") is not None:
+                return el.get(f"{W}{attr}")
+        return None
+
+    def paragraph_flag(self, p, tag: str) -> bool:
+        for ppr in self._ppr_chain(p):
+            el = ppr.find(f"{W}{tag}")
+            if el is not None:
+                return el.get(f"{W}val", "1") not in ("0", "false", "off")
+        return False
+
+    def run_font(self, r, p, slot: str = "eastAsia") -> str:
+        """The font of ``slot`` (eastAsia, ascii) — a theme font looked up in the theme."""
+        for rpr in self._rpr_chain(r, p):
+            fonts = rpr.find(f"{W}rFonts")
+            if fonts is None:
+                continue
+            theme = fonts.get(f"{W}{slot}Theme") or (
+                fonts.get(f"{W}hAnsiTheme") if slot == "ascii" else None)
+            if theme:
+                return self.theme.get(theme, "")
+            if fonts.get(f"{W}{slot}"):
+                return fonts.get(f"{W}{slot}") or ""
+        return ""
+
+    def run_size(self, r, p) -> float:
+        for rpr in self._rpr_chain(r, p):
+            sz = rpr.find(f"{W}sz")
+            if sz is not None and sz.get(f"{W}val"):
+                return int(sz.get(f"{W}val")) / 2
+        return 10.0
+
+    def run_flag(self, r, p, tag: str) -> bool:
+        for rpr in self._rpr_chain(r, p):
+            el = rpr.find(f"{W}{tag}")
+            if el is not None:
+                return el.get(f"{W}val", "1") not in ("0", "false", "off")
+        return False
+
+    def run_color(self, r, p) -> str:
+        for rpr in self._rpr_chain(r, p):
+            el = rpr.find(f"{W}color")
+            if el is not None and el.get(f"{W}val"):
+                return el.get(f"{W}val", "auto")
+        return "auto"
+
+    def alignment(self, p) -> str:
+        return self.paragraph_attr(p, "jc", "val") or "left"
+
+    def indent_chars(self, p, which: str, size: float = 16) -> float:
+        """An indent (firstLine, left, right) in characters; a hanging indent is negative."""
+        names = {"left": ("leftChars", "left", "startChars", "start"),
+                 "right": ("rightChars", "right", "endChars", "end")}
+        if which == "firstLine":
+            chars = self.paragraph_attr(p, "ind", "firstLineChars")
+            hanging_chars = self.paragraph_attr(p, "ind", "hangingChars")
+            if hanging_chars and int(hanging_chars):
+                return -int(hanging_chars) / 100
+            if chars and int(chars):
+                return int(chars) / 100
+            hanging = self.paragraph_attr(p, "ind", "hanging")
+            if hanging and int(hanging):
+                return -int(hanging) / (size * 20)
+            twips = self.paragraph_attr(p, "ind", "firstLine")
+            return int(twips) / (size * 20) if twips else 0.0
+        chars_name, twips_name, chars_alt, twips_alt = names[which]
+        chars = self.paragraph_attr(p, "ind", chars_name) or self.paragraph_attr(p, "ind", chars_alt)
+        if chars and int(chars):
+            return int(chars) / 100
+        twips = self.paragraph_attr(p, "ind", twips_name) or self.paragraph_attr(p, "ind", twips_alt)
+        return int(twips) / (size * 20) if twips else 0.0
+
+    def line_spacing(self, p) -> tuple[str, int]:
+        rule = self.paragraph_attr(p, "spacing", "lineRule") or "auto"
+        line = self.paragraph_attr(p, "spacing", "line")
+        return rule, int(line) if line else 240
+
+    def paragraph_size(self, p) -> float:
+        """The size most of the paragraph's text is set in."""
+        sizes: Counter[float] = Counter()
+        for r in p.iter(f"{W}r"):
+            text = "".join(t.text or "" for t in r.iter(f"{W}t")).strip()
+            if text:
+                sizes[self.run_size(r, p)] += len(text)
+        if not sizes:
+            return self.run_size(None, p)
+        return sizes.most_common(1)[0][0]
+
+
+def _theme_fonts(doc: Document) -> dict[str, str]:
+    """minorEastAsia → the theme's East-Asian (or Hans) font, and so on."""
+    fonts: dict[str, str] = {}
+    for rel in doc.part.rels.values():
+        if not rel.reltype.endswith("/theme") or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except (etree.XMLSyntaxError, AttributeError, ValueError):
+            continue
+        for kind in ("major", "minor"):
+            font = root.find(f".//{A}{kind}Font")
+            if font is None:
+                continue
+            latin = font.find(f"{A}latin")
+            ea = font.find(f"{A}ea")
+            hans = font.find(f"{A}font[@script='Hans']")
+            east = (ea.get("typeface") if ea is not None else "") or (
+                hans.get("typeface") if hans is not None else "")
+            fonts[f"{kind}EastAsia"] = east or ""
+            fonts[f"{kind}HAnsi"] = fonts[f"{kind}Ascii"] = latin.get("typeface", "") if latin is not None else ""
+    return fonts
+
+
+# ---------------------------------------------------------------- the parts
+
+@dataclass
+class Part:
+    """One paragraph of the body and what it is."""
+
+    index: int  # 0-based among the body's own paragraphs
+    element: Any = field(repr=False)
+    text: str  # as written
+    role: str
+    level: int = 0  # heading level 1–4
+    split: int = 0  # heading ends here, body text follows in the same paragraph
+    first: bool = True  # the first paragraph of its kind in a run (附件说明's first line)
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+ROLE_BY_STYLE = {
+    "Title": TITLE,
+    "GwRecipient": RECIPIENT,
+    "GwSignature": SIGNATURE,
+    "GwDate": DATE,
+    "GwAttachment": ATTACHMENT,
+    "GwAnnexLabel": ANNEX_LABEL,
+}
+LEVEL_BY_STYLE = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
+
+
+def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
+    """What each of the body's paragraphs is, from its text and position (docgen's own style
+    names, when a paragraph carries one, are taken at their word)."""
+    resolver = resolver or Resolver(doc)
+    paragraphs = top_paragraphs(doc)
+    texts = [full_width(paragraph_text(p)).strip(INDENT_SPACE + "\n") for p in paragraphs]
+    raw = [paragraph_text(p) for p in paragraphs]
+    styles = [resolver.paragraph_style(p) or "" for p in paragraphs]
+    sizes = [resolver.paragraph_size(p) for p in paragraphs]
+    aligns = [resolver.alignment(p) for p in paragraphs]
+    body_size = Counter(s for s, t in zip(sizes, texts, strict=True) if t).most_common(1)
+    usual = body_size[0][0] if body_size else 16.0
+    roles: list[str] = []
+    for p, text in zip(paragraphs, texts, strict=True):
+        if has_picture(p) and not text:
+            roles.append(PICTURE)
+        else:
+            roles.append(BLANK if not text else "")
+    n = len(paragraphs)
+
+    def filled(start: int, stop: int, step: int = 1):
+        return [i for i in range(start, stop, step) if roles[i] != BLANK]
+
+    def title_like(i: int) -> bool:
+        text = texts[i]
+        if styles[i] == "Title":
+            return True
+        if heading_level(text) or DATE_PATTERN.match(text) or len(text) > 60:
+            return False
+        if text[-1] in SENTENCE_END + "：:":
+            return False
+        return aligns[i] in ("center", "distribute") or sizes[i] > usual
+
+    for i in range(n):
+        if not roles[i] and styles[i] in ROLE_BY_STYLE:
+            roles[i] = ROLE_BY_STYLE[styles[i]]
+
+    # 版记: 抄送 and 印发, wherever they are
+    for i in range(n):
+        if roles[i] == "" and COPY_PATTERN.match(texts[i]):
+            roles[i] = COPY_TO
+        elif roles[i] == "" and PRINTED_PATTERN.search(texts[i]) and re.search(r"\d{4}\s*年", texts[i]) \
+                and len(texts[i]) < 50:
+            roles[i] = PRINTED_BY
+
+    # the title: centred or larger paragraphs at the top (a long title may take two or three)
+    order = filled(0, n)
+    start = 0
+    for k, i in enumerate(order[:3]):
+        if roles[i] in ("", TITLE) and title_like(i):
+            roles[i] = TITLE
+            start = order[k + 1] if k + 1 < len(order) else n
+        else:
+            break
+    if start == 0 and order:
+        start = order[0]
+    # 主送机关: the first line after the title, ending with a colon
+    rest = filled(start, n)
+    if rest and roles[rest[0]] == "":
+        i = rest[0]
+        # a list of organisations: 、 between them, never a sentence's "，" or "。"
+        if texts[i].endswith("：") and len(texts[i]) <= 60 and not heading_level(texts[i]) \
+                and not any(ch in texts[i] for ch in "，。；！？") \
+                and aligns[i] not in ("center", "right"):
+            roles[i] = RECIPIENT
+
+    # 附件1 labels start the annexes; the title of each annex follows its label
+    annex_start = n
+    for i in range(start, n):
+        if roles[i] in ("", ANNEX_LABEL) and ANNEX_PATTERN.match(texts[i]) and (
+                roles[i] == ANNEX_LABEL or i > start):
+            roles[i] = ANNEX_LABEL
+            annex_start = min(annex_start, i)
+            nxt = filled(i + 1, n)[:2]
+            for j in nxt:
+                if roles[j] in ("", TITLE) and title_like(j):
+                    roles[j] = TITLE
+                else:
+                    break
+
+    # the end of the main text: 附注, 成文日期, 署名 (from the end, skipping 版记)
+    tail = [i for i in filled(start, annex_start)[::-1] if roles[i] not in (COPY_TO, PRINTED_BY)]
+    k = 0
+    while k < len(tail) and roles[tail[k]] in ("", NOTE) and NOTE_PATTERN.match(texts[tail[k]]) \
+            and len(texts[tail[k]]) < 80:
+        roles[tail[k]] = NOTE
+        k += 1
+    if k < len(tail) and (roles[tail[k]] == DATE or
+                          (roles[tail[k]] == "" and DATE_PATTERN.match(texts[tail[k]]))):
+        date = tail[k]
+        roles[date] = DATE
+        if k + 1 < len(tail):
+            sig = tail[k + 1]
+            text = texts[sig]
+            blank_before = sig > 0 and roles[sig - 1] == BLANK
+            indented = len(raw[sig]) - len(raw[sig].lstrip(INDENT_SPACE)) >= 4
+            placed = aligns[sig] in ("right", "end", "center") or blank_before or indented
+            if roles[sig] == SIGNATURE or (
+                    roles[sig] == "" and len(text) <= 30 and placed
+                    and not any(ch in text for ch in SENTENCE_END + "：:") and not heading_level(text)):
+                roles[sig] = SIGNATURE
+
+    # 附件说明: "附件：1.…" and the numbered lines under it
+    in_note = False
+    for i in range(start, annex_start):
+        if roles[i] in ("", ATTACHMENT) and ATTACHMENT_PATTERN.match(texts[i]):
+            roles[i] = ATTACHMENT
+            in_note = True
+        elif in_note and roles[i] in ("", ATTACHMENT) and re.match(r"^[0-9０-９]+[.．、]", texts[i]):
+            roles[i] = ATTACHMENT
+        elif roles[i] != BLANK:
+            in_note = False
+
+    # headings by their numbering; numbered lines that are list items stay body text
+    result: list[Part] = []
+    previous: Part | None = None
+    for i in range(n):
+        role, level, split = roles[i], 0, 0
+        text = texts[i]
+        if role in ("", HEADING):
+            level = heading_level(text) or LEVEL_BY_STYLE.get(styles[i], 0)
+            if level and is_list_item(text, level, previous):
+                role = LIST_ITEM
+            elif level:
+                role = HEADING
+                split = heading_end(text) if heading_level(text) else len(text)
+            else:
+                role = BODY
+        part = Part(i, paragraphs[i], raw[i], role, level, split)
+        if role == ATTACHMENT and previous is not None and previous.role == ATTACHMENT:
+            part.first = False
+        result.append(part)
+        if role != BLANK:
+            previous = part
+    return result
+
+
+def is_list_item(text: str, level: int, previous: Part | None) -> bool:
+    """A numbered paragraph is a list item, not a heading, when it ends like a clause ("；"
+    "，" "、"), when the body paragraph before it introduces a list (ends with "："), or when
+    it continues a list (numbered the same way, the next number: "1." after "3." starts a
+    heading)."""
+    if text[-1] in "；，、;,":
+        return True
+    if previous is None:
+        return False
+    before = full_width(previous.text).strip(INDENT_SPACE + "\n")
+    if previous.role == BODY and before.endswith("："):
+        return True
+    return previous.role == LIST_ITEM and previous.level == level and \
+        _number(text) == _number(full_width(previous.text).strip(INDENT_SPACE + "\n")) + 1
+
+
+def _number(text: str) -> int:
+    """The number of a numbered paragraph (一 → 1, 12 → 12); 0 when it cannot be read."""
+    match = re.match(rf"^（?([0-9０-９]+|[{CN_NUMBER}]+)", text)
+    if not match:
+        return 0
+    value = match.group(1)
+    if value[0].isdigit():
+        return int(value)
+    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+    if value == "十":
+        return 10
+    if value.startswith("十"):
+        return 10 + digits.get(value[1:2], 0)
+    if "十" in value:
+        tens, _sep, ones = value.partition("十")
+        return digits.get(tens, 0) * 10 + digits.get(ones, 0)
+    return digits.get(value, 0)
+
+
+def clean_text(p) -> str:
+    """The paragraph's text after the edits ``format`` may make (for comparing drafts)."""
+    return full_width(paragraph_text(p)).strip(INDENT_SPACE)
+
+
+def is_docx(path: Path) -> bool:
+    return Path(path).suffix.lower() in (".docx", ".docm")

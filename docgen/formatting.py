@@ -1,0 +1,439 @@
+"""``docgen format``: a hand-typed draft laid out to GB/T 9704 with the styles of the summary.
+
+The parts are recognised by ``drafts.parts``; each paragraph then gets the official style
+of its part (``official.apply_official_layout``), its own direct formatting removed.  The
+wording never changes: the only text edits are half-width brackets and colons in Chinese
+text made full-width and the spaces, tabs and full-width spaces used as indentation removed.
+Tables and pictures are kept; table text is set in the official table style.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+
+from docgen import official
+from docgen.drafts import (
+    ANNEX_LABEL,
+    ATTACHMENT,
+    BLANK,
+    BODY,
+    COPY_TO,
+    DATE,
+    HEADING,
+    INDENT_SPACE,
+    LIST_ITEM,
+    NOTE,
+    PICTURE,
+    PRINTED_BY,
+    RECIPIENT,
+    SIGNATURE,
+    TITLE,
+    Part,
+    W,
+    full_width,
+    paragraph_text,
+    parts,
+)
+from docgen.errors import display_path
+from docgen.files import atomic_path, ensure_writable
+from docgen.i18n import _
+from docgen.lint import Finding, lint_document, open_draft
+
+STYLE_OF = {
+    TITLE: official.TITLE,
+    RECIPIENT: official.RECIPIENT,
+    ATTACHMENT: official.ATTACHMENT,
+    SIGNATURE: official.SIGNATURE,
+    DATE: official.DATE,
+    ANNEX_LABEL: official.ANNEX_LABEL,
+}
+HEADING_STYLES = {1: official.HEADING_1, 2: official.HEADING_2, 3: official.HEADING_3}
+HEADING_FONTS = {1: official.HEITI, 2: official.KAITI}
+# what a run keeps of its own formatting: the rest comes from the official styles
+KEPT_RUN_PROPERTIES = {f"{W}{t}" for t in ("vertAlign", "lang", "noProof", "vanish", "webHidden",
+                                           "specVanish", "rtl", "cs", "oMath")}
+# what a paragraph keeps: its style is replaced, section breaks, page breaks and list
+# numbering (whose numbers are not in the text) stay
+KEPT_PARAGRAPH_PROPERTIES = {f"{W}{t}" for t in ("pStyle", "sectPr", "numPr", "pageBreakBefore")}
+LATIN_FONTS = ("Times New Roman",)
+
+
+@dataclass
+class FormatReport:
+    """What ``format`` recognised and what it changed."""
+
+    recognised: dict[str, list[int]] = field(default_factory=dict)  # part label → paragraph numbers
+    changes: list[str] = field(default_factory=list)
+    tables: int = 0
+    pictures: int = 0
+    sections: int = 1
+    findings: list[Finding] = field(default_factory=list)  # lint of the result
+
+    def as_dict(self) -> dict:
+        return {"recognised": self.recognised, "changes": self.changes, "tables": self.tables,
+                "pictures": self.pictures, "sections": self.sections,
+                "lint": [f.as_dict() for f in self.findings]}
+
+
+def part_label(part: Part) -> str:
+    if part.role == HEADING:
+        return [_("一级标题"), _("二级标题"), _("三级标题"), _("四级标题")][part.level - 1]
+    return {
+        TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: _("列表项（按正文）"),
+        ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
+        NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
+        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"),
+    }[part.role]
+
+
+def format_file(source: Path, output: Path, force: bool = False) -> FormatReport:
+    """Format the draft at ``source`` into ``output`` (written atomically; an existing
+    ``output`` is refused unless ``force``)."""
+    source, output = Path(source), Path(output)
+    doc = open_draft(source)
+    ensure_writable([output], force)
+    report = format_document(doc)
+    with atomic_path(output) as tmp:
+        doc.save(str(tmp))
+    report.findings = lint_document(doc, display_path(output))
+    return report
+
+
+def format_document(doc: Document) -> FormatReport:
+    """Lay ``doc`` out to GB/T 9704 in place; returns what was recognised and changed."""
+    report = FormatReport()
+    found = parts(doc)
+    for part in found:
+        if part.role != BLANK:
+            report.recognised.setdefault(part_label(part), []).append(part.number)
+    for part in found:
+        for change in edit_text(part.element):
+            report.changes.append(_("第{n}段：{change}").format(n=part.number, change=change))
+    body = doc.element.body
+    tables = list(body.iter(f"{W}tbl"))
+    report.tables = len(tables)
+    for number, tbl in enumerate(tables, start=1):
+        for p in tbl.iter(f"{W}p"):
+            for change in edit_text(p):
+                report.changes.append(_("表{n}：{change}").format(n=number, change=change))
+    report.pictures = sum(1 for _ in body.iter(f"{W}drawing", f"{W}pict"))
+
+    official.apply_official_layout(doc)
+    _make_normal_default(doc)
+    report.sections = _set_sections(doc)
+    for part in found:
+        _lay_out(doc, part)
+    for tbl in tables:
+        for p in tbl.iter(f"{W}p"):
+            _clean_paragraph(p, keep_alignment=True)
+            _set_style(p, official.TABLE_TEXT)
+            for r in p.iter(f"{W}r"):
+                _clean_run(r)
+    _place_signature(doc, found)
+    _blank_before(doc, found, ATTACHMENT, report)
+    return report
+
+
+# ---------------------------------------------------------------- text edits
+
+def edit_text(p) -> list[str]:
+    """Make the allowed text edits in paragraph ``p``; say what was changed."""
+    changes = []
+    atoms = [n for n in p.iter(f"{W}t", f"{W}tab")
+             if n.getparent().tag == f"{W}r"
+             and not any(a.tag == f"{W}txbxContent" for a in n.iterancestors())]
+    for side, ordered in (("lead", atoms), ("trail", atoms[::-1])):
+        removed = 0
+        for node in ordered:
+            if node.tag == f"{W}tab":
+                node.getparent().remove(node)
+                removed += 1
+                continue
+            text = node.text or ""
+            kept = text.lstrip(INDENT_SPACE) if side == "lead" else text.rstrip(INDENT_SPACE)
+            removed += len(text) - len(kept)
+            node.text = kept
+            if kept:
+                break
+        if removed:
+            message = _("删去行首的 {n} 个空格或制表符") if side == "lead" else _("删去行尾的 {n} 个空格或制表符")
+            changes.append(message.format(n=removed))
+        atoms = [n for n in atoms if n.getparent() is not None]
+    texts = [n for n in atoms if n.tag == f"{W}t"]
+    whole = "".join(n.text or "" for n in texts)
+    fixed = full_width(whole)
+    if fixed != whole:
+        position = 0
+        for node in texts:
+            length = len(node.text or "")
+            node.text = fixed[position:position + length]
+            position += length
+        pairs = sorted({a for a, b in zip(whole, fixed, strict=True) if a != b})
+        changes.append(_("半角“{chars}”改为全角").format(chars="".join(pairs)))
+    for node in texts:
+        if node.text and (node.text[0] == " " or node.text[-1] == " "):
+            node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return changes
+
+
+# ---------------------------------------------------------------- layout
+
+def _make_normal_default(doc: Document) -> None:
+    """The official 正文 style is the document's default paragraph style."""
+    for style in doc.styles.element.iterchildren(f"{W}style"):
+        if style.get(f"{W}type") == "paragraph":
+            if style.get(f"{W}styleId") == official.BODY:
+                style.set(qn("w:default"), "1")
+            elif style.get(qn("w:default")) is not None:
+                del style.attrib[qn("w:default")]
+
+
+def _set_sections(doc: Document) -> int:
+    """A4 and the official margins and line grid in every section; page numbers continue
+    through section breaks (the footer of the first section is used throughout)."""
+    for index, section in enumerate(doc.sections):
+        sect = section._sectPr
+        for ref in sect.findall(f"{W}headerReference"):
+            sect.remove(ref)
+        for tag in ("titlePg",):
+            for old in sect.findall(f"{W}{tag}"):
+                sect.remove(old)
+        if index:
+            for ref in sect.findall(f"{W}footerReference"):
+                sect.remove(ref)
+            for old in sect.findall(f"{W}pgNumType"):
+                sect.remove(old)
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Emu(official.PAGE_WIDTH * 635)
+        section.page_height = Emu(official.PAGE_HEIGHT * 635)
+        section.top_margin = Emu(official.MARGIN_TOP * 635)
+        section.bottom_margin = Emu(official.MARGIN_BOTTOM * 635)
+        section.left_margin = Emu(official.MARGIN_LEFT * 635)
+        section.right_margin = Emu(official.MARGIN_RIGHT * 635)
+        section.header_distance = Emu(official.HEADER_DISTANCE * 635)
+        section.footer_distance = Emu(official.FOOTER_DISTANCE * 635)
+        section.gutter = Emu(0)
+        for old in sect.findall(f"{W}docGrid"):
+            sect.remove(old)
+        grid = OxmlElement("w:docGrid")
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(official.LINE_PITCH))
+        sect.append(grid)
+    return len(doc.sections)
+
+
+def _set_style(p, style_id: str) -> None:
+    ppr = p.get_or_add_pPr() if hasattr(p, "get_or_add_pPr") else p.find(f"{W}pPr")
+    style = ppr.find(f"{W}pStyle")
+    if style is None:
+        style = OxmlElement("w:pStyle")
+        ppr.insert(0, style)
+    style.set(qn("w:val"), style_id)
+
+
+def _clean_paragraph(p, keep_alignment: bool = False) -> None:
+    ppr = p.get_or_add_pPr()
+    kept = set(KEPT_PARAGRAPH_PROPERTIES)
+    if keep_alignment:
+        kept.add(f"{W}jc")
+    for child in list(ppr):
+        if child.tag not in kept:
+            ppr.remove(child)
+
+
+def _clean_run(r, font: str | None = None) -> None:
+    rpr = r.find(f"{W}rPr")
+    latin = None
+    if rpr is not None:
+        fonts = rpr.find(f"{W}rFonts")
+        if fonts is not None and fonts.get(qn("w:ascii")) in LATIN_FONTS:
+            latin = fonts.get(qn("w:ascii"))
+        for child in list(rpr):
+            if child.tag not in KEPT_RUN_PROPERTIES:
+                rpr.remove(child)
+    if font is None and latin is None:
+        return
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        r.insert(0, rpr)
+    fonts = OxmlElement("w:rFonts")
+    if font:
+        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{slot}"), font)
+    if latin:
+        fonts.set(qn("w:ascii"), latin)
+        fonts.set(qn("w:hAnsi"), latin)
+    rpr.insert(0, fonts)
+
+
+def _ind(p, **values: int) -> None:
+    """Direct indents (hundredths of a 3号 character) on top of the style."""
+    ppr = p.get_or_add_pPr()
+    ind = OxmlElement("w:ind")
+    for name, hundredths in values.items():
+        ind.set(qn(f"w:{name}Chars"), str(hundredths))
+        ind.set(qn(f"w:{name}"), str(hundredths * official.CHAR // 100))
+    _insert_ppr(ppr, ind)
+
+
+def _insert_ppr(ppr, child) -> None:
+    for old in ppr.findall(child.tag):
+        ppr.remove(old)
+    ppr.append(child)
+    official._order_ppr(ppr, child)
+
+
+def _split_runs(p, boundary: int) -> None:
+    """Split the run that straddles character ``boundary`` of the paragraph's text."""
+    offset = 0
+    for r in list(p.iter(f"{W}r")):
+        text = paragraph_text(r)
+        if offset < boundary < offset + len(text):
+            cut = boundary - offset
+            second = copy.deepcopy(r)
+            _trim_run(r, 0, cut)
+            _trim_run(second, cut, len(text))
+            r.addnext(second)
+            return
+        offset += len(text)
+
+
+def _trim_run(r, start: int, stop: int) -> None:
+    """Keep characters ``start``..``stop`` of a run (text nodes and tabs)."""
+    position = 0
+    for node in list(r.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr")):
+        if node.tag == f"{W}t":
+            text = node.text or ""
+            a, b = max(start - position, 0), min(stop - position, len(text))
+            node.text = text[a:b] if a < b else ""
+            position += len(text)
+            continue
+        size = 1 if (node.tag != f"{W}br" or node.get(qn("w:type")) not in ("page", "column")) else 0
+        if size and not (start <= position < stop):
+            node.getparent().remove(node)
+        position += size
+
+
+def _lay_out(doc: Document, part: Part) -> None:
+    p = part.element
+    _clean_paragraph(p)
+    style = STYLE_OF.get(part.role, official.BODY)
+    text = paragraph_text(p)
+    heading_font = None
+    if part.role == HEADING:
+        whole = part.split >= len(text.strip())
+        if whole:
+            style = HEADING_STYLES.get(part.level, official.BODY)
+        else:
+            heading_font = HEADING_FONTS.get(part.level)
+    _set_style(p, style)
+    if part.role == ATTACHMENT and not part.first:
+        _ind(p, left=500, firstLine=0)
+    elif part.role == ANNEX_LABEL:
+        ppr = p.get_or_add_pPr()
+        if ppr.find(f"{W}pageBreakBefore") is None:
+            _insert_ppr(ppr, OxmlElement("w:pageBreakBefore"))
+    elif part.role in (COPY_TO, PRINTED_BY):
+        ind = OxmlElement("w:ind")
+        one = official.SIZE_4 * 20
+        for name, value in (("left", one), ("leftChars", 100), ("right", one), ("rightChars", 100),
+                            ("firstLine", 0), ("firstLineChars", 0)):
+            ind.set(qn(f"w:{name}"), str(value))
+        _insert_ppr(p.get_or_add_pPr(), ind)
+    elif part.role == PICTURE:
+        ppr = p.get_or_add_pPr()
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+        _insert_ppr(ppr, spacing)
+        _ind(p, firstLine=0)
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), "center")
+        _insert_ppr(ppr, jc)
+    if heading_font:
+        _split_runs(p, part.split)
+    offset = 0
+    for r in list(p.iter(f"{W}r")):
+        start = offset
+        offset += len(paragraph_text(r))
+        _clean_run(r, heading_font if heading_font and start < part.split else None)
+        if part.role in (COPY_TO, PRINTED_BY):
+            rpr = r.find(f"{W}rPr")
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                r.insert(0, rpr)
+            for tag in ("sz", "szCs"):
+                el = OxmlElement(f"w:{tag}")
+                el.set(qn("w:val"), str(official.SIZE_4 * 2))
+                rpr.append(el)
+
+
+def _place_signature(doc: Document, found: list[Part]) -> None:
+    """署名 and 成文日期 where GB/T 9704 7.3.5.2 puts them for this name and date, one blank
+    line under the body, kept on the page of the body's last lines."""
+    for index, part in enumerate(found):
+        if part.role != SIGNATURE:
+            continue
+        date = next((q for q in found[index + 1:index + 2] if q.role == DATE), None)
+        issuer = official.text_width(paragraph_text(part.element).strip())
+        date_width = official.text_width(paragraph_text(date.element).strip()) if date else issuer
+        sig_right, date_right = official.signature_indents(issuer, date_width)
+        _right_indent(part.element, sig_right)
+        if date is not None:
+            _right_indent(date.element, date_right)
+        official.keep_with_next(_paragraph(doc, part.element))
+        previous = found[index - 1] if index else None
+        if previous is not None and previous.role != BLANK:
+            blank = _insert_blank_before(part.element)
+            official.keep_with_next(_paragraph(doc, blank))
+        # the blank lines, 附件说明 and the body's last paragraph go over with the signature,
+        # so its page always carries body text (GB/T 9704 7.3.5.5)
+        for earlier in reversed(found[:index]):
+            official.keep_with_next(_paragraph(doc, earlier.element))
+            if earlier.role not in (BLANK, ATTACHMENT):
+                break
+
+
+def _blank_before(doc: Document, found: list[Part], role: str, report: FormatReport) -> None:
+    for index, part in enumerate(found):
+        if part.role == role and part.first and index and found[index - 1].role != BLANK:
+            _insert_blank_before(part.element)
+
+
+def _right_indent(p, chars: float) -> None:
+    hundredths = int(round(chars * 100))
+    ppr = p.get_or_add_pPr()
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:right"), str(hundredths * official.CHAR // 100))
+    ind.set(qn("w:rightChars"), str(hundredths))
+    ind.set(qn("w:firstLine"), "0")
+    ind.set(qn("w:firstLineChars"), "0")
+    _insert_ppr(ppr, ind)
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "right")
+    _insert_ppr(ppr, jc)
+
+
+def _insert_blank_before(p):
+    blank = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), official.BODY)
+    ppr.append(style)
+    blank.append(ppr)
+    p.addprevious(blank)
+    return blank
+
+
+def _paragraph(doc: Document, p):
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(p, doc._body)
