@@ -650,6 +650,17 @@ def _order_ppr(ppr, child) -> None:
     ppr.append(child)
 
 
+def _keep_next(p) -> None:
+    ppr = p.find(f"{_W}pPr")
+    if ppr is None:
+        ppr = etree.SubElement(p, f"{_W}pPr")
+        p.remove(ppr)
+        p.insert(0, ppr)
+    if ppr.find(f"{_W}keepNext") is None:
+        keep = etree.SubElement(ppr, f"{_W}keepNext")
+        _order_ppr(ppr, keep)
+
+
 def place_signature(xml: str, sealed: bool = False) -> str:
     """Set the 署名 and 成文日期 paragraphs of a rendered document.xml where GB/T 9704 puts
     them for the name and date as printed: 7.3.5.2 unsealed, 7.3.5.1 sealed."""
@@ -672,6 +683,10 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         _set_right_indent(p, sig_right)
         if date is not None:
             _set_right_indent(date, date_right)
+            following = paragraphs[index + 2] if index + 2 < len(paragraphs) else None
+            if following is not None and _paragraph_text(following).strip() \
+                    and following.find(f"{_W}pPr/{_W}pageBreakBefore") is None:
+                _keep_next(date)  # the 附注 under the date stays on the signature's page
         changed = True
     if not changed:
         return xml
