@@ -73,6 +73,8 @@ def test_first_line_indent_is_two_characters(printed):
 
 
 def test_at_most_22_lines_a_page(printed):
-    full_pages = [body_lines(page) for page in printed[1:3]]
-    for lines in full_pages:
-        assert 18 <= len(lines) <= 22
+    # the body's pages before the last hold at most 22 lines; a full one holds nearly 22
+    # (a heading kept with its text or the signature block may leave a few lines free)
+    counts = [len(body_lines(page)) for page in printed[:3]]
+    assert all(n <= 22 for n in counts), counts
+    assert max(counts[1:]) >= 18, counts
