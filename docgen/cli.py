@@ -551,10 +551,10 @@ def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet
                      force, pdf, context=None):
     from docgen.batch import run_batch
     from docgen.engine import CompiledTemplate
-    from docgen.rosters import read_roster
+    from docgen.rosters import read_records
 
     with reported_errors():
-        roster = read_roster(roster_path, sheet=sheet, kind=kind)
+        roster = read_records(roster_path, sheet=sheet, kind=kind)
         template = CompiledTemplate.load(template_path)
         if pattern is None:
             from docgen.batch import default_pattern
