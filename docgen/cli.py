@@ -623,12 +623,14 @@ for _kind in registry().batches:
 @cli.command(help=N_(
     """用任意 Word 模板和任意名册批量生成（邮件合并）：名册每一行生成一个文件。
 
-    模板里用名册的列名作变量，如 {{ 单位名称 }}；--name 用列名组成文件名。
+    模板里用名册的列名作变量，如 {{ 单位名称 }}；--name 用列名组成文件名。数据也可以是 .json 文件：
+    一个对象或由对象组成的列表，每个对象一份文件。
 
     示例：
 
     \b
-      docgen render templates/通知.docx inputs/units.xlsx -o outputs/通知 --name "{单位名称}-通知\""""
+      docgen render templates/通知.docx inputs/units.xlsx -o outputs/通知 --name "{单位名称}-通知"
+      docgen render templates/通知.docx 数据.json -o outputs/通知"""
 ))
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))

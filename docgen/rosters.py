@@ -281,7 +281,7 @@ def read_json_records(path: Path) -> Roster:
         if not isinstance(item, dict):
             raise fail(_("第 {n} 条记录不是对象（{{…}}），而是{what}").format(
                 n=number, what=_json_kind(item)),
-                _("数据应是一个对象，或由对象组成的列表：[{{\"姓名\": \"张三\"}}, …]"))
+                _("数据应是一个对象，或由对象组成的列表：[{\"姓名\": \"张三\"}, …]"))
         for key in item:
             if key not in columns:
                 columns.append(key)
