@@ -633,7 +633,7 @@ for _kind in registry().batches:
       docgen render templates/通知.docx 数据.json -o outputs/通知"""
 ))
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", metavar="DATA", type=click.Path(dir_okay=False, path_type=Path))
 @option("--name", "pattern", help=N_("文件名格式，用 {列名} 取值，如 \"{学校}-{学生姓名}\""))
 @batch_options
 def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
