@@ -71,16 +71,29 @@ def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
 
 
 def default_pattern(roster: Roster) -> str:
-    column = roster.required[0] if roster.required else roster.columns[0]
-    return "{" + column + "}"
+    """Files named by the first required column, or the first one holding plain values
+    (a .json file's nested lists make no file name)."""
+    if roster.required:
+        return "{" + roster.required[0] + "}"
+    first = roster.records[0] if roster.records else {}
+    plain = [c for c in roster.columns if not isinstance(first.get(c), (dict, list))]
+    return "{" + (plain or roster.columns or [""])[0] + "}"
 
 
 def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None) -> list[dict]:
-    """The context of each record: its columns (plus what ``build`` adds) and ``_row``."""
+    """The context of each record: its columns (plus what ``build`` adds), ``_row`` (the
+    roster's row; a .json file's records have none) and the roster's folder, where a
+    picture's relative path starts."""
+    from docgen.engine import BASE_DIR
+
+    folder = str(Path(roster.path).parent.resolve())
+    rows: list[int | None] = list(roster.rows) or [None] * len(roster.records)
     contexts = []
-    for record, row in zip(roster.records, roster.rows, strict=True):
+    for record, row in zip(roster.records, rows, strict=True):
         context = build(record) if build else dict(record)
-        context["_row"] = row
+        if row is not None:
+            context["_row"] = row
+        context[BASE_DIR] = folder
         contexts.append(context)
     return contexts
 

@@ -551,10 +551,10 @@ def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet
                      force, pdf, context=None):
     from docgen.batch import run_batch
     from docgen.engine import CompiledTemplate
-    from docgen.rosters import read_roster
+    from docgen.rosters import read_records
 
     with reported_errors():
-        roster = read_roster(roster_path, sheet=sheet, kind=kind)
+        roster = read_records(roster_path, sheet=sheet, kind=kind)
         template = CompiledTemplate.load(template_path)
         if pattern is None:
             from docgen.batch import default_pattern
@@ -623,15 +623,17 @@ for _kind in registry().batches:
 @cli.command(help=N_(
     """用任意 Word 模板和任意名册批量生成（邮件合并）：名册每一行生成一个文件。
 
-    模板里用名册的列名作变量，如 {{ 单位名称 }}；--name 用列名组成文件名。
+    模板里用名册的列名作变量，如 {{ 单位名称 }}；--name 用列名组成文件名。数据也可以是 .json 文件：
+    一个对象或由对象组成的列表，每个对象一份文件。
 
     示例：
 
     \b
-      docgen render templates/通知.docx inputs/units.xlsx -o outputs/通知 --name "{单位名称}-通知\""""
+      docgen render templates/通知.docx inputs/units.xlsx -o outputs/通知 --name "{单位名称}-通知"
+      docgen render templates/通知.docx 数据.json -o outputs/通知"""
 ))
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", metavar="DATA", type=click.Path(dir_okay=False, path_type=Path))
 @option("--name", "pattern", help=N_("文件名格式，用 {列名} 取值，如 \"{学校}-{学生姓名}\""))
 @batch_options
 def render(template, roster, pattern, outdir, sheet, combined, pdf, force):

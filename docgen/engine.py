@@ -14,11 +14,13 @@ it is rendered (the sandbox) — before any output file is opened.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import html
 import math
 import multiprocessing
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -27,15 +29,24 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import (
+    StrictUndefined,
+    TemplateSyntaxError,
+    Undefined,
+    UndefinedError,
+    meta,
+    nodes,
+    pass_context,
+)
 from jinja2 import TemplateError as JinjaError
 from jinja2.environment import Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from lxml import etree
+from markupsafe import Markup
 
-from docgen import docxzip, filters, official
+from docgen import docxzip, filters, official, pictures
 from docgen.errors import TemplateError
 from docgen.files import atomic_path, write_bytes_atomic
 from docgen.filters import FILTERS
@@ -67,8 +78,14 @@ _DOCXTPL = DocxTemplate(None)
 _MARK = "docgen-p"
 _TAG = re.compile(r"\{\{|\{%|\{#")
 _LISTING_CHARS = ("\n", "\t", "\a", "\f")
-_RESIZES_TABLES = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)|\{\{tc\s")
+_RESIZES_TABLES = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)|\{\{tc\s|\{#-?\s*tc\s")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+# characters XML 1.0 does not allow; \t \n and docxtpl's \a (new paragraph) and \f (page
+# break) in a value are laid out by the listing step, the rest is removed
+_CONTROL = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REL_REF = re.compile(r'\br:(?:id|embed|link|pict|dm|lo|qs|cs)="([^"]*)"')
+_PROPERTIES_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
 
 # records at and above which render_batch uses a process pool (fork: cheap to start)
 POOL_THRESHOLD = 1000 if "fork" in multiprocessing.get_all_start_methods() else 1500
@@ -79,8 +96,8 @@ MAX_SEQUENCE = 1_000_000
 _FORBIDDEN_NAMES = frozenset({
     "self", "lipsum", "cycler", "joiner", "os", "sys", "subprocess", "open", "eval", "exec",
     "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars", "builtins",
-    "import", "importlib", "config", "request", "url_for", "get_flashed_messages", "input",
-    "breakpoint", "help", "exit", "quit", "object", "type", "super",
+    "import", "importlib", "config", "request", "url_for", "get_flashed_messages",
+    "breakpoint", "help", "exit", "quit", "object", "super",
 })
 _FORBIDDEN_ATTRS = frozenset({
     "mro", "format", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame",
@@ -143,6 +160,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def is_safe_attribute(self, obj, attr, value):
+        if attr == "format" and isinstance(obj, str):
+            return True  # the sandbox formats with its own formatter (no attribute access)
         if attr in _FORBIDDEN_ATTRS:
             return False
         return super().is_safe_attribute(obj, attr, value)
@@ -163,8 +182,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 def _finalize(value):
     """How a bare ``{{ 列 }}`` prints a roster cell: as the secretary typed it in Excel."""
+    if isinstance(value, str):
+        if isinstance(value, Markup):
+            _note_raw_xml()
+        if _CONTROL.search(value):
+            # a character XML cannot hold (pasted from another program): never written
+            cleaned = _CONTROL.sub("", value)
+            return Markup(cleaned) if isinstance(value, Markup) else cleaned
+        return value
     if value is None:
         return ""  # an empty cell is blank in the letter, not "None"
+    if isinstance(value, InlineImage):
+        return _inline_image(value)
+    if hasattr(value, "__html__"):
+        _note_raw_xml()  # docxtpl's RichText, Subdoc, Listing: XML of their own
     if isinstance(value, float) and value.is_integer():
         return int(value)  # Excel keeps whole numbers as 3.0
     if isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -172,6 +203,12 @@ def _finalize(value):
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return filters.date(value)
     return value
+
+
+def _note_raw_xml() -> None:
+    placed = _PLACED.get()
+    if placed is not None:
+        placed.raw_xml = True
 
 
 def _wrap_filter(name: str, func: Callable) -> Callable:
@@ -185,6 +222,97 @@ def _wrap_filter(name: str, func: Callable) -> Callable:
     return run
 
 
+# ------------------------------------------------------------------- pictures
+
+# The pictures the part being rendered places (relationship id → image), collected so the
+# document gets their media parts and relationships.
+@dataclass
+class _Placed:
+    """What the values rendered into one part brought with them."""
+
+    pictures: dict[str, pictures.Image]
+    raw_xml: bool = False  # a value given as XML (RichText, Subdoc …), not as text
+
+
+_PLACED: contextvars.ContextVar[_Placed | None] = contextvars.ContextVar(
+    "docgen_placed", default=None)
+PICTURE_FILTERS = ("图片", "picture")
+# The context key holding the folder a record's relative picture paths start from (the roster's).
+BASE_DIR = "_dir"
+
+
+class _PictureFailure(Exception):
+    def __init__(self, error: pictures.PictureError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _size(name: str, value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        size = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        size = -1.0
+    if not 0 < size <= 100:
+        raise _FilterFailure(name, value, ValueError("size in cm"))
+    return size
+
+
+def _place(image: pictures.Image, cx: int, cy: int, name: str) -> Markup:
+    placed = _PLACED.get()
+    if placed is None:
+        raise _FilterFailure(PICTURE_FILTERS[0], name, ValueError("not rendering"))
+    placed.pictures[image.rel_id] = image
+    # the tag sits in a run's text: close it, the picture is a run of its own
+    return Markup('</w:t></w:r><w:r>' + pictures.drawing_xml(image, cx, cy, name)
+                  + '</w:r><w:r><w:t xml:space="preserve">')
+
+
+@pass_context
+def _picture(context, value, width=None, height=None, **sizes):
+    """``{{ 照片|图片(宽=8) }}`` / ``{{ 照片|picture(width=8) }}``: the picture at ``value`` (a
+    path, relative to the roster's folder) ``width`` cm wide, its height in proportion (or
+    ``height``/``高`` given too).  An empty value places nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    width = sizes.pop("宽", width)
+    height = sizes.pop("高", height)
+    if sizes:
+        raise _FilterFailure(PICTURE_FILTERS[0], value, TypeError(", ".join(sizes)))
+    shown = str(value).strip()
+    path = Path(shown)
+    base = context.get(BASE_DIR)
+    if not path.is_absolute() and base:
+        path = Path(base) / path
+    try:
+        image = pictures.load_image(path, shown)
+    except pictures.PictureError as exc:
+        raise _PictureFailure(exc) from None
+    cx, cy = pictures.extent(image, _size("宽", width), _size("高", height))
+    return _place(image, cx, cy, path.name)
+
+
+def _inline_image(value: InlineImage) -> Markup:
+    """A docxtpl ``InlineImage(tpl, path_or_file, width=Mm(…))`` in the data: placed as the
+    picture filter places one (docxtpl's own needs the DocxTemplate that is rendering)."""
+    source = value.image_descriptor
+    shown = str(getattr(source, "name", source))
+    try:
+        if hasattr(source, "read"):
+            source.seek(0)
+            image = pictures.image_from_bytes(source.read(), shown)
+        else:
+            image = pictures.load_image(source, shown)
+    except pictures.PictureError as exc:
+        raise _PictureFailure(exc) from None
+    cm = pictures.EMU_PER_CM
+    width = value.width / cm if value.width else None
+    height = value.height / cm if value.height else None
+    cx, cy = pictures.extent(image, width, height)
+    return _place(image, cx, cy, Path(shown).name)
+
+
 def make_environment() -> _Sandbox:
     """The Jinja environment every template runs in."""
     env = _Sandbox(
@@ -196,6 +324,7 @@ def make_environment() -> _Sandbox:
     env.globals.clear()
     env.globals.update(range=_safe_range, dict=dict, namespace=Namespace)
     env.filters.update({name: _wrap_filter(name, f) for name, f in FILTERS.items()})
+    env.filters.update(dict.fromkeys(PICTURE_FILTERS, _picture))
     return env
 
 
@@ -215,6 +344,9 @@ def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
         if isinstance(node, nodes.Name) and (node.name in _FORBIDDEN_NAMES
                                              or node.name.startswith("__")):
             return node.name, lineno
+        if isinstance(node, nodes.Getattr) and node.attr == "format" \
+                and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str):
+            continue  # "{} 项".format(n): the sandbox formats literals safely
         if isinstance(node, (nodes.Getattr, nodes.NSRef)) and bad_attr(node.attr):
             return "." + node.attr, lineno
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
@@ -256,13 +388,14 @@ class _Part:
     """One templated XML part (document body, a header, a footer, footnotes)."""
 
     name: str
-    kind: str  # document / header / footer / footnotes / endnotes
+    kind: str  # document / header / footer / footnotes / endnotes / properties
     template: Template | None  # None only while the part is being compiled
     source: str
     paragraphs: list[tuple[int, bool, str]]  # per Jinja line: (paragraph no., in table, text)
     resizes_tables: bool
     has_drawings: bool
     signed: bool = False  # holds a 发文机关署名 paragraph, placed once its text is known
+    rel_ids: frozenset[str] = frozenset()  # the relationships the part's template has
 
     def render(self, context: dict) -> str:
         assert self.template is not None
@@ -270,15 +403,14 @@ class _Part:
         # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
         xml = xml.replace("\n<w:p", "<w:p")  # values are escaped: no "<" of theirs can match
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if self.kind == "properties":
+            return _CONTROL.sub("", xml.replace("\a", "\n").replace("\f", "\n"))
         if any(ch in xml for ch in _LISTING_CHARS):
             # a value with line breaks / tabs: docxtpl's listing resolution (\n → <w:br/>)
             xml = _DOCXTPL.resolve_listing(xml)
         if self.resizes_tables:
             tree = _DOCXTPL.fix_tables(xml)
             xml = etree.tostring(tree, encoding="unicode")
-        if self.has_drawings:
-            counter = iter(range(1001, 1 << 30))
-            xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
         if self.signed:
             xml = official.place_signature(xml, sealed=context.get(SEALED) is True)
         if self.kind == "document":
@@ -312,7 +444,7 @@ class _Part:
 
 def _PART_NAMES() -> dict[str, str]:
     return {"document": _("正文"), "header": _("页眉"), "footer": _("页脚"),
-            "footnotes": _("脚注"), "endnotes": _("尾注")}
+            "footnotes": _("脚注"), "endnotes": _("尾注"), "properties": _("文档属性")}
 
 
 def _plain_text(line: str) -> str:
@@ -339,6 +471,8 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
     if not always and not _TAG.search(plain):
         return None
     patched = _DOCXTPL.patch_xml(raw)
+    # inside a tag, text is Jinja: {{ "R&D" }} is the string R&D (autoescape writes &amp;)
+    patched = _IN_TAG.sub(lambda m: m.group(0).replace("&amp;", "&"), patched)
     # one paragraph per Jinja line, as docxtpl's render_xml_part does: a line number is a paragraph
     patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
     paragraphs: list[tuple[int, bool, str]] = []
@@ -398,6 +532,13 @@ class _Package:
     content_types: dict[str, str]
     main: str
     numbering: str | None
+    defaults: frozenset[str] = frozenset()  # file extensions with a Default content type
+
+    def rel_ids(self, part: str) -> frozenset[str]:
+        data = self.contents.get(_rels_name(part))
+        if not data:
+            return frozenset()
+        return frozenset(rel.get("Id", "") for rel in etree.fromstring(data))
 
 
 def _read_package(path: Path, source: bytes) -> _Package:
@@ -437,7 +578,9 @@ def _read_package(path: Path, source: bytes) -> _Package:
         raise TemplateError(_("不是 Word 文档（找不到正文部分）"), template=path,
                             hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
     numbering = next((n for n, t in content_types.items() if t == _NUMBERING_TYPE), None)
-    return _Package(members, contents, content_types, main, numbering if numbering in contents else None)
+    defaults = frozenset(d.get("Extension", "").lower() for d in types if d.tag.endswith("Default"))
+    return _Package(members, contents, content_types, main,
+                    numbering if numbering in contents else None, defaults)
 
 
 class CompiledTemplate:
@@ -458,7 +601,14 @@ class CompiledTemplate:
             part = _compile_part(self.path, name, kind, self._package.contents[name],
                                  always=(kind == "document"))
             if part is not None:
+                part.rel_ids = self._package.rel_ids(name)
                 self._parts[name] = part
+        # drawings in parts that are copied as they are (a logo in an untemplated header):
+        # the ids given to the rest start above theirs
+        self._first_drawing_id = 1 + max(
+            (int(m.group(1)) for name, data in self._package.contents.items()
+             if name.endswith(".xml") and name not in self._parts
+             for m in re.finditer(rb'<wp:docPr\b[^>]*?\sid="(\d{1,9})"', data)), default=0)
         self._variables: set[str] | None = None
 
     @classmethod
@@ -489,6 +639,8 @@ class CompiledTemplate:
         yield self._package.main, "document"
         for name, ctype in self._package.content_types.items():
             kind = _PART_LABELS.get(ctype)
+            if ctype == _PROPERTIES_TYPE:
+                kind = "properties"  # title, subject … as docxtpl's render_properties fills them
             if kind and name in self._package.contents:
                 yield name, kind
 
@@ -503,12 +655,42 @@ class CompiledTemplate:
 
     # -- rendering
 
-    def render_parts(self, context: dict, index: int | None = None) -> dict[str, str]:
-        """The rendered XML text of every templated part (without XML declaration)."""
-        out = {}
+    def render_parts(self, context: dict, index: int | None = None) -> RenderedParts:
+        """The rendered XML text of every templated part (without XML declaration), and the
+        pictures each one places.  Drawing ids are numbered across all parts: Word reports
+        a package where two pictures share one as unreadable."""
+        out = RenderedParts()
+        counter = iter(range(max(1001, self._first_drawing_id), 1 << 30))
         for name, part in self._parts.items():
-            out[name] = self._render_part(part, context, index)
+            placed = _Placed({})
+            token = _PLACED.set(placed)
+            try:
+                xml = self._render_part(part, context, index)
+            finally:
+                _PLACED.reset(token)
+            if "<wp:docPr" in xml:
+                xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+            if placed.raw_xml:
+                self._check_references(part, xml, placed, context, index)
+            out[name] = xml
+            if placed.pictures:
+                out.pictures[name] = placed.pictures
         return out
+
+    def _check_references(self, part: _Part, xml: str, placed: _Placed, context: dict,
+                          index: int | None) -> None:
+        """A value given as XML (docxtpl's RichText with a link, a Subdoc with pictures) may
+        point at relationships this document does not have: refuse, never write a damaged file."""
+        known = part.rel_ids | set(placed.pictures)
+        dangling = sorted({rid for rid in _REL_REF.findall(xml) if rid not in known})
+        if dangling:
+            record = _record_label(context, index)
+            raise TemplateError(
+                _("{record}填入的内容引用了文档中没有的部件（{ids}），多半是带超链接的 RichText 或带图片的"
+                  "子文档（Subdoc），docgen 不支持这样的内容").format(
+                    record=record or _("数据中"), ids=join(dangling)),
+                template=self.path, where=_PART_NAMES().get(part.kind, ""),
+                hint=_("超链接请写成文字网址；图片请用 {{ 路径|图片(宽=8) }} 过滤器放入"))
 
     def _render_part(self, part: _Part, context: dict, index: int | None) -> str:
         try:
@@ -528,6 +710,12 @@ class CompiledTemplate:
                                 hint=_("请检查名册的列标题是否与模板中的变量名完全一致")) from None
         except SecurityError as exc:
             raise _forbidden(self.path, part.location(_template_line(exc)), str(exc)) from None
+        except _PictureFailure as exc:
+            record = _record_label(context, index)
+            raise TemplateError(
+                _("{record}的图片：{error}").format(record=record or _("数据中"), error=exc.error),
+                template=self.path, where=part.location(_template_line(exc)),
+                hint=_("图片的路径相对于名册所在的文件夹，也可以写完整路径；支持 PNG、JPEG、GIF")) from None
         except _FilterFailure as exc:
             record = _record_label(context, index)
             message = _("过滤器“{filter}”不能处理{record}的值“{value}”").format(
@@ -545,15 +733,30 @@ class CompiledTemplate:
             raise TemplateError(message, template=self.path,
                                 where=part.location(_template_line(exc))) from None
 
-    def _document_members(self, rendered: dict[str, str]) -> list[docxzip.Member]:
+    def _document_members(self, rendered: RenderedParts) -> list[docxzip.Member]:
+        package = self._package
+        changed = {name: (XML_DECLARATION + xml).encode("utf-8") for name, xml in rendered.items()}
+        media: dict[str, bytes] = {}
+        if rendered.pictures:
+            for part, placed in rendered.pictures.items():
+                rels = _rels_name(part)
+                changed[rels] = _with_pictures(package.contents.get(rels), part, placed.values())
+                media.update((image.part_name, image.data) for image in placed.values())
+            images = [i for placed in rendered.pictures.values() for i in placed.values()]
+            changed["[Content_Types].xml"] = _insert_before(
+                package.contents["[Content_Types].xml"], "</Types>",
+                _picture_defaults(package, images))
         members = []
-        for m in self._package.members:
-            xml = rendered.get(m.name)
-            if xml is None:
+        for m in package.members:
+            data = changed.pop(m.name, None)
+            if data is None:
                 members.append(m)
             else:
-                members.append(docxzip.deflate(m.name, (XML_DECLARATION + xml).encode("utf-8"),
-                                               (m.dos_time, m.dos_date)))
+                members.append(docxzip.deflate(m.name, data, (m.dos_time, m.dos_date)))
+        # new relationship files, then the pictures themselves
+        members += [docxzip.deflate(name, data) for name, data in changed.items()]
+        members += [docxzip.Member(name, zipfile.ZIP_STORED, zlib.crc32(data), data, len(data))
+                    for name, data in media.items()]
         return members
 
     def render_bytes(self, context: dict, *, index: int | None = None) -> bytes:
@@ -564,6 +767,40 @@ class CompiledTemplate:
         """Render and write ``path`` atomically: on any error no file (or old file) is left changed."""
         data = self.render_bytes(context, index=index)
         write_bytes_atomic(Path(path), data)
+
+
+class RenderedParts(dict[str, str]):
+    """Part name → rendered XML; ``pictures``: part name → the pictures it places."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pictures: dict[str, dict[str, pictures.Image]] = {}
+
+
+_PICTURE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_EMPTY_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships '
+               b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+
+
+def _picture_rels(part: str, images: Iterable[pictures.Image]) -> list[str]:
+    folder = part.rpartition("/")[0]
+    out = []
+    for image in images:
+        target = posixpath.relpath(image.part_name, folder) if folder else image.part_name
+        out.append(f'<Relationship Id="{image.rel_id}" Type="{_PICTURE_REL}" Target="{target}"/>')
+    return out
+
+
+def _with_pictures(rels: bytes | None, part: str, images: Iterable[pictures.Image]) -> bytes:
+    """A part's relationships with its pictures' added."""
+    return _insert_before(rels or _EMPTY_RELS, "</Relationships>", _picture_rels(part, images))
+
+
+def _picture_defaults(package: _Package, images: Iterable[pictures.Image]) -> list[str]:
+    """Content types for picture files the template has none for."""
+    needed = {image.part_name.rpartition(".")[2]: image.content_type for image in images}
+    return [f'<Default Extension="{ext}" ContentType="{ctype}"/>'
+            for ext, ctype in sorted(needed.items()) if ext not in package.defaults]
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -782,18 +1019,29 @@ class _Combiner:
         self.extra_rels: list[str] = []
         self.extra_types: list[str] = []
         self.records = 0
+        self.media: dict[str, bytes] = {}  # picture part → bytes, each picture once
+        self.images: dict[str, pictures.Image] = {}  # every picture placed, by part name
+        self.main_pictures: dict[str, pictures.Image] = {}  # on document.xml's relationships
+        self.first_pictures: dict[str, dict[str, pictures.Image]] = {}  # record 1's other parts
         self._head: str | None = None
         self._pending: tuple[etree._Element, etree._Element, etree._Element] | None = None  # (root, body, sectPr) of the previous record
-        self._next_id = 1
+        self._next_id = template._first_drawing_id
 
-    def add(self, rendered: dict[str, str], index: int) -> None:
+    def add(self, rendered: RenderedParts, index: int) -> None:
         xml = rendered[self.main]
         head, sep, rest = xml.partition("<w:body>")
         if not sep:
             raise TemplateError(_("模板正文结构异常（缺少 w:body）"), template=self.template.path)
+        for placed in rendered.pictures.values():
+            for image in placed.values():
+                self.media[image.part_name] = image.data
+                self.images[image.part_name] = image
+        self.main_pictures.update(rendered.pictures.get(self.main, {}))
         if self._head is None:
             self._head = head
-            self.first_parts = {k: v for k, v in rendered.items() if k != self.main}
+            self.first_parts = {k: self._renumber_drawings(v) for k, v in rendered.items()
+                                if k != self.main}
+            self.first_pictures = {k: v for k, v in rendered.pictures.items() if k != self.main}
             self.stream.write((XML_DECLARATION + head + "<w:body>").encode("utf-8"))
         root, body = _parse_fragment(head, rest.rpartition("</w:body>")[0])
         sect = body[-1] if len(body) and body[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
@@ -856,7 +1104,7 @@ class _Combiner:
             _insert_in_order(sect, numbering, _SECT_ORDER)
         numbering.set(_w("start"), "1")
 
-    def _own_headers(self, sect, rendered: dict[str, str], index: int) -> None:
+    def _own_headers(self, sect, rendered: RenderedParts, index: int) -> None:
         """Templated headers/footers: this record gets its own filled-in copy."""
         package = self.template._package
         for ref in sect:
@@ -869,9 +1117,12 @@ class _Combiner:
             name = re.sub(r"\.xml$", f"-{index + 1}.xml", target)
             new_rid = f"rIdDocgen{index + 1}{rid}"
             ref.set(f"{{{R}}}id", new_rid)
-            data = (XML_DECLARATION + rendered[target]).encode("utf-8")
+            data = (XML_DECLARATION + self._renumber_drawings(rendered[target])).encode("utf-8")
             self.extra_parts.append((name, zlib.compress(data, 6)))
             own_rels = package.contents.get(_rels_name(target))
+            placed = rendered.pictures.get(target)
+            if placed:
+                own_rels = _with_pictures(own_rels, name, placed.values())
             if own_rels is not None:
                 self.extra_parts.append((_rels_name(name), zlib.compress(own_rels, 6)))
             relative = name.rpartition("/")[2] if name.rpartition("/")[0] == self.main.rpartition("/")[0] \
@@ -880,6 +1131,17 @@ class _Combiner:
             self.extra_types.append(
                 f'<Override PartName="/{name}" ContentType="{package.content_types[target]}"/>'
             )
+
+    def _renumber_drawings(self, xml: str) -> str:
+        """A header's or footer's drawing ids, numbered on from the body's."""
+        if "<wp:docPr" not in xml:
+            return xml
+
+        def number(m: re.Match) -> str:
+            self._next_id += 1
+            return f"{m.group(1)}{self._next_id - 1}{m.group(2)}"
+
+        return _DOCPR_ID.sub(number, xml)
 
     def _renumber(self, body, index: int) -> None:
         """Ids Word wants unique across the document; lists restart in each record."""
@@ -962,6 +1224,10 @@ def render_combined(
             combiner.close()
         if done:
             report(done)
+        # record 1's headers and footers (and footnotes) with the pictures they place
+        picture_rels = {_rels_name(part): _with_pictures(package.contents.get(_rels_name(part)),
+                                                         part, placed.values())
+                        for part, placed in combiner.first_pictures.items()}
         for member in package.members:
             if member.name in rewritten:
                 continue
@@ -969,16 +1235,25 @@ def render_combined(
             if part is not None:
                 zf.writestr(_zipinfo(member.name), (XML_DECLARATION + part).encode("utf-8"))
             else:
-                zf.writestr(_zipinfo(member.name), package.contents[member.name])
+                data = picture_rels.pop(member.name, None) or package.contents[member.name]
+                zf.writestr(_zipinfo(member.name), data)
+        for name, data in picture_rels.items():
+            zf.writestr(_zipinfo(name), data)
         for name, data in combiner.extra_parts:
             zf.writestr(_zipinfo(name), zlib.decompress(data))
+        for name, data in combiner.media.items():
+            info = _zipinfo(name)
+            info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, data)
         zf.writestr(_zipinfo("[Content_Types].xml"),
                     _insert_before(package.contents["[Content_Types].xml"], "</Types>",
-                                   combiner.extra_types))
-        if rels_name in package.contents:
-            zf.writestr(_zipinfo(rels_name),
-                        _insert_before(package.contents[rels_name], "</Relationships>",
-                                       combiner.extra_rels))
+                                   combiner.extra_types
+                                   + _picture_defaults(package, combiner.images.values())))
+        main_rels = combiner.extra_rels + _picture_rels(package.main,
+                                                        combiner.main_pictures.values())
+        zf.writestr(_zipinfo(rels_name),
+                    _insert_before(package.contents.get(rels_name) or _EMPTY_RELS,
+                                   "</Relationships>", main_rels))
         if package.numbering:
             data = package.contents[package.numbering]
             marker = "<w:numIdMacAtCleanup" if b"<w:numIdMacAtCleanup" in data else "</w:numbering>"

@@ -225,6 +225,93 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
                   positions=[c + 1 for c in positions], problems=problems)
 
 
+def _json_reason(message: str) -> str:
+    """json's own (English) words for a syntax error, in the secretary's."""
+    reasons = {
+        "Expecting ',' delimiter": _("缺少逗号"),
+        "Expecting ':' delimiter": _("缺少冒号"),
+        "Expecting property name enclosed in double quotes":
+            _("键名要用英文双引号括起来（或最后一项后面多了逗号）"),
+        "Expecting value": _("缺少值（或最后一项后面多了逗号）"),
+        "Extra data": _("数据结束后还有多余的内容"),
+        "Unterminated string starting at": _("字符串缺少结尾的双引号"),
+        "Invalid control character at": _("字符串中有不允许的控制字符"),
+        "Invalid \\escape": _("字符串中有无效的反斜杠转义"),
+    }
+    return next((text for prefix, text in reasons.items() if message.startswith(prefix)), message)
+
+
+MAX_JSON_BYTES = 50 * 2**20
+
+
+def read_json_records(path: Path) -> Roster:
+    """A .json data file (one record as an object, or a list of records) as a roster: each
+    object is one document; nested lists and objects feed loops and tables.  Raises
+    ``DataError`` naming the line and column of a syntax error."""
+    import json
+
+    path = Path(path)
+    shown = display_path(path)
+
+    def fail(message: str, hint: str = "") -> DataError:
+        return DataError([Problem(message, file=shown, hint=hint)])
+
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise fail(_("数据文件过大（超过 {limit} MB）").format(limit=MAX_JSON_BYTES // 2**20))
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise fail(_("找不到数据文件")) from None
+    except UnicodeDecodeError:
+        raise fail(_("数据文件不是 UTF-8 编码"), _("请用记事本等另存为 UTF-8 编码")) from None
+    except OSError as exc:
+        raise fail(_("无法读取数据文件：{error}").format(error=exc.strerror or exc)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = _json_reason(exc.msg)
+        raise fail(_("JSON 格式有误，第 {line} 行第 {column} 列：{reason}").format(
+            line=exc.lineno, column=exc.colno, reason=reason),
+            _("可以用文本编辑器打开，检查这个位置附近的括号、引号和逗号")) from None
+    except RecursionError:
+        raise fail(_("JSON 嵌套层次过深")) from None
+    items = data if isinstance(data, list) else [data]
+    columns: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise fail(_("第 {n} 条记录不是对象（{{…}}），而是{what}").format(
+                n=number, what=_json_kind(item)),
+                _("数据应是一个对象，或由对象组成的列表：[{\"姓名\": \"张三\"}, …]"))
+        for key in item:
+            if key not in columns:
+                columns.append(key)
+    problems = []
+    if not items:
+        problems.append(Problem(_("数据文件中没有记录"), file=shown, severity=WARNING))
+    return Roster(path=path, sheet="", columns=columns, required=[], records=list(items),
+                  rows=[], problems=problems)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return _("列表")
+    if isinstance(value, str):
+        return _("文字")
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _("真假值")
+    return _("数字")
+
+
+def read_records(path: Path, *, sheet: str | None = None,
+                 kind: Kind | str | None = None) -> Roster:
+    """The records of a data file: a roster workbook, or a .json file."""
+    if Path(path).suffix.lower() == ".json":
+        return read_json_records(path)
+    return read_roster(path, sheet=sheet, kind=kind)
+
+
 def check_roster(path: Path, kind: Kind | str | None = None,
                  sheet: str | None = None) -> list[Problem]:
     """Every problem of a roster (errors and warnings), without raising."""
