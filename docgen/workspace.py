@@ -45,9 +45,14 @@ def totals_line(consolidation) -> str:
 
     total = consolidation.metric_total
     rate = consolidation.rectification_rate()
-    return _("合计：{units} 个填报单位，检查 {checks} 次，排查隐患 {found} 处，整改 {fixed} 处"
+    # 检查次数 tallied as units inspected (检查单位数（家）) are told apart from inspections
+    inspected = sum(consolidation.units_inspected.values())
+    checks = _("检查 {checks} 次").format(checks=total("检查次数") - inspected)
+    if inspected:
+        checks += _("、检查单位 {units} 家").format(units=inspected)
+    return _("合计：{units} 个填报单位，{checks}，排查隐患 {found} 处，整改 {fixed} 处"
              "（整改率 {rate}），查处违章 {violations} 人次。").format(
-        units=len(consolidation.units), checks=total("检查次数"), found=total("排查隐患"),
+        units=len(consolidation.units), checks=checks, found=total("排查隐患"),
         fixed=total("整改隐患"), rate=percent(rate) if rate is not None else "—",
         violations=total("查处违章"))
 

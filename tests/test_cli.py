@@ -124,7 +124,9 @@ def test_build_report_says_what_was_written(workspace, tmp_path):
     assert "943 份" in result.output
     assert "工作总结.docx" in result.output
     checks = sum(m["检查次数"] for m in EXPECTED_TOTALS.values())
-    assert f"合计：12 个填报单位，检查 {checks} 次" in result.output
+    # 建筑施工 and 食品药品安全 were tallied as units inspected (检查单位数（家）, 检查家次)
+    units = EXPECTED_TOTALS["建筑施工"]["检查次数"] + EXPECTED_TOTALS["食品药品安全"]["检查次数"]
+    assert f"合计：12 个填报单位，检查 {checks - units} 次、检查单位 {units} 家" in result.output
 
 
 def test_build_twice_refuses_without_force_and_changes_nothing(workspace):
