@@ -842,16 +842,23 @@ def serve(directory, host, port, no_browser, password_file):
 @option("--pages/--no-pages", default=None,
         help=N_("用 LibreOffice 排出页面检查署名页（默认：装有 LibreOffice 时检查）"))
 def lint(files, as_json, pages):
-    from docgen.lint import lint_files
+    from docgen.lint import check_files
 
     with reported_errors():
-        results = lint_files(list(files), pages=pages is not False)
+        checked = check_files(list(files), pages=pages is not False)
+    results = {path: result.findings for path, result in checked.items()}
     total = sum(len(found) for found in results.values())
+    for path, result in checked.items():
+        if result.form:
+            echo(_("{file}：不是公文（{category}），按{category}排版，不检查").format(
+                file=display_path(path), category=result.form), err=as_json)
     if as_json:
         click.echo(json_text({display_path(path): [f.as_dict() for f in found]
                               for path, found in results.items()}))
     else:
         for path, found in results.items():
+            if checked[path].form:
+                continue
             if not found:
                 echo(_("{file}：符合 GB/T 9704，未发现问题").format(file=display_path(path)))
                 continue

@@ -35,6 +35,10 @@ ANNEX_LABEL = "annex"
 COPY_TO = "copyto"
 PRINTED_BY = "printed"
 PICTURE = "picture"
+# the 版头 (GB/T 9704 7.2): 发文机关标志, 发文字号 (with 签发人 for a 上行文), the red rule
+MARK = "mark"
+DOC_NUMBER = "number"
+RULE = "rule"
 
 CN_NUMBER = "一二三四五六七八九十百零〇"
 # The four heading levels by their numbering; the half-width variants are made full-width
@@ -51,6 +55,11 @@ ARABIC_DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
 ANNEX_PATTERN = re.compile(r"^附件\s*[0-9０-９]*$")
 ATTACHMENT_PATTERN = re.compile(r"^附件[：:]")
 NOTE_PATTERN = re.compile(r"^[（(].*[）)]$")
+# 发文字号: an organ's short name, the year in 〔〕 (or brackets typed instead), the number;
+# 签发人 and the names after it on the same line
+NUMBER_PATTERN = re.compile(r"^[^\s，。：《》“”]{0,12}[〔［\[（]\s*\d{4}\s*[〕］\]）]\s*\d{1,5}\s*号"
+                            r"(\s*签发人[：:].{1,40})?$")
+SIGNER_LABEL = re.compile(r"签发人[：:]")
 COPY_PATTERN = re.compile(r"^抄送[：:]")
 PRINTED_PATTERN = re.compile(r"印发$")
 SENTENCE_END = "。；，！？"
@@ -121,6 +130,13 @@ def paragraph_text(p) -> str:
 
 def has_picture(p) -> bool:
     return any(True for _ in p.iter(f"{W}drawing", f"{W}pict", f"{W}object"))
+
+
+def has_border(p) -> bool:
+    """A paragraph drawn with a border line (the 版头's red rule as a paragraph border)."""
+    borders = p.find(f"{W}pPr/{W}pBdr")
+    return borders is not None and any(
+        b.get(f"{W}val") not in (None, "nil", "none") for b in borders)
 
 
 def top_paragraphs(doc: Document) -> list:
@@ -369,8 +385,25 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
                 and len(texts[i]) < 50:
             roles[i] = PRINTED_BY
 
-    # the title: centred or larger paragraphs at the top (a long title may take two or three)
+    # the 版头: a 发文字号 line among the first paragraphs, the 发文机关标志 above it, the rule
+    # (a bordered empty paragraph or a drawn line) under it
+    head = 0
     order = filled(0, n)
+    number = next((i for i in order[:4] if roles[i] == "" and NUMBER_PATTERN.match(texts[i])), None)
+    if number is not None:
+        for i in order:
+            if i >= number:
+                break
+            roles[i] = MARK
+        roles[number] = DOC_NUMBER
+        head = number + 1
+        while head < n and (roles[head] in (BLANK, PICTURE)):
+            if has_border(paragraphs[head]) or roles[head] == PICTURE:
+                roles[head] = RULE
+            head += 1
+
+    # the title: centred or larger paragraphs at the top (a long title may take two or three)
+    order = filled(head, n)
     start = 0
     for k, i in enumerate(order[:3]):
         if roles[i] in ("", TITLE) and title_like(i):

@@ -27,18 +27,23 @@ from docgen.drafts import (
     BODY,
     COPY_TO,
     DATE,
+    DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
     LIST_ITEM,
+    MARK,
     NOTE,
     PICTURE,
     PRINTED_BY,
     RECIPIENT,
+    RULE,
     SIGNATURE,
+    SIGNER_LABEL,
     TITLE,
     Part,
     W,
     full_width,
+    has_border,
     paragraph_text,
     parts,
 )
@@ -90,7 +95,8 @@ def part_label(part: Part) -> str:
         TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: _("列表项（按正文）"),
         ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
         NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
-        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"),
+        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
+        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
     }[part.role]
 
 
@@ -126,6 +132,15 @@ def format_document(doc: Document) -> FormatReport:
                 report.changes.append(_("表{n}：{change}").format(n=number, change=change))
     report.pictures = sum(1 for _ in body.iter(f"{W}drawing", f"{W}pict"))
 
+    for part in found:
+        if part.role == DOC_NUMBER:
+            text = paragraph_text(part.element)
+            signer = SIGNER_LABEL.search(text)
+            before = text[:signer.start()] if signer else ""
+            spaces = len(before) - len(before.rstrip(INDENT_SPACE))
+            if spaces and before[-spaces:] != "\t":
+                report.changes.append(_("第{n}段：签发人前的 {k} 个空格或制表符改为一个制表符（右对齐）")
+                                      .format(n=part.number, k=spaces))
     official.apply_official_layout(doc)
     _make_normal_default(doc)
     report.sections = _set_sections(doc)
@@ -324,6 +339,9 @@ def _trim_run(r, start: int, stop: int) -> None:
 
 def _lay_out(doc: Document, part: Part) -> None:
     p = part.element
+    if part.role in (MARK, DOC_NUMBER, RULE):
+        _lay_out_header(p, part)
+        return
     _clean_paragraph(p)
     style = STYLE_OF.get(part.role, official.BODY)
     text = paragraph_text(p)
@@ -376,6 +394,55 @@ def _lay_out(doc: Document, part: Part) -> None:
                 rpr.append(el)
 
 
+def _lay_out_header(p, part: Part) -> None:
+    """The 版头 as the summary prints it (``official.lay_out_*``)."""
+    _set_style(p, official.BODY)
+    if part.role == MARK:
+        official.lay_out_mark(p)
+    elif part.role == RULE:
+        official.lay_out_rule(p)
+    else:
+        signer = SIGNER_LABEL.search(paragraph_text(p))
+        if signer:
+            _tab_before(p, signer.start())
+            signer = SIGNER_LABEL.search(paragraph_text(p))
+        official.lay_out_number(p, signer.end() if signer else None)
+        following = p.getnext()
+        while following is not None and following.tag == f"{W}p" and not paragraph_text(following).strip() \
+                and not has_border(following):
+            following = following.getnext()
+        if following is None or not has_border(following):
+            rule = OxmlElement("w:p")
+            p.addnext(rule)
+            _set_style(rule, official.BODY)
+            official.lay_out_rule(rule)
+
+
+def _tab_before(p, at: int) -> None:
+    """The spaces or tabs that push 签发人 to the right replaced by one tab (to the right tab stop)."""
+    text = paragraph_text(p)
+    start = at
+    while start > 0 and text[start - 1] in INDENT_SPACE:
+        start -= 1
+    if start == 0:
+        return
+    _split_runs(p, at)
+    _split_runs(p, start)
+    offset = 0
+    label_run = None
+    for r in list(p.iter(f"{W}r")):
+        length = len(paragraph_text(r))
+        if start <= offset and offset + length <= at and length:
+            r.getparent().remove(r)  # only the spaces before the label
+        elif offset >= at and label_run is None and length:
+            label_run = r
+        offset += length
+    if label_run is not None:
+        tab = OxmlElement("w:r")
+        tab.append(OxmlElement("w:tab"))
+        label_run.addprevious(tab)
+
+
 def _place_signature(doc: Document, found: list[Part]) -> None:
     """署名 and 成文日期 where GB/T 9704 7.3.5.2 puts them for this name and date, one blank
     line under the body, kept on the page of the body's last lines."""
@@ -383,12 +450,13 @@ def _place_signature(doc: Document, found: list[Part]) -> None:
         if part.role != SIGNATURE:
             continue
         date = next((q for q in found[index + 1:index + 2] if q.role == DATE), None)
-        issuer = official.text_width(paragraph_text(part.element).strip())
-        date_width = official.text_width(paragraph_text(date.element).strip()) if date else issuer
+        # measured as official.place_signature measures: the styles condense the text
+        issuer = official.printed_width(paragraph_text(part.element).strip())
+        date_width = official.printed_width(paragraph_text(date.element).strip()) if date else issuer
         sig_right, date_right = official.signature_indents(issuer, date_width)
-        _right_indent(part.element, sig_right)
+        official.set_right_indent(part.element, sig_right)
         if date is not None:
-            _right_indent(date.element, date_right)
+            official.set_right_indent(date.element, date_right)
         official.keep_with_next(_paragraph(doc, part.element))
         previous = found[index - 1] if index else None
         if previous is not None and previous.role != BLANK:
@@ -406,20 +474,6 @@ def _blank_before(doc: Document, found: list[Part], role: str, report: FormatRep
     for index, part in enumerate(found):
         if part.role == role and part.first and index and found[index - 1].role != BLANK:
             _insert_blank_before(part.element)
-
-
-def _right_indent(p, chars: float) -> None:
-    hundredths = int(round(chars * 100))
-    ppr = p.get_or_add_pPr()
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:right"), str(hundredths * official.CHAR // 100))
-    ind.set(qn("w:rightChars"), str(hundredths))
-    ind.set(qn("w:firstLine"), "0")
-    ind.set(qn("w:firstLineChars"), "0")
-    _insert_ppr(ppr, ind)
-    jc = OxmlElement("w:jc")
-    jc.set(qn("w:val"), "right")
-    _insert_ppr(ppr, jc)
 
 
 def _insert_blank_before(p):

@@ -25,21 +25,29 @@ from docgen.drafts import (
     ATTACHMENT,
     BLANK,
     BODY,
+    COPY_PATTERN,
     COPY_TO,
     DATE,
     DATE_PATTERN,
+    DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
     LIST_ITEM,
+    MARK,
     NOTE,
     PICTURE,
     PRINTED_BY,
+    PRINTED_PATTERN,
     RECIPIENT,
+    RULE,
     SIGNATURE,
+    SIGNER_LABEL,
     TITLE,
     Part,
     Resolver,
     W,
+    full_width,
+    has_border,
     is_cjk,
     paragraph_text,
     parts,
@@ -55,6 +63,9 @@ PAPERS = {(11906, 16838): "A4", (12240, 15840): "Letter", (16838, 23811): "A3",
 TWIPS_PER_MM = 56.7
 TOLERANCE = 12  # twips (0.2 mm): what Word's and WPS's rounding of mm leaves
 CJK_SLOT_FONTS = ("Times New Roman",)  # also accepted for digits and Latin text
+CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+SIGNATURE_TOLERANCE = 95  # twips (0.3 character)
+MARK_TOLERANCE = 170  # twips (3 mm): the mark's place, set by blank lines in a typed draft
 
 
 class NotDocxError(DocgenError):
@@ -113,7 +124,8 @@ def role_label(part: Part) -> str:
         TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: _("正文"),
         ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
         NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
-        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"),
+        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
+        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
     }.get(part.role, _("正文"))
 
 
@@ -260,20 +272,28 @@ class _Linter:
 
     def check_paragraphs(self) -> None:
         found = parts(self.doc, self.resolver)
+        tight = self.tightened(found)
         first_recipient = True
         for index, part in enumerate(found):
             if part.role in (BLANK, PICTURE):
                 continue
             where = _("第{n}段“{text}”").format(n=part.number, text=short_text(part.text))
+            if part.role == RULE:
+                where = _("第{n}段（分隔线）").format(n=part.number)
             label = role_label(part)
             p = part.element
-            self.check_fonts(part, where, label)
+            if part.role in (MARK, DOC_NUMBER, RULE):
+                self.check_header(part, found, index, where, label)
+                if part.role != DOC_NUMBER:
+                    continue
+            else:
+                self.check_fonts(part, where, label)
             if "此页无正文" in part.text:
                 self.add(where, _("署名页"), _("带有正文（GB/T 9704 7.3.5.5 不用“此页无正文”）"),
                          _("“此页无正文”"), part.number)
             if part.role not in (COPY_TO, PRINTED_BY) and not _has_picture_run(p):
                 rule, line = self.resolver.line_spacing(p)
-                if rule != "exact" or abs(line - official.LINE_PITCH) > 2:
+                if (rule != "exact" or abs(line - official.LINE_PITCH) > 2) and index not in tight:
                     self.add(where, _("行距"), _("固定值28.95磅"), spacing_name(rule, line), part.number)
             align = self.resolver.alignment(p)
             first = self.resolver.indent_chars(p, "firstLine")
@@ -297,7 +317,7 @@ class _Linter:
                     self.add(where, label, _("另起一页"), _("接在上文之后"), part.number)
             elif part.role in (SIGNATURE, DATE):
                 self.check_signature(part, found, index, where, label)
-            elif part.role in (COPY_TO, PRINTED_BY):
+            elif part.role in (COPY_TO, PRINTED_BY, DOC_NUMBER):
                 pass
             elif part.role == ATTACHMENT and not part.first:
                 aligned = abs(left - 5) <= 0.3 and abs(first) <= 0.15
@@ -315,6 +335,186 @@ class _Linter:
                     self.add(where, label, _("“附件：”（全角冒号）"), _("半角冒号“:”"), part.number)
                 if previous is not None and previous.role != BLANK:
                     self.add(where, label, _("在正文下空一行"), _("紧接正文"), part.number)
+
+    def tightened(self, found: list[Part]) -> set[int]:
+        """The paragraphs of the main text's end set tighter than 28.95 pt (down to 26 pt) to keep
+        body text on the signature's page (GB/T 9704 7.3.5.5, ``official.tighten_body``): one
+        pitch throughout, in a run of paragraphs that holds the 署名 and reaches the end of the
+        main text.  A tighter pitch anywhere else is a departure."""
+        signature = next((i for i, part in enumerate(found) if part.role == SIGNATURE), None)
+        if signature is None:
+            return set()
+
+        def pitch(part: Part) -> int:
+            rule, line = self.resolver.line_spacing(part.element)
+            return line if rule == "exact" and min(official.TIGHT_PITCHES) <= line < official.LINE_PITCH \
+                else 0
+
+        wanted = pitch(found[signature])
+        if not wanted:
+            return set()
+        # paragraphs with a line height of their own (the 版头's mark and rule) are not tightened
+        own = (MARK, RULE, PICTURE)
+        first = signature
+        while first > 0 and (found[first - 1].role in own or pitch(found[first - 1]) == wanted):
+            first -= 1
+        last = signature
+        while last + 1 < len(found) and found[last + 1].role != ANNEX_LABEL and \
+                (found[last + 1].role in own or pitch(found[last + 1]) == wanted):
+            last += 1
+        after = found[last + 1] if last + 1 < len(found) else None
+        if after is not None and after.role != ANNEX_LABEL and \
+                after.element.find(f"{W}pPr/{W}sectPr") is None and \
+                found[last].element.find(f"{W}pPr/{W}sectPr") is None:
+            return set()  # the tighter pitch stops before the main text does
+        return set(range(first, last + 1))
+
+    # ------------------------------------------------------------ 版头
+
+    def check_header(self, part: Part, found: list[Part], index: int, where: str, label: str) -> None:
+        """发文机关标志, 发文字号 (and 签发人), the red rule (GB/T 9704 7.2)."""
+        p = part.element
+        if part.role == RULE:
+            color = self.border_color(p)
+            if color is not None and not is_red(color):
+                self.add(where, label, _("红色"), color, part.number)
+            left = self.resolver.indent_chars(p, "left")
+            right = self.resolver.indent_chars(p, "right")
+            if abs(left) > 0.15 or abs(right) > 0.15:
+                self.add(where, label, _("与版心等宽（无缩进）"),
+                         _("左缩进{left}、右缩进{right}").format(left=chars(left), right=chars(right)),
+                         part.number)
+            return
+        align = self.resolver.alignment(p)
+        if part.role == MARK:
+            self.check_mark(part, found, where, label, align)
+            return
+        # 发文字号
+        text = part.text
+        signer = SIGNER_LABEL.search(text)
+        label_at = signer.start() if signer else len(text)
+        name_at = signer.end() if signer else len(text)
+        offset = 0
+        reported: set[str] = set()
+        for r in _runs(p):
+            run_text = _run_text(r)
+            start, offset = offset, offset + len(run_text)
+            if not run_text.strip():
+                continue
+            is_name = start >= name_at
+            what = _("签发人姓名") if is_name else (_("签发人") if start >= label_at else label)
+            font = official.KAITI if is_name else official.FANGSONG
+            size = self.resolver.run_size(r, p)
+            bold = self.resolver.run_flag(r, p, "b")
+            east = self.resolver.run_font(r, p, "eastAsia")
+            has_cjk = any(is_cjk(ch) for ch in run_text)
+            if (size != official.SIZE_3 or bold or (has_cjk and east != font)) and what not in reported:
+                reported.add(what)
+                self.add(where, what, f"{size_name(official.SIZE_3)}{font}",
+                         describe_font(size, east if has_cjk else self.resolver.run_font(r, p, "ascii"),
+                                       bold), part.number)
+            color = self.resolver.run_color(r, p).lower()
+            if color not in ("auto", "000000") and "color" not in reported:
+                reported.add("color")
+                self.add(where, _("文字颜色"), _("黑色"), color, part.number)
+        first = self.resolver.indent_chars(p, "firstLine")
+        left = self.resolver.indent_chars(p, "left")
+        if signer:
+            if align in ("center", "right", "end", "distribute") or abs(first + left - 1) > 0.15:
+                self.add(where, label, _("居左空1字"), indent_name(align, first, left), part.number)
+            if not self.signer_at_right(p, text[:label_at]):
+                self.add(where, _("签发人"), _("居右空1字（右对齐制表位）"), _("没有排到右侧"), part.number)
+        elif align != "center" or abs(first) > 0.15 or abs(left) > 0.15:
+            self.add(where, label, _("居中"), indent_name(align, first, left), part.number)
+        previous = found[index - 1] if index else None
+        if previous is not None and previous.role == MARK:
+            self.add(where, label, _("在发文机关标志下空一行"), _("紧接发文机关标志"), part.number)
+        following = next((q for q in found[index + 1:] if q.role != BLANK), None)
+        if (following is None or following.role != RULE) and self.border_color(p) is None:
+            self.add(where, _("版头中的分隔线"), _("发文字号下一条与版心等宽的红色分隔线"), _("没有"),
+                     part.number)
+
+    def check_mark(self, part: Part, found: list[Part], where: str, label: str, align: str) -> None:
+        p = part.element
+        reported: set[str] = set()
+        for r in _runs(p):
+            run_text = _run_text(r)
+            if not run_text.strip():
+                continue
+            size = self.resolver.run_size(r, p)
+            east = self.resolver.run_font(r, p, "eastAsia")
+            if (size <= official.SIZE_2 or east != official.XIAOBIAOSONG) and "font" not in reported:
+                reported.add("font")
+                self.add(where, label, _("大于2号的方正小标宋简体"),
+                         describe_font(size, east, self.resolver.run_flag(r, p, "b")), part.number)
+            color = self.resolver.run_color(r, p)
+            if not is_red(color) and "color" not in reported:
+                reported.add("color")
+                self.add(where, _("文字颜色"), _("红色"), _("黑色") if color.lower() in ("auto", "000000")
+                         else color, part.number)
+        if align != "center":
+            self.add(where, label, _("居中"), align_name(align), part.number)
+        rule, line = self.resolver.line_spacing(p)
+        size = self.resolver.paragraph_size(p)
+        if rule == "exact" and line < size * 20:
+            self.add(where, _("行距"), _("固定值，不小于字号（{pt}磅）").format(pt=f"{size:g}"),
+                     spacing_name(rule, line), part.number)
+        if all(q.role == BLANK for q in found[:part.index]):
+            top = self.space_above(part)
+            if abs(top - official.MARK_TOP) > MARK_TOLERANCE:
+                self.add(where, _("发文机关标志的位置"), _("上边缘距版心上边缘约35毫米"),
+                         _("约{mm}毫米").format(mm=mm(top)), part.number)
+
+    def space_above(self, part: Part) -> float:
+        """Twips between the top of the text area and the top of the mark's line box: the
+        blank lines above it and its space before, less what an exact line taller than the
+        characters leaves above them."""
+        total = 0.0
+        paragraphs = list(self.doc.element.body.iterchildren(f"{W}p"))
+        for p in paragraphs[:part.index]:
+            rule, line = self.resolver.line_spacing(p)
+            total += line if rule == "exact" else official.LINE_PITCH
+        before = self.resolver.paragraph_attr(part.element, "spacing", "before")
+        total += int(before) if before else 0
+        rule, line = self.resolver.line_spacing(part.element)
+        if rule == "exact":
+            total += max(0, line - self.resolver.paragraph_size(part.element) * 20) / 2
+        return total
+
+    def border_color(self, p) -> str | None:
+        """The colour of a paragraph's border line, None when it has none."""
+        if not has_border(p):
+            return None
+        borders = p.find(f"{W}pPr/{W}pBdr")
+        line = next(b for b in borders if b.get(f"{W}val") not in (None, "nil", "none"))
+        return line.get(f"{W}color") or "auto"
+
+    def signer_at_right(self, p, before: str) -> bool:
+        """签发人 ends 1 character in from the right: a right tab stop there, or the line laid
+        out with a right-aligned tab at the right indent of 1 character."""
+        if "\t" not in before:
+            return False
+        right = self.right_twips(p)
+        for ppr in self.resolver._ppr_chain(p):
+            for tab in ppr.iter(f"{W}tab"):
+                if tab.get(f"{W}val") in ("right", "end") and tab.get(f"{W}pos"):
+                    position = int(tab.get(f"{W}pos"))
+                    if abs(position - (official.TEXT_WIDTH - official.CHAR)) <= 60 or \
+                            abs(position - (official.TEXT_WIDTH - right)) <= 60 and \
+                            abs(right - official.CHAR) <= 60:
+                        return True
+        return False
+
+    def right_twips(self, p, size: float = official.SIZE_3) -> float:
+        """The right indent in twips: ``rightChars`` when it is set (Word lets it win over
+        ``right``, also when it comes from the style), else ``right``."""
+        value = self.resolver.paragraph_attr(p, "ind", "rightChars") or \
+            self.resolver.paragraph_attr(p, "ind", "endChars")
+        if value and int(value):
+            return int(value) / 100 * size * 20
+        value = self.resolver.paragraph_attr(p, "ind", "right") or \
+            self.resolver.paragraph_attr(p, "ind", "end")
+        return int(value) if value else 0.0
 
     def starts_page(self, part: Part, previous: Part | None) -> bool:
         if self.resolver.paragraph_flag(part.element, "pageBreakBefore"):
@@ -382,26 +582,46 @@ class _Linter:
         if previous is not None and previous.role != BLANK:
             self.add(where, label, _("在正文（或附件说明）下空一行"), _("紧接上文"), part.number)
         date = found[index + 1] if index + 1 < len(found) and found[index + 1].role == DATE else None
-        issuer_width = official.text_width(text)
-        date_width = official.text_width(date.text.strip(INDENT_SPACE)) if date else issuer_width
-        sig_right = self.resolver.indent_chars(p, "right")
-        date_right = self.resolver.indent_chars(date.element, "right") if date else None
+        date_text = date.text.strip(INDENT_SPACE) if date else text
+        found_sig = self.right_twips(p)
+        found_date = self.right_twips(date.element) if date else None
+        # where official.place_signature puts them: in printed characters when the text is
+        # condensed as docgen sets it (15.75 pt), in whole 3号 characters otherwise
+        printed = self.condensed(p)
+        width, unit = (official.printed_width, official.PRINTED_CHAR) if printed else \
+            (official.text_width, official.CHAR)
         for place in (official.signature_indents, official.sealed_indents):
-            want_sig, want_date = place(issuer_width, date_width)
-            if abs(sig_right - want_sig) <= 0.3 and (date_right is None or abs(date_right - want_date) <= 0.3):
+            want_sig, want_date = place(width(text), width(date_text))
+            if abs(found_sig - want_sig * unit) <= SIGNATURE_TOLERANCE and (
+                    found_date is None or abs(found_date - want_date * unit) <= SIGNATURE_TOLERANCE):
                 return
-        want_sig, want_date = official.signature_indents(issuer_width, date_width)
+        unsealed = official.signature_indents(width(text), width(date_text))
+        sealed = official.sealed_indents(width(text), width(date_text))
         self.add(where, _("署名和成文日期的位置"),
-                 _("署名右空{sig}、成文日期右空{date}（GB/T 9704 7.3.5.2）").format(
-                     sig=chars(want_sig), date=chars(want_date)),
+                 _("署名右空{sig}、成文日期右空{date}（不加盖印章，GB/T 9704 7.3.5.2），或署名右空{seal_sig}、"
+                   "成文日期右空{seal_date}（加盖印章，7.3.5.1）").format(
+                     sig=chars(unsealed[0]), date=chars(unsealed[1]),
+                     seal_sig=chars(sealed[0]), seal_date=chars(sealed[1])),
                  _("署名右空{sig}、成文日期右空{date}").format(
-                     sig=chars(sig_right), date=chars(date_right or 0)), part.number)
+                     sig=chars(found_sig / unit), date=chars((found_date or 0) / unit)), part.number)
+
+    def condensed(self, p) -> bool:
+        """The paragraph's text is condensed by docgen's 0.25 pt (``official.CONDENSE``)."""
+        run = next((r for r in _runs(p) if _run_text(r).strip()), None)
+        for rpr in self.resolver._rpr_chain(run, p):
+            spacing = rpr.find(f"{W}spacing")
+            if spacing is not None and spacing.get(f"{W}val"):
+                return int(spacing.get(f"{W}val")) == official.CONDENSE
+        return False
 
     # ------------------------------------------------------------ tables
 
     def check_tables(self) -> None:
         body = self.doc.element.body
         for number, tbl in enumerate(body.iter(f"{W}tbl"), start=1):
+            if self.is_record(tbl):
+                self.check_record(number, tbl)
+                continue
             bad = []
             for row_number, tr in enumerate(tbl.iterchildren(f"{W}tr"), start=1):
                 for col_number, tc in enumerate(tr.iterchildren(f"{W}tc"), start=1):
@@ -420,6 +640,66 @@ class _Linter:
                 if len(bad) > 1:
                     where += _("（及另外 {k} 个单元格）").format(k=len(bad) - 1)
                 self.add(where, _("表格文字"), official.FANGSONG, font or _("默认字体"))
+
+    def is_record(self, tbl) -> bool:
+        """The 版记 laid out as a table (docgen's GwRecord style, or 抄送 and 印发 in its cells)."""
+        for p in tbl.iter(f"{W}p"):
+            if self.resolver.paragraph_style(p) == official.RECORD:
+                return True
+            text = full_width(paragraph_text(p)).strip(INDENT_SPACE)
+            if COPY_PATTERN.match(text) or (PRINTED_PATTERN.search(text) and re.search(r"\d{4}\s*年", text)):
+                return True
+        return False
+
+    def check_record(self, number: int, tbl) -> None:
+        """版记 (GB/T 9704 7.4): 4号仿宋, 1 character in on both sides, between rules the width
+        of the text area."""
+        where = _("表{n}（版记）").format(n=number)
+        label = _("版记")
+        reported: set[str] = set()
+        for p in tbl.iter(f"{W}p"):
+            text = paragraph_text(p).strip()
+            if not text:
+                continue
+            place = _("{where}“{text}”").format(where=where, text=short_text(text))
+            for r in _runs(p):
+                run_text = _run_text(r)
+                if not run_text.strip():
+                    continue
+                size = self.resolver.run_size(r, p)
+                east = self.resolver.run_font(r, p, "eastAsia")
+                if (size != official.SIZE_4 or (any(is_cjk(ch) for ch in run_text) and east != official.FANGSONG)) \
+                        and "font" not in reported:
+                    reported.add("font")
+                    self.add(place, label, f"{size_name(official.SIZE_4)}{official.FANGSONG}",
+                             describe_font(size, east, self.resolver.run_flag(r, p, "b")))
+            align = self.resolver.alignment(p)
+            side = "right" if align in ("right", "end") else "left"
+            indent = self.resolver.indent_chars(p, side, official.SIZE_4) + \
+                (self.resolver.indent_chars(p, "firstLine", official.SIZE_4) if side == "left" else 0)
+            if abs(indent - 1) > 0.3 and "indent" not in reported:
+                reported.add("indent")
+                self.add(place, label, _("左右各空1字"), chars(indent))
+        borders = tbl.find(f"{W}tblPr/{W}tblBorders")
+        edges = {edge: borders.find(f"{W}{edge}") if borders is not None else None
+                 for edge in ("top", "bottom")}
+        missing = [edge for edge, line in edges.items()
+                   if line is None or line.get(f"{W}val") in ("nil", "none")]
+        if missing:
+            self.add(where, _("版记的分隔线"), _("首条和末条分隔线（0.35毫米）"), _("没有"))
+        width = tbl.find(f"{W}tblPr/{W}tblW")
+        if width is not None and width.get(f"{W}type") == "dxa" and \
+                abs(int(width.get(f"{W}w", "0")) - official.TEXT_WIDTH) > 60:
+            self.add(where, _("版记的宽度"), _("与版心等宽（156毫米）"),
+                     _("{mm}毫米").format(mm=mm(int(width.get(f"{W}w", "0")))))
+
+
+def is_red(color: str) -> bool:
+    """FF0000, C00000, E60012 …: the red of a 版头."""
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", color or ""):
+        return False
+    red, green, blue = (int(color[i:i + 2], 16) for i in (0, 2, 4))
+    return red >= 0xB0 and green <= 0x50 and blue <= 0x50
 
 
 def _has_page_field(element) -> bool:
@@ -489,16 +769,51 @@ def open_draft(path: Path) -> Document:
                           .format(file=display_path(path), reason=type(exc).__name__)) from exc
 
 
-def lint_files(paths: list[Path], pages: bool = True) -> dict[Path, list[Finding]]:
-    """``lint_document`` of each file, plus the signature-page rule on the printed pages
-    (one LibreOffice run for all) when ``pages`` and LibreOffice and pdftotext are installed.
-    A file that cannot be read raises (NotDocxError for a .doc or .wps)."""
+def form_category(doc: Document) -> str:
+    """``"表单"`` for a form docgen wrote (a 安全承诺书 with its 回执: the category in its core
+    properties, from the template of a kind whose manifest says ``official = false``), which
+    is not a 公文 and is not checked against GB/T 9704; ``""`` for anything else."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    # read by its namespace, not doc.core_properties: docxcompose (imported by docxtpl)
+    # rebinds python-docx's "cp" prefix to the custom-properties namespace
+    try:
+        core = doc.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return ""
+    element = getattr(core, "element", None)
+    found = element.find(f"{{{CORE_PROPERTIES}}}category") if element is not None else None
+    category = (found.text or "").strip() if found is not None else ""
+    return category if category == official.FORM_CATEGORY else ""
+
+
+@dataclass
+class Checked:
+    """What ``check_files`` found in one file."""
+
+    findings: list[Finding]
+    form: str = ""  # "表单": not a 公文, laid out as a form, not checked
+
+
+def check_files(paths: list[Path], pages: bool = True) -> dict[Path, Checked]:
+    """``lint_document`` of each file that is a 公文, plus the signature-page rule on the
+    printed pages (one LibreOffice run for all) when ``pages`` and LibreOffice and pdftotext
+    are installed; a form is said to be one.  A file that cannot be read raises (NotDocxError
+    for a .doc or .wps)."""
     docs = {Path(path): open_draft(Path(path)) for path in paths}
-    result = {path: lint_document(doc, display_path(path)) for path, doc in docs.items()}
-    if pages and can_print():
+    result = {path: Checked([], form_category(doc)) for path, doc in docs.items()}
+    docs = {path: doc for path, doc in docs.items() if not result[path].form}
+    for path, doc in docs.items():
+        result[path].findings = lint_document(doc, display_path(path))
+    if pages and docs and can_print():
         for path, extra in signature_page_findings(docs).items():
-            result[path] += extra
+            result[path].findings += extra
     return result
+
+
+def lint_files(paths: list[Path], pages: bool = True) -> dict[Path, list[Finding]]:
+    """The findings of ``check_files`` (none for a form)."""
+    return {path: checked.findings for path, checked in check_files(paths, pages).items()}
 
 
 def lint_file(path: Path, pages: bool = True) -> list[Finding]:

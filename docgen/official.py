@@ -45,6 +45,20 @@ HEADER_DISTANCE = 851  # 15 mm; no header is used
 # the printed page: 35 mm − 7 mm − half the 4号 line ≈ 25.5 mm.
 FOOTER_DISTANCE = 1443
 
+# The 版头 (GB/T 9704 7.2): the 发文机关标志 in red 小标宋 (小初 here), on an exact line of its
+# own, its characters' top 35 mm below the top of the text area; the red rule under the
+# 发文字号 a thin bordered paragraph.
+MARK_TOP = 1984
+MARK_SIZE = 36
+MARK_LINE = 1020  # 51 pt
+MARK_BEFORE = MARK_TOP - (MARK_LINE - MARK_SIZE * 20) // 2  # 1834
+RED = "FF0000"
+RULE_LINE = 227  # 4 mm
+
+# A file docgen writes that is a form to fill in, not a 公文 (its core properties' category):
+# ``lint`` says so instead of checking it against GB/T 9704.
+FORM_CATEGORY = "表单"
+
 # 22 lines a page: 225 mm / 22 = 28.95 pt = 579 twips.
 LINE_PITCH = 579
 # 28 characters a line: 28 × 16 pt is wider than 156 mm, so 3号 text is condensed by 0.25 pt
@@ -611,7 +625,8 @@ def _paragraph_text(p) -> str:
     return "".join(t.text or "" for t in p.iter(f"{_W}t"))
 
 
-def _set_right_indent(p, chars: float) -> None:
+def set_right_indent(p, chars: float) -> None:
+    """Right-align paragraph ``p`` ``chars`` printed characters in from the right."""
     ppr = p.find(f"{_W}pPr")
     if ppr is None:
         ppr = etree.SubElement(p, f"{_W}pPr")
@@ -624,7 +639,8 @@ def _set_right_indent(p, chars: float) -> None:
     # in twips of printed characters (15.75 pt), not rightChars (16 pt a "character"), so the
     # indent measures the same characters as the printed name and date
     ind.set(f"{_W}right", str(int(round(chars * PRINTED_CHAR))))
-    ind.attrib.pop(f"{_W}rightChars", None)
+    # rightChars 0, not absent: Word lets a style's rightChars win over the paragraph's right
+    ind.set(f"{_W}rightChars", "0")
     if ppr.find(f"{_W}autoSpaceDN") is None:  # no extra space between 年 and the digits
         space = etree.SubElement(ppr, f"{_W}autoSpaceDN")
         space.set(f"{_W}val", "0")
@@ -680,9 +696,9 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         date_width = printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
         place = sealed_indents if sealed else signature_indents
         sig_right, date_right = place(issuer_width, date_width)
-        _set_right_indent(p, sig_right)
+        set_right_indent(p, sig_right)
         if date is not None:
-            _set_right_indent(date, date_right)
+            set_right_indent(date, date_right)
             following = paragraphs[index + 2] if index + 2 < len(paragraphs) else None
             if following is not None and _paragraph_text(following).strip() \
                     and following.find(f"{_W}pPr/{_W}pageBreakBefore") is None:
@@ -777,6 +793,65 @@ def place_record(xml: str) -> str:
     else:
         sect.extend([v_align, title_pg])
     return etree.tostring(root, encoding="unicode")
+
+
+def _direct_ppr(p, **children) -> etree._Element:
+    """Replace ``p``'s own paragraph properties (but its style) by ``children``, in schema order."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    for child in list(ppr):
+        if child.tag not in (qn("w:pStyle"), qn("w:sectPr")):
+            ppr.remove(child)
+    for name in _PPR_ORDER:
+        if name in children:
+            ppr.append(children[name])
+    return ppr
+
+
+def _direct_rpr(r, font: str, size: float, color: str = BLACK) -> None:
+    for old in r.findall(qn("w:rPr")):
+        r.remove(old)
+    rpr = run_properties(font, size)
+    rpr.find(qn("w:color")).set(qn("w:val"), color)
+    r.insert(0, rpr)
+
+
+def lay_out_mark(p) -> None:
+    """发文机关标志: red 小标宋 larger than 2号, centred, 35 mm below the top of the text area."""
+    _direct_ppr(p, snapToGrid=_el("w:snapToGrid", val=0),
+                spacing=_el("w:spacing", before=MARK_BEFORE, after=0, line=MARK_LINE, lineRule="exact"),
+                ind=_el("w:ind", firstLine=0, firstLineChars=0), jc=_el("w:jc", val="center"))
+    for r in p.iter(qn("w:r")):
+        _direct_rpr(r, XIAOBIAOSONG, MARK_SIZE, RED)
+
+
+def lay_out_number(p, name_at: int | None) -> None:
+    """发文字号: centred; with 签发人 (``name_at``: where the name starts in the text), 1 character
+    in from the left, 签发人 at a right tab 1 character in from the right, the name in 楷体."""
+    if name_at is None:
+        _direct_ppr(p, ind=_el("w:ind", firstLine=0, firstLineChars=0), jc=_el("w:jc", val="center"))
+    else:
+        tabs = OxmlElement("w:tabs")
+        tabs.append(_el("w:tab", val="right", pos=TEXT_WIDTH - CHAR))
+        _direct_ppr(p, tabs=tabs, ind=_el("w:ind", left=CHAR, leftChars=100, right=CHAR, rightChars=100,
+                                          firstLine=0, firstLineChars=0), jc=_el("w:jc", val="left"))
+    offset = 0
+    for r in p.iter(qn("w:r")):
+        start = offset
+        offset += len(_paragraph_text(r)) + len(list(r.iter(qn("w:tab"))))
+        name = name_at is not None and start >= name_at
+        _direct_rpr(r, KAITI if name else FANGSONG, SIZE_3)
+
+
+def lay_out_rule(p) -> None:
+    """The 版头's red rule: a bordered paragraph the width of the text area."""
+    borders = OxmlElement("w:pBdr")
+    borders.append(_el("w:bottom", val="single", sz=12, space=0, color=RED))
+    _direct_ppr(p, snapToGrid=_el("w:snapToGrid", val=0), pBdr=borders,
+                spacing=_el("w:spacing", before=0, after=0, line=RULE_LINE, lineRule="exact"),
+                ind=_el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0))
 
 
 def add_attachment_note(doc: Document, items: Sequence[str]) -> list[Paragraph]:

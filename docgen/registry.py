@@ -12,6 +12,8 @@ A manifest reads::
     template = "安全生产责任书.docx"     # the template in this folder (and in templates/)
     context = "agreements"             # optional: a registered Python function (see contexts.py)
     signature = false                  # the 署名 and 成文日期 are placed by GB/T 9704 7.3.5
+    official = true                    # a 公文 (GB/T 9704); false: a form, whose template's
+                                       # core properties say category "表单" (lint skips it)
     order = 20                         # position in the build and in listings
 
     [roster]                           # batch kinds: one document per roster row
@@ -115,6 +117,7 @@ class Kind:
     help_en: str = ""
     context: str = ""  # a registered context function
     signature: bool = False
+    official: bool = True  # a 公文 laid out to GB/T 9704; False: a form (表单)
     roster: RosterSpec | None = None
     output_folder: str = ""
     output_name: str = ""
@@ -317,6 +320,7 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         order=order if isinstance(order, int) else 100,
         context=str(data.get("context", "")),
         signature=bool(data.get("signature", False)),
+        official=bool(data.get("official", True)),
         roster=roster,
         output_folder=str(output.get("folder", "")),
         output_name=str(output.get("name", "")) or "",

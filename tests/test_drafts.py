@@ -207,9 +207,12 @@ def test_signature_and_date_placed_by_7_3_5_2(formatted):
     signature = by_text(paragraphs, "松岚镇人民政府")
     date = by_text(paragraphs, "2023年5月8日")
     assert signature.style.style_id == "GwSignature" and date.style.style_id == "GwDate"
-    sig_right, date_right = official.signature_indents(7, official.text_width("2023年5月8日"))
-    assert signature._p.pPr.ind.get(qn("w:rightChars")) == str(round(sig_right * 100))
-    assert date._p.pPr.ind.get(qn("w:rightChars")) == str(round(date_right * 100))
+    # measured in printed characters, as official.place_signature measures a rendered summary
+    sig_right, date_right = official.signature_indents(official.printed_width("松岚镇人民政府"),
+                                                       official.printed_width("2023年5月8日"))
+    for p, right in ((signature, sig_right), (date, date_right)):
+        assert p._p.pPr.ind.get(qn("w:right")) == str(round(right * official.PRINTED_CHAR))
+        assert p._p.pPr.ind.get(qn("w:rightChars")) == "0"  # the style's rightChars does not win
     before = paragraphs[paragraphs.index(signature) - 1]
     assert before.text == ""
 

@@ -179,7 +179,8 @@ def test_signature_two_characters_in_and_date_under_it(saved):
     # 8 × 155 twips, so the name stands 2 in + (date − name) + 2 = 1240 twips from the right
     assert date_ind.get(qn("w:right")) == "630"
     assert sig_ind.get(qn("w:right")) == str(630 + 3 * 315 + 8 * 155 + 630 - 7 * 315)
-    assert date_ind.get(qn("w:rightChars")) is None  # twips, not Word's 16 pt "characters"
+    # twips, not Word's 16 pt "characters"; rightChars 0 so the style's 200/400 do not win in Word
+    assert date_ind.get(qn("w:rightChars")) == sig_ind.get(qn("w:rightChars")) == "0"
     assert signature.paragraph_format.keep_with_next
 
 
