@@ -248,22 +248,19 @@ class _Reader:
         self.errors.append(_("{where}：{message}").format(where=self.where(section, key),
                                                         message=message))
 
-    def check(self, data: dict, prefix: str = "") -> None:
-        for name, value in data.items():
-            section = f"{prefix}.{name}" if prefix else name
-            if section in self.schema:
-                if not isinstance(value, dict):
-                    self.error(prefix or section, name if prefix else None,
-                               _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
-                               .format(section=section))
-                    continue
-                self.check_section(section, value)
-            elif prefix and prefix in self.schema:
-                continue  # reported by check_section
-            else:
-                known = [s for s in self.schema if "." not in s or not prefix]
+    def check(self, data: dict) -> None:
+        """The top level: every table must be a known section (subsections are checked by
+        their section)."""
+        for section, value in data.items():
+            if section not in self.schema:
+                known = [s for s in self.schema if "." not in s]
                 self.error(section, None, _("不认识的小节 [{section}]{suggestion}").format(
-                    section=section, suggestion=_suggest(name, known)))
+                    section=section, suggestion=_suggest(section, known)))
+            elif not isinstance(value, dict):
+                self.error(section, None, _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
+                           .format(section=section))
+            else:
+                self.check_section(section, value)
 
     def check_section(self, section: str, values: dict) -> None:
         keys = self.schema[section]

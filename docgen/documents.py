@@ -14,7 +14,7 @@ from pathlib import Path
 from docgen.config import Settings
 from docgen.engine import SEALED
 from docgen.filters import date as format_date
-from docgen.registry import Kind
+from docgen.registry import Kind, registry
 from docgen.vocabulary import hazard_group, sector_of, unit_type_of
 
 BLANK_DATE = "　　　　年　　月　　日"
@@ -150,8 +150,6 @@ def letter_context(record: Mapping, settings: Settings) -> dict:
 
 def kind_of_template(path, settings: Settings | None = None) -> Kind | None:
     """The kind a template file is (by its name: 安全承诺书.docx → letters), if any."""
-    from docgen.registry import registry
-
     kinds = settings.kinds if settings is not None else registry()
     return kinds.by_template(Path(path).name)
 

@@ -17,6 +17,8 @@ from typing import Any
 from docx.document import Document
 from lxml import etree
 
+from docgen.i18n import _
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -536,3 +538,17 @@ def clean_text(p) -> str:
 
 def is_docx(path: Path) -> bool:
     return Path(path).suffix.lower() in (".docx", ".docm")
+
+
+def role_label(part: Part, list_item: str = "") -> str:
+    """What a paragraph of a draft is, in the secretary's words; a list item is named as
+    ``list_item`` (as body text, unless the caller says otherwise)."""
+    if part.role == HEADING:
+        return [_("一级标题"), _("二级标题"), _("三级标题"), _("四级标题")][part.level - 1]
+    return {
+        TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: list_item or _("正文"),
+        ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
+        NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
+        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
+        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
+    }.get(part.role, _("正文"))

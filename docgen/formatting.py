@@ -24,15 +24,12 @@ from docgen.drafts import (
     ANNEX_LABEL,
     ATTACHMENT,
     BLANK,
-    BODY,
     COPY_TO,
     DATE,
     DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
-    LIST_ITEM,
     MARK,
-    NOTE,
     PICTURE,
     PRINTED_BY,
     RECIPIENT,
@@ -46,6 +43,7 @@ from docgen.drafts import (
     has_border,
     paragraph_text,
     parts,
+    role_label,
 )
 from docgen.errors import display_path
 from docgen.files import atomic_path, ensure_writable
@@ -88,18 +86,6 @@ class FormatReport:
                 "lint": [f.as_dict() for f in self.findings]}
 
 
-def part_label(part: Part) -> str:
-    if part.role == HEADING:
-        return [_("一级标题"), _("二级标题"), _("三级标题"), _("四级标题")][part.level - 1]
-    return {
-        TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: _("列表项（按正文）"),
-        ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
-        NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
-        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
-        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
-    }[part.role]
-
-
 def format_file(source: Path, output: Path, force: bool = False) -> FormatReport:
     """Format the draft at ``source`` into ``output`` (written atomically; an existing
     ``output`` is refused unless ``force``)."""
@@ -119,7 +105,7 @@ def format_document(doc: Document) -> FormatReport:
     found = parts(doc)
     for part in found:
         if part.role != BLANK:
-            report.recognised.setdefault(part_label(part), []).append(part.number)
+            report.recognised.setdefault(role_label(part, _("列表项（按正文）")), []).append(part.number)
     for part in found:
         for change in edit_text(part.element):
             report.changes.append(_("第{n}段：{change}").format(n=part.number, change=change))

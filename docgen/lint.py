@@ -24,7 +24,6 @@ from docgen.drafts import (
     ARABIC_DATE,
     ATTACHMENT,
     BLANK,
-    BODY,
     COPY_PATTERN,
     COPY_TO,
     DATE,
@@ -32,7 +31,6 @@ from docgen.drafts import (
     DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
-    LIST_ITEM,
     MARK,
     NOTE,
     PICTURE,
@@ -51,6 +49,7 @@ from docgen.drafts import (
     is_cjk,
     paragraph_text,
     parts,
+    role_label,
     short_text,
 )
 from docgen.errors import DocgenError, display_path
@@ -117,18 +116,6 @@ class Expect:
     size: float
 
 
-def role_label(part: Part) -> str:
-    if part.role == HEADING:
-        return [_("一级标题"), _("二级标题"), _("三级标题"), _("四级标题")][part.level - 1]
-    return {
-        TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: _("正文"),
-        ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
-        NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
-        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
-        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
-    }.get(part.role, _("正文"))
-
-
 def expected_font(part: Part, in_heading: bool) -> Expect:
     if part.role == TITLE:
         return Expect(official.XIAOBIAOSONG, official.SIZE_2)
@@ -156,6 +143,16 @@ def mm(twips: float) -> str:
 
 def chars(value: float) -> str:
     return _("{n}字").format(n=f"{value:.1f}".rstrip("0").rstrip("."))
+
+
+def _text_runs(p):
+    """(run, its text, where its text starts in the paragraph) for the runs holding text."""
+    offset = 0
+    for r in _runs(p):
+        text = _run_text(r)
+        start, offset = offset, offset + len(text)
+        if text.strip():
+            yield r, text, start
 
 
 def _runs(p):
@@ -394,13 +391,8 @@ class _Linter:
         signer = SIGNER_LABEL.search(text)
         label_at = signer.start() if signer else len(text)
         name_at = signer.end() if signer else len(text)
-        offset = 0
         reported: set[str] = set()
-        for r in _runs(p):
-            run_text = _run_text(r)
-            start, offset = offset, offset + len(run_text)
-            if not run_text.strip():
-                continue
+        for r, run_text, start in _text_runs(p):
             is_name = start >= name_at
             what = _("签发人姓名") if is_name else (_("签发人") if start >= label_at else label)
             font = official.KAITI if is_name else official.FANGSONG
@@ -413,10 +405,7 @@ class _Linter:
                 self.add(where, what, f"{size_name(official.SIZE_3)}{font}",
                          describe_font(size, east if has_cjk else self.resolver.run_font(r, p, "ascii"),
                                        bold), part.number)
-            color = self.resolver.run_color(r, p).lower()
-            if color not in ("auto", "000000") and "color" not in reported:
-                reported.add("color")
-                self.add(where, _("文字颜色"), _("黑色"), color, part.number)
+            self.check_black(r, p, where, part.number, reported)
         first = self.resolver.indent_chars(p, "firstLine")
         left = self.resolver.indent_chars(p, "left")
         if signer:
@@ -527,18 +516,20 @@ class _Linter:
         return any(br.get(f"{W}type") == "page" for br in before.iter(f"{W}br")) or any(
             br.get(f"{W}type") == "page" for br in part.element.iter(f"{W}br"))
 
+    def check_black(self, r, p, where: str, number: int, reported: set[str]) -> None:
+        """All text black (once a paragraph)."""
+        color = self.resolver.run_color(r, p).lower()
+        if color not in ("auto", "000000") and "color" not in reported:
+            reported.add("color")
+            self.add(where, _("文字颜色"), _("黑色"), color, number)
+
     def check_fonts(self, part: Part, where: str, label: str) -> None:
         p = part.element
         raw = part.text
         lead = len(raw) - len(raw.lstrip(INDENT_SPACE + "\n"))
         boundary = lead + part.split if part.role == HEADING else 0
-        offset = 0
         reported: set[str] = set()
-        for r in _runs(p):
-            text = _run_text(r)
-            start, offset = offset, offset + len(text)
-            if not text.strip():
-                continue
+        for r, text, start in _text_runs(p):
             in_heading = start < boundary
             expect = expected_font(part, in_heading)
             what = label if (part.role != HEADING or in_heading) else _("标题后的正文")
@@ -560,10 +551,7 @@ class _Linter:
                 self.add(where, _("{item}中的数字和西文").format(item=what),
                          _("{font}或Times New Roman").format(font=expect.font),
                          ascii_font or _("默认字体"), part.number)
-            color = self.resolver.run_color(r, p).lower()
-            if color not in ("auto", "000000") and "color" not in reported:
-                reported.add("color")
-                self.add(where, _("文字颜色"), _("黑色"), color, part.number)
+            self.check_black(r, p, where, part.number, reported)
 
     def check_signature(self, part: Part, found: list[Part], index: int, where: str, label: str) -> None:
         p = part.element

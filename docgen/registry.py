@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -185,9 +185,6 @@ class Registry:
         """The kind whose template file is called ``name`` (安全承诺书.docx → letters)."""
         return next((k for k in self.kinds if k.template == name), None)
 
-    def by_path_key(self, path_key: str) -> Kind | None:
-        return next((k for k in self.batches if k.roster and k.roster.path_key == path_key), None)
-
     def roster_paths(self) -> dict[str, str]:
         """``[paths]`` keys of the rosters and their defaults."""
         return {k.roster.path_key: k.roster.default_path for k in self.batches if k.roster}
@@ -207,9 +204,6 @@ def _str(data: Mapping, key: str, path: Path, default: str | None = None) -> str
     if not isinstance(value, str) or (default is None and not value.strip()):
         raise _fail(path, _("{key} 应是一段文字").format(key=key))
     return value.strip()
-
-
-_SHARED_CHOICES: dict[str, Any] = {}
 
 
 def _choices(value: object, path: Path) -> tuple[str, ...]:
@@ -411,7 +405,3 @@ def setting_example(setting: Setting) -> str:
         "choice": f'{setting.name} = "{setting.choices[0] if setting.choices else ""}"',
         "texts": f'{setting.name} = ["…"]',
     }[setting.type]
-
-
-def kinds_titled(kinds: Iterable[Kind]) -> str:
-    return "、".join(k.label for k in kinds)

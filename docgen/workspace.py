@@ -102,11 +102,11 @@ def init_workspace(directory: Path, force: bool = False, town: str | None = None
     templates/ with the built-in templates, inputs/ with the demo town's data, outputs/."""
     import shutil
 
-    from docgen.registry import load_registry
+    from docgen.registry import registry
     from docgen.templates import copy_templates
 
     directory = Path(directory)
-    kinds = load_registry(None)
+    kinds = registry()
     files = [(source, directory / relative) for source, relative in demo_files()]
     templates = directory / "templates"
     ensure_writable([target for _source, target in files]
@@ -205,7 +205,7 @@ def write_summary(
 
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
-    template = template or CompiledTemplate.load(template_for(settings, summary_kind(settings)))
+    template = template or CompiledTemplate.load(template_for(settings, settings.kinds["summary"]))
     context = summary_context(settings, consolidation, counts)
     if pdf:
         from docgen.fitting import fit_summary
@@ -217,11 +217,6 @@ def write_summary(
 
         return convert_to_pdf([path], force=True)
     return []
-
-
-def summary_kind(settings: Settings):
-    """The kind the ``summary`` command writes (the built-in 工作总结)."""
-    return settings.kinds["summary"]
 
 
 def build(

@@ -10,29 +10,13 @@ import docx
 import messy
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS
-
-from docgen.cli import cli
 
 REFERENCE_FIGURES = (
     "1500份", "2000余条", "1300余条", "20余起", "60余人次", "40余次", "14处", "12个", "1个",
     "20余次", "3处", "9个", "5处", "2个", "3家", "1处", "943份", "25车次", "28家", "4起",
 )
-
-
-def run(*args, cwd: Path | None = None, env: dict | None = None):
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8", **(env or {})})
-    import os
-
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return runner.invoke(cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8", **(env or {})})
-    finally:
-        os.chdir(old)
 
 
 def document_text(path: Path) -> str:

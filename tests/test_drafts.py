@@ -8,7 +8,7 @@ import subprocess
 
 import docx
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -16,17 +16,10 @@ from handtyped import NOTICE_TITLE, messy_notice, png, words, wps_summary
 from starlette.testclient import TestClient
 
 from docgen import official
-from docgen.cli import cli
 from docgen.drafts import full_width, parts
 from docgen.lint import lint_file
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
-
-ENV = {"LANG": "zh_CN.UTF-8"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=ENV)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +81,7 @@ def test_lint_names_paragraph_first_words_expected_and_found(tmp_path, summary):
 
 
 def test_lint_json_lists_every_departure_of_a_draft(notice):
-    result = CliRunner().invoke(cli, ["lint", str(notice), "--json", "--no-pages"], env=ENV)
+    result = run("lint", notice, "--json", "--no-pages")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     findings = next(iter(data.values()))

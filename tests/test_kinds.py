@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from docx.oxml.ns import qn
 from dump_templates import dump_path, template_text
 from openpyxl import Workbook, load_workbook
 from readback import render, text_of
 
 from docgen.batch import format_name
-from docgen.cli import cli
 from docgen.config import load
 from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, record_context
 from docgen.registry import load_registry, registry
@@ -51,16 +49,6 @@ PUPIL = {
     "家长姓名": "王大山",
     "联系电话": None,
 }
-
-
-def run(*args, cwd=None):
-    old = os.getcwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(map(str, args)), env={"LANG": "zh_CN.UTF-8"})
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture

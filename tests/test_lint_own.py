@@ -10,33 +10,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
+from test_filed import FOOTER, HEADER
 
 from docgen import official
-from docgen.cli import cli
 
-HEADER = """
-[summary.header]
-mark = "松岚镇人民政府文件"
-number = "松府发〔2022〕15号"
-signer = "张明"
-"""
 HEADER_NO_SIGNER = """
 [summary.header]
 mark = "松岚镇人民政府文件"
 number = "松府发〔2022〕15号"
 """
-FOOTER = """
-[summary.footer]
-cc = ["区安委会办公室", "区应急管理局办公室"]
-printer = "松岚镇党政办公室"
-printed = 2022-12-21
-"""
-ENV = {"LANG": "zh_CN.UTF-8"}
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), env=ENV)
 
 
 @pytest.fixture(scope="module")

@@ -14,31 +14,18 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from openpyxl import Workbook
 from test_engine import png
 from test_package import check_package
 
-from docgen.cli import cli
 from docgen.engine import CompiledTemplate
 from docgen.errors import TemplateError
 from docgen.pictures import image_size
 
 DEMO = Path(__file__).resolve().parents[1] / "docgen" / "demo" / "inputs"
-
-
-def run(*args, cwd: Path | None = None):
-    import os
-
-    old = os.getcwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(map(str, args)), env={"LANG": "zh_CN.UTF-8"})
-    finally:
-        os.chdir(old)
 
 
 def jpeg(width: int, height: int) -> bytes:

@@ -9,18 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from printing import fake_soffice, page_count, pdf_text
 
 from docgen import pdf
 from docgen.batch import PendingPrint
-from docgen.cli import cli
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in soffice is a POSIX script")
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8"})
 
 
 @pytest.fixture(scope="module")

@@ -127,8 +127,7 @@ class Desk:
 
     def rosters(self, settings=None) -> dict[str, Path]:
         """API kind (units, hazards, students) → the configured roster file."""
-        paths = (settings or self.settings()).paths
-        return {key: getattr(paths, key) for key in ROSTER_KEYS.values()}
+        return dict((settings or self.settings()).paths.rosters)
 
     def files(self, settings=None) -> list[dict]:
         """Every file the page manages: tallies, the rosters present, the templates folder."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import tomlkit
 
+from docgen.config import SUMMARY_KINDS
 from docgen.errors import ConfigError, DocgenError
 from docgen.files import write_bytes_atomic
 from docgen.i18n import _
@@ -49,7 +50,6 @@ COMMENTS = {
     "summary.footer.printer": "印发机关",
     "summary.footer.printed": "印发日期",
 }
-KINDS = ("工作总结", "报告")
 
 
 class SettingsError(DocgenError):
@@ -120,7 +120,7 @@ def _convert(name: str, kind: str, raw):
     if kind == "list":
         items = [i.strip() for i in text.replace("，", "、").replace(",", "、").split("、")]
         return [i for i in items if i]
-    if name == "summary.kind" and text not in KINDS:
+    if name == "summary.kind" and text not in SUMMARY_KINDS:
         raise SettingsError(_("文种应是“工作总结”或“报告”"))
     return text
 

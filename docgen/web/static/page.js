@@ -158,11 +158,10 @@ async function removeFile(name) {
   refreshCheck();
 }
 
-function setUpDrop() {
-  const drop = $("#drop");
-  const input = $("#file-input");
+// A drop zone and its file input: ``take(files)`` gets the files dropped or chosen.
+function dropZone(drop, input, take) {
   input.addEventListener("change", () => {
-    if (input.files.length) uploadFiles(Array.from(input.files));
+    if (input.files.length) take(Array.from(input.files));
     input.value = "";
   });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
@@ -170,8 +169,12 @@ function setUpDrop() {
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    if (e.dataTransfer.files.length) uploadFiles(Array.from(e.dataTransfer.files));
+    if (e.dataTransfer.files.length) take(Array.from(e.dataTransfer.files));
   });
+}
+
+function setUpDrop() {
+  dropZone($("#drop"), $("#file-input"), uploadFiles);
 }
 
 // ---------------------------------------------------------------- ② settings
@@ -353,19 +356,7 @@ async function formatDraft(file) {
 }
 
 function setUpFormat() {
-  const drop = $("#format-drop");
-  const input = $("#format-input");
-  input.addEventListener("change", () => {
-    if (input.files.length) formatDraft(input.files[0]);
-    input.value = "";
-  });
-  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    if (e.dataTransfer.files.length) formatDraft(e.dataTransfer.files[0]);
-  });
+  dropZone($("#format-drop"), $("#format-input"), (files) => formatDraft(files[0]));
 }
 
 setUpDrop();
