@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen.batch import record_contexts  # noqa: E402
 from docgen.config import load  # noqa: E402
-from docgen.documents import KINDS  # noqa: E402
-from docgen.engine import CompiledTemplate, render_batch  # noqa: E402
-from docgen.pdf import convert_records_to_pdf, convert_to_pdf, find_soffice  # noqa: E402
-from docgen.rosters import read_roster  # noqa: E402
+from docgen.inputs.rosters import read_roster  # noqa: E402
+from docgen.kinds.documents import KINDS  # noqa: E402
+from docgen.output.batch import record_contexts  # noqa: E402
+from docgen.output.pdf import convert_records_to_pdf, convert_to_pdf, find_soffice  # noqa: E402
+from docgen.render.engine import CompiledTemplate, render_batch  # noqa: E402
 from docgen.workspace import init_workspace, template_for  # noqa: E402
 
 ROSTER = {"letters": "students", "notices": "hazards", "agreements": "units"}

@@ -15,7 +15,7 @@ import click
 from docgen import __version__
 from docgen.errors import DataError, DocgenError, describe_os_error, display_path
 from docgen.i18n import _, join, language_from_env, set_language
-from docgen.registry import registry, workspace_kinds
+from docgen.kinds.registry import registry, workspace_kinds
 
 
 def N_(message: str) -> str:
@@ -422,7 +422,7 @@ def pad(text: str, width: int) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @config_option
 def check(paths, config_path):
-    from docgen.checking import check_paths
+    from docgen.inputs.checking import check_paths
 
     with reported_errors():
         settings = load_settings(config_path)
@@ -459,8 +459,8 @@ def check(paths, config_path):
 @config_option
 @force_option
 def collect(directory, output, as_json, config_path, force):
-    from docgen.tallies import collect as consolidate
-    from docgen.tallies import write_summary_workbook
+    from docgen.inputs.tallies import collect as consolidate
+    from docgen.inputs.tallies import write_summary_workbook
     if not output and not as_json:
         raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))
     with reported_errors():
@@ -490,7 +490,7 @@ def collect(directory, output, as_json, config_path, force):
 @config_option
 @force_option
 def forms(directory, config_path, force):
-    from docgen.forms import write_forms
+    from docgen.inputs.forms import write_forms
 
     with reported_errors():
         settings = load_settings(config_path)
@@ -549,15 +549,15 @@ def batch_options(f):
 
 def run_roster_batch(template_path, roster_path, kind, outdir, *, pattern, sheet, combined,
                      force, pdf, context=None):
-    from docgen.batch import run_batch
-    from docgen.engine import CompiledTemplate
-    from docgen.rosters import read_records
+    from docgen.inputs.rosters import read_records
+    from docgen.output.batch import run_batch
+    from docgen.render.engine import CompiledTemplate
 
     with reported_errors():
         roster = read_records(roster_path, sheet=sheet, kind=kind)
         template = CompiledTemplate.load(template_path)
         if pattern is None:
-            from docgen.batch import default_pattern
+            from docgen.output.batch import default_pattern
 
             pattern = default_pattern(roster)
         total = len(roster.records) * (2 if combined else 1)
@@ -604,8 +604,8 @@ class KindCommand(Command):
         return super().get_short_help_str(limit)
 
     def run(self, roster, outdir, sheet, combined, pdf, force, config_path):
-        from docgen.documents import record_context
-        from docgen.templates import template_for
+        from docgen.kinds.documents import record_context
+        from docgen.kinds.templates import template_for
 
         with reported_errors():
             settings = load_settings(config_path)
@@ -706,7 +706,7 @@ def templates_list(config_path):
 ))
 @config_option
 def templates_update(config_path):
-    from docgen.templates import update_templates
+    from docgen.kinds.templates import update_templates
 
     with reported_errors():
         settings = load_settings(config_path)
@@ -732,7 +732,7 @@ def templates_update(config_path):
 ))
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 def templates_vars(template):
-    from docgen.engine import CompiledTemplate
+    from docgen.render.engine import CompiledTemplate
 
     with reported_errors():
         compiled = CompiledTemplate.load(template)
@@ -753,9 +753,9 @@ def templates_vars(template):
 @option("--sheet", help=N_("名册所在的工作表"))
 @config_option
 def templates_check(template, roster, sheet, config_path):
-    from docgen.documents import kind_of_template, supplied_variables
-    from docgen.engine import CompiledTemplate
-    from docgen.rosters import read_roster
+    from docgen.inputs.rosters import read_roster
+    from docgen.kinds.documents import kind_of_template, supplied_variables
+    from docgen.render.engine import CompiledTemplate
 
     with reported_errors():
         settings = load_settings(config_path)
@@ -842,7 +842,7 @@ def serve(directory, host, port, no_browser, password_file):
 @option("--pages/--no-pages", default=None,
         help=N_("用 LibreOffice 排出页面检查署名页（默认：装有 LibreOffice 时检查）"))
 def lint(files, as_json, pages):
-    from docgen.lint import check_files
+    from docgen.gongwen.lint import check_files
 
     with reported_errors():
         checked = check_files(list(files), pages=pages is not False)
@@ -887,7 +887,7 @@ def lint(files, as_json, pages):
 @option("--json", "as_json", is_flag=True, help=N_("把识别和改动结果以 JSON 打印到标准输出"))
 @force_option
 def format_(draft, output, as_json, force):
-    from docgen.formatting import format_file
+    from docgen.gongwen.formatting import format_file
 
     with reported_errors():
         if output.resolve() == draft.resolve():

@@ -19,7 +19,7 @@ from typing import Any
 
 from docgen.errors import ConfigError, display_path
 from docgen.i18n import _
-from docgen.registry import (
+from docgen.kinds.registry import (
     KindSettings,
     Registry,
     Setting,

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import DataError, Problem, display_path
-from docgen.files import atomic_path, ensure_writable
 from docgen.i18n import _
+from docgen.output.files import atomic_path, ensure_writable
 
 if TYPE_CHECKING:
-    from docgen.rosters import Roster
-    from docgen.tallies import Consolidation
+    from docgen.inputs.rosters import Roster
+    from docgen.inputs.tallies import Consolidation
 
 SUMMARY_WORKBOOK = "汇总表.xlsx"
 
@@ -41,7 +41,7 @@ class BuildReport:
 
 def totals_line(consolidation) -> str:
     """The campaign in one line, to compare with what the villages reported."""
-    from docgen.filters import percent
+    from docgen.render.filters import percent
 
     total = consolidation.metric_total
     rate = consolidation.rectification_rate()
@@ -102,8 +102,8 @@ def init_workspace(directory: Path, force: bool = False, town: str | None = None
     templates/ with the built-in templates, inputs/ with the demo town's data, outputs/."""
     import shutil
 
-    from docgen.registry import registry
-    from docgen.templates import copy_templates
+    from docgen.kinds.registry import registry
+    from docgen.kinds.templates import copy_templates
 
     directory = Path(directory)
     kinds = registry()
@@ -135,9 +135,9 @@ class Inputs:
 
 def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     """Read the tallies and the three rosters; raise DataError with every problem of all of them."""
-    from docgen.rosters import read_roster
-    from docgen.tallies import read_tallies
-    from docgen.workbook import input_files
+    from docgen.inputs.rosters import read_roster
+    from docgen.inputs.tallies import read_tallies
+    from docgen.inputs.workbook import input_files
 
     problems: list[Problem] = []
     skipped: list[str] = []
@@ -176,7 +176,7 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
 def roster_counts(settings: Settings, rosters: dict):
     """The rosters' row counts under the summary variables their kinds name, and the hazard
     points by 类型 as written."""
-    from docgen.summary import RosterCounts
+    from docgen.kinds.summary import RosterCounts
 
     rows = {}
     by_type: Counter[str] = Counter()
@@ -199,21 +199,21 @@ def write_summary(
     template=None,
 ) -> list[Path]:
     """The formal summary report (and its PDF on request)."""
-    from docgen.engine import CompiledTemplate
-    from docgen.summary import summary_context
-    from docgen.templates import template_for
+    from docgen.kinds.summary import summary_context
+    from docgen.kinds.templates import template_for
+    from docgen.render.engine import CompiledTemplate
 
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
     template = template or CompiledTemplate.load(template_for(settings, settings.kinds["summary"]))
     context = summary_context(settings, consolidation, counts)
     if pdf:
-        from docgen.fitting import fit_summary
+        from docgen.gongwen.fitting import fit_summary
 
         context = fit_summary(template, context)  # measured on the printed pages
     template.render_to(context, path)
     if pdf:
-        from docgen.pdf import convert_to_pdf
+        from docgen.output.pdf import convert_to_pdf
 
         return convert_to_pdf([path], force=True)
     return []
@@ -234,10 +234,16 @@ def build(
     build interrupted while printing resumes: the next run converts only what is missing.
     ``read`` is what ``read_inputs(settings)`` returned, when the caller has read them already.
     """
-    from docgen.batch import PendingPrint, default_pattern, fingerprint, pdf_targets, plan_batch
-    from docgen.documents import record_context
-    from docgen.engine import CompiledTemplate
-    from docgen.templates import template_for
+    from docgen.kinds.documents import record_context
+    from docgen.kinds.templates import template_for
+    from docgen.output.batch import (
+        PendingPrint,
+        default_pattern,
+        fingerprint,
+        pdf_targets,
+        plan_batch,
+    )
+    from docgen.render.engine import CompiledTemplate
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read or read_inputs(settings)
@@ -293,9 +299,9 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
 
 def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: list,
                      progress, pdf: bool = False) -> None:
-    from docgen.batch import write_batch
-    from docgen.summary import summary_context
-    from docgen.tallies import write_summary_workbook
+    from docgen.inputs.tallies import write_summary_workbook
+    from docgen.kinds.summary import summary_context
+    from docgen.output.batch import write_batch
 
     out = settings.paths.outputs
     out.mkdir(parents=True, exist_ok=True)
@@ -305,7 +311,7 @@ def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: l
                                   roster_counts(settings, inputs.rosters))
         for kind, template, path in singles:
             if pdf and kind.context == "summary":
-                from docgen.fitting import fit_summary
+                from docgen.gongwen.fitting import fit_summary
 
                 template.render_to(fit_summary(template, context), path)
                 continue
@@ -317,8 +323,8 @@ def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: l
 
 
 def _print_documents(singles: list[Path], plans: dict, progress) -> list[Path]:
-    from docgen.batch import needs_pdf, print_batch
-    from docgen.pdf import convert_to_pdf
+    from docgen.output.batch import needs_pdf, print_batch
+    from docgen.output.pdf import convert_to_pdf
 
     total = len(singles) + sum(len(plan.targets) for plan in plans.values())
     advance = progress("PDF", total) if progress else None

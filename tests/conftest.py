@@ -27,7 +27,7 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("soffice") is None:
         return
-    from docgen.pdf import find_soffice
+    from docgen.output.pdf import find_soffice
 
     missing = [] if find_soffice() else ["LibreOffice (soffice)"]
     missing += [f"{tool} (poppler-utils)" for tool in ("pdfinfo", "pdftotext") if not shutil.which(tool)]
@@ -44,7 +44,7 @@ def libreoffice_only_when_marked(request, monkeypatch):
     """Without the soffice mark, finding the real LibreOffice fails the test (stand-ins are fine)."""
     if request.node.get_closest_marker("soffice") is not None:
         return
-    from docgen import pdf
+    from docgen.output import pdf
 
     real = pdf.find_soffice()
     if not real:

@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from docgen.files import ensure_writable, write_bytes_atomic
-from docgen.registry import registry
+from docgen.kinds.registry import registry
+from docgen.output.files import ensure_writable, write_bytes_atomic
 from docgen.vocabulary import METRICS, SECTORS
 
 TOWN = "松岚镇"

@@ -10,7 +10,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docgen.registry import builtin_kinds
+from docgen.kinds.registry import builtin_kinds
 
 
 def template_text(path: Path) -> str:

@@ -6,7 +6,7 @@ import io
 
 import docx
 
-from docgen.engine import CompiledTemplate
+from docgen.render.engine import CompiledTemplate
 
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 

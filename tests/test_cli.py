@@ -509,7 +509,7 @@ def test_build_refuses_when_any_batch_file_exists_and_writes_nothing(workspace, 
 
 
 def test_build_pdf_without_libreoffice_keeps_the_word_files(workspace, tmp_path, monkeypatch):
-    from docgen import pdf
+    from docgen.output import pdf
 
     monkeypatch.setattr(pdf, "find_soffice", lambda: None)
     copy = tmp_path / "ws"

@@ -12,8 +12,8 @@ import pytest
 
 from docgen.config import load
 from docgen.errors import OutputExistsError
-from docgen.files import safe_filename
-from docgen.registry import registry
+from docgen.kinds.registry import registry
+from docgen.output.files import safe_filename
 from docgen.vocabulary import METRICS, SECTORS, hazard_group, sector_of
 
 ROOT = Path(__file__).parent.parent
@@ -117,7 +117,7 @@ def test_plan_adds_up_and_is_spread_over_units_and_years():
 
 
 def test_demo_tallies_consolidate_to_the_expected_totals_without_any_problem(workspace):
-    tallies = pytest.importorskip("docgen.tallies")
+    tallies = pytest.importorskip("docgen.inputs.tallies")
     result = tallies.collect([workspace / "inputs" / "tallies"])
 
     assert result.problems == [], "\n".join(map(str, result.problems))
@@ -267,7 +267,7 @@ def test_student_roster_has_943_pupils_with_names_and_text_phones(workspace):
     ("students.xlsx", "letters", 943),
 ])
 def test_rosters_read_with_docgen(workspace, name, kind, count):
-    rosters = pytest.importorskip("docgen.rosters")
+    rosters = pytest.importorskip("docgen.inputs.rosters")
     roster = rosters.read_roster(workspace / "inputs" / name, kind=kind)
     assert len(roster.records) == count
     if kind == "notices":

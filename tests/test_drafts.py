@@ -15,9 +15,9 @@ from docx.shared import Pt
 from handtyped import NOTICE_TITLE, messy_notice, png, words, wps_summary
 from starlette.testclient import TestClient
 
-from docgen import official
-from docgen.drafts import full_width, parts
-from docgen.lint import lint_file
+from docgen.gongwen import official
+from docgen.gongwen.drafts import full_width, parts
+from docgen.gongwen.lint import lint_file
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
 

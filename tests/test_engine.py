@@ -18,9 +18,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import RichText
 
-from docgen.engine import CompiledTemplate, render_batch, render_combined
 from docgen.errors import TemplateError
-from docgen.pdf import find_soffice
+from docgen.output.pdf import find_soffice
+from docgen.render.engine import CompiledTemplate, render_batch, render_combined
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -151,7 +151,7 @@ def test_title_given_as_lines_prints_on_those_lines(town, tmp_path):
 
 
 def test_long_title_breaks_between_words_upper_line_longer():
-    from docgen.summary import title_lines
+    from docgen.kinds.summary import title_lines
 
     lines = title_lines("松岚镇人民政府关于安全生产专项整治三年行动工作情况的报告", "松岚镇人民政府")
     assert lines == ["松岚镇人民政府", "关于安全生产专项整治三年行动", "工作情况的报告"]  # 菱形

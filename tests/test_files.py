@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from docgen.files import MAX_NAME_BYTES, NameAllocator, safe_filename
+from docgen.output.files import MAX_NAME_BYTES, NameAllocator, safe_filename
 
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in "123456789¹²³"),
             *(f"LPT{i}" for i in "123456789¹²³")}

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.filters import FILTERS, approx, cn, cn_date, date, percent
+from docgen.render.filters import FILTERS, approx, cn, cn_date, date, percent
 
 _CN_DIGITS = dict(zip("零一二三四五六七八九", range(10), strict=True))
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -7,12 +7,12 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from docgen.checking import check_paths
 from docgen.errors import OutputExistsError
-from docgen.forms import FIGURE_NAMES, write_forms
-from docgen.registry import registry
-from docgen.rosters import read_roster
-from docgen.tallies import read_tallies
+from docgen.inputs.checking import check_paths
+from docgen.inputs.forms import FIGURE_NAMES, write_forms
+from docgen.inputs.rosters import read_roster
+from docgen.inputs.tallies import read_tallies
+from docgen.kinds.registry import registry
 from docgen.vocabulary import METRICS, SECTORS, UNIT_TYPES
 
 NAMES = ["统计表.xlsx", "责任单位.xlsx", "隐患点.xlsx", "学生名册.xlsx"]

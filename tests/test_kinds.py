@@ -16,10 +16,10 @@ from dump_templates import dump_path, template_text
 from openpyxl import Workbook, load_workbook
 from readback import render, text_of
 
-from docgen.batch import format_name
 from docgen.config import load
-from docgen.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, record_context
-from docgen.registry import load_registry, registry
+from docgen.kinds.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, record_context
+from docgen.kinds.registry import load_registry, registry
+from docgen.output.batch import format_name
 from docgen.vocabulary import SECTORS
 
 UNIT = {
@@ -417,7 +417,7 @@ def test_letters_follow_the_holiday(built, tmp_path):
 def test_printed_batches_fit_their_pages(built, tmp_path):
     from printing import page_count, pdf_text
 
-    from docgen.pdf import convert_to_pdf
+    from docgen.output.pdf import convert_to_pdf
 
     picks = [
         next((built / "outputs" / "安全承诺书").glob("*.docx")),

@@ -13,7 +13,7 @@ import pytest
 from clirun import run
 from test_filed import FOOTER, HEADER
 
-from docgen import official
+from docgen.gongwen import official
 
 HEADER_NO_SIGNER = """
 [summary.header]
@@ -95,8 +95,8 @@ def test_lint_finds_nothing_on_the_batches_and_says_a_letter_is_a_form(built):
 def test_the_letters_manifest_and_template_say_form_the_others_not():
     import docx
 
-    from docgen.lint import form_category
-    from docgen.registry import builtin_kinds
+    from docgen.gongwen.lint import form_category
+    from docgen.kinds.registry import builtin_kinds
 
     for kind in builtin_kinds():
         category = form_category(docx.Document(str(kind.template_path)))

@@ -9,8 +9,8 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from docgen import official
-from docgen.registry import registry
+from docgen.gongwen import official
+from docgen.kinds.registry import registry
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -12,9 +12,9 @@ import pytest
 from docx.enum.text import WD_BREAK
 from printing import fake_soffice, page_count
 
-from docgen import pdf
 from docgen.errors import ConversionError, OutputExistsError
-from docgen.pdf import _groups, convert_to_pdf, find_soffice
+from docgen.output import pdf
+from docgen.output.pdf import _groups, convert_to_pdf, find_soffice
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffice is a POSIX script")
 

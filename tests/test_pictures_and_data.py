@@ -21,9 +21,9 @@ from openpyxl import Workbook
 from test_engine import png
 from test_package import check_package
 
-from docgen.engine import CompiledTemplate
 from docgen.errors import TemplateError
-from docgen.pictures import image_size
+from docgen.render.engine import CompiledTemplate
+from docgen.render.pictures import image_size
 
 DEMO = Path(__file__).resolve().parents[1] / "docgen" / "demo" / "inputs"
 
@@ -235,7 +235,7 @@ def test_a_missing_photo_fails_naming_the_row(tmp_path):
 def test_pictures_open_in_libreoffice(notices, tmp_path):
     from printing import page_count
 
-    from docgen.pdf import convert_to_pdf
+    from docgen.output.pdf import convert_to_pdf
 
     copy = tmp_path / "notice.docx"
     shutil.copy(notices / "青杠村王家岩滑坡-安全告知书.docx", copy)

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from lxml import etree
 from printing import fake_soffice, page_count, pdf_text
 
-from docgen import pdf
-from docgen.batch import PendingPrint
 from docgen.cli import cli
-from docgen.files import MAX_NAME_BYTES
-from docgen.official import TEXT_WIDTH
+from docgen.gongwen.official import TEXT_WIDTH
+from docgen.output import pdf
+from docgen.output.batch import PendingPrint
+from docgen.output.files import MAX_NAME_BYTES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -7,9 +7,9 @@ import datetime as dt
 import messy
 import pytest
 
-from docgen.checking import check_paths
 from docgen.errors import DataError
-from docgen.rosters import check_roster, read_roster, roster_kind
+from docgen.inputs.checking import check_paths
+from docgen.inputs.rosters import check_roster, read_roster, roster_kind
 
 UNIT_HEADERS = ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"]
 

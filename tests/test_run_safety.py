@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from printing import fake_soffice
 
 from docgen import cli as cli_module
-from docgen import files
 from docgen.cli import cli
+from docgen.output import files
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 ROOT = Path(__file__).resolve().parent.parent

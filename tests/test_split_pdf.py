@@ -12,8 +12,8 @@ import pytest
 from clirun import run
 from printing import fake_soffice, page_count, pdf_text
 
-from docgen import pdf
-from docgen.batch import PendingPrint
+from docgen.output import pdf
+from docgen.output.batch import PendingPrint
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in soffice is a POSIX script")
 

@@ -12,9 +12,9 @@ from printing import page_count, pdf_text
 from readback import render, text_of
 
 from docgen.config import load
-from docgen.pdf import convert_to_pdf
-from docgen.registry import registry
-from docgen.summary import RosterCounts, summary_context
+from docgen.kinds.registry import registry
+from docgen.kinds.summary import RosterCounts, summary_context
+from docgen.output.pdf import convert_to_pdf
 
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
 TOTALS = EXPECTED_TOTALS

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from webserver import running
 
 from docgen.cli import cli
-from docgen.registry import registry
+from docgen.kinds.registry import registry
 from docgen.web import desk as desk_module
 from docgen.web.app import create_app
 from docgen.workspace import init_workspace
@@ -157,7 +157,7 @@ def test_delete_removes_the_file(client, workspace):
 
 
 def test_check_is_collect_json_plus_the_rosters(client, workspace):
-    from docgen.tallies import collect
+    from docgen.inputs.tallies import collect
 
     expected = collect([workspace / "inputs" / "tallies"]).to_json()
     got = client.get("/api/check").json()

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen.errors import DataError
-from docgen.workbook import CountError, cell_name, input_files, open_workbook, parse_count
+from docgen.inputs.workbook import CountError, cell_name, input_files, open_workbook, parse_count
 
 
 @pytest.mark.parametrize(

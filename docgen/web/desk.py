@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DataError, DocgenError, Problem, describe_os_error
-from docgen.files import safe_filename, write_bytes_atomic
 from docgen.i18n import _, join
-from docgen.registry import registry
+from docgen.kinds.registry import registry
+from docgen.output.files import safe_filename, write_bytes_atomic
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".docx")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -131,7 +131,7 @@ class Desk:
 
     def files(self, settings=None) -> list[dict]:
         """Every file the page manages: tallies, the rosters present, the templates folder."""
-        from docgen.workbook import input_files
+        from docgen.inputs.workbook import input_files
 
         settings = settings or self.settings()
         found = []
@@ -252,9 +252,9 @@ class Desk:
         return found
 
     def _check_workbook(self, path: Path, original: str) -> tuple[str, list[Problem]]:
-        from docgen.checking import check_paths, is_tally_workbook
-        from docgen.rosters import headers_of, kind_of_headers
-        from docgen.workbook import open_workbook
+        from docgen.inputs.checking import check_paths, is_tally_workbook
+        from docgen.inputs.rosters import headers_of, kind_of_headers
+        from docgen.inputs.workbook import open_workbook
 
         try:
             wb = open_workbook(path)
@@ -273,9 +273,9 @@ class Desk:
 
     def _check_template(self, path: Path, dest: Path, settings) -> list[Problem]:
         """Compile the template; a built-in kind's template is checked against its roster."""
-        from docgen.documents import kind_of_template, supplied_variables
-        from docgen.engine import CompiledTemplate
-        from docgen.rosters import read_roster
+        from docgen.inputs.rosters import read_roster
+        from docgen.kinds.documents import kind_of_template, supplied_variables
+        from docgen.render.engine import CompiledTemplate
 
         try:
             compiled = CompiledTemplate.load(path)
@@ -311,8 +311,8 @@ class Desk:
 
     def check(self) -> dict:
         """What ``docgen collect --json`` prints, plus each roster's problems and every file's."""
-        from docgen.rosters import read_roster
-        from docgen.tallies import read_tallies
+        from docgen.inputs.rosters import read_roster
+        from docgen.inputs.tallies import read_tallies
 
         settings = self.settings()
         consolidation = read_tallies([settings.paths.tallies])
@@ -348,7 +348,7 @@ class Desk:
     def start_build(self, pdf: bool = False) -> Job:
         """Start a build in the background; Refused (409) while another one runs."""
         if pdf:
-            from docgen.pdf import find_soffice, missing_soffice_message
+            from docgen.output.pdf import find_soffice, missing_soffice_message
 
             if not find_soffice():
                 raise Refused(missing_soffice_message())
@@ -486,7 +486,7 @@ class Desk:
 
     def preview(self) -> Path | None:
         """The summary's first page as a PNG (LibreOffice and pdftoppm); None without them."""
-        from docgen.pdf import convert_to_pdf, find_soffice
+        from docgen.output.pdf import convert_to_pdf, find_soffice
 
         finished = self.finished
         if not finished or SUMMARY_DOCUMENT not in finished["files"]:
@@ -509,7 +509,7 @@ class Desk:
             return png
 
     def soffice(self) -> bool:
-        from docgen.pdf import find_soffice
+        from docgen.output.pdf import find_soffice
 
         return find_soffice() is not None
 
@@ -529,7 +529,7 @@ class Desk:
         return rows
 
     def template_file(self, name: str) -> Path:
-        from docgen.templates import template_for
+        from docgen.kinds.templates import template_for
 
         settings = self.settings()
         for row in self.templates():

@@ -6,11 +6,11 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from docgen.drafts import is_docx
-from docgen.files import safe_filename
-from docgen.formatting import format_file
+from docgen.gongwen.drafts import is_docx
+from docgen.gongwen.formatting import format_file
+from docgen.gongwen.lint import NotDocxError, lint_file
 from docgen.i18n import _
-from docgen.lint import NotDocxError, lint_file
+from docgen.output.files import safe_filename
 
 
 def format_upload(scratch: Path, name: str, data: bytes) -> dict:

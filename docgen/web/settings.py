@@ -13,8 +13,8 @@ import tomlkit
 
 from docgen.config import SUMMARY_KINDS
 from docgen.errors import ConfigError, DocgenError
-from docgen.files import write_bytes_atomic
 from docgen.i18n import _
+from docgen.output.files import write_bytes_atomic
 
 # (table, key, type); the form's field is named "table.key"
 FIELDS = [

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.config import Settings
-from docgen.files import atomic_path, ensure_writable
-from docgen.registry import Kind, Registry
+from docgen.kinds.registry import Kind, Registry
+from docgen.output.files import atomic_path, ensure_writable
 
 RECORD = ".docgen-templates.toml"
 

@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen import vocabulary as vocab
-from docgen.files import atomic_path, ensure_writable
-from docgen.registry import Kind, Registry, registry
+from docgen.kinds.registry import Kind, Registry, registry
+from docgen.output.files import atomic_path, ensure_writable
 
 TALLY_FORM = "统计表.xlsx"
 FIGURES_SHEET = "指标"

@@ -18,8 +18,9 @@ from pathlib import Path
 import docx
 from docx.document import Document
 
-from docgen import official
-from docgen.drafts import (
+from docgen.errors import DocgenError, display_path
+from docgen.gongwen import official
+from docgen.gongwen.drafts import (
     ANNEX_LABEL,
     ARABIC_DATE,
     ATTACHMENT,
@@ -52,7 +53,6 @@ from docgen.drafts import (
     role_label,
     short_text,
 )
-from docgen.errors import DocgenError, display_path
 from docgen.i18n import _
 
 SIZE_NAMES = {42: "初号", 36: "小初", 26: "1号", 24: "小一", 22: "2号", 18: "小二", 16: "3号",
@@ -809,14 +809,14 @@ def lint_file(path: Path, pages: bool = True) -> list[Finding]:
 
 
 def can_print() -> bool:
-    from docgen.pdf import find_soffice
+    from docgen.output.pdf import find_soffice
 
     return bool(find_soffice() and shutil.which("pdftotext"))
 
 
 def signature_page_findings(docs: dict[Path, Document]) -> dict[Path, list[Finding]]:
     """The page with the 署名 and 成文日期 must carry body text too (GB/T 9704 7.3.5.5)."""
-    from docgen.pdf import convert_to_pdf
+    from docgen.output.pdf import convert_to_pdf
 
     signed = {}
     for path, doc in docs.items():

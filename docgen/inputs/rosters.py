@@ -16,8 +16,8 @@ from pathlib import Path
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
-from docgen.registry import Kind, Registry, registry
-from docgen.workbook import cell_name, is_blank, open_workbook, sheet_rows, shorten
+from docgen.inputs.workbook import cell_name, is_blank, open_workbook, sheet_rows, shorten
+from docgen.kinds.registry import Kind, Registry, registry
 
 HEADER_SEARCH_ROWS = 10
 # Columns whose numbers are identifiers, not quantities: keep them as text.

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.config import Settings
-from docgen.engine import SEALED
-from docgen.filters import cn, percent
-from docgen.official import text_width
+from docgen.gongwen.official import text_width
+from docgen.render.engine import SEALED
+from docgen.render.filters import cn, percent
 from docgen.vocabulary import METRICS, SECTORS, hazard_group
 
 # Figures (指标 sheet) the built-in summary prints; a missing one counts as 0.

@@ -23,14 +23,14 @@ from itertools import pairwise
 from pathlib import Path
 
 from docgen.errors import ConversionError, display_path
-from docgen.files import (
+from docgen.i18n import _, join
+from docgen.output.files import (
     atomic_path,
     ensure_writable,
     move_into_place,
     owned_prefix,
     remove_stale,
 )
-from docgen.i18n import _, join
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
 # run costs more than it saves.
@@ -451,7 +451,7 @@ def convert_records_to_pdf(
     if not soffice:
         raise ConversionError(missing_soffice_message())
     remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
-    from docgen.engine import render_combined
+    from docgen.render.engine import render_combined
 
     count = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
     size = max(1, min(SPLIT_CHUNK, -(-len(paths) // count)))

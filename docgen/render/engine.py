@@ -46,11 +46,12 @@ from jinja2.utils import Namespace, missing
 from lxml import etree
 from markupsafe import Markup
 
-from docgen import docxzip, filters, official, pictures
 from docgen.errors import TemplateError
-from docgen.files import atomic_path, write_bytes_atomic
-from docgen.filters import FILTERS
+from docgen.gongwen import official
 from docgen.i18n import _, join
+from docgen.output.files import atomic_path, write_bytes_atomic
+from docgen.render import docxzip, filters, pictures
+from docgen.render.filters import FILTERS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

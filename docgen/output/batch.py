@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, TemplateError, display_path
-from docgen.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 from docgen.i18n import _, join
-from docgen.rosters import Roster
+from docgen.inputs.rosters import Roster
+from docgen.output.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 
 if TYPE_CHECKING:
-    from docgen.engine import CompiledTemplate
+    from docgen.render.engine import CompiledTemplate
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -84,7 +84,7 @@ def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None)
     """The context of each record: its columns (plus what ``build`` adds), ``_row`` (the
     roster's row; a .json file's records have none) and the roster's folder, where a
     picture's relative path starts."""
-    from docgen.engine import BASE_DIR
+    from docgen.render.engine import BASE_DIR
 
     folder = str(Path(roster.path).parent.resolve())
     rows: list[int | None] = list(roster.rows) or [None] * len(roster.records)
@@ -157,7 +157,7 @@ def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
     Everything is written to a staging folder first and moved into place only when the whole
     batch, combined file included, has succeeded: a failed batch leaves nothing behind.
     """
-    from docgen.engine import render_batch, render_combined
+    from docgen.render.engine import render_batch, render_combined
 
     outdir = plan.paths[0].parent
     with staging_folder(outdir) as staging:
@@ -209,7 +209,7 @@ def pdf_targets(paths: list[Path]) -> list[Path]:
 
 def needs_pdf(docx: Path) -> bool:
     """No PDF beside ``docx`` yet, or one older than it (or left incomplete)."""
-    from docgen.pdf import is_complete_pdf
+    from docgen.output.pdf import is_complete_pdf
 
     target = docx.with_suffix(".pdf")
     try:
@@ -222,7 +222,7 @@ def print_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
     """PDFs of a written batch: its records (converted in chunks and split where that is
     faster) and its combined file.  Only those missing or older than their .docx are
     converted, so a run that was interrupted carries on where it stopped."""
-    from docgen.pdf import convert_records_to_pdf, convert_to_pdf
+    from docgen.output.pdf import convert_records_to_pdf, convert_to_pdf
 
     todo = [i for i, path in enumerate(plan.paths) if needs_pdf(path)]
     if progress and len(todo) < len(plan.paths):
@@ -264,7 +264,7 @@ class PendingPrint:
     def begin(self) -> None:
         import json
 
-        from docgen.files import write_bytes_atomic
+        from docgen.output.files import write_bytes_atomic
 
         write_bytes_atomic(self.path, json.dumps({"fingerprint": self.fingerprint}).encode())
 

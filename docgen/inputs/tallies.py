@@ -22,9 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from docgen import vocabulary as vocab
 from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
-from docgen.files import atomic_path, ensure_writable
 from docgen.i18n import _, join
-from docgen.workbook import (
+from docgen.inputs.workbook import (
     MAX_CELL_CHARS,
     CountError,
     cell_name,
@@ -35,6 +34,7 @@ from docgen.workbook import (
     sheet_rows,
     shorten,
 )
+from docgen.output.files import atomic_path, ensure_writable
 
 HEADER_SEARCH_ROWS = 10
 NO_YEAR_LABEL = "无年度"

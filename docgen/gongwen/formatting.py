@@ -19,8 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
 
-from docgen import official
-from docgen.drafts import (
+from docgen.errors import display_path
+from docgen.gongwen import official
+from docgen.gongwen.drafts import (
     ANNEX_LABEL,
     ATTACHMENT,
     BLANK,
@@ -45,10 +46,9 @@ from docgen.drafts import (
     parts,
     role_label,
 )
-from docgen.errors import display_path
-from docgen.files import atomic_path, ensure_writable
+from docgen.gongwen.lint import Finding, lint_document, open_draft
 from docgen.i18n import _
-from docgen.lint import Finding, lint_document, open_draft
+from docgen.output.files import atomic_path, ensure_writable
 
 STYLE_OF = {
     TITLE: official.TITLE,

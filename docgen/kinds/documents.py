@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from docgen.config import Settings
-from docgen.engine import SEALED
-from docgen.filters import date as format_date
-from docgen.registry import Kind, registry
+from docgen.kinds.registry import Kind, registry
+from docgen.render.engine import SEALED
+from docgen.render.filters import date as format_date
 from docgen.vocabulary import hazard_group, sector_of, unit_type_of
 
 BLANK_DATE = "　　　　年　　月　　日"
@@ -160,8 +160,8 @@ def supplied_variables(template_path, columns: list[str], first_record: Mapping 
     for a declared kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
     kind = kind_of_template(template_path, settings)
     if kind is not None and kind.mode == "single":
-        from docgen.summary import RosterCounts, summary_context
-        from docgen.tallies import consolidate
+        from docgen.inputs.tallies import consolidate
+        from docgen.kinds.summary import RosterCounts, summary_context
 
         return set(summary_context(settings, consolidate([]), RosterCounts()))
     supplied = set(columns)

@@ -19,9 +19,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docgen.engine import LINE_PITCH, TIGHTEN_FROM
-from docgen.filters import date as date_text
-from docgen.official import TIGHT_PITCHES
+from docgen.gongwen.official import TIGHT_PITCHES
+from docgen.render.engine import LINE_PITCH, TIGHTEN_FROM
+from docgen.render.filters import date as date_text
 
 # A signature page carrying fewer body characters than this is worth trying to tighten
 # (about ten lines of 28 characters: what the keep-with-next chain may have pulled over).
@@ -30,7 +30,7 @@ _PAGE_NUMBER = re.compile(r"—\d+—")
 
 
 def can_measure() -> bool:
-    from docgen.pdf import find_soffice
+    from docgen.output.pdf import find_soffice
 
     return bool(find_soffice()) and shutil.which("pdftotext") is not None
 
@@ -46,7 +46,7 @@ def printed_pages(pdf: Path) -> list[str]:
 
 
 def _measure(template, context: dict) -> list[str]:
-    from docgen.pdf import convert_to_pdf
+    from docgen.output.pdf import convert_to_pdf
 
     with tempfile.TemporaryDirectory(prefix="docgen-fit-") as tmp:
         path = Path(tmp) / "fit.docx"

@@ -1,0 +1,1 @@
+"""Reading inputs: workbooks of every format, tallies, rosters, checking, blank forms."""

@@ -1,0 +1,1 @@
+"""Document kinds: the registry of kind folders, their manifests and context functions."""

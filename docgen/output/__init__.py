@@ -1,0 +1,1 @@
+"""Writing outputs: safe files and names, batches, PDF through LibreOffice."""

@@ -1,0 +1,1 @@
+"""Rendering .docx templates: sandbox, filters, pictures, compile once and render many."""
