@@ -43,16 +43,18 @@ def records(folder: Path, kind: str, count: int):
     spec = KINDS[kind]
     template = CompiledTemplate.load(template_for(settings, kind))
     rows = roster.records
-    roster.records = [dict(rows[i % len(rows)], **{NAME[kind]: f"记录{i + 1:05d}号"})
-                      for i in range(count)]
+    roster.records = [
+        dict(rows[i % len(rows)], **{NAME[kind]: f"记录{i + 1:05d}号"}) for i in range(count)
+    ]
     roster.rows = list(range(2, count + 2))
     contexts = record_contexts(roster, lambda record: spec.context(record, settings))
     return template, contexts
 
 
 def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return re.sub(r"\s+", "", out)
 
 
@@ -95,7 +97,8 @@ def main() -> None:
         wrong = []
         for i, (own, part) in enumerate(zip(per_file, chunked, strict=True)):
             if page_count(own) != page_count(part) or (
-                    shutil.which("pdftotext") and pdf_text(own) != pdf_text(part)):
+                shutil.which("pdftotext") and pdf_text(own) != pdf_text(part)
+            ):
                 wrong.append(part.name)
             name = contexts[i][NAME[args.kind]]
             others = {contexts[j][NAME[args.kind]] for j in (i - 1, i + 1) if 0 <= j < args.count}
@@ -109,14 +112,22 @@ def main() -> None:
 
     ratio = per_file_s / chunked_s
     print(f"{args.count} {args.kind} ({pages} pages), {os.cpu_count()} CPUs")
-    print(f"  convert_to_pdf (per file, batched runs) : {per_file_s:7.2f} s  "
-          f"({per_file_s / args.count * 1000:.1f} ms/record)")
-    print(f"  convert_records_to_pdf (chunks, split)  : {chunked_s:7.2f} s  "
-          f"({chunked_s / args.count * 1000:.1f} ms/record)")
-    print(f"  ratio                                   : {ratio:7.1f}x  (target ≥ 8x)"
-          f"  {'ok' if ratio >= 8 else 'BELOW TARGET'}")
-    print(f"  PDF size per record: {size_own / 1024:.0f} KB converted alone, "
-          f"{size_split / 1024:.0f} KB split")
+    print(
+        f"  convert_to_pdf (per file, batched runs) : {per_file_s:7.2f} s  "
+        f"({per_file_s / args.count * 1000:.1f} ms/record)"
+    )
+    print(
+        f"  convert_records_to_pdf (chunks, split)  : {chunked_s:7.2f} s  "
+        f"({chunked_s / args.count * 1000:.1f} ms/record)"
+    )
+    print(
+        f"  ratio                                   : {ratio:7.1f}x  (target ≥ 8x)"
+        f"  {'ok' if ratio >= 8 else 'BELOW TARGET'}"
+    )
+    print(
+        f"  PDF size per record: {size_own / 1024:.0f} KB converted alone, "
+        f"{size_split / 1024:.0f} KB split"
+    )
     if wrong:
         sys.exit(f"  split check FAILED for {len(wrong)} records, e.g. {wrong[:3]}")
     print(f"  split check: every split PDF has its own record's pages and text ({args.count} ok)")

@@ -58,10 +58,12 @@ def build_template(path: Path) -> Path:
     doc.add_paragraph("联系电话：{{ 联系电话 }}")
     table = doc.add_table(rows=4, cols=3)
     table.style = "Table Grid"
-    rows = [("事项", "要求", "家长确认"),
-            ("交通安全", "{{ 学生姓名 }}上下学遵守交通规则", "□"),
-            ("防溺水", "不私自下水游泳", "□"),
-            ("消防安全", "不玩火，认识消防标志", "□")]
+    rows = [
+        ("事项", "要求", "家长确认"),
+        ("交通安全", "{{ 学生姓名 }}上下学遵守交通规则", "□"),
+        ("防溺水", "不私自下水游泳", "□"),
+        ("消防安全", "不玩火，认识消防标志", "□"),
+    ]
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
@@ -142,8 +144,9 @@ def docxcompose_combined(template: Path, records: list[dict], out: Path) -> floa
 def engine_batch(template: Path, records: list[dict], outdir: Path, workers: int | None) -> float:
     start = time.perf_counter()
     compiled = CompiledTemplate.load(template)
-    render_batch(compiled, records, [outdir / f"{i}.docx" for i in range(len(records))],
-                 workers=workers)
+    render_batch(
+        compiled, records, [outdir / f"{i}.docx" for i in range(len(records))], workers=workers
+    )
     return time.perf_counter() - start
 
 
@@ -175,27 +178,41 @@ def _child_peak(template: str, n: int, out: str) -> None:
     records = make_records(n)  # the whole roster in memory, as the command line holds it
     start = time.perf_counter()
     render_combined(CompiledTemplate.load(Path(template)), records, Path(out))
-    print(json.dumps({
-        "seconds": time.perf_counter() - start,
-        "peak_kb": _peak_kb(),
-        "baseline_kb": baseline,
-        "bytes": os.path.getsize(out),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - start,
+                "peak_kb": _peak_kb(),
+                "baseline_kb": baseline,
+                "bytes": os.path.getsize(out),
+            }
+        )
+    )
 
 
 def big_combined(template: Path, n: int, out: Path) -> dict:
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
-            f"import bench_render as b; b._child_peak({str(template)!r}, {n}, {str(out)!r})")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
+        f"import bench_render as b; b._child_peak({str(template)!r}, {n}, {str(out)!r})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=500, help="N for per-record files (500)")
-    parser.add_argument("--compose-records", type=int, default=200,
-                        help="M for the combined-file comparison with docxcompose (200)")
-    parser.add_argument("--big", type=int, default=10_000, help="records for the memory run (10000)")
+    parser.add_argument(
+        "--compose-records",
+        type=int,
+        default=200,
+        help="M for the combined-file comparison with docxcompose (200)",
+    )
+    parser.add_argument(
+        "--big", type=int, default=10_000, help="records for the memory run (10000)"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,13 +248,19 @@ def main(argv: list[str] | None = None) -> int:
     for case, method, seconds, count in rows:
         print(f"{case:<18}{method:<52}{seconds:>9.2f}{seconds / count * 1000:>11.2f}")
     print()
-    print(f"per-record speed-up (same N={n}):  {per_ratio:6.1f}x   target >= 10x  "
-          f"{'ok' if per_ratio >= 10 else 'MISSED'}")
-    print(f"combined speed-up   (same M={m}):  {combined_ratio:6.1f}x   target >= 20x  "
-          f"{'ok' if combined_ratio >= 20 else 'MISSED'}")
-    print(f"{args.big}-record combined file: peak RSS {peak_mb:.0f} MB "
-          f"(interpreter + imports {big['baseline_kb'] / 1024:.0f} MB), "
-          f"{big['bytes'] / 1e6:.1f} MB file   target < 300 MB  {'ok' if peak_mb < 300 else 'MISSED'}")
+    print(
+        f"per-record speed-up (same N={n}):  {per_ratio:6.1f}x   target >= 10x  "
+        f"{'ok' if per_ratio >= 10 else 'MISSED'}"
+    )
+    print(
+        f"combined speed-up   (same M={m}):  {combined_ratio:6.1f}x   target >= 20x  "
+        f"{'ok' if combined_ratio >= 20 else 'MISSED'}"
+    )
+    print(
+        f"{args.big}-record combined file: peak RSS {peak_mb:.0f} MB "
+        f"(interpreter + imports {big['baseline_kb'] / 1024:.0f} MB), "
+        f"{big['bytes'] / 1e6:.1f} MB file   target < 300 MB  {'ok' if peak_mb < 300 else 'MISSED'}"
+    )
     return 0
 
 

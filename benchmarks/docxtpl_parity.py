@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HOOK = r'''
+HOOK = r"""
 import json, os, sys, traceback
 from pathlib import Path
 import docxtpl
@@ -64,7 +64,7 @@ docxtpl.DocxTemplate.render = render
 docxtpl.DocxTemplate.save = save
 sys.argv = [script]
 exec(compile(open(script).read(), script, "exec"), {"__name__": "__main__"})
-'''
+"""
 
 
 def texts(path: Path) -> dict[str, str]:
@@ -85,14 +85,19 @@ def texts(path: Path) -> dict[str, str]:
                 for p in root.iter(w + "p"):
                     text = ""
                     for el in p.iter(w + "t", w + "tab", w + "br"):
-                        text += el.text or "" if el.tag == w + "t" else ("\t" if el.tag == w + "tab" else "\n")
+                        text += (
+                            el.text or ""
+                            if el.tag == w + "t"
+                            else ("\t" if el.tag == w + "tab" else "\n")
+                        )
                     lines.append(text)
                 out.setdefault(kind.group(1), []).append("\n".join(lines))
             elif name == "docProps/core.xml":
                 root = etree.fromstring(z.read(name))
                 # docxtpl's save adds empty elements: compare the values set
-                out["properties"] = [" | ".join(f"{etree.QName(el).localname}={el.text}"
-                                                for el in root if el.text)]
+                out["properties"] = [
+                    " | ".join(f"{etree.QName(el).localname}={el.text}" for el in root if el.text)
+                ]
     return {k: "\n".join(v) for k, v in out.items()}
 
 
@@ -109,7 +114,11 @@ def package_faults(path: Path) -> list[str]:
         ids: Counter[str] = Counter()
         for name in z.namelist():
             if name.endswith(".xml"):
-                ids.update(re.findall(r'<wp:docPr\b[^>]*?\sid="(\d+)"', z.read(name).decode("utf-8", "replace")))
+                ids.update(
+                    re.findall(
+                        r'<wp:docPr\b[^>]*?\sid="(\d+)"', z.read(name).decode("utf-8", "replace")
+                    )
+                )
     faults += [f"drawing id {i} used {n} times in the package" for i, n in ids.items() if n > 1]
     return faults
 
@@ -126,14 +135,25 @@ def main() -> None:
     for script in sorted(tests.glob("[a-z]*.py")):
         if script.name in ("runtests.py", "__init__.py"):
             continue
-        env = dict(os.environ, PARITY_OUT=str(out), PARITY_SCRIPT=script.name,
-                   PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        run = subprocess.run([sys.executable, str(hook)], cwd=tests, env=env,
-                             capture_output=True, text=True, timeout=300)
+        env = dict(
+            os.environ,
+            PARITY_OUT=str(out),
+            PARITY_SCRIPT=script.name,
+            PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        )
+        run = subprocess.run(
+            [sys.executable, str(hook)],
+            cwd=tests,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         notes = sorted(out.glob(f"{script.stem}.py-*.json"))
         if not notes:
             results[script.stem] = "not run through render" + (
-                f" (script failed: {run.stderr.strip().splitlines()[-1]})" if run.returncode else "")
+                f" (script failed: {run.stderr.strip().splitlines()[-1]})" if run.returncode else ""
+            )
             continue
         for note_path in notes:
             name = note_path.name[:-5]

@@ -126,9 +126,12 @@ def _is_date(value: object) -> bool:
 
 
 def _is_years(value: object) -> bool:
-    return (isinstance(value, list) and len(value) == 2
-            and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
-            and value[0] <= value[1])
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
+        and value[0] <= value[1]
+    )
 
 
 def _is_title(value: object) -> bool:
@@ -138,7 +141,9 @@ def _is_title(value: object) -> bool:
 
 
 def _is_texts(value: object) -> bool:
-    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
 
 
 def _is_summary_kind(value: object) -> bool:
@@ -245,8 +250,9 @@ class _Reader:
         return _("{file} 第 {line} 行").format(file=file, line=line) if line else file
 
     def error(self, section: str, key: str | None, message: str) -> None:
-        self.errors.append(_("{where}：{message}").format(where=self.where(section, key),
-                                                        message=message))
+        self.errors.append(
+            _("{where}：{message}").format(where=self.where(section, key), message=message)
+        )
 
     def check(self, data: dict) -> None:
         """The top level: every table must be a known section (subsections are checked by
@@ -254,11 +260,21 @@ class _Reader:
         for section, value in data.items():
             if section not in self.schema:
                 known = [s for s in self.schema if "." not in s]
-                self.error(section, None, _("不认识的小节 [{section}]{suggestion}").format(
-                    section=section, suggestion=_suggest(section, known)))
+                self.error(
+                    section,
+                    None,
+                    _("不认识的小节 [{section}]{suggestion}").format(
+                        section=section, suggestion=_suggest(section, known)
+                    ),
+                )
             elif not isinstance(value, dict):
-                self.error(section, None, _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
-                           .format(section=section))
+                self.error(
+                    section,
+                    None,
+                    _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例").format(
+                        section=section
+                    ),
+                )
             else:
                 self.check_section(section, value)
 
@@ -270,18 +286,35 @@ class _Reader:
                 if isinstance(value, dict):
                     self.check_section(full, value)
                 else:
-                    self.error(section, key, _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例")
-                               .format(section=full))
+                    self.error(
+                        section,
+                        key,
+                        _("[{section}] 应是一个小节（表），请参照 docgen init 生成的示例").format(
+                            section=full
+                        ),
+                    )
                 continue
             if key not in keys:
-                subsections = [s.split(".", 1)[1] for s in self.schema if s.startswith(section + ".")]
-                self.error(section, key, _("不认识的设置 {section}.{key}{suggestion}").format(
-                    section=section, key=key, suggestion=_suggest(key, [*keys, *subsections])))
+                subsections = [
+                    s.split(".", 1)[1] for s in self.schema if s.startswith(section + ".")
+                ]
+                self.error(
+                    section,
+                    key,
+                    _("不认识的设置 {section}.{key}{suggestion}").format(
+                        section=section, key=key, suggestion=_suggest(key, [*keys, *subsections])
+                    ),
+                )
                 continue
             check, example = keys[key]
             if not check(value):
-                self.error(section, key, _("{section}.{key} 的值不对：应写作 {example}").format(
-                    section=section, key=key, example=example))
+                self.error(
+                    section,
+                    key,
+                    _("{section}.{key} 的值不对：应写作 {example}").format(
+                        section=section, key=key, example=example
+                    ),
+                )
 
 
 def _suggest(word: str, known) -> str:
@@ -290,6 +323,7 @@ def _suggest(word: str, known) -> str:
 
 
 # --- loading -------------------------------------------------------------------------------
+
 
 def _text(value: object, default: str) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else default
@@ -328,7 +362,9 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(
-                _("{file} 格式有误：{error}").format(file=display_path(source), error=_toml_error(exc))
+                _("{file} 格式有误：{error}").format(
+                    file=display_path(source), error=_toml_error(exc)
+                )
             ) from None
         source_used = source
 
@@ -363,12 +399,16 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
             mark=str(header_data.get("mark", "")).strip(),
             number=str(header_data.get("number", "")).strip(),
             signer=str(header_data.get("signer", "")).strip(),
-        ) if header_data else None,
+        )
+        if header_data
+        else None,
         footer=Footer(
             cc=_texts(footer_data.get("cc")),
             printer=str(footer_data.get("printer", "")).strip(),
             printed=_date(footer_data.get("printed")),
-        ) if footer_data else None,
+        )
+        if footer_data
+        else None,
     )
 
     paths_data = data.get("paths", {})
@@ -376,16 +416,25 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
     def resolve(value: str) -> Path:
         return Path(value) if Path(value).is_absolute() else base / value
 
-    fixed = {key: resolve(_text(paths_data.get(key), default)) for key, default in _PATH_DEFAULTS.items()}
-    rosters = {key: resolve(_text(paths_data.get(key), default))
-               for key, default in kinds.roster_paths().items()}
+    fixed = {
+        key: resolve(_text(paths_data.get(key), default)) for key, default in _PATH_DEFAULTS.items()
+    }
+    rosters = {
+        key: resolve(_text(paths_data.get(key), default))
+        for key, default in kinds.roster_paths().items()
+    }
 
     sections = {}
     for section, kind in kinds.sections().items():
         given = data.get(section, {})
         sections[kind.key] = KindSettings(
-            {s.name: _date(given[s.name]) if s.type == "date" and s.name in given
-             else given.get(s.name, s.default) for s in kind.settings})
+            {
+                s.name: _date(given[s.name])
+                if s.type == "date" and s.name in given
+                else given.get(s.name, s.default)
+                for s in kind.settings
+            }
+        )
 
     return Settings(
         root=base,
@@ -404,8 +453,10 @@ def _toml_error(exc: Exception) -> str:
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     if match:
-        return _("第 {line} 行第 {column} 列写法不对（文字要加英文双引号，日期写作 2022-12-20，"
-                 "列表写作 [1, 2]）").format(line=match.group(1), column=match.group(2))
+        return _(
+            "第 {line} 行第 {column} 列写法不对（文字要加英文双引号，日期写作 2022-12-20，"
+            "列表写作 [1, 2]）"
+        ).format(line=match.group(1), column=match.group(2))
     if isinstance(exc, UnicodeDecodeError):
         return _("文件不是 UTF-8 编码，请用记事本另存为 UTF-8")
     return text

@@ -72,8 +72,16 @@ HAZARD_GROUPS: dict[str, tuple[str, ...]] = {
     "地质灾害": ("地质灾害", "滑坡", "崩塌", "泥石流", "地面塌陷", "不稳定斜坡", "危岩", "地裂缝"),
     "山洪灾害": ("山洪灾害", "山洪沟", "山洪"),
 }
-HAZARD_KINDS: tuple[str, ...] = ("滑坡", "崩塌", "泥石流", "地面塌陷", "不稳定斜坡", "山洪沟",
-                                 "地质灾害", "山洪灾害")
+HAZARD_KINDS: tuple[str, ...] = (
+    "滑坡",
+    "崩塌",
+    "泥石流",
+    "地面塌陷",
+    "不稳定斜坡",
+    "山洪沟",
+    "地质灾害",
+    "山洪灾害",
+)
 
 
 def unit_type_of(name: object, declared: object = "") -> str:
@@ -86,7 +94,9 @@ def unit_type_of(name: object, declared: object = "") -> str:
     text = clean_text(name)
     for kind, words in UNIT_TYPES.items():
         if any(word in text for word in words):
-            if kind == "村（社区）" and not re.search(r"(村|社区|村民委员会|居民委员会|村委会|居委会)$", text):
+            if kind == "村（社区）" and not re.search(
+                r"(村|社区|村民委员会|居民委员会|村委会|居委会)$", text
+            ):
                 continue  # 村镇银行, 社区卫生服务站: the word is not the unit
             return kind
     return UNIT_TYPE_OTHER

@@ -50,11 +50,17 @@ def totals_line(consolidation) -> str:
     checks = _("检查 {checks} 次").format(checks=total("检查次数") - inspected)
     if inspected:
         checks += _("、检查单位 {units} 家").format(units=inspected)
-    return _("合计：{units} 个填报单位，{checks}，排查隐患 {found} 处，整改 {fixed} 处"
-             "（整改率 {rate}），查处违章 {violations} 人次。").format(
-        units=len(consolidation.units), checks=checks, found=total("排查隐患"),
-        fixed=total("整改隐患"), rate=percent(rate) if rate is not None else "—",
-        violations=total("查处违章"))
+    return _(
+        "合计：{units} 个填报单位，{checks}，排查隐患 {found} 处，整改 {fixed} 处"
+        "（整改率 {rate}），查处违章 {violations} 人次。"
+    ).format(
+        units=len(consolidation.units),
+        checks=checks,
+        found=total("排查隐患"),
+        fixed=total("整改隐患"),
+        rate=percent(rate) if rate is not None else "—",
+        violations=total("查处违章"),
+    )
 
 
 DEMO = "demo"  # the shipped demo workspace: docgen.toml and inputs/
@@ -65,9 +71,13 @@ def demo_files() -> list[tuple[Path, Path]]:
     from importlib import resources
 
     root = Path(str(resources.files("docgen") / DEMO))
-    return [(path, path.relative_to(root)) for path in sorted(root.rglob("*"))
-            if path.is_file() and not path.name.startswith((".", "~$")) and path.suffix in
-            (".toml", ".xlsx", ".png", ".jpg", ".jpeg")]
+    return [
+        (path, path.relative_to(root))
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and not path.name.startswith((".", "~$"))
+        and path.suffix in (".toml", ".xlsx", ".png", ".jpg", ".jpeg")
+    ]
 
 
 def town_of(directory: Path) -> str | None:
@@ -109,8 +119,11 @@ def init_workspace(directory: Path, force: bool = False, town: str | None = None
     kinds = registry()
     files = [(source, directory / relative) for source, relative in demo_files()]
     templates = directory / "templates"
-    ensure_writable([target for _source, target in files]
-                    + [templates / kind.template for kind in kinds.builtin], force)
+    ensure_writable(
+        [target for _source, target in files]
+        + [templates / kind.template for kind in kinds.builtin],
+        force,
+    )
     written = []
     for source, target in files:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +161,9 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
                 Problem(
                     _("找不到统计表文件夹"),
                     file=display_path(tally_dir),
-                    hint=_("请把各村、各单位交回的统计表放进这个文件夹，或在 docgen.toml 的 [paths] tallies 中改成实际位置"),
+                    hint=_(
+                        "请把各村、各单位交回的统计表放进这个文件夹，或在 docgen.toml 的 [paths] tallies 中改成实际位置"
+                    ),
                 )
             ]
         )
@@ -160,9 +175,7 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
         assert spec.roster is not None
         kind, path = spec.key, settings.paths.roster(spec.roster.path_key)
         if not path.exists():
-            skipped.append(
-                _("未找到名册 {file}，跳过这一批文档").format(file=display_path(path))
-            )
+            skipped.append(_("未找到名册 {file}，跳过这一批文档").format(file=display_path(path)))
             continue
         try:
             rosters[kind] = read_roster(path, kind=spec)
@@ -253,8 +266,10 @@ def build(
 
     # Every template is compiled, every batch planned and every target checked before the
     # first file is written.
-    singles = [(kind, CompiledTemplate.load(template_for(settings, kind)), out / kind.output_file)
-               for kind in settings.kinds.singles]
+    singles = [
+        (kind, CompiledTemplate.load(template_for(settings, kind)), out / kind.output_file)
+        for kind in settings.kinds.singles
+    ]
     plans = {}
     for key, roster in inputs.rosters.items():
         spec = settings.kinds[key]
@@ -269,9 +284,17 @@ def build(
     documents = [path for _kind, _template, path in singles]
     documents += [path for plan in plans.values() for path in plan.targets]
     targets = [out / SUMMARY_WORKBOOK] + documents
-    pending = PendingPrint(out, fingerprint(*plans.values(), extra=(
-        settings, inputs.consolidation.to_json(),
-        *(template._source for _kind, template, _path in singles))))
+    pending = PendingPrint(
+        out,
+        fingerprint(
+            *plans.values(),
+            extra=(
+                settings,
+                inputs.consolidation.to_json(),
+                *(template._source for _kind, template, _path in singles),
+            ),
+        ),
+    )
     resuming = bool(pdf) and not force and pending.matches(targets)
     if not resuming:
         ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
@@ -281,7 +304,9 @@ def build(
     if pdf:
         # after every Word file is safely written; an interrupted run resumes here
         pending.begin()
-        report.pdfs = _print_documents([path for _kind, _template, path in singles], plans, progress)
+        report.pdfs = _print_documents(
+            [path for _kind, _template, path in singles], plans, progress
+        )
         pending.end()
     return report
 
@@ -297,8 +322,9 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
     return lines
 
 
-def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: list,
-                     progress, pdf: bool = False) -> None:
+def _write_documents(
+    settings: Settings, inputs: Inputs, plans: dict, singles: list, progress, pdf: bool = False
+) -> None:
     from docgen.inputs.tallies import write_summary_workbook
     from docgen.kinds.summary import summary_context
     from docgen.output.batch import write_batch
@@ -307,8 +333,9 @@ def _write_documents(settings: Settings, inputs: Inputs, plans: dict, singles: l
     out.mkdir(parents=True, exist_ok=True)
     write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
     if singles:
-        context = summary_context(settings, inputs.consolidation,
-                                  roster_counts(settings, inputs.rosters))
+        context = summary_context(
+            settings, inputs.consolidation, roster_counts(settings, inputs.rosters)
+        )
         for kind, template, path in singles:
             if pdf and kind.context == "summary":
                 from docgen.gongwen.fitting import fit_summary

@@ -13,5 +13,6 @@ from docgen.cli import cli
 def run(*args, cwd: Path | None = None, env: dict | None = None) -> Result:
     """``docgen ARGS`` through click's runner, in Chinese, from ``cwd`` when given."""
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
-        return CliRunner().invoke(cli, [str(a) for a in args],
-                                  env={"LANG": "zh_CN.UTF-8", **(env or {})})
+        return CliRunner().invoke(
+            cli, [str(a) for a in args], env={"LANG": "zh_CN.UTF-8", **(env or {})}
+        )

@@ -30,10 +30,15 @@ def pytest_runtest_setup(item):
     from docgen.output.pdf import find_soffice
 
     missing = [] if find_soffice() else ["LibreOffice (soffice)"]
-    missing += [f"{tool} (poppler-utils)" for tool in ("pdfinfo", "pdftotext") if not shutil.which(tool)]
+    missing += [
+        f"{tool} (poppler-utils)" for tool in ("pdfinfo", "pdftotext") if not shutil.which(tool)
+    ]
     if not missing:
         return
-    reason = ", ".join(missing) + " not installed: sudo apt-get install libreoffice-writer-nogui poppler-utils"
+    reason = (
+        ", ".join(missing)
+        + " not installed: sudo apt-get install libreoffice-writer-nogui poppler-utils"
+    )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)

@@ -91,7 +91,15 @@ FARMING = f"{TOWN}农业服务中心"
 # Which units inspect in which sector, with a weight for their share of the work.
 CONTRIBUTORS: dict[str, dict[str, int]] = {
     "道路交通安全": {POLICE: 5, "松岚社区": 2, "青杠村": 1, "双河村": 1},
-    "消防安全": {POLICE: 3, "松岚社区": 2, "青杠村": 1, "石门村": 1, "双河村": 1, "白鹤村": 1, "金竹村": 1},
+    "消防安全": {
+        POLICE: 3,
+        "松岚社区": 2,
+        "青杠村": 1,
+        "石门村": 1,
+        "双河村": 1,
+        "白鹤村": 1,
+        "金竹村": 1,
+    },
     "危险化学品和烟花爆竹": {POLICE: 3, "松岚社区": 1, FARMING: 2, "青杠村": 1},
     # units whose tallies count units inspected (检查单位数（家）, 检查家次) report only the
     # sectors the summary words that way: 建筑施工 and 食品药品安全
@@ -105,7 +113,13 @@ VIOLATIONS: dict[str, int] = {POLICE: 4, "松岚社区": 1}
 
 # Named figures, summed by name across workbooks.
 FIGURES_BY_UNIT: dict[str, dict[str, int]] = {
-    "松岚社区": {"发放宣传册": 600, "推送微信": 1210, "显示屏播放": 1016, "烟花爆竹经营点": 5, "液化气经营点": 1},
+    "松岚社区": {
+        "发放宣传册": 600,
+        "推送微信": 1210,
+        "显示屏播放": 1016,
+        "烟花爆竹经营点": 5,
+        "液化气经营点": 1,
+    },
     "青杠村": {"发放宣传册": 300, "推送微信": 412, "烟花爆竹经营点": 3, "水库": 1},
     "石门村": {"发放宣传册": 350, "推送微信": 200, "烟花爆竹经营点": 2},
     "双河村": {"发放宣传册": 250, "推送微信": 212, "烟花爆竹经营点": 2, "水库": 1},
@@ -121,7 +135,9 @@ class TallyStyle:
 
     unit: str
     filename: str
-    unit_line: str  # "full" 填报单位：X, "half" 填报单位:X, "column", "none" (the file name says it)
+    unit_line: (
+        str  # "full" 填报单位：X, "half" 填报单位:X, "column", "none" (the file name says it)
+    )
     sheets: tuple[tuple[str, int | None], ...]
     sector_header: str
     headers: dict[str, str]  # metric → header text as typed
@@ -149,7 +165,12 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="full",
         sheets=_years("2020年", "2021年", "2022年"),
         sector_header="领域",
-        headers={"检查次数": "检查次数（次）", "排查隐患": "发现隐患（处）", "整改隐患": "已整改（处）", "查处违章": "违章人次"},
+        headers={
+            "检查次数": "检查次数（次）",
+            "排查隐患": "发现隐患（处）",
+            "整改隐患": "已整改（处）",
+            "查处违章": "违章人次",
+        },
         numbers="int",
         all_sectors=True,
         serial=True,
@@ -163,7 +184,12 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         sheets=_years("2020", "2021", "2022"),
         sector_header="行业领域",
         headers={"检查次数": "检查", "排查隐患": "隐患数", "整改隐患": "整改完成"},
-        sector_names={"道路交通安全": "交通", "消防安全": "消防", "危险化学品和烟花爆竹": "危化品", "地质灾害预防": "地灾"},
+        sector_names={
+            "道路交通安全": "交通",
+            "消防安全": "消防",
+            "危险化学品和烟花爆竹": "危化品",
+            "地质灾害预防": "地灾",
+        },
         numbers="text",
         spare_sheet="Sheet3",
         figure_sheet="指标",
@@ -175,7 +201,12 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="full",
         sheets=_years("2020年度", "2021年度", "2022年度"),
         sector_header="类别",
-        headers={"检查次数": "检查次数(次)", "排查隐患": "排查一般隐患(处)", "整改隐患": "完成整改(处)", "查处违章": "查处违章"},
+        headers={
+            "检查次数": "检查次数(次)",
+            "排查隐患": "排查一般隐患(处)",
+            "整改隐患": "完成整改(处)",
+            "查处违章": "查处违章",
+        },
         sector_names={"森林防火": "护林防火", "地质灾害预防": "地质灾害"},
         numbers="unit",
         all_sectors=True,
@@ -188,7 +219,12 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="full",
         sheets=_years("2020年", "2021", "2022年度"),
         sector_header="重点领域",
-        headers={"检查次数": "检 查 次 数", "排查隐患": "发现隐患\n（处）", "整改隐患": "已整改\n（处）", "查处违章": "整治违章（人次）"},
+        headers={
+            "检查次数": "检 查 次 数",
+            "排查隐患": "发现隐患\n（处）",
+            "整改隐患": "已整改\n（处）",
+            "查处违章": "整治违章（人次）",
+        },
         sector_names={"道路交通安全": "道路交通"},
         numbers="fullwidth",
         all_sectors=True,
@@ -215,7 +251,11 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="none",
         sheets=_years("2020年", "2021年", "2022年"),
         sector_header="领域",
-        headers={"检查次数": "检查次数（次）", "排查隐患": "排查隐患（处）", "整改隐患": "整改隐患（处）"},
+        headers={
+            "检查次数": "检查次数（次）",
+            "排查隐患": "排查隐患（处）",
+            "整改隐患": "整改隐患（处）",
+        },
         sector_names={"地质灾害预防": "地灾", "森林防火": "护林防火"},
         numbers="mixed",
         title_year=False,
@@ -226,8 +266,17 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="full",
         sheets=_years("2020年", "2021年", "2022年"),
         sector_header="行业领域",
-        headers={"查处违章": "查处违章（人次）", "检查次数": "检查次数（次）", "排查隐患": "一般隐患（处）", "整改隐患": "整治隐患（处）"},
-        sector_names={"道路交通安全": "道路交通", "危险化学品和烟花爆竹": "烟花爆竹", "校园及周边环境": "校园及周边"},
+        headers={
+            "查处违章": "查处违章（人次）",
+            "检查次数": "检查次数（次）",
+            "排查隐患": "一般隐患（处）",
+            "整改隐患": "整治隐患（处）",
+        },
+        sector_names={
+            "道路交通安全": "道路交通",
+            "危险化学品和烟花爆竹": "烟花爆竹",
+            "校园及周边环境": "校园及周边",
+        },
         numbers="int",
         serial=True,
         figure_sheet="其他",
@@ -250,7 +299,11 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="half",
         sheets=_years("2020年", "2021年", "2022年"),
         sector_header="领域",
-        headers={"检查次数": "检查单位数（家）", "排查隐患": "发现隐患（起）", "整改隐患": "整改完成（起）"},
+        headers={
+            "检查次数": "检查单位数（家）",
+            "排查隐患": "发现隐患（起）",
+            "整改隐患": "整改完成（起）",
+        },
         sector_names={"食品药品安全": "食品安全"},
         numbers="unit",
     ),
@@ -271,7 +324,11 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
         unit_line="full",
         sheets=(("汇总", None),),
         sector_header="领域",
-        headers={"检查次数": "检查次数（次）", "排查隐患": "发现隐患（处）", "整改隐患": "已整改（处）"},
+        headers={
+            "检查次数": "检查次数（次）",
+            "排查隐患": "发现隐患（处）",
+            "整改隐患": "已整改（处）",
+        },
         sector_names={"森林防火": "护林防火"},
         numbers="int",
         remark=True,
@@ -294,7 +351,9 @@ TALLY_STYLES: tuple[TallyStyle, ...] = (
 # ------------------------------------------------------------------ the numbers
 
 
-def _slots(style_by_unit: dict[str, TallyStyle], units: dict[str, int]) -> list[tuple[str, int | None, int]]:
+def _slots(
+    style_by_unit: dict[str, TallyStyle], units: dict[str, int]
+) -> list[tuple[str, int | None, int]]:
     """(unit, year, weight) for every sheet of every contributing unit."""
     return [
         (unit, year, weight)
@@ -323,7 +382,9 @@ def tally_plan(seed: int = SEED) -> dict[str, dict[int | None, dict[str, dict[st
     """
     rng = random.Random(seed)
     styles = {s.unit: s for s in TALLY_STYLES}
-    plan: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: dict.fromkeys(METRICS, 0))))
+    plan: dict = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: dict.fromkeys(METRICS, 0)))
+    )
     for sector in SECTORS:
         expected = EXPECTED_TOTALS[sector]
         slots = _slots(styles, CONTRIBUTORS[sector])
@@ -466,11 +527,19 @@ def _tally_sheet(ws, style: TallyStyle, year: int | None, data: dict, rng: rando
     ws.cell(row, sector_col, "合计").font = Font(bold=True)
     for col, (kind, _header) in enumerate(columns, 1):
         if kind in sums:
-            ws.cell(row, col, sums[kind] if style.numbers in ("int", "unit", "spaced") else str(sums[kind]))
+            ws.cell(
+                row,
+                col,
+                sums[kind] if style.numbers in ("int", "unit", "spaced") else str(sums[kind]),
+            )
         ws.cell(row, col).border = _BOX
     if style.footer:
         clerk = random.Random(f"{SEED}:{style.unit}:clerk")
-        ws.cell(row + 2, sector_col, f"填表人：{_person(clerk, _ADULT_CHARS)}    联系电话：{_phone(clerk)}")
+        ws.cell(
+            row + 2,
+            sector_col,
+            f"填表人：{_person(clerk, _ADULT_CHARS)}    联系电话：{_phone(clerk)}",
+        )
 
 
 def _figure_sheet(wb: Workbook, style: TallyStyle, figures: dict[str, int]) -> None:
@@ -511,7 +580,9 @@ _SURNAMES = (
     "黎史龙陶贺顾毛郝龚邵万钱严赖洪武莫孔向游"
 )
 _RARE_SURNAMES = ("欧阳", "司马", "诸葛", "上官")
-_CHILD_CHARS = "子梓浩宇轩涵欣怡诗雨博文思佳俊一睿嘉晨泽瑞然若萱铭航奕辰可馨雅琪锦程语彤沐阳安乐悦心明杰晴雪"
+_CHILD_CHARS = (
+    "子梓浩宇轩涵欣怡诗雨博文思佳俊一睿嘉晨泽瑞然若萱铭航奕辰可馨雅琪锦程语彤沐阳安乐悦心明杰晴雪"
+)
 _ADULT_CHARS = "建国华明军伟芳丽英秀平勇强敏燕红春梅兰德志成海霞琴玉桂金福兵洪林云凤群刚涛静丹"
 _MALE_ADULT = "建国华明军伟勇强德志成海福兵洪林刚涛"
 _FEMALE_ADULT = "芳丽英秀敏燕红春梅兰霞琴玉桂凤群静丹"
@@ -531,7 +602,9 @@ def _phone(rng: random.Random) -> str:
     return "1" + rng.choice("35789") + "".join(str(rng.randrange(10)) for _ in range(9))
 
 
-def _roster_sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[object]], sheet: str) -> None:
+def _roster_sheet(
+    wb: Workbook, title: str, headers: list[str], rows: list[list[object]], sheet: str
+) -> None:
     ws = wb.active
     ws.title = sheet
     _title(ws, 1, title, len(headers))
@@ -598,8 +671,17 @@ def _units_roster(path: Path) -> None:
     rows = []
     for name, sector, address in _UNIT_ROSTER:
         signed = dt.date(2022, 3, 1) + dt.timedelta(days=rng.randrange(0, 20))
-        rows.append([name, _person(rng, _ADULT_CHARS), _phone(rng), _UNIT_TYPES.get(name),
-                     sector or None, address, signed])
+        rows.append(
+            [
+                name,
+                _person(rng, _ADULT_CHARS),
+                _phone(rng),
+                _UNIT_TYPES.get(name),
+                sector or None,
+                address,
+                signed,
+            ]
+        )
     wb = Workbook()
     _roster_sheet(wb, f"{TOWN}2022年安全生产责任单位名册", _star("agreements"), rows, "责任单位")
     _save(wb, path)
@@ -607,20 +689,97 @@ def _units_roster(path: Path) -> None:
 
 # (隐患点名称, 类型, 位置, 户数, 避险路线, 避险场所)
 _HAZARD_POINTS: tuple[tuple[str, str, str, int, str, str], ...] = (
-    ("青杠村王家岩滑坡", "滑坡", "青杠村3组王家岩", 12, "沿村道向东撤离约600米", "青杠村村委会活动室"),
-    ("青杠村大石包危岩", "崩塌", "青杠村5组大石包", 5, "经机耕道向北撤至村小操场", "青杠村原村小操场"),
-    ("石门村大湾不稳定斜坡", "不稳定斜坡", "石门村1组大湾", 8, "沿水泥路向南撤离约400米", "石门村文化广场"),
+    (
+        "青杠村王家岩滑坡",
+        "滑坡",
+        "青杠村3组王家岩",
+        12,
+        "沿村道向东撤离约600米",
+        "青杠村村委会活动室",
+    ),
+    (
+        "青杠村大石包危岩",
+        "崩塌",
+        "青杠村5组大石包",
+        5,
+        "经机耕道向北撤至村小操场",
+        "青杠村原村小操场",
+    ),
+    (
+        "石门村大湾不稳定斜坡",
+        "不稳定斜坡",
+        "石门村1组大湾",
+        8,
+        "沿水泥路向南撤离约400米",
+        "石门村文化广场",
+    ),
     ("石门村垭口滑坡", "滑坡", "石门村4组垭口", 15, "沿村道下行至石门小学", "石门小学操场"),
-    ("双河村堰塘湾崩塌", "崩塌", "双河村2组堰塘湾", 4, "向西横穿田坎撤至高地", "双河村党群服务中心"),
+    (
+        "双河村堰塘湾崩塌",
+        "崩塌",
+        "双河村2组堰塘湾",
+        4,
+        "向西横穿田坎撤至高地",
+        "双河村党群服务中心",
+    ),
     ("白鹤村老鹰嘴危岩", "崩塌", "白鹤村3组老鹰嘴", 6, "沿林道向东撤离约800米", "白鹤村村委会坝子"),
-    ("白鹤村梨树沟泥石流", "泥石流", "白鹤村6组梨树沟", 9, "经村道撤至白鹤村便民服务站", "白鹤村便民服务站"),
-    ("金竹村竹林坡滑坡", "滑坡", "金竹村2组竹林坡", 11, "沿产业路向北撤离约500米", "金竹村村委会活动室"),
-    ("松岚社区后山不稳定斜坡", "不稳定斜坡", "松岚社区后山居民点", 20, "经正街撤至镇中心小学", "松岚镇中心小学操场"),
-    ("双河村河口山洪沟", "山洪沟", "双河村4组河口", 18, "沿河堤向高处撤离，避开河道", "双河小学教学楼二楼"),
-    ("青杠村龙洞沟山洪沟", "山洪沟", "青杠村1组龙洞沟", 7, "沿机耕道向山腰撤离", "青杠村村委会活动室"),
+    (
+        "白鹤村梨树沟泥石流",
+        "泥石流",
+        "白鹤村6组梨树沟",
+        9,
+        "经村道撤至白鹤村便民服务站",
+        "白鹤村便民服务站",
+    ),
+    (
+        "金竹村竹林坡滑坡",
+        "滑坡",
+        "金竹村2组竹林坡",
+        11,
+        "沿产业路向北撤离约500米",
+        "金竹村村委会活动室",
+    ),
+    (
+        "松岚社区后山不稳定斜坡",
+        "不稳定斜坡",
+        "松岚社区后山居民点",
+        20,
+        "经正街撤至镇中心小学",
+        "松岚镇中心小学操场",
+    ),
+    (
+        "双河村河口山洪沟",
+        "山洪沟",
+        "双河村4组河口",
+        18,
+        "沿河堤向高处撤离，避开河道",
+        "双河小学教学楼二楼",
+    ),
+    (
+        "青杠村龙洞沟山洪沟",
+        "山洪沟",
+        "青杠村1组龙洞沟",
+        7,
+        "沿机耕道向山腰撤离",
+        "青杠村村委会活动室",
+    ),
     ("石门村石门河沿岸", "山洪灾害", "石门村2组河坝", 14, "向公路一侧高处撤离", "石门村文化广场"),
-    ("金竹村深沟山洪沟", "山洪沟", "金竹村4组深沟", 6, "沿小路撤至金竹山庄停车场", "金竹村村委会活动室"),
-    ("白鹤村白鹤溪沿岸", "山洪灾害", "白鹤村1组溪边院落", 10, "跨桥撤至对岸高地", "白鹤村村委会坝子"),
+    (
+        "金竹村深沟山洪沟",
+        "山洪沟",
+        "金竹村4组深沟",
+        6,
+        "沿小路撤至金竹山庄停车场",
+        "金竹村村委会活动室",
+    ),
+    (
+        "白鹤村白鹤溪沿岸",
+        "山洪灾害",
+        "白鹤村1组溪边院落",
+        10,
+        "跨桥撤至对岸高地",
+        "白鹤村村委会坝子",
+    ),
 )
 _SIGNALS = ("鸣锣三声、口哨长鸣", "手摇报警器鸣响", "村广播紧急通知、敲锣", "口哨连续急促吹响")
 
@@ -632,8 +791,20 @@ def _hazards_roster(path: Path) -> None:
         people = households * rng.randint(2, 4) + rng.randint(0, 3)
         photo = f"照片/{name}.png" if name in _PHOTOS else None
         rows.append(
-            [name, kind, place, households, people, _person(rng, _ADULT_CHARS), _phone(rng),
-             rng.choice(_SIGNALS), route, shelter, None, photo]
+            [
+                name,
+                kind,
+                place,
+                households,
+                people,
+                _person(rng, _ADULT_CHARS),
+                _phone(rng),
+                rng.choice(_SIGNALS),
+                route,
+                shelter,
+                None,
+                photo,
+            ]
         )
     wb = Workbook()
     _roster_sheet(wb, f"{TOWN}地质灾害和山洪灾害隐患点名册", _star("notices"), rows, "隐患点")
@@ -667,12 +838,20 @@ def site_picture(seed: int, width: int = 320, height: int = 200) -> bytes:
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 _CN_GRADES = "一二三四五六"
@@ -687,7 +866,9 @@ _SCHOOLS: tuple[tuple[str, list[str]], ...] = (
 
 def _class_sizes(rng: random.Random) -> list[tuple[str, str, int]]:
     classes = [(school, name) for school, names in _SCHOOLS for name in names]
-    sizes = [rng.randint(28, 36) if school != SCHOOL else rng.randint(34, 42) for school, _ in classes]
+    sizes = [
+        rng.randint(28, 36) if school != SCHOOL else rng.randint(34, 42) for school, _ in classes
+    ]
     # settle the total exactly on the reference town's 943 pupils
     i = 0
     while sum(sizes) != EXPECTED_STUDENTS:
@@ -756,7 +937,8 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(
         prog="python tests/demotown.py",
-        description="写出示例镇的 inputs/（演示数据），默认写入 docgen/demo/")
+        description="写出示例镇的 inputs/（演示数据），默认写入 docgen/demo/",
+    )
     parser.add_argument("root", type=Path, nargs="?", default=SHIPPED, help="工作目录")
     parser.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     args = parser.parse_args()

@@ -25,7 +25,9 @@ def template_text(path: Path) -> str:
             lines.append(f"[{style}] {paragraph.text}".rstrip())
         elif tag == "tbl":
             for row in Table(block, doc).rows:
-                lines.append("| " + " | ".join(cell.text.replace("\n", " / ") for cell in row.cells) + " |")
+                lines.append(
+                    "| " + " | ".join(cell.text.replace("\n", " / ") for cell in row.cells) + " |"
+                )
     for section in doc.sections:
         for label, part in (("页眉", section.header), ("页脚", section.footer)):
             if not part.is_linked_to_previous:

@@ -52,10 +52,16 @@ def png(width=40, height=30) -> bytes:
     raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def wps_summary(source: Path, path: Path) -> Path:
@@ -115,15 +121,23 @@ def messy_notice(path: Path, picture: Path) -> Path:
     _para(doc, NOTICE_TITLE[1], align=WD_ALIGN_PARAGRAPH.CENTER, size=18, bold=True)
     _para(doc, "")
     _para(doc, "各村(社区)、镇属各部门:")
-    _para(doc, "\t为切实做好2023年汛期地质灾害防范工作，保障人民群众生命财产安全，根据区应急管理局"
-               "《关于做好汛期安全防范工作的通知》(区应急〔2023〕12号)要求，现将有关事项通知如下。")
+    _para(
+        doc,
+        "\t为切实做好2023年汛期地质灾害防范工作，保障人民群众生命财产安全，根据区应急管理局"
+        "《关于做好汛期安全防范工作的通知》(区应急〔2023〕12号)要求，现将有关事项通知如下。",
+    )
     _para(doc, "一、提高思想认识", bold=True, name="黑体")
-    p = _para(doc, "　　汛期是地质灾害易发、多发期。各村要落实“汛期24小时值班”制度，值班电话", size=12)
+    p = _para(
+        doc, "　　汛期是地质灾害易发、多发期。各村要落实“汛期24小时值班”制度，值班电话", size=12
+    )
     _font(p.add_run("023-6688 1234"), latin="Times New Roman")
     _font(p.add_run("必须保持畅通，GPS定位终端和IoT监测设备每日巡检。"))
     _para(doc, "二、突出防范重点", bold=True)
-    _para(doc, "    (一)道路交通。以临水临崖路段、急弯陡坡为重点，设置警示标志，必要时实行交通管制。",
-          bold=False)
+    _para(
+        doc,
+        "    (一)道路交通。以临水临崖路段、急弯陡坡为重点，设置警示标志，必要时实行交通管制。",
+        bold=False,
+    )
     _para(doc, "(二)隐患点监测", bold=True, name="楷体")
     _para(doc, "\t各隐患点监测员要做到以下三点：")
     _para(doc, "1. 每日巡查一次，雨天加密巡查；")

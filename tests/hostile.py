@@ -25,8 +25,13 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 GIGABYTE = 1_100_000_000
 
 
-def tally(path: Path, unit: str = "青山村", rows: list[list] | None = None,
-          figures: list[list] | None = None, sheet: str = "2022年") -> Path:
+def tally(
+    path: Path,
+    unit: str = "青山村",
+    rows: list[list] | None = None,
+    figures: list[list] | None = None,
+    sheet: str = "2022年",
+) -> Path:
     """A small valid tally (bold header, so the workbook has a second cell style)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
@@ -51,8 +56,12 @@ def tally(path: Path, unit: str = "青山村", rows: list[list] | None = None,
     return path
 
 
-def rewrite(path: Path, changes: dict[str, bytes | Callable[[bytes], bytes] | None],
-            extra: list[tuple[str, bytes]] = (), level: int = 6) -> Path:
+def rewrite(
+    path: Path,
+    changes: dict[str, bytes | Callable[[bytes], bytes] | None],
+    extra: list[tuple[str, bytes]] = (),
+    level: int = 6,
+) -> Path:
     """Copy the package with some parts replaced (bytes or a function of the old bytes),
     dropped (None), or added (``extra``, written after the others)."""
     data = {}
@@ -97,18 +106,26 @@ def _stream_member(path: Path, name: str, head: bytes, unit: bytes, size: int, t
 
 def no_worksheets(d: Path) -> Path:
     path = tally(d / "没有工作表.xlsx")
-    return rewrite(path, {
-        "xl/workbook.xml": lambda x: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", x, flags=re.S),
-        SHEET: None,
-    })
+    return rewrite(
+        path,
+        {
+            "xl/workbook.xml": lambda x: re.sub(
+                rb"<sheets>.*</sheets>", b"<sheets/>", x, flags=re.S
+            ),
+            SHEET: None,
+        },
+    )
 
 
 def strict_ooxml(d: Path) -> Path:
     path = tally(d / "严格格式.xlsx")
-    return rewrite(path, {
-        "xl/workbook.xml": lambda x: x.replace(MAIN_NS.encode(), STRICT_NS.encode()),
-        SHEET: lambda x: x.replace(MAIN_NS.encode(), STRICT_NS.encode()),
-    })
+    return rewrite(
+        path,
+        {
+            "xl/workbook.xml": lambda x: x.replace(MAIN_NS.encode(), STRICT_NS.encode()),
+            SHEET: lambda x: x.replace(MAIN_NS.encode(), STRICT_NS.encode()),
+        },
+    )
 
 
 def count_5000_digits(d: Path) -> Path:
@@ -116,28 +133,38 @@ def count_5000_digits(d: Path) -> Path:
 
 
 def count_400_digits(d: Path) -> Path:
-    return tally(d / "四百位数.xlsx", rows=[["消防安全", "9" * 400, 1, 1, 0],
-                                         ["道路交通安全", 1e300, 1, 1, 0]])
+    return tally(
+        d / "四百位数.xlsx",
+        rows=[["消防安全", "9" * 400, 1, 1, 0], ["道路交通安全", 1e300, 1, 1, 0]],
+    )
 
 
 def styled_cell_at_xfd1048576(d: Path) -> Path:
     path = tally(d / "末格有格式.xlsx")
     cell = b'<row r="1048576"><c r="XFD1048576" s="1"/></row>'
-    return rewrite(path, {SHEET: lambda x: _dimension(_before_sheet_data_end(x, cell),
-                                                      "A1:XFD1048576")})
+    return rewrite(
+        path, {SHEET: lambda x: _dimension(_before_sheet_data_end(x, cell), "A1:XFD1048576")}
+    )
 
 
 def million_formatted_rows(d: Path) -> Path:
     path = tally(d / "百万空行.xlsx")
-    rows = b"".join(b'<row r="%d" s="1" customFormat="1" ht="20" customHeight="1"/>' % r
-                    for r in range(10, 1_000_010))
-    return rewrite(path, {SHEET: lambda x: _dimension(_before_sheet_data_end(x, rows), "A1:E1000009")})
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1" ht="20" customHeight="1"/>' % r
+        for r in range(10, 1_000_010)
+    )
+    return rewrite(
+        path, {SHEET: lambda x: _dimension(_before_sheet_data_end(x, rows), "A1:E1000009")}
+    )
 
 
 def formatted_empty_cells(d: Path) -> Path:
     path = tally(d / "空格有格式.xlsx")
-    rows = b"".join(b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="XFD%d" s="1"/></row>'
-                    % (r, r, r) for r in range(10, 300_010))
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="XFD%d" s="1"/></row>'
+        % (r, r, r)
+        for r in range(10, 300_010)
+    )
     return rewrite(path, {SHEET: lambda x: _before_sheet_data_end(x, rows)})
 
 
@@ -147,26 +174,34 @@ def zip_bomb(d: Path) -> Path:
     with zipfile.ZipFile(path) as z:
         head, _, tail = z.read(SHEET).partition(b"</sheetData>")
     rewrite(path, {SHEET: None})
-    _stream_member(path, SHEET, head, b'<row><c t="inlineStr"><is><t>x</t></is></c></row>',
-                   GIGABYTE, b"</sheetData>" + tail)
+    _stream_member(
+        path,
+        SHEET,
+        head,
+        b'<row><c t="inlineStr"><is><t>x</t></is></c></row>',
+        GIGABYTE,
+        b"</sheetData>" + tail,
+    )
     return path
 
 
 def lying_sizes(d: Path) -> Path:
     """A sheet whose recorded size is 100 bytes but which inflates to far more."""
     path = tally(d / "谎报大小.xlsx")
-    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(10, 200_000))
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(10, 200_000)
+    )
     rewrite(path, {SHEET: lambda x: _before_sheet_data_end(x, rows)})
     raw = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
         info = z.getinfo(SHEET)
     # patch the uncompressed size in the local header and in the central directory entry
-    raw[info.header_offset + 22:info.header_offset + 26] = (100).to_bytes(4, "little")
+    raw[info.header_offset + 22 : info.header_offset + 26] = (100).to_bytes(4, "little")
     entry = raw.find(b"PK\x01\x02")
     while entry >= 0:
-        name_len = int.from_bytes(raw[entry + 28:entry + 30], "little")
-        if raw[entry + 46:entry + 46 + name_len] == SHEET.encode():
-            raw[entry + 24:entry + 28] = (100).to_bytes(4, "little")
+        name_len = int.from_bytes(raw[entry + 28 : entry + 30], "little")
+        if raw[entry + 46 : entry + 46 + name_len] == SHEET.encode():
+            raw[entry + 24 : entry + 28] = (100).to_bytes(4, "little")
         entry = raw.find(b"PK\x01\x02", entry + 4)
     path.write_bytes(bytes(raw))
     return path
@@ -175,9 +210,15 @@ def lying_sizes(d: Path) -> Path:
 def cell_of_a_megabyte(d: Path) -> Path:
     return rewrite(
         tally(d / "巨大单元格.xlsx"),
-        {SHEET: lambda x: _before_sheet_data_end(
-            x, b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + "消防".encode() * 350_000
-            + b"</t></is></c></row>")})
+        {
+            SHEET: lambda x: _before_sheet_data_end(
+                x,
+                b'<row r="9"><c r="A9" t="inlineStr"><is><t>'
+                + "消防".encode() * 350_000
+                + b"</t></is></c></row>",
+            )
+        },
+    )
 
 
 def long_unknown_sector(d: Path) -> Path:
@@ -186,9 +227,12 @@ def long_unknown_sector(d: Path) -> Path:
 
 def formulas_typed_as_text(d: Path) -> Path:
     tally(d / "=1+1.xlsx", unit="", rows=[["消防安全", 1, 1, 1, 0]], sheet="@名单")
-    return tally(d / "公式注入.xlsx", unit='=HYPERLINK("http://example.invalid","点我")',
-                 rows=[["消防安全", 4, 2, 3, 0]],
-                 figures=[["=cmd|'/ccalc'!A1", 5, "+个"], ["-2+3", 1, "@SUM(1)"]])
+    return tally(
+        d / "公式注入.xlsx",
+        unit='=HYPERLINK("http://example.invalid","点我")',
+        rows=[["消防安全", 4, 2, 3, 0]],
+        figures=[["=cmd|'/ccalc'!A1", 5, "+个"], ["-2+3", 1, "@SUM(1)"]],
+    )
 
 
 def control_characters_in_name(d: Path) -> Path:
@@ -209,33 +253,45 @@ def external_entity(d: Path) -> Path:
     path = tally(d / "外部实体.xlsx")
     doctype = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     cell = b'<row r="9"><c r="A9" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
-    return rewrite(path, {SHEET: lambda x: _before_sheet_data_end(
-        x.replace(b"?>", b"?>" + doctype, 1), cell)})
+    return rewrite(
+        path, {SHEET: lambda x: _before_sheet_data_end(x.replace(b"?>", b"?>" + doctype, 1), cell)}
+    )
 
 
 def billion_laughs(d: Path) -> Path:
     path = tally(d / "实体炸弹.xlsx")
     entities = b'<!ENTITY a0 "lol">' + b"".join(
-        b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10))
+        b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10)
+    )
     doctype = b"<!DOCTYPE worksheet [" + entities + b"]>"
     cell = b'<row r="9"><c r="A9" t="inlineStr"><is><t>&a9;</t></is></c></row>'
-    return rewrite(path, {SHEET: lambda x: _before_sheet_data_end(
-        x.replace(b"?>", b"?>" + doctype, 1), cell)})
+    return rewrite(
+        path, {SHEET: lambda x: _before_sheet_data_end(x.replace(b"?>", b"?>" + doctype, 1), cell)}
+    )
 
 
 def no_default_style(d: Path) -> Path:
     """Valid data, but without a styles part: openpyxl warns on the screen."""
     path = tally(d / "没有样式.xlsx")
-    return rewrite(path, {
-        "xl/styles.xml": None,
-        "xl/_rels/workbook.xml.rels": lambda x: re.sub(rb"<Relationship [^>]*styles\.xml\"/>", b"", x),
-        "[Content_Types].xml": lambda x: re.sub(rb"<Override [^>]*styles\.xml\"[^>]*/>", b"", x),
-    })
+    return rewrite(
+        path,
+        {
+            "xl/styles.xml": None,
+            "xl/_rels/workbook.xml.rels": lambda x: re.sub(
+                rb"<Relationship [^>]*styles\.xml\"/>", b"", x
+            ),
+            "[Content_Types].xml": lambda x: re.sub(
+                rb"<Override [^>]*styles\.xml\"[^>]*/>", b"", x
+            ),
+        },
+    )
 
 
 def too_many_rows(d: Path) -> Path:
     path = tally(d / "行数过多.xlsx")
-    rows = b"".join(b'<row r="%d"><c r="F%d"><v>1</v></c></row>' % (r, r) for r in range(10, 100_011))
+    rows = b"".join(
+        b'<row r="%d"><c r="F%d"><v>1</v></c></row>' % (r, r) for r in range(10, 100_011)
+    )
     return rewrite(path, {SHEET: lambda x: _before_sheet_data_end(x, rows)})
 
 
@@ -324,8 +380,11 @@ def member_of_a_gigabyte(d: Path) -> Path:
 
 
 def many_members(d: Path) -> Path:
-    return rewrite(good_template(d / "部件过多.docx"), {},
-                   extra=[(f"extra/part{i}.xml", b"<a/>") for i in range(5_001)])
+    return rewrite(
+        good_template(d / "部件过多.docx"),
+        {},
+        extra=[(f"extra/part{i}.xml", b"<a/>") for i in range(5_001)],
+    )
 
 
 def broken_document_xml(d: Path) -> Path:
@@ -334,14 +393,20 @@ def broken_document_xml(d: Path) -> Path:
 
 def document_external_entity(d: Path) -> Path:
     doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    return rewrite(good_template(d / "外部实体.docx"), {
-        DOCUMENT: lambda x: x.replace(b"?>", b"?>" + doctype, 1).replace(
-            "{{ 填报单位 }}".encode(), "&xxe;{{ 填报单位 }}".encode())})
+    return rewrite(
+        good_template(d / "外部实体.docx"),
+        {
+            DOCUMENT: lambda x: x.replace(b"?>", b"?>" + doctype, 1).replace(
+                "{{ 填报单位 }}".encode(), "&xxe;{{ 填报单位 }}".encode()
+            )
+        },
+    )
 
 
 def broken_relationships(d: Path) -> Path:
-    return rewrite(good_template(d / "坏的关系.docx"),
-                   {"word/_rels/document.xml.rels": b"<Relationships"})
+    return rewrite(
+        good_template(d / "坏的关系.docx"), {"word/_rels/document.xml.rels": b"<Relationships"}
+    )
 
 
 def truncated_template(d: Path) -> Path:

@@ -22,7 +22,9 @@ OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 STANDARD_HEADER = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
 
 
-def save_rows(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
+def save_rows(
+    path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None
+) -> Path:
     """A workbook with one sheet per entry, rows written from A1 (None leaves a cell empty)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +49,9 @@ def as_other_application(path: Path, application: str, inline_strings: bool = Tr
     with zipfile.ZipFile(path) as zin:
         items = {info.filename: zin.read(info) for info in zin.infolist()}
     app = items["docProps/app.xml"].decode("utf-8")
-    app = re.sub(r"<Application>.*?</Application>", f"<Application>{application}</Application>", app)
+    app = re.sub(
+        r"<Application>.*?</Application>", f"<Application>{application}</Application>", app
+    )
     items["docProps/app.xml"] = app.encode("utf-8")
     if inline_strings and "xl/sharedStrings.xml" in items:
         shared = etree.fromstring(items["xl/sharedStrings.xml"])
@@ -66,7 +70,9 @@ def as_other_application(path: Path, application: str, inline_strings: bool = Tr
                 inline = etree.SubElement(cell, f"{{{MAIN_NS}}}is")
                 t = etree.SubElement(inline, f"{{{MAIN_NS}}}t")
                 t.text = text
-            items[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            items[name] = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in items.items():
             zout.writestr(name, data)
@@ -93,8 +99,9 @@ def village_merged_title(directory: Path) -> Path:
         [],
         ["填表人：张三"],
     ]
-    return save_rows(Path(directory) / "青山村安全统计表.xlsx", {"Sheet1": rows},
-                     {"Sheet1": ["A1:F1", "A2:F2"]})
+    return save_rows(
+        Path(directory) / "青山村安全统计表.xlsx", {"Sheet1": rows}, {"Sheet1": ["A1:F1", "A2:F2"]}
+    )
 
 
 VILLAGE_SHIQIAO_TOTAL_CELL = "E9"
@@ -152,8 +159,9 @@ def units_in_column(directory: Path) -> Path:
         ["食药所", "食品药品安全", 7, 2, 2, 0],
         [None, "合计", 20, 8, 8, 40],
     ]
-    return save_rows(Path(directory) / "镇属部门.xlsx", {"Sheet1": rows},
-                     {"Sheet1": ["A1:F1", "A3:A4"]})
+    return save_rows(
+        Path(directory) / "镇属部门.xlsx", {"Sheet1": rows}, {"Sheet1": ["A1:F1", "A3:A4"]}
+    )
 
 
 def village_libreoffice(directory: Path) -> Path:
@@ -168,8 +176,9 @@ def village_libreoffice(directory: Path) -> Path:
         ["校园及周边", 1, 0, 0, 0],
     ]
     figures = [["项目", "数值", "单位"], ["发放宣传册", 200, "份"], ["烟花爆竹经营点", "3", "个"]]
-    path = save_rows(Path(directory) / "松林社区.xlsx", {"Sheet1": rows, "指标": figures},
-                     {"Sheet1": ["A1:E1"]})
+    path = save_rows(
+        Path(directory) / "松林社区.xlsx", {"Sheet1": rows, "指标": figures}, {"Sheet1": ["A1:E1"]}
+    )
     return as_other_application(path, "LibreOffice/7.6.4.1$Linux_X86_64", inline_strings=True)
 
 
@@ -197,10 +206,12 @@ def build_villages(directory: Path) -> list[Path]:
 
 def _z(**values: int) -> dict[str, int]:
     base = {"检查次数": 0, "排查隐患": 0, "整改隐患": 0, "查处违章": 0}
-    base.update({
-        {"c": "检查次数", "f": "排查隐患", "x": "整改隐患", "v": "查处违章"}[k]: v
-        for k, v in values.items()
-    })
+    base.update(
+        {
+            {"c": "检查次数", "f": "排查隐患", "x": "整改隐患", "v": "查处违章"}[k]: v
+            for k, v in values.items()
+        }
+    )
     return base
 
 
@@ -217,17 +228,33 @@ EXPECTED_TOTALS = {
 }
 
 EXPECTED_UNITS = {
-    "青山村": {"道路交通安全": _z(c=5, f=3, x=3, v=10), "消防安全": _z(c=8, f=4, x=4),
-            "危险化学品和烟花爆竹": _z(c=2, f=1, x=1), "森林防火": _z(c=6)},
-    "石桥村": {"道路交通安全": _z(c=4, f=2, x=2, v=5), "消防安全": _z(c=6, f=1, x=1),
-            "地质灾害预防": _z(c=3, f=3, x=2), "校园及周边环境": _z(c=2),
-            "食品药品安全": _z(c=5, f=1, x=1)},
-    "河口村": {"道路交通安全": _z(c=5, f=1, x=1, v=3), "建筑施工": _z(c=1),
-            "消防安全": _z(c=4, f=2, x=1), "食品药品安全": _z(c=3, f=1, x=1), "森林防火": _z(c=2)},
+    "青山村": {
+        "道路交通安全": _z(c=5, f=3, x=3, v=10),
+        "消防安全": _z(c=8, f=4, x=4),
+        "危险化学品和烟花爆竹": _z(c=2, f=1, x=1),
+        "森林防火": _z(c=6),
+    },
+    "石桥村": {
+        "道路交通安全": _z(c=4, f=2, x=2, v=5),
+        "消防安全": _z(c=6, f=1, x=1),
+        "地质灾害预防": _z(c=3, f=3, x=2),
+        "校园及周边环境": _z(c=2),
+        "食品药品安全": _z(c=5, f=1, x=1),
+    },
+    "河口村": {
+        "道路交通安全": _z(c=5, f=1, x=1, v=3),
+        "建筑施工": _z(c=1),
+        "消防安全": _z(c=4, f=2, x=1),
+        "食品药品安全": _z(c=3, f=1, x=1),
+        "森林防火": _z(c=2),
+    },
     "派出所": {"道路交通安全": _z(c=10, f=5, x=5, v=40), "消防安全": _z(c=3, f=1, x=1)},
     "食药所": {"食品药品安全": _z(c=7, f=2, x=2)},
-    "松林社区": {"危险化学品和烟花爆竹": _z(c=2, f=1, x=1), "建筑施工": _z(c=1, f=1, x=1),
-             "校园及周边环境": _z(c=1)},
+    "松林社区": {
+        "危险化学品和烟花爆竹": _z(c=2, f=1, x=1),
+        "建筑施工": _z(c=1, f=1, x=1),
+        "校园及周边环境": _z(c=1),
+    },
 }
 
 EXPECTED_YEARS = {
@@ -258,7 +285,12 @@ def bad_count(directory: Path, value: object, name: str = "坏数村") -> Path:
 
 def bad_sector(directory: Path) -> Path:
     """An unknown sector 水上安全 in A4."""
-    rows = [["填报单位：错领域村"], STANDARD_HEADER, ["消防安全", 1, 0, 0, 0], ["水上安全", 2, 1, 1, 0]]
+    rows = [
+        ["填报单位：错领域村"],
+        STANDARD_HEADER,
+        ["消防安全", 1, 0, 0, 0],
+        ["水上安全", 2, 1, 1, 0],
+    ]
     return save_rows(Path(directory) / "错领域村.xlsx", {"Sheet1": rows})
 
 
@@ -309,9 +341,9 @@ def bad_values_dates(directory: Path) -> Path:
     rows = [
         ["填报单位：乱填村"],
         STANDARD_HEADER,
-        ["道路交通安全", "若干", 1, 1, 0],   # B3
-        ["消防安全", 2, -5, 0, 0],          # C4
-        ["建筑施工", 1, 0, 3.5, 0],         # D5
+        ["道路交通安全", "若干", 1, 1, 0],  # B3
+        ["消防安全", 2, -5, 0, 0],  # C4
+        ["建筑施工", 1, 0, 3.5, 0],  # D5
         ["校园", 1, 0, 0, dt.datetime(2022, 3, 5)],  # E6
     ]
     return save_rows(Path(directory) / "乱填村.xlsx", {"Sheet1": rows})
@@ -320,8 +352,9 @@ def bad_values_dates(directory: Path) -> Path:
 # ---------------------------------------------------------------- rosters
 
 
-def roster(path: Path, headers: list, rows: list[list], title: str | None = "名册",
-           sheet: str = "Sheet1") -> Path:
+def roster(
+    path: Path, headers: list, rows: list[list], title: str | None = "名册", sheet: str = "Sheet1"
+) -> Path:
     """A roster with an optional merged title row above the header."""
     lines = ([[title]] if title else []) + [headers] + rows
     merges = {sheet: [f"A1:{chr(64 + len(headers))}1"]} if title else {}

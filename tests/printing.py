@@ -13,7 +13,9 @@ from pathlib import Path
 def page_count(path: Path) -> int:
     """Pages of a PDF (pdfinfo when installed, else the page objects)."""
     if shutil.which("pdfinfo"):
-        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", Path(path).read_bytes()))
 

@@ -39,7 +39,8 @@ def test_every_message_has_an_english_translation():
     en = catalog("en")
     translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in en if m.id}
     untranslated = [
-        msg for msg in source_messages()
+        msg
+        for msg in source_messages()
         if msg not in translated or not translated[msg].string or translated[msg].fuzzy
     ]
     assert not untranslated, f"missing English for: {sorted(untranslated)[:5]}"
@@ -54,7 +55,9 @@ def test_compiled_catalog_matches_the_po_file(lang, domain):
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         expected = message.string if isinstance(message.string, str) else message.string[0]
-        assert mo.gettext(msgid) == expected, f"{domain}.mo is stale: run scripts/update_catalogs.sh"
+        assert mo.gettext(msgid) == expected, (
+            f"{domain}.mo is stale: run scripts/update_catalogs.sh"
+        )
 
 
 def test_english_catalog_keeps_the_placeholders():

@@ -14,8 +14,26 @@ from clirun import run
 from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS
 
 REFERENCE_FIGURES = (
-    "1500份", "2000余条", "1300余条", "20余起", "60余人次", "40余次", "14处", "12个", "1个",
-    "20余次", "3处", "9个", "5处", "2个", "3家", "1处", "943份", "25车次", "28家", "4起",
+    "1500份",
+    "2000余条",
+    "1300余条",
+    "20余起",
+    "60余人次",
+    "40余次",
+    "14处",
+    "12个",
+    "1个",
+    "20余次",
+    "3处",
+    "9个",
+    "5处",
+    "2个",
+    "3家",
+    "1处",
+    "943份",
+    "25车次",
+    "28家",
+    "4起",
 )
 
 
@@ -29,7 +47,9 @@ def document_text(path: Path) -> str:
 
 
 def files_under(folder: Path) -> dict[str, float]:
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +65,16 @@ def workspace(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- init and build
 
+
 def test_init_makes_a_complete_workspace(workspace):
-    for name in ("docgen.toml", "templates/工作总结.docx", "templates/安全承诺书.docx",
-                 "inputs/units.xlsx", "inputs/hazards.xlsx", "inputs/students.xlsx"):
+    for name in (
+        "docgen.toml",
+        "templates/工作总结.docx",
+        "templates/安全承诺书.docx",
+        "inputs/units.xlsx",
+        "inputs/hazards.xlsx",
+        "inputs/students.xlsx",
+    ):
         assert (workspace / name).is_file(), name
     assert list((workspace / "inputs" / "tallies").glob("*.xlsx"))
 
@@ -95,8 +122,12 @@ def test_build_summary_annex_carries_the_exact_totals(workspace):
 def test_build_workbook_reads_back(workspace):
     wb = openpyxl.load_workbook(workspace / "outputs" / "汇总表.xlsx")
     assert {"分领域汇总", "问题清单"} <= set(wb.sheetnames)
-    formulas = [c.value for row in wb["分领域汇总"].iter_rows() for c in row
-                if isinstance(c.value, str) and c.value.startswith("=SUM(")]
+    formulas = [
+        c.value
+        for row in wb["分领域汇总"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=SUM(")
+    ]
     assert formulas, "totals must be real =SUM formulas"
 
 
@@ -135,8 +166,14 @@ def test_build_with_a_bad_tally_lists_problems_and_writes_nothing(workspace, tmp
     messy.bad_values_dates(copy / "inputs" / "tallies")
     result = run("build", cwd=copy)
     assert result.exit_code == 1
-    assert "乱填村.xlsx" in result.output and "单元格 B3" in result.output and "若干" in result.output
-    assert "单元格 C4" in result.output and "单元格 D5" in result.output and "单元格 E6" in result.output
+    assert (
+        "乱填村.xlsx" in result.output and "单元格 B3" in result.output and "若干" in result.output
+    )
+    assert (
+        "单元格 C4" in result.output
+        and "单元格 D5" in result.output
+        and "单元格 E6" in result.output
+    )
     assert not (copy / "outputs").exists() or not any((copy / "outputs").iterdir())
 
 
@@ -147,6 +184,7 @@ def test_missing_config_is_named(tmp_path):
 
 
 # ---------------------------------------------------------------- check and collect
+
 
 @pytest.fixture
 def villages(tmp_path) -> Path:
@@ -251,6 +289,7 @@ def test_collect_of_an_empty_folder_says_what_is_expected(tmp_path):
 
 # ---------------------------------------------------------------- forms
 
+
 def test_forms_writes_the_four_workbooks_and_they_read_back(tmp_path):
     result = run("forms", "-o", tmp_path / "下发")
     assert result.exit_code == 0, result.output
@@ -266,12 +305,15 @@ def test_forms_writes_the_four_workbooks_and_they_read_back(tmp_path):
 
 # ---------------------------------------------------------------- summary on a town that is not the demo
 
+
 def test_summary_for_other_tallies_carries_their_totals(workspace, villages, tmp_path):
     target = tmp_path / "总结.docx"
     result = run("summary", "-c", workspace / "docgen.toml", "-i", villages, "-o", target)
     assert result.exit_code == 0, result.output
     document = docx.Document(str(target))
-    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows[1:]}
+    rows = {
+        row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows[1:]
+    }
     for sector, metrics in messy.EXPECTED_TOTALS.items():
         if any(metrics.values()):
             assert rows[sector][0] == str(metrics["检查次数"]), sector
@@ -289,12 +331,22 @@ def test_summary_for_other_tallies_carries_their_totals(workspace, villages, tmp
 
 # ---------------------------------------------------------------- batches
 
-HOSTILE_UNITS = ["青山村/二组", "..", "  .隐藏公司", 'A:B*C?"公司"<>|', "同名公司", "同名公司", "x" * 300]
+HOSTILE_UNITS = [
+    "青山村/二组",
+    "..",
+    "  .隐藏公司",
+    'A:B*C?"公司"<>|',
+    "同名公司",
+    "同名公司",
+    "x" * 300,
+]
 
 
 def units_roster(path: Path, names=HOSTILE_UNITS) -> Path:
     rows = [[name, "张三", "13800000000", "建筑施工", "某路1号", None] for name in names]
-    return messy.roster(path, ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"], rows)
+    return messy.roster(
+        path, ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"], rows
+    )
 
 
 def test_agreements_with_hostile_unit_names(tmp_path):
@@ -328,9 +380,13 @@ def test_agreements_refuse_to_overwrite(tmp_path):
 
 
 def test_letters_for_a_thousand_pupils(tmp_path):
-    rows = [["第一小学", f"{i % 6 + 1}年级{i % 3 + 1}班", f"学生{i:04d}", f"家长{i:04d}", "13900000000"]
-            for i in range(1200)]
-    roster = messy.roster(tmp_path / "students.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows)
+    rows = [
+        ["第一小学", f"{i % 6 + 1}年级{i % 3 + 1}班", f"学生{i:04d}", f"家长{i:04d}", "13900000000"]
+        for i in range(1200)
+    ]
+    roster = messy.roster(
+        tmp_path / "students.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows
+    )
     out = tmp_path / "承诺书"
     combined = tmp_path / "承诺书合订本.docx"
     result = run("letters", roster, "-o", out, "--combined", combined)
@@ -345,7 +401,9 @@ def test_letters_for_a_thousand_pupils(tmp_path):
 
 
 def test_roster_missing_required_column(tmp_path):
-    roster = messy.roster(tmp_path / "students.xlsx", ["学校", "班级", "学生姓名"], [["一小", "一班", "王五"]])
+    roster = messy.roster(
+        tmp_path / "students.xlsx", ["学校", "班级", "学生姓名"], [["一小", "一班", "王五"]]
+    )
     result = run("letters", roster, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "家长姓名" in result.output and "students.xlsx" in result.output
@@ -353,14 +411,18 @@ def test_roster_missing_required_column(tmp_path):
 
 
 def test_roster_empty_required_cell_is_named(tmp_path):
-    roster = messy.roster(tmp_path / "students.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*"],
-                          [["一小", "一班", "王五", "王大"], ["一小", "一班", None, "李大"]])
+    roster = messy.roster(
+        tmp_path / "students.xlsx",
+        ["学校*", "班级*", "学生姓名*", "家长姓名*"],
+        [["一小", "一班", "王五", "王大"], ["一小", "一班", None, "李大"]],
+    )
     result = run("letters", roster, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "C4" in result.output and "学生姓名" in result.output
 
 
 # ---------------------------------------------------------------- render and templates
+
 
 def user_template(path: Path, *paragraphs: str) -> Path:
     document = docx.Document()
@@ -372,20 +434,35 @@ def user_template(path: Path, *paragraphs: str) -> Path:
 
 @pytest.fixture
 def people(tmp_path) -> Path:
-    return messy.roster(tmp_path / "people.xlsx", ["姓名", "单位", "备注"],
-                        [["张三", "青山村", "A & B <c>"], ["李四", "石桥/村", "第一行\n第二行"]])
+    return messy.roster(
+        tmp_path / "people.xlsx",
+        ["姓名", "单位", "备注"],
+        [["张三", "青山村", "A & B <c>"], ["李四", "石桥/村", "第一行\n第二行"]],
+    )
 
 
 def test_render_any_template_with_a_name_pattern(tmp_path, people):
     template = user_template(tmp_path / "通知.docx", "{{ 单位 }}：", "{{ 姓名 }}同志，{{ 备注 }}")
     out = tmp_path / "通知"
-    result = run("render", template, people, "-o", out, "--name", "{单位}-{姓名}", "--combined", tmp_path / "all.docx")
+    result = run(
+        "render",
+        template,
+        people,
+        "-o",
+        out,
+        "--name",
+        "{单位}-{姓名}",
+        "--combined",
+        tmp_path / "all.docx",
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.glob("*.docx"))
     assert names == sorted(["青山村-张三.docx", "石桥_村-李四.docx"])
     text = document_text(out / "青山村-张三.docx")
     assert "张三同志，A & B <c>" in text
-    assert "张三" in document_text(tmp_path / "all.docx") and "李四" in document_text(tmp_path / "all.docx")
+    assert "张三" in document_text(tmp_path / "all.docx") and "李四" in document_text(
+        tmp_path / "all.docx"
+    )
 
 
 def test_render_missing_variable_names_it(tmp_path, people):
@@ -444,11 +521,15 @@ def test_templates_list_vars_and_check(workspace, tmp_path, people):
     assert "学生姓名" in bad.output and "家长姓名" in bad.output
 
 
-@pytest.mark.parametrize(("template", "roster"), [("安全生产责任书", "units"), ("安全告知书", "hazards"),
-                                                  ("工作总结", "units")])
+@pytest.mark.parametrize(
+    ("template", "roster"),
+    [("安全生产责任书", "units"), ("安全告知书", "hazards"), ("工作总结", "units")],
+)
 def test_templates_check_knows_what_a_built_in_kind_adds(workspace, template, roster):
     # 甲方, 领域 and 告知日期 come from docgen, not from the roster
-    result = run("templates", "check", f"templates/{template}.docx", f"inputs/{roster}.xlsx", cwd=workspace)
+    result = run(
+        "templates", "check", f"templates/{template}.docx", f"inputs/{roster}.xlsx", cwd=workspace
+    )
     assert result.exit_code == 0, result.output
     assert "模板用到的变量都有数据" in result.output
 
@@ -461,6 +542,7 @@ def test_templates_check_lists_unused_columns_of_a_user_template(tmp_path, peopl
 
 
 # ---------------------------------------------------------------- manners
+
 
 def test_usage_errors_exit_2():
     assert run("nosuch").exit_code == 2
@@ -524,10 +606,13 @@ def test_build_pdf_without_libreoffice_keeps_the_word_files(workspace, tmp_path,
 
 
 def test_render_reads_the_named_sheet(tmp_path):
-    path = messy.save_rows(tmp_path / "多表.xlsx", {
-        "说明": [["本工作簿第二张表是名册"]],
-        "名单": [["姓名", "单位"], ["王五", "河口村"]],
-    })
+    path = messy.save_rows(
+        tmp_path / "多表.xlsx",
+        {
+            "说明": [["本工作簿第二张表是名册"]],
+            "名单": [["姓名", "单位"], ["王五", "河口村"]],
+        },
+    )
     template = user_template(tmp_path / "t.docx", "{{ 姓名 }}（{{ 单位 }}）")
     out = tmp_path / "out"
     result = run("render", template, path, "-o", out, "--sheet", "名单")

@@ -13,7 +13,9 @@ def write(tmp_path, text):
 
 
 def test_reads_issuer_summary_and_paths_relative_to_the_file(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [issuer]
 name = "青山镇人民政府"
 short_name = "青山镇"
@@ -26,7 +28,8 @@ years = [2020, 2022]
 
 [paths]
 tallies = "data/tallies"
-""")
+""",
+    )
     settings = load(path)
     assert settings.issuer.name == "青山镇人民政府"
     assert settings.summary.date == dt.date(2022, 12, 20)
@@ -43,11 +46,11 @@ def test_missing_explicit_config_says_how_to_make_one(tmp_path):
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ("[summary]\ndate = \"2022年12月20日\"\n", "summary.date"),
+        ('[summary]\ndate = "2022年12月20日"\n', "summary.date"),
         ("[summary]\nyears = [2022, 2020]\n", "summary.years"),
         ("[issuer]\nname = 3\n", "issuer.name"),
         ("[issuer\nname = 'x'\n", "格式有误"),
-        ("[output]\npdf = \"yes\"\n", "output.pdf"),
+        ('[output]\npdf = "yes"\n', "output.pdf"),
     ],
 )
 def test_bad_values_are_named(tmp_path, text, needle):

@@ -37,15 +37,20 @@ def tally_files(root: Path) -> list[Path]:
 
 def all_cells(path: Path) -> list[tuple[str, object]]:
     wb = openpyxl.load_workbook(path)
-    return [(ws.title, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.value is not None]
+    return [
+        (ws.title, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
 
 
 def roster_rows(path: Path) -> tuple[list[str], list[tuple]]:
     """Header (the row holding a ``*`` column) and the non-empty rows under it."""
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     at = next(i for i, r in enumerate(rows[:10]) if any(str(v or "").endswith("*") for v in r))
-    return [str(v) for v in rows[at]], [r for r in rows[at + 1:] if any(v is not None for v in r)]
+    return [str(v) for v in rows[at]], [r for r in rows[at + 1 :] if any(v is not None for v in r)]
 
 
 # ------------------------------------------------------------------ config
@@ -88,10 +93,20 @@ def test_expected_totals_are_the_reference_report_figures():
     assert (t["消防安全"]["检查次数"], t["消防安全"]["排查隐患"]) == (43, 14)
     assert (t["危险化学品和烟花爆竹"]["检查次数"], t["危险化学品和烟花爆竹"]["排查隐患"]) == (21, 3)
     assert (t["建筑施工"]["检查次数"], t["建筑施工"]["排查隐患"]) == (3, 1)
-    assert (t["食品药品安全"]["检查次数"], t["食品药品安全"]["排查隐患"], t["食品药品安全"]["整改隐患"]) == (28, 4, 4)
+    assert (
+        t["食品药品安全"]["检查次数"],
+        t["食品药品安全"]["排查隐患"],
+        t["食品药品安全"]["整改隐患"],
+    ) == (28, 4, 4)
     assert demo.EXPECTED_FIGURES == {
-        "发放宣传册": 1500, "推送微信": 2034, "显示屏播放": 1316, "检查校车": 25,
-        "烟花爆竹经营点": 12, "液化气经营点": 1, "水库": 2, "森林火灾": 0,
+        "发放宣传册": 1500,
+        "推送微信": 2034,
+        "显示屏播放": 1316,
+        "检查校车": 25,
+        "烟花爆竹经营点": 12,
+        "液化气经营点": 1,
+        "水库": 2,
+        "森林火灾": 0,
     }
 
 
@@ -99,19 +114,28 @@ def test_plan_adds_up_and_is_spread_over_units_and_years():
     plan = demo.tally_plan()
     for sector in SECTORS:
         for metric in METRICS:
-            cells = {(unit, year): table[sector][metric]
-                     for unit, years in plan.items() for year, table in years.items()
-                     if sector in table and table[sector][metric]}
+            cells = {
+                (unit, year): table[sector][metric]
+                for unit, years in plan.items()
+                for year, table in years.items()
+                if sector in table and table[sector][metric]
+            }
             expected = demo.EXPECTED_TOTALS[sector][metric]
             assert sum(cells.values()) == expected, (sector, metric)
             if expected >= 2:
                 assert len(cells) >= 2, f"{sector}/{metric} sits in one cell: {cells}"
-        inspecting = {u for u, ys in plan.items() for t in ys.values() if t.get(sector, {}).get("检查次数")}
+        inspecting = {
+            u for u, ys in plan.items() for t in ys.values() if t.get(sector, {}).get("检查次数")
+        }
         # 建筑施工 and 食品药品安全 are inspected by one office each, which counts units (家)
         assert len(inspecting) >= (1 if sector in ("建筑施工", "食品药品安全") else 2), (
-            f"only {inspecting} inspect {sector}")
-    assert sum(demo.FIGURES_BY_UNIT[u].get(n, 0) for u in demo.FIGURES_BY_UNIT
-               for n in demo.EXPECTED_FIGURES) == sum(demo.EXPECTED_FIGURES.values())
+            f"only {inspecting} inspect {sector}"
+        )
+    assert sum(
+        demo.FIGURES_BY_UNIT[u].get(n, 0)
+        for u in demo.FIGURES_BY_UNIT
+        for n in demo.EXPECTED_FIGURES
+    ) == sum(demo.EXPECTED_FIGURES.values())
     publicity = [u for u, f in demo.FIGURES_BY_UNIT.items() if "发放宣传册" in f]
     assert len(publicity) >= 2
 
@@ -138,19 +162,34 @@ def test_independent_reading_of_the_tallies_gives_the_same_totals(workspace):
     for path in tally_files(workspace):
         for ws in openpyxl.load_workbook(path).worksheets:
             rows = list(ws.iter_rows(values_only=True))
-            header = next((i for i, r in enumerate(rows[:10])
-                           if any(_norm(v) in ("领域", "行业领域", "重点领域", "类别") for v in r)), None)
+            header = next(
+                (
+                    i
+                    for i, r in enumerate(rows[:10])
+                    if any(_norm(v) in ("领域", "行业领域", "重点领域", "类别") for v in r)
+                ),
+                None,
+            )
             if header is None:
-                fig = next((i for i, r in enumerate(rows[:10]) if any(_norm(v) in ("指标", "项目") for v in r)), None)
+                fig = next(
+                    (
+                        i
+                        for i, r in enumerate(rows[:10])
+                        if any(_norm(v) in ("指标", "项目") for v in r)
+                    ),
+                    None,
+                )
                 if fig is not None:
-                    for r in rows[fig + 1:]:
+                    for r in rows[fig + 1 :]:
                         if r[0]:
                             figures[r[0]] += _number(r[1])
                 continue
             heads = [_norm(v) for v in rows[header]]
-            sector_col = next(i for i, h in enumerate(heads) if h in ("领域", "行业领域", "重点领域", "类别"))
+            sector_col = next(
+                i for i, h in enumerate(heads) if h in ("领域", "行业领域", "重点领域", "类别")
+            )
             columns = {i: _METRIC_HEADS[h] for i, h in enumerate(heads) if h in _METRIC_HEADS}
-            for r in rows[header + 1:]:
+            for r in rows[header + 1 :]:
                 sector = sector_of(r[sector_col]) if r[sector_col] else None
                 if sector is None:
                     continue
@@ -161,10 +200,22 @@ def test_independent_reading_of_the_tallies_gives_the_same_totals(workspace):
 
 
 _METRIC_HEADS = {
-    "检查次数": "检查次数", "检查": "检查次数", "检查单位数": "检查次数", "检查家次": "检查次数",
-    "发现隐患": "排查隐患", "隐患数": "排查隐患", "排查一般隐患": "排查隐患", "一般隐患": "排查隐患",
-    "排查隐患": "排查隐患", "已整改": "整改隐患", "整改完成": "整改隐患", "整治隐患": "整改隐患",
-    "完成整改": "整改隐患", "整改隐患": "整改隐患", "查处违章": "查处违章", "违章人次": "查处违章",
+    "检查次数": "检查次数",
+    "检查": "检查次数",
+    "检查单位数": "检查次数",
+    "检查家次": "检查次数",
+    "发现隐患": "排查隐患",
+    "隐患数": "排查隐患",
+    "排查一般隐患": "排查隐患",
+    "一般隐患": "排查隐患",
+    "排查隐患": "排查隐患",
+    "已整改": "整改隐患",
+    "整改完成": "整改隐患",
+    "整治隐患": "整改隐患",
+    "完成整改": "整改隐患",
+    "整改隐患": "整改隐患",
+    "查处违章": "查处违章",
+    "违章人次": "查处违章",
     "整治违章": "查处违章",
 }
 
@@ -195,7 +246,9 @@ def test_tallies_are_messy_like_real_returns(workspace):
     sheet_names = {ws for p in files for ws in openpyxl.load_workbook(p).sheetnames}
 
     assert 8 <= len(files) <= 12
-    assert any(t.startswith("填报单位：") for t in texts) and any(t.startswith("填报单位:") for t in texts)
+    assert any(t.startswith("填报单位：") for t in texts) and any(
+        t.startswith("填报单位:") for t in texts
+    )
     assert "填报单位" in texts, "one unit uses a 填报单位 column"
     by_stem = [p for p in files if not any(str(v).startswith("填报单位") for _, v in cells[p.name])]
     assert [p.stem for p in by_stem] == ["金竹村"], "one unit is named only by its file"
@@ -213,7 +266,9 @@ def test_tallies_are_messy_like_real_returns(workspace):
     assert any(t.startswith("填表人：") for t in texts)
     merged = [p for p in files if openpyxl.load_workbook(p).worksheets[0].merged_cells.ranges]
     assert len(merged) == len(files), "every return has a merged title row"
-    orders = {tuple(v for _, v in cells[p.name][:12] if isinstance(v, str) and "隐患" in v) for p in files}
+    orders = {
+        tuple(v for _, v in cells[p.name][:12] if isinstance(v, str) and "隐患" in v) for p in files
+    }
     assert len(orders) > 3, "columns are not all in the same order"
 
 
@@ -253,19 +308,24 @@ def test_student_roster_has_943_pupils_with_names_and_text_phones(workspace):
     schools = Counter(r[0] for r in rows)
     assert 3 <= len(schools) <= 4 and min(schools.values()) > 100
     assert len({(r[0], r[1]) for r in rows}) >= 20
-    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", r[2]) and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", r[3])
-               for r in rows)
+    assert all(
+        re.fullmatch(r"[\u4e00-\u9fff]{2,4}", r[2]) and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", r[3])
+        for r in rows
+    )
     assert all(isinstance(r[4], str) and re.fullmatch(r"1[35789]\d{9}", r[4]) for r in rows)
     assert len({r[2] for r in rows}) > 800, "names are varied"
     same_surname = sum(1 for r in rows if r[2][0] == r[3][0])
     assert 0.5 < same_surname / len(rows) < 0.95
 
 
-@pytest.mark.parametrize(("name", "kind", "count"), [
-    ("units.xlsx", "agreements", len(demo._UNIT_ROSTER)),
-    ("hazards.xlsx", "notices", 14),
-    ("students.xlsx", "letters", 943),
-])
+@pytest.mark.parametrize(
+    ("name", "kind", "count"),
+    [
+        ("units.xlsx", "agreements", len(demo._UNIT_ROSTER)),
+        ("hazards.xlsx", "notices", 14),
+        ("students.xlsx", "letters", 943),
+    ],
+)
 def test_rosters_read_with_docgen(workspace, name, kind, count):
     rosters = pytest.importorskip("docgen.inputs.rosters")
     roster = rosters.read_roster(workspace / "inputs" / name, kind=kind)
@@ -301,6 +361,9 @@ def test_shipped_demo_is_up_to_date(tmp_path):
     """The shipped inputs (docgen/demo/inputs, the repository's inputs/) are what
     ``python tests/demotown.py --force`` writes."""
     fresh = demo.write_demo_inputs(tmp_path)
-    stale = [p.relative_to(tmp_path) for p in fresh
-             if (demo.SHIPPED / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()]
+    stale = [
+        p.relative_to(tmp_path)
+        for p in fresh
+        if (demo.SHIPPED / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()
+    ]
     assert not stale, f"run: python tests/demotown.py --force  (stale: {stale})"

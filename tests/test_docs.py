@@ -39,7 +39,7 @@ def test_command_is_in_the_readme(name):
 
 
 def test_readme_quick_start_is_two_commands():
-    assert 'pip install -e . && docgen build' in README
+    assert "pip install -e . && docgen build" in README
     assert 'pip install -e ".[test]" && pytest' in README
 
 
@@ -48,11 +48,15 @@ def test_python_m_docgen_and_the_console_script_run():
     import subprocess
     import sys
 
-    module = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True, text=True)
+    module = subprocess.run(
+        [sys.executable, "-m", "docgen", "--version"], capture_output=True, text=True
+    )
     assert module.returncode == 0 and "docgen" in module.stdout
     # pip puts the script beside the interpreter: found there in an unactivated venv too
     beside = Path(sys.executable).parent / ("docgen.exe" if sys.platform == "win32" else "docgen")
     script = str(beside) if beside.is_file() else shutil.which("docgen")
     assert script, "the docgen console script is not installed (pip install -e .)"
-    result = subprocess.run([script, "-h"], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""})
+    result = subprocess.run(
+        [script, "-h"], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""}
+    )
     assert result.returncode == 0 and "用法：" in result.stdout

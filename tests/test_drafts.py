@@ -50,7 +50,10 @@ def formatted(notice, tmp_path):
 
 def body_paragraphs(path):
     doc = docx.Document(str(path))
-    return doc, [docx.text.paragraph.Paragraph(p, doc._body) for p in doc.element.body.iterchildren(qn("w:p"))]
+    return doc, [
+        docx.text.paragraph.Paragraph(p, doc._body)
+        for p in doc.element.body.iterchildren(qn("w:p"))
+    ]
 
 
 def by_text(paragraphs, start):
@@ -58,6 +61,7 @@ def by_text(paragraphs, start):
 
 
 # ---------------------------------------------------------------- lint
+
 
 def test_lint_finds_nothing_on_docgens_own_summary(summary):
     result = run("lint", summary, "--no-pages")
@@ -77,7 +81,10 @@ def test_lint_names_paragraph_first_words_expected_and_found(tmp_path, summary):
     doc.save(str(broken))
     result = run("lint", broken, "--no-pages")
     assert result.exit_code == 1, result.output
-    assert f"第{number}段“（二）消防安全整治”：二级标题应为3号楷体_GB2312，实为小四宋体加粗" in result.output
+    assert (
+        f"第{number}段“（二）消防安全整治”：二级标题应为3号楷体_GB2312，实为小四宋体加粗"
+        in result.output
+    )
 
 
 def test_lint_json_lists_every_departure_of_a_draft(notice):
@@ -86,14 +93,28 @@ def test_lint_json_lists_every_departure_of_a_draft(notice):
     data = json.loads(result.stdout)
     findings = next(iter(data.values()))
     messages = [f["message"] for f in findings]
-    assert "第1节页面设置：纸张应为A4（210×297毫米，纵向），实为Letter（215.9×279.4毫米）" in messages
-    assert "第1节页面设置：页边距应为上37、下35、左28、右26毫米，实为上25.4、下25.4、左25.4、右25.4毫米" in messages
-    assert "页码：页码应为“— 1 —”4号半角宋体，单页居右空1字、双页居左空1字，实为没有页码" in messages
-    assert "第1段“关于做好2023年汛期地质灾害”：标题应为2号方正小标宋简体，实为小二宋体加粗" in messages
-    assert "第4段“各村(社区)、镇属各部门:”：主送机关应为以全角冒号“：”结尾，实为半角冒号“:”" in messages
+    assert (
+        "第1节页面设置：纸张应为A4（210×297毫米，纵向），实为Letter（215.9×279.4毫米）" in messages
+    )
+    assert (
+        "第1节页面设置：页边距应为上37、下35、左28、右26毫米，实为上25.4、下25.4、左25.4、右25.4毫米"
+        in messages
+    )
+    assert (
+        "页码：页码应为“— 1 —”4号半角宋体，单页居右空1字、双页居左空1字，实为没有页码" in messages
+    )
+    assert (
+        "第1段“关于做好2023年汛期地质灾害”：标题应为2号方正小标宋简体，实为小二宋体加粗" in messages
+    )
+    assert (
+        "第4段“各村(社区)、镇属各部门:”：主送机关应为以全角冒号“：”结尾，实为半角冒号“:”"
+        in messages
+    )
     assert "第6段“一、提高思想认识”：一级标题应为3号黑体，实为小四黑体加粗" in messages
     assert "第5段“为切实做好2023年汛期地质灾…”：正文应为首行缩进2字，实为居左，无缩进" in messages
-    assert {"file", "where", "item", "expected", "found", "paragraph", "message"} <= set(findings[0])
+    assert {"file", "where", "item", "expected", "found", "paragraph", "message"} <= set(
+        findings[0]
+    )
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps"])
@@ -108,6 +129,7 @@ def test_a_doc_or_wps_is_refused_with_how_to_save_it_as_docx(tmp_path, suffix):
 
 
 # ---------------------------------------------------------------- format: the messy notice
+
 
 def test_format_output_passes_lint_and_keeps_every_word(notice, formatted):
     out, output = formatted
@@ -201,8 +223,9 @@ def test_signature_and_date_placed_by_7_3_5_2(formatted):
     date = by_text(paragraphs, "2023年5月8日")
     assert signature.style.style_id == "GwSignature" and date.style.style_id == "GwDate"
     # measured in printed characters, as official.place_signature measures a rendered summary
-    sig_right, date_right = official.signature_indents(official.printed_width("松岚镇人民政府"),
-                                                       official.printed_width("2023年5月8日"))
+    sig_right, date_right = official.signature_indents(
+        official.printed_width("松岚镇人民政府"), official.printed_width("2023年5月8日")
+    )
     for p, right in ((signature, sig_right), (date, date_right)):
         assert p._p.pPr.ind.get(qn("w:right")) == str(round(right * official.PRINTED_CHAR))
         assert p._p.pPr.ind.get(qn("w:rightChars")) == "0"  # the style's rightChars does not win
@@ -222,6 +245,7 @@ def test_format_never_overwrites_without_force(notice, tmp_path):
 
 # ---------------------------------------------------------------- format: WPS's defaults
 
+
 def test_the_summary_typed_with_wps_defaults_formats_clean(summary, tmp_path):
     draft = wps_summary(summary, tmp_path / "总结草稿.docx")
     assert len(lint_file(draft, pages=False)) > 50
@@ -237,12 +261,14 @@ def test_the_summary_typed_with_wps_defaults_formats_clean(summary, tmp_path):
 def test_a_short_notice_typed_plainly(tmp_path):
     """No title formatting at all but a larger size; recipient, body, signature after a blank."""
     doc = docx.Document()
-    for text, size, align in (("关于开展安全检查的通知", 16, WD_ALIGN_PARAGRAPH.CENTER),
-                              ("各村（社区）:", 12, None),
-                              ("  定于5月10日开展汛前安全检查，请做好准备。", 12, None),
-                              ("", 12, None),
-                              ("松岚镇安全生产委员会办公室", 12, None),
-                              ("2023年5月8日", 12, None)):
+    for text, size, align in (
+        ("关于开展安全检查的通知", 16, WD_ALIGN_PARAGRAPH.CENTER),
+        ("各村（社区）:", 12, None),
+        ("  定于5月10日开展汛前安全检查，请做好准备。", 12, None),
+        ("", 12, None),
+        ("松岚镇安全生产委员会办公室", 12, None),
+        ("2023年5月8日", 12, None),
+    ):
         p = doc.add_paragraph()
         p.alignment = align
         if text:
@@ -257,6 +283,7 @@ def test_a_short_notice_typed_plainly(tmp_path):
 
 
 # ---------------------------------------------------------------- the page
+
 
 def test_page_formats_a_dropped_draft_and_shows_the_reports(notice, tmp_path, monkeypatch):
     from docgen.web.desk import Desk
@@ -280,13 +307,18 @@ def test_page_formats_a_dropped_draft_and_shows_the_reports(notice, tmp_path, mo
         saved = tmp_path / "下载.docx"
         saved.write_bytes(download.content)
         assert words(saved) == words(notice)
-        refused = client.post("/api/format", files={"file": ("草稿.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100)})
+        refused = client.post(
+            "/api/format", files={"file": ("草稿.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100)}
+        )
         assert refused.status_code == 400
-        assert refused.json()["error"].startswith("草稿.doc 不是 .docx 文件：请在 WPS 或 Word 中打开")
+        assert refused.json()["error"].startswith(
+            "草稿.doc 不是 .docx 文件：请在 WPS 或 Word 中打开"
+        )
         assert client.get("/api/format/nothing").status_code == 404
 
 
 # ---------------------------------------------------------------- printed
+
 
 @pytest.mark.soffice
 def test_formatted_summary_prints_on_the_grid_and_its_signature_page_has_text(summary, tmp_path):
@@ -295,12 +327,22 @@ def test_formatted_summary_prints_on_the_grid_and_its_signature_page_has_text(su
     assert run("format", draft, "-o", out).exit_code == 0
     result = run("lint", out, "--pages")
     assert result.exit_code == 0, result.output
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                   capture_output=True, check=True, timeout=180)
-    html = subprocess.run(["pdftotext", "-bbox-layout", str(out.with_suffix(".pdf")), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(out.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     first = html.split("<page ")[1]
-    lines = [(float(x), float(y)) for x, y in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"', first)]
+    lines = [
+        (float(x), float(y)) for x, y in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"', first)
+    ]
     ys = sorted(y for _x, y in lines if y < (297 - 35) * 72 / 25.4)
     steps = [b - a for a, b in zip(ys, ys[1:], strict=False) if 20 < b - a < 35]
     assert sorted(steps)[len(steps) // 2] == pytest.approx(28.95, abs=0.2)
@@ -321,7 +363,10 @@ def test_page_in_a_browser_formats_a_draft_and_offers_the_download(notice, tmp_p
         assert page.locator("#step-format h2").inner_text().endswith("排版手工录入的文稿")
         page.set_input_files("#format-input", str(notice))
         page.locator("#format-lint").wait_for()
-        assert page.locator("#format-lint").inner_text() == "排版后检查通过：未发现不符合 GB/T 9704 之处"
+        assert (
+            page.locator("#format-lint").inner_text()
+            == "排版后检查通过：未发现不符合 GB/T 9704 之处"
+        )
         assert "标题：1、2" in page.locator("#format-report").inner_text()
         with page.expect_download() as info:
             page.locator("#format-download").click()

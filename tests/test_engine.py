@@ -29,14 +29,27 @@ def png(width: int = 8, height: int = 8) -> bytes:
     raw = b"".join(b"\x00" + b"\xcc\x20\x20" * width for _ in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-def make_template(path: Path, paragraphs: list, *, footer: str | None = None,
-                  image: bool = False, table: list[list[str]] | None = None) -> Path:
+def make_template(
+    path: Path,
+    paragraphs: list,
+    *,
+    footer: str | None = None,
+    image: bool = False,
+    table: list[list[str]] | None = None,
+) -> Path:
     """A .docx whose paragraphs are given as text, or as a list of run texts (split tags)."""
     doc = docx.Document()
     for item in paragraphs:
@@ -75,8 +88,9 @@ RECORD = {"学校": "青山小学", "班级": "三年级1班", "学生姓名": "
 
 @pytest.fixture
 def letter(tmp_path) -> CompiledTemplate:
-    return CompiledTemplate.load(make_template(tmp_path / "承诺书.docx", LETTER,
-                                               footer="{{ 学校 }}安全办"))
+    return CompiledTemplate.load(
+        make_template(tmp_path / "承诺书.docx", LETTER, footer="{{ 学校 }}安全办")
+    )
 
 
 # --------------------------------------------------------------------------- tag syntax
@@ -85,44 +99,80 @@ def letter(tmp_path) -> CompiledTemplate:
 def test_tag_split_across_runs_and_chinese_names(letter, tmp_path):
     out = tmp_path / "out.docx"
     letter.render_to(RECORD, out)
-    assert texts(out) == ["安全承诺书", "尊敬的王建国家长：", "青山小学三年级1班王小明同学已签订承诺书。",
-                          "落款：青山小学"]
+    assert texts(out) == [
+        "安全承诺书",
+        "尊敬的王建国家长：",
+        "青山小学三年级1班王小明同学已签订承诺书。",
+        "落款：青山小学",
+    ]
     assert docx.Document(out).sections[0].footer.paragraphs[0].text == "青山小学安全办"
 
 
 def test_variables_lists_top_level_names(tmp_path):
-    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
-        "{{ 单位名称 }}检查{{ 消防安全.排查隐患|约数 }}处",
-        "{% for x in 名单 %}{{ x }}{% endfor %}{{ range(3)|list|length }}",
-    ], footer="{{ 页脚 }}"))
+    tpl = CompiledTemplate.load(
+        make_template(
+            tmp_path / "t.docx",
+            [
+                "{{ 单位名称 }}检查{{ 消防安全.排查隐患|约数 }}处",
+                "{% for x in 名单 %}{{ x }}{% endfor %}{{ range(3)|list|length }}",
+            ],
+            footer="{{ 页脚 }}",
+        )
+    )
     assert tpl.variables() == {"单位名称", "消防安全", "名单", "页脚"}
 
 
 def test_nested_values_and_filters(tmp_path):
-    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
-        "{{ 单位名称 }}：消防检查{{ 消防安全.检查次数|约数 }}次，隐患{{ 消防安全.排查隐患 }}处，"
-        "第{{ n|中文数字 }}项，{{ 日子|日期 }}，{{ 比例|percent }}",
-    ]))
-    data = tpl.render_bytes({"单位名称": "青山村", "消防安全": {"检查次数": 43, "排查隐患": 14},
-                             "n": 12, "日子": "2022-12-20", "比例": 0.987})
-    assert texts(io.BytesIO(data)) == ["青山村：消防检查40余次，隐患14处，第十二项，2022年12月20日，98.7%"]
+    tpl = CompiledTemplate.load(
+        make_template(
+            tmp_path / "t.docx",
+            [
+                "{{ 单位名称 }}：消防检查{{ 消防安全.检查次数|约数 }}次，隐患{{ 消防安全.排查隐患 }}处，"
+                "第{{ n|中文数字 }}项，{{ 日子|日期 }}，{{ 比例|percent }}",
+            ],
+        )
+    )
+    data = tpl.render_bytes(
+        {
+            "单位名称": "青山村",
+            "消防安全": {"检查次数": 43, "排查隐患": 14},
+            "n": 12,
+            "日子": "2022-12-20",
+            "比例": 0.987,
+        }
+    )
+    assert texts(io.BytesIO(data)) == [
+        "青山村：消防检查40余次，隐患14处，第十二项，2022年12月20日，98.7%"
+    ]
 
 
 def test_paragraph_if(tmp_path):
-    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", [
-        "开头", "{%p if 电话 %}", "电话：{{ 电话 }}", "{%p endif %}", "结尾"]))
+    tpl = CompiledTemplate.load(
+        make_template(
+            tmp_path / "t.docx",
+            ["开头", "{%p if 电话 %}", "电话：{{ 电话 }}", "{%p endif %}", "结尾"],
+        )
+    )
     assert texts(io.BytesIO(tpl.render_bytes({"电话": "138"}))) == ["开头", "电话：138", "结尾"]
     assert texts(io.BytesIO(tpl.render_bytes({"电话": ""}))) == ["开头", "结尾"]
 
 
 def test_table_row_loop(tmp_path):
-    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["清单"], table=[
-        ["领域", "隐患"],
-        ["{%tr for 行 in 明细 %}", ""],
-        ["{{ 行.领域 }}", "{{ 行.隐患 }}"],
-        ["{%tr endfor %}", ""],
-    ]))
-    data = tpl.render_bytes({"明细": [{"领域": "消防安全", "隐患": 14}, {"领域": "建筑施工", "隐患": 1}]})
+    tpl = CompiledTemplate.load(
+        make_template(
+            tmp_path / "t.docx",
+            ["清单"],
+            table=[
+                ["领域", "隐患"],
+                ["{%tr for 行 in 明细 %}", ""],
+                ["{{ 行.领域 }}", "{{ 行.隐患 }}"],
+                ["{%tr endfor %}", ""],
+            ],
+        )
+    )
+    data = tpl.render_bytes(
+        {"明细": [{"领域": "消防安全", "隐患": 14}, {"领域": "建筑施工", "隐患": 1}]}
+    )
     rows = [[c.text for c in r.cells] for r in docx.Document(io.BytesIO(data)).tables[0].rows]
     assert rows == [["领域", "隐患"], ["消防安全", "14"], ["建筑施工", "1"]]
 
@@ -138,7 +188,7 @@ def test_richtext_run(tmp_path):
 def test_xml_special_characters_and_newlines(letter):
     record = dict(RECORD, 学生姓名='A&B <"王">\'s', 班级="一班\n二班")
     doc = docx.Document(io.BytesIO(letter.render_bytes(record)))
-    assert doc.paragraphs[2].text == "青山小学一班\n二班A&B <\"王\">'s同学已签订承诺书。"
+    assert doc.paragraphs[2].text == '青山小学一班\n二班A&B <"王">\'s同学已签订承诺书。'
     assert doc.paragraphs[2]._p.xml.count("<w:br/>") == 1
 
 
@@ -155,7 +205,12 @@ def test_image_template_keeps_picture(tmp_path):
     doc = docx.Document(out)
     assert doc.paragraphs[0].text == "青山小学"
     assert len(doc.inline_shapes) == 1
-    assert doc.part.related_parts[doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed].blob == png()
+    assert (
+        doc.part.related_parts[
+            doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+        ].blob
+        == png()
+    )
 
 
 def test_unchanged_parts_are_copied_byte_for_byte(letter, tmp_path):
@@ -180,7 +235,9 @@ def test_missing_variable_names_it_and_the_paragraph(tmp_path):
     assert err.where == "第 3 段“尊敬的{{ 家长姓名 }}……”"
     assert err.message == "用到的变量“家长姓名”在名册第 5 行的数据中没有"
     assert "名册的列标题" in err.hint
-    assert str(err).startswith(f"{err.template}，第 3 段“尊敬的{{{{ 家长姓名 }}}}……”：用到的变量“家长姓名”")
+    assert str(err).startswith(
+        f"{err.template}，第 3 段“尊敬的{{{{ 家长姓名 }}}}……”：用到的变量“家长姓名”"
+    )
 
 
 def test_missing_nested_key(tmp_path):
@@ -250,7 +307,9 @@ PAYLOADS = [
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_sandbox_refuses_escapes(tmp_path, payload):
     marker = tmp_path / "pwned"
-    path = make_template(tmp_path / "t.docx", ["{{ 学校 }}", payload.replace("{marker}", str(marker))])
+    path = make_template(
+        tmp_path / "t.docx", ["{{ 学校 }}", payload.replace("{marker}", str(marker))]
+    )
     out = tmp_path / "out" / "letter.docx"
     with pytest.raises(TemplateError) as info:
         render_batch(CompiledTemplate.load(path), [RECORD], [out])
@@ -314,8 +373,11 @@ def test_first_record_error_stops_before_anything(letter, tmp_path):
 
 
 def add_page_field(paragraph) -> None:
-    paragraph._p.append(parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+        )
+    )
     paragraph.add_run("页")
 
 
@@ -328,8 +390,11 @@ def numbered_template(path: Path) -> Path:
     num = numbering.add_num(int(abstract))
     for text in ("不私自下水游泳", "遵守交通规则"):
         p = doc.add_paragraph(text)
-        p._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num.numId}"/></w:numPr>'))
+        p._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num.numId}"/></w:numPr>'
+            )
+        )
     p = doc.add_paragraph("学生：{{ 学生姓名 }}")
     p._p.insert(0, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="0" w:name="签名"/>'))
     p._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="0"/>'))
@@ -350,14 +415,18 @@ def test_combined_sections_and_ids(tmp_path):
     doc = docx.Document(out)
     assert len(doc.sections) == 4
     # (python-docx leaves the PAGE field out of .text)
-    assert [s.footer.paragraphs[0].text for s in doc.sections] == [f"学校{i} 第页" for i in range(4)]
+    assert [s.footer.paragraphs[0].text for s in doc.sections] == [
+        f"学校{i} 第页" for i in range(4)
+    ]
     body = doc.element.body
     sects = body.findall(f".//{qn('w:sectPr')}")
     assert len(sects) == 4
     for sect in sects:
         assert sect.find(qn("w:type")).get(qn("w:val")) == "nextPage"
         assert sect.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
-    assert [p.text for p in doc.paragraphs if p.text.startswith("学生")] == [f"学生：学生{i}" for i in range(4)]
+    assert [p.text for p in doc.paragraphs if p.text.startswith("学生")] == [
+        f"学生：学生{i}" for i in range(4)
+    ]
     xml = doc.element.xml
     doc_pr_ids = re.findall(r'<wp:docPr id="(\d+)"', xml)
     assert len(doc_pr_ids) == 4 and len(set(doc_pr_ids)) == 4
@@ -366,8 +435,11 @@ def test_combined_sections_and_ids(tmp_path):
     assert len(set(re.findall(r'w:name="(签名[^"]*)"', xml))) == 4
     assert len(doc.inline_shapes) == 4
     # each record's list has its own w:num, restarting at 1
-    num_ids = [p._p.pPr.numPr.numId.val for p in doc.paragraphs if p._p.pPr is not None
-               and p._p.pPr.numPr is not None]
+    num_ids = [
+        p._p.pPr.numPr.numId.val
+        for p in doc.paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None
+    ]
     assert len(num_ids) == 8 and len(set(num_ids)) == 4
     numbering = doc.part.numbering_part.element
     for num_id in set(num_ids):
@@ -380,8 +452,9 @@ def test_combined_sections_and_ids(tmp_path):
 
 
 def test_combined_record_ending_in_table(tmp_path):
-    tpl = CompiledTemplate.load(make_template(tmp_path / "t.docx", ["{{ 学校 }}"],
-                                              table=[["a", "{{ 学生姓名 }}"]]))
+    tpl = CompiledTemplate.load(
+        make_template(tmp_path / "t.docx", ["{{ 学校 }}"], table=[["a", "{{ 学生姓名 }}"]])
+    )
     doc = docx.Document(render_combined(tpl, records(3), tmp_path / "c.docx"))
     assert len(doc.sections) == 3
     assert [t.cell(0, 1).text for t in doc.tables] == ["学生0", "学生1", "学生2"]
@@ -389,9 +462,21 @@ def test_combined_record_ending_in_table(tmp_path):
 
 def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
     profile = outdir / "lo-profile"
-    subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            find_soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return [outdir / (f.stem + ".pdf") for f in files]
 
 
@@ -406,8 +491,9 @@ def test_libreoffice_opens_outputs_with_one_page_per_record(tmp_path):
     pages = [len(re.findall(rb"/Type\s*/Page[^s]", p.read_bytes())) for p in pdfs]
     assert pages == [3, 1]
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True
+        ).stdout
         # pdftotext puts spaces between Chinese and digits
         page_texts = [re.sub(r"\s+", "", page) for page in text.split("\f")]
         for i in range(3):

@@ -42,20 +42,36 @@ def town(tmp_path_factory) -> Path:
     return root
 
 
-def configure(town: Path, folder: Path, *, kind="工作总结", seal=False, header=False,
-              footer=False, note="", title=None, years=None) -> Path:
+def configure(
+    town: Path,
+    folder: Path,
+    *,
+    kind="工作总结",
+    seal=False,
+    header=False,
+    footer=False,
+    note="",
+    title=None,
+    years=None,
+) -> Path:
     """A copy of the demo docgen.toml with the options set; returns its path."""
     text = (town / "docgen.toml").read_text(encoding="utf-8")
     text = text.replace('kind = "工作总结"', f'kind = "{kind}"')
     text = text.replace("seal = false", f"seal = {'true' if seal else 'false'}")
     text = text.replace('note = ""', f'note = "{note}"')
     if title is not None:
-        text = re.sub(r'^title = .*$', f"title = {title}", text, count=1, flags=re.M)
+        text = re.sub(r"^title = .*$", f"title = {title}", text, count=1, flags=re.M)
     if years is not None:
         text = text.replace("years = [2020, 2022]", f"years = {years}")
-    text = re.sub(r'^(outputs|tallies|units|hazards|students|templates) = "',
-                  lambda m: f'{m.group(1)} = "{town.as_posix()}/', text, flags=re.M)
-    text = text.replace(f'outputs = "{town.as_posix()}/outputs"', f'outputs = "{folder.as_posix()}"')
+    text = re.sub(
+        r'^(outputs|tallies|units|hazards|students|templates) = "',
+        lambda m: f'{m.group(1)} = "{town.as_posix()}/',
+        text,
+        flags=re.M,
+    )
+    text = text.replace(
+        f'outputs = "{town.as_posix()}/outputs"', f'outputs = "{folder.as_posix()}"'
+    )
     text += (HEADER if header else "") + (FOOTER if footer else "")
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "docgen.toml"
@@ -144,8 +160,11 @@ def test_note_in_brackets_on_the_line_under_the_date(town, tmp_path):
 def test_title_given_as_lines_prints_on_those_lines(town, tmp_path):
     lines = '["松岚镇人民政府关于安全生产专项整治", "三年行动工作情况的报告"]'
     root = body(summary(configure(town, tmp_path, kind="报告", title=lines)))
-    title = next(p for p in root.iter(f"{W}p")
-                 if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and s.get(f"{W}val") == "Title")
+    title = next(
+        p
+        for p in root.iter(f"{W}p")
+        if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and s.get(f"{W}val") == "Title"
+    )
     assert len(title.findall(f".//{W}br")) == 1
     assert text_of(title) == "松岚镇人民政府关于安全生产专项整治三年行动工作情况的报告"
 
@@ -153,14 +172,20 @@ def test_title_given_as_lines_prints_on_those_lines(town, tmp_path):
 def test_long_title_breaks_between_words_upper_line_longer():
     from docgen.kinds.summary import title_lines
 
-    lines = title_lines("松岚镇人民政府关于安全生产专项整治三年行动工作情况的报告", "松岚镇人民政府")
+    lines = title_lines(
+        "松岚镇人民政府关于安全生产专项整治三年行动工作情况的报告", "松岚镇人民政府"
+    )
     assert lines == ["松岚镇人民政府", "关于安全生产专项整治三年行动", "工作情况的报告"]  # 菱形
-    assert title_lines("松岚镇关于安全生产专项整治三年行动的报告") == [
-        "松岚镇关于安全生产专项整治三年行动", "的报告"] or True
+    assert (
+        title_lines("松岚镇关于安全生产专项整治三年行动的报告")
+        == ["松岚镇关于安全生产专项整治三年行动", "的报告"]
+        or True
+    )
     two = title_lines("松岚镇关于安全生产专项整治三年行动工作的报告", "松岚镇人民政府")
     assert len(two) == 2 and len(two[0]) >= len(two[1])  # 梯形
     assert title_lines("松岚镇安全生产专项整治三年行动工作总结") == [
-        "松岚镇安全生产专项整治三年行动工作总结"]
+        "松岚镇安全生产专项整治三年行动工作总结"
+    ]
 
 
 # ------------------------------------------------------------------------------ printed
@@ -175,8 +200,11 @@ def _signature_page(pdf: Path) -> int:
 
 def _body_before_signature(text: str) -> str:
     text = re.sub(r"—\d+—", "", text)
-    cut = min(i for i in (text.find("特此报告"), text.find("附件："), text.find("松岚镇人民政府2022"))
-              if i >= 0)
+    cut = min(
+        i
+        for i in (text.find("特此报告"), text.find("附件："), text.find("松岚镇人民政府2022"))
+        if i >= 0
+    )
     return text[:cut]
 
 
@@ -199,14 +227,24 @@ def _zero_a_sector(town: Path, folder: Path, sector: str) -> Path:
 
 
 @pytest.mark.soffice
-@pytest.mark.parametrize("options", [
-    dict(),
-    dict(kind="报告"),
-    dict(kind="报告", seal=True, header=True, footer=True, note="联系人：李华，电话：023-68881234"),
-    dict(seal=True, years="[2022, 2022]"),
-    dict(header=True, zero="道路交通安全"),
-    dict(kind="报告", footer=True, zero="食品药品安全"),
-], ids=["plain", "report", "filed", "sealed-one-year", "header-no-traffic", "record-no-food"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(),
+        dict(kind="报告"),
+        dict(
+            kind="报告",
+            seal=True,
+            header=True,
+            footer=True,
+            note="联系人：李华，电话：023-68881234",
+        ),
+        dict(seal=True, years="[2022, 2022]"),
+        dict(header=True, zero="道路交通安全"),
+        dict(kind="报告", footer=True, zero="食品药品安全"),
+    ],
+    ids=["plain", "report", "filed", "sealed-one-year", "header-no-traffic", "record-no-food"],
+)
 def test_signature_page_carries_body_text(town, tmp_path, options):
     zero = options.pop("zero", None)
     config = configure(town, tmp_path, **options)
@@ -222,8 +260,12 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
         assert "抄送：区安委会办公室、区应急管理局办公室。" in last
         assert "2022年12月21日印发" in last
         # the 版记's last line sits at the foot of the text area (297 − 35 mm = 742.7 pt)
-        out = subprocess.run(["pdftotext", "-bbox", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out)]
         assert 742.7 - 29 < max(bottoms) <= 742.7 + 1
     if options.get("kind") == "报告":
@@ -241,10 +283,18 @@ def _half_width_digits(words) -> None:
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return [(float(x0), float(x1), w) for x0, x1, w in
-            re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<', out)]
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (float(x0), float(x1), w)
+        for x0, x1, w in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<', out
+        )
+    ]
 
 
 @pytest.mark.soffice
@@ -266,8 +316,10 @@ def test_sealed_date_four_characters_in_signature_centred_over_it(town, tmp_path
 @pytest.mark.parametrize("issuer", ["松岚镇", "松岚镇人民政府", "松岚镇人民政府安全生产委员会"])
 def test_unsealed_date_starts_two_characters_right_of_the_signature(town, tmp_path, issuer):
     config = configure(town, tmp_path)
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'name = "松岚镇人民政府"', f'name = "{issuer}"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('name = "松岚镇人民政府"', f'name = "{issuer}"'),
+        encoding="utf-8",
+    )
     pdf = summary(config, "--pdf").with_suffix(".pdf")
     page = next(n for n in range(1, page_count(pdf) + 1) if "2022年12月20日" in pdf_text(pdf, n))
     words = _words(pdf, page)

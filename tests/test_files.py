@@ -12,15 +12,37 @@ from hypothesis import strategies as st
 
 from docgen.output.files import MAX_NAME_BYTES, NameAllocator, safe_filename
 
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in "123456789¹²³"),
-            *(f"LPT{i}" for i in "123456789¹²³")}
+RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in "123456789¹²³"),
+    *(f"LPT{i}" for i in "123456789¹²³"),
+}
 
 # names as they come out of rosters: Chinese, punctuation, path tricks, control characters
 name_text = st.one_of(
     st.text(max_size=120),
-    st.text(alphabet=st.sampled_from(list("青山村小学./\\:*?\"<>| \t\n_-()（）ＡＢ…")), max_size=40),
-    st.sampled_from(["..", "../../etc/passwd", "CON", "con.txt", "nul ", "LPT9.docx", ".hidden",
-                     "a" * 400, "学" * 200, "  ", "", "...", "COM1.", "name. . ."]),
+    st.text(alphabet=st.sampled_from(list('青山村小学./\\:*?"<>| \t\n_-()（）ＡＢ…')), max_size=40),
+    st.sampled_from(
+        [
+            "..",
+            "../../etc/passwd",
+            "CON",
+            "con.txt",
+            "nul ",
+            "LPT9.docx",
+            ".hidden",
+            "a" * 400,
+            "学" * 200,
+            "  ",
+            "",
+            "...",
+            "COM1.",
+            "name. . .",
+        ]
+    ),
 )
 
 
@@ -51,7 +73,9 @@ def test_safe_filename_is_stable(text):
     assert safe_filename(once) == once
 
 
-@given(st.text(alphabet=st.characters(categories=["Lo", "Nd", "Lu", "Ll"]), min_size=1, max_size=30))
+@given(
+    st.text(alphabet=st.characters(categories=["Lo", "Nd", "Lu", "Ll"]), min_size=1, max_size=30)
+)
 def test_ordinary_names_are_kept(text):
     text = unicodedata.normalize("NFC", text)  # names are stored NFC, as macOS compares them
     assert safe_filename(text) == (text if text.upper() not in RESERVED else "_" + text)
@@ -83,9 +107,18 @@ def test_allocator_names_are_distinct_and_inside(tmp_path_factory, stems):
 
 def test_allocator_numbers_duplicates(tmp_path):
     allocator = NameAllocator(tmp_path, ".docx")
-    got = [allocator.allocate(s).name for s in ["王小明", "王小明", "王小明(2)", "王小明", "ABC", "abc"]]
-    assert got == ["王小明.docx", "王小明(2).docx", "王小明(2)(2).docx", "王小明(3).docx",
-                   "ABC.docx", "abc(2).docx"]
+    got = [
+        allocator.allocate(s).name
+        for s in ["王小明", "王小明", "王小明(2)", "王小明", "ABC", "abc"]
+    ]
+    assert got == [
+        "王小明.docx",
+        "王小明(2).docx",
+        "王小明(2)(2).docx",
+        "王小明(3).docx",
+        "ABC.docx",
+        "abc(2).docx",
+    ]
 
 
 @pytest.mark.parametrize("stem", ["a" * 300, "学" * 300])

@@ -29,8 +29,21 @@ def parse_cn(text: str) -> int:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(8, "8"), (23, "20余"), (20, "20"), (943, "940余"), (1520, "1500余"), (2034, "2000余"),
-     (1500, "1500"), (0, "0"), (10, "10"), (99, "90余"), (100, "100"), (64, "60余"), ("43", "40余")],
+    [
+        (8, "8"),
+        (23, "20余"),
+        (20, "20"),
+        (943, "940余"),
+        (1520, "1500余"),
+        (2034, "2000余"),
+        (1500, "1500"),
+        (0, "0"),
+        (10, "10"),
+        (99, "90余"),
+        (100, "100"),
+        (64, "60余"),
+        ("43", "40余"),
+    ],
 )
 def test_approx_examples(value, expected):
     assert approx(value) == expected
@@ -52,8 +65,18 @@ def test_approx_never_overstates_and_marks_what_it_dropped(n):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(1, "一"), (3, "三"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"),
-     (110, "一百一十"), (1001, "一千零一"), (10000, "一万"), (10010, "一万零一十")],
+    [
+        (1, "一"),
+        (3, "三"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (1001, "一千零一"),
+        (10000, "一万"),
+        (10010, "一万零一十"),
+    ],
 )
 def test_cn_examples(value, expected):
     assert cn(value) == expected
@@ -85,7 +108,8 @@ def test_date_round_trips(d):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(0.987, "98.7%"), (1, "100.0%"), (0, "0.0%"), (0.98765, "98.8%"), (0.5, "50.0%")]
+    ("value", "expected"),
+    [(0.987, "98.7%"), (1, "100.0%"), (0, "0.0%"), (0.98765, "98.8%"), (0.5, "50.0%")],
 )
 def test_percent(value, expected):
     assert percent(value) == expected
@@ -99,8 +123,13 @@ def test_percent_of_a_ratio(part, whole):
 
 
 def test_chinese_and_english_names_are_the_same_filters():
-    for chinese, english in (("约数", "approx"), ("中文数字", "cn"), ("日期", "date"),
-                             ("中文日期", "cn_date"), ("百分比", "percent")):
+    for chinese, english in (
+        ("约数", "approx"),
+        ("中文数字", "cn"),
+        ("日期", "date"),
+        ("中文日期", "cn_date"),
+        ("百分比", "percent"),
+    ):
         assert FILTERS[chinese] is FILTERS[english]
 
 

@@ -42,13 +42,16 @@ def test_tally_form_layout_and_validation(forms):
     assert checks[("whole", "0")].startswith("B5:E")
     fs = wb["指标"]
     assert [c.value for c in fs[3]] == ["指标", "数量", "单位"]
-    assert [(fs.cell(row=r, column=1).value, fs.cell(row=r, column=3).value)
-            for r in range(4, 12)] == list(FIGURE_NAMES)
+    assert [
+        (fs.cell(row=r, column=1).value, fs.cell(row=r, column=3).value) for r in range(4, 12)
+    ] == list(FIGURE_NAMES)
     assert ("whole", "0") in _validations(fs)
 
 
-@pytest.mark.parametrize(("name", "kind"), [("责任单位.xlsx", "agreements"), ("隐患点.xlsx", "notices"),
-                                            ("学生名册.xlsx", "letters")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("责任单位.xlsx", "agreements"), ("隐患点.xlsx", "notices"), ("学生名册.xlsx", "letters")],
+)
 def test_roster_forms_mark_required_columns(forms, name, kind):
     ws = openpyxl.load_workbook(forms[name]).active
     assert ws["A1"].value == name.removesuffix(".xlsx")
@@ -59,7 +62,9 @@ def test_roster_forms_mark_required_columns(forms, name, kind):
         assert _validations(ws)[("list", '"' + ",".join(SECTORS) + '"')] == "E4:E1003"
         assert _validations(ws)[("list", '"' + ",".join(UNIT_TYPES) + '"')] == "D4:D1003"
     if kind == "notices":
-        kinds = _validations(ws)[("list", '"滑坡,崩塌,泥石流,地面塌陷,不稳定斜坡,山洪沟,地质灾害,山洪灾害"')]
+        kinds = _validations(ws)[
+            ("list", '"滑坡,崩塌,泥石流,地面塌陷,不稳定斜坡,山洪沟,地质灾害,山洪灾害"')
+        ]
         assert kinds == "B4:B1003"
 
 
@@ -100,7 +105,12 @@ def test_filled_tally_form_reads_back_without_problems(forms):
     result = read_tallies([path])
     assert result.problems == []
     assert [u.unit for u in result.units] == ["青山村"]
-    assert result.totals["道路交通安全"] == {"检查次数": 5, "排查隐患": 3, "整改隐患": 3, "查处违章": 12}
+    assert result.totals["道路交通安全"] == {
+        "检查次数": 5,
+        "排查隐患": 3,
+        "整改隐患": 3,
+        "查处违章": 12,
+    }
     assert result.totals["消防安全"]["排查隐患"] == 4
     assert result.figures["发放宣传册"] == 300 and result.figure_units["推送微信"] == "条"
     assert result.figures["水库"] == 0
@@ -122,10 +132,25 @@ def _fill(path, values):
 
 
 def test_filled_roster_forms_read_back_without_problems(forms):
-    _fill(forms["责任单位.xlsx"],
-          ["青山村村委会", "张三", "13812345678", None, "消防安全", "青山村1组", dt.date(2022, 3, 7)])
-    _fill(forms["隐患点.xlsx"],
-          ["王家岩滑坡", "地质灾害", "青山村3组", 12, 30, "赵六", 13500000000, "鸣锣", "沿村道向东", "村委会"])
+    _fill(
+        forms["责任单位.xlsx"],
+        ["青山村村委会", "张三", "13812345678", None, "消防安全", "青山村1组", dt.date(2022, 3, 7)],
+    )
+    _fill(
+        forms["隐患点.xlsx"],
+        [
+            "王家岩滑坡",
+            "地质灾害",
+            "青山村3组",
+            12,
+            30,
+            "赵六",
+            13500000000,
+            "鸣锣",
+            "沿村道向东",
+            "村委会",
+        ],
+    )
     _fill(forms["学生名册.xlsx"], ["中心小学", "一年级（1）班", "王小明", "王大明", "13900000000"])
 
     units = read_roster(forms["责任单位.xlsx"], kind="agreements")

@@ -27,7 +27,8 @@ PEAK_MB = 500
 ADDRESS_SPACE = 2 * 2**30  # a runaway reader fails here instead of taking the machine
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _PYTHON_WORDS = re.compile(
-    r"Traceback|\b\w*(?:Error|Exception|Warning)\b|site-packages|openpyxl|lxml|zipfile|\.py\b")
+    r"Traceback|\b\w*(?:Error|Exception|Warning)\b|site-packages|openpyxl|lxml|zipfile|\.py\b"
+)
 
 
 def _limit():
@@ -40,8 +41,14 @@ def run(args: list[str], cwd: Path) -> tuple[int, str, str, float, float]:
     out, err = cwd / ".stdout", cwd / ".stderr"
     with out.open("wb") as o, err.open("wb") as e:
         start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "docgen", *args], cwd=cwd, stdout=o,
-                                stderr=e, env=env, preexec_fn=_limit)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "docgen", *args],
+            cwd=cwd,
+            stdout=o,
+            stderr=e,
+            env=env,
+            preexec_fn=_limit,
+        )
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -54,8 +61,13 @@ def run(args: list[str], cwd: Path) -> tuple[int, str, str, float, float]:
         seconds = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024
-    return (proc.returncode, out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"),
-            seconds, peak)
+    return (
+        proc.returncode,
+        out.read_text("utf-8", "replace"),
+        err.read_text("utf-8", "replace"),
+        seconds,
+        peak,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +95,8 @@ def _commands(kind: str, path: Path, corpus: Path, out: Path) -> dict[str, list[
 
 
 CASES = [("workbook", name) for name in hostile.WORKBOOKS] + [
-    ("template", name) for name in hostile.TEMPLATES]
+    ("template", name) for name in hostile.TEMPLATES
+]
 
 
 @pytest.mark.parametrize(("kind", "name"), CASES, ids=[name for _kind, name in CASES])
@@ -96,7 +109,9 @@ def test_hostile_file_ends_with_a_message(corpus, kind, name):
     for command, args in _commands(kind, path, corpus, corpus / f"out-{name}").items():
         out = corpus / f"out-{name}"
         code, stdout, stderr, seconds, peak = run(args, corpus)
-        shown = f"{name} / {command}: exit {code}, {seconds:.1f} s, {peak:.0f} MB\n{stdout}\n{stderr}"
+        shown = (
+            f"{name} / {command}: exit {code}, {seconds:.1f} s, {peak:.0f} MB\n{stdout}\n{stderr}"
+        )
         print(shown.splitlines()[0])
         assert code in (0, 1), shown
         assert seconds < SECONDS, shown
@@ -128,8 +143,10 @@ def test_input_text_reaches_the_summary_workbook_as_text(tmp_path):
     code, stdout, stderr, _s, _p = run(["collect", "in", "-o", "汇总表.xlsx"], tmp_path)
     assert code == 0, stderr
     wb = openpyxl.load_workbook(tmp_path / "汇总表.xlsx")
-    ours = re.compile(r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|IF\([A-Z]+\d+=0,\"\",[A-Z]+\d+/[A-Z]+\d+\)"
-                      r"|[A-Z]+\d+(\+[A-Z]+\d+)*|0)")
+    ours = re.compile(
+        r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|IF\([A-Z]+\d+=0,\"\",[A-Z]+\d+/[A-Z]+\d+\)"
+        r"|[A-Z]+\d+(\+[A-Z]+\d+)*|0)"
+    )
     texts = {}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -138,7 +155,13 @@ def test_input_text_reaches_the_summary_workbook_as_text(tmp_path):
                     assert ours.fullmatch(cell.value), (ws.title, cell.coordinate, cell.value)
                 elif isinstance(cell.value, str):
                     texts[cell.value] = cell
-    for typed in ('=HYPERLINK("http://example.invalid","点我")', "=cmd|'/ccalc'!A1", "-2+3",
-                  "@SUM(1)", "+个", "=1+1"):
+    for typed in (
+        '=HYPERLINK("http://example.invalid","点我")',
+        "=cmd|'/ccalc'!A1",
+        "-2+3",
+        "@SUM(1)",
+        "+个",
+        "=1+1",
+    ):
         assert typed in texts, typed
         assert texts[typed].data_type == "s" and texts[typed].quotePrefix, typed

@@ -75,7 +75,10 @@ def test_shipped_kinds_are_declared_by_their_manifests():
     assert agreements.roster.column("行业领域").choices == SECTORS
     assert kinds.by_template("安全承诺书.docx").key == "letters"
     assert format_name(agreements.output_name, UNIT) == "青山建筑公司-安全生产责任书"
-    assert format_name(kinds["letters"].output_name, PUPIL) == "XX镇中心小学-三年级二班-王小明-安全承诺书"
+    assert (
+        format_name(kinds["letters"].output_name, PUPIL)
+        == "XX镇中心小学-三年级二班-王小明-安全承诺书"
+    )
 
 
 @pytest.mark.parametrize("kind", [k.key for k in registry()])
@@ -86,7 +89,8 @@ def test_template_text_dump_is_current(kind):
     dump = dump_path(template)
     assert dump.is_file(), "run: python tests/dump_templates.py"
     assert dump.read_text(encoding="utf-8") == template_text(template), (
-        "the template changed: python tests/dump_templates.py")
+        "the template changed: python tests/dump_templates.py"
+    )
 
 
 # --- contexts ------------------------------------------------------------------------------
@@ -99,8 +103,9 @@ def test_agreement_term_runs_from_the_signing_date(settings):
     assert context["签订日期"] == "2023年1月5日"
     assert context["有效期至"] == "2024年1月4日"
     assert context["地址"] == ""
-    blank = record_context(settings.kinds["agreements"], {**UNIT, "签订日期": None, "行业领域": "养殖"},
-                           settings)
+    blank = record_context(
+        settings.kinds["agreements"], {**UNIT, "签订日期": None, "行业领域": "养殖"}, settings
+    )
     assert (blank["签订日期"], blank["领域"], blank["有效期至"]) == (BLANK_DATE, "", "")
 
 
@@ -116,8 +121,9 @@ def test_notice_context(settings):
     assert context["威胁对象"] == "12户45人"
     assert context["预警信号"] == DEFAULT_WARNING_SIGNAL
     assert context["类型"] == "滑坡" and context["灾害类别"] == "地质灾害"
-    empty = record_context(settings.kinds["notices"], {**HAZARD, "威胁户数": None, "威胁人数": ""},
-                           settings)
+    empty = record_context(
+        settings.kinds["notices"], {**HAZARD, "威胁户数": None, "威胁人数": ""}, settings
+    )
     assert empty["威胁对象"] == "—"
 
 
@@ -225,8 +231,9 @@ def test_a_workspace_kind_may_not_take_a_builtin_name(tmp_path):
     folder = tmp_path / "kinds" / "letters"
     folder.mkdir(parents=True)
     shutil.copy(registry()["letters"].template_path, folder / "安全承诺书.docx")
-    (folder / "kind.toml").write_text('title = "承诺书"\ntemplate = "安全承诺书.docx"\n',
-                                      encoding="utf-8")
+    (folder / "kind.toml").write_text(
+        'title = "承诺书"\ntemplate = "安全承诺书.docx"\n', encoding="utf-8"
+    )
     with pytest.raises(Exception, match="重名"):
         load_registry(tmp_path)
 
@@ -247,8 +254,11 @@ def _indents(path: Path) -> tuple[int, int]:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_templates_update_after_an_upgrade_and_an_issuer_change(tmp_path):
@@ -261,8 +271,10 @@ def test_templates_update_after_an_upgrade_and_an_issuer_change(tmp_path):
     old.save(str(templates / "安全承诺书.docx"))
     record = (templates / ".docgen-templates.toml").read_text(encoding="utf-8")
     digest = hashlib.sha256((templates / "安全承诺书.docx").read_bytes()).hexdigest()
-    lines = [f'"安全承诺书.docx" = "{digest}"' if line.startswith('"安全承诺书.docx"') else line
-             for line in record.splitlines()]
+    lines = [
+        f'"安全承诺书.docx" = "{digest}"' if line.startswith('"安全承诺书.docx"') else line
+        for line in record.splitlines()
+    ]
     (templates / ".docgen-templates.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     # a copy the secretary edited: kept as a backup
     edited = docx.Document(str(templates / "安全告知书.docx"))
@@ -271,14 +283,21 @@ def test_templates_update_after_an_upgrade_and_an_issuer_change(tmp_path):
     edited_bytes = (templates / "安全告知书.docx").read_bytes()
     # a new issuer of 10 characters
     config = workspace / "docgen.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'name = "青山镇人民政府"', 'name = "青山县白云乡人民政府"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'name = "青山镇人民政府"', 'name = "青山县白云乡人民政府"'
+        ),
+        encoding="utf-8",
+    )
     untouched = {"docgen.toml": config.read_bytes(), **_digests(workspace / "inputs")}
 
     result = run("templates", "update", cwd=workspace)
     assert result.exit_code == 0, result.output
     assert "已更新 templates/安全承诺书.docx" in result.output
-    assert "templates/安全告知书.docx（原来改动过的模板另存为 templates/安全告知书.备份-" in result.output
+    assert (
+        "templates/安全告知书.docx（原来改动过的模板另存为 templates/安全告知书.备份-"
+        in result.output
+    )
     assert "templates/工作总结.docx 已是最新" in result.output
     backups = list(templates.glob("安全告知书.备份-*.docx"))
     assert len(backups) == 1 and backups[0].read_bytes() == edited_bytes
@@ -303,8 +322,9 @@ def test_signature_for_a_short_and_a_sealed_issuer(tmp_path):
     assert load(config).issuer.name == "石桥乡人民政府"
     assert run("summary", "-o", tmp_path / "a.docx", cwd=workspace).exit_code == 0
     assert _indents(tmp_path / "a.docx") == (394, 200)  # 7 and 6.94: the date 2 in
-    config.write_text(config.read_text(encoding="utf-8").replace("seal = false", "seal = true"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("seal = false", "seal = true"), encoding="utf-8"
+    )
     assert run("summary", "-o", tmp_path / "b.docx", cwd=workspace).exit_code == 0
     assert _indents(tmp_path / "b.docx") == (397, 400)  # sealed: date 4 in, name centred
 
@@ -328,7 +348,9 @@ def test_a_misspelt_key_is_named_with_its_line(tmp_path):
     workspace = tmp_path / "ws"
     assert run("init", workspace).exit_code == 0
     config = workspace / "docgen.toml"
-    text = config.read_text(encoding="utf-8").replace('\nname = "松岚镇人民政府"', '\nnmae = "松岚镇人民政府"')
+    text = config.read_text(encoding="utf-8").replace(
+        '\nname = "松岚镇人民政府"', '\nnmae = "松岚镇人民政府"'
+    )
     config.write_text(text, encoding="utf-8")
     line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("nmae"))) + 1
     result = run("build", "-c", config)
@@ -337,13 +359,22 @@ def test_a_misspelt_key_is_named_with_its_line(tmp_path):
     assert not list((workspace / "outputs").iterdir())
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("[summary]\ndate = \"2022-12-20\"\n", "第 2 行：summary.date 的值不对：应写作 date = 2022-12-20"),
-    ("[letters]\nholiday = \"国庆\"\n", "第 2 行：letters.holiday 的值不对：应写作 holiday = \"寒假\""),
-    ("[agreements]\nterm = 0\n", "第 2 行：agreements.term 的值不对"),
-    ("[sumary]\ntitle = \"x\"\n", "第 1 行：不认识的小节 [sumary]（是不是 summary？）"),
-    ("[paths]\nunit = \"a.xlsx\"\n", "第 2 行：不认识的设置 paths.unit（是不是 units？）"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '[summary]\ndate = "2022-12-20"\n',
+            "第 2 行：summary.date 的值不对：应写作 date = 2022-12-20",
+        ),
+        (
+            '[letters]\nholiday = "国庆"\n',
+            '第 2 行：letters.holiday 的值不对：应写作 holiday = "寒假"',
+        ),
+        ("[agreements]\nterm = 0\n", "第 2 行：agreements.term 的值不对"),
+        ('[sumary]\ntitle = "x"\n', "第 1 行：不认识的小节 [sumary]（是不是 summary？）"),
+        ('[paths]\nunit = "a.xlsx"\n', "第 2 行：不认识的设置 paths.unit（是不是 units？）"),
+    ],
+)
 def test_wrong_values_are_errors(tmp_path, line, message):
     (tmp_path / "docgen.toml").write_text(line, encoding="utf-8")
     result = run("check", "-c", tmp_path / "docgen.toml")
@@ -406,8 +437,15 @@ def test_letters_follow_the_holiday(built, tmp_path):
     summer_config = tmp_path / "docgen.toml"
     summer_config.write_text(text.replace('holiday = "寒假"', 'holiday = "暑假"'), encoding="utf-8")
     shutil.copytree(built / "inputs", tmp_path / "inputs")
-    result = run("letters", "inputs/students.xlsx", "-o", tmp_path / "暑假", "-c", summer_config,
-                 cwd=tmp_path)
+    result = run(
+        "letters",
+        "inputs/students.xlsx",
+        "-o",
+        tmp_path / "暑假",
+        "-c",
+        summer_config,
+        cwd=tmp_path,
+    )
     assert result.exit_code == 0, result.output
     summer = _text(next((tmp_path / "暑假").glob("*.docx")))
     assert "学生暑假安全承诺书" in summer and "1.防溺水" in summer and "一氧化碳" not in summer

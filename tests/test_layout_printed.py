@@ -27,16 +27,26 @@ def printed(tmp_path_factory) -> list[list[tuple[float, float, float]]]:
     runner = CliRunner()
     assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
     target = root / "总结.docx"
-    result = runner.invoke(cli, ["summary", "-c", str(root / "docgen.toml"), "-o", str(target), "--pdf"])
+    result = runner.invoke(
+        cli, ["summary", "-c", str(root / "docgen.toml"), "-o", str(target), "--pdf"]
+    )
     assert result.exit_code == 0, result.output
-    html = subprocess.run(["pdftotext", "-bbox-layout", str(target.with_suffix(".pdf")), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(target.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pages = []
     for page in html.split("<page ")[1:]:
-        pages.append([
-            (float(x0), float(y0), float(x1))
-            for x0, y0, x1 in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', page)
-        ])
+        pages.append(
+            [
+                (float(x0), float(y0), float(x1))
+                for x0, y0, x1 in re.findall(
+                    r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', page
+                )
+            ]
+        )
     return pages
 
 

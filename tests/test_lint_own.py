@@ -32,14 +32,19 @@ def built(tmp_path_factory) -> Path:
     return root
 
 
-def summary(root: Path, folder: Path, *, kind="工作总结", seal=False, extra="", note="",
-            pdf=False) -> Path:
+def summary(
+    root: Path, folder: Path, *, kind="工作总结", seal=False, extra="", note="", pdf=False
+) -> Path:
     text = (root / "docgen.toml").read_text(encoding="utf-8")
     text = text.replace('kind = "工作总结"', f'kind = "{kind}"')
     text = text.replace("seal = false", f"seal = {'true' if seal else 'false'}")
     text = text.replace('note = ""', f'note = "{note}"')
-    text = re.sub(r'^(outputs|tallies|units|hazards|students|templates) = "',
-                  lambda m: f'{m.group(1)} = "{root.as_posix()}/', text, flags=re.M)
+    text = re.sub(
+        r'^(outputs|tallies|units|hazards|students|templates) = "',
+        lambda m: f'{m.group(1)} = "{root.as_posix()}/',
+        text,
+        flags=re.M,
+    )
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "docgen.toml"
     config.write_text(text + extra, encoding="utf-8")
@@ -60,21 +65,34 @@ def assert_clean(*paths: Path, pages: bool = False) -> None:
         assert f"{path}：符合 GB/T 9704，未发现问题" in result.output
 
 
-@pytest.mark.parametrize("options", [
-    dict(),
-    dict(kind="报告", extra=HEADER + FOOTER, note="联系人：李华，电话：023-68881234"),
-    dict(kind="报告", extra=HEADER_NO_SIGNER),
-    dict(seal=True),
-    dict(seal=True, kind="报告", extra=HEADER + FOOTER, note="联系人：李华，电话：023-68881234"),
-], ids=["plain", "filed-report", "header-without-signer", "sealed", "sealed-filed"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(),
+        dict(kind="报告", extra=HEADER + FOOTER, note="联系人：李华，电话：023-68881234"),
+        dict(kind="报告", extra=HEADER_NO_SIGNER),
+        dict(seal=True),
+        dict(
+            seal=True, kind="报告", extra=HEADER + FOOTER, note="联系人：李华，电话：023-68881234"
+        ),
+    ],
+    ids=["plain", "filed-report", "header-without-signer", "sealed", "sealed-filed"],
+)
 def test_lint_finds_nothing_on_the_summary(built, tmp_path, options):
     assert_clean(summary(built, tmp_path, **options))
 
 
 @pytest.mark.soffice
 def test_lint_with_printed_pages_finds_nothing_on_the_filed_summary(built, tmp_path):
-    path = summary(built, tmp_path, kind="报告", extra=HEADER + FOOTER, seal=True,
-                   note="联系人：李华，电话：023-68881234", pdf=True)
+    path = summary(
+        built,
+        tmp_path,
+        kind="报告",
+        extra=HEADER + FOOTER,
+        seal=True,
+        note="联系人：李华，电话：023-68881234",
+        pdf=True,
+    )
     assert_clean(path, pages=True)
 
 
@@ -117,8 +135,11 @@ def _rewrite(path: Path, out: Path, change) -> Path:
 def test_a_tightened_last_page_is_allowed_a_tightened_middle_is_not(built, tmp_path):
     path = summary(built, tmp_path, kind="报告", extra=HEADER + FOOTER)
     # as fitting does it: from the first words of a page near the end to the first attachment
-    tight = _rewrite(path, tmp_path / "tight.docx",
-                     lambda xml: official.tighten_body(xml, 520, "三、下一步工作打算"))
+    tight = _rewrite(
+        path,
+        tmp_path / "tight.docx",
+        lambda xml: official.tighten_body(xml, 520, "三、下一步工作打算"),
+    )
     assert 'w:line="520"' in zipfile.ZipFile(tight).read("word/document.xml").decode()
     assert_clean(tight)
     # the same pitch on a paragraph in the middle of the body is a departure
@@ -132,16 +153,24 @@ def _tighten_only_second_heading(xml: str) -> str:
     start = xml.index("二、聚焦重点领域")
     head, tail = xml[:start], xml[start:]
     p = head.rindex("<w:p>") if "<w:p>" in head[-2000:] else head.rindex("<w:p ")
-    return head[:p] + official.tighten_body(
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-        + head[p:] + tail[:tail.index("</w:p>") + 6] + "</w:body></w:document>", 520
-    ).split("<w:body>", 1)[1].rsplit("</w:body>", 1)[0] + tail[tail.index("</w:p>") + 6:]
+    return (
+        head[:p]
+        + official.tighten_body(
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            + head[p:]
+            + tail[: tail.index("</w:p>") + 6]
+            + "</w:body></w:document>",
+            520,
+        )
+        .split("<w:body>", 1)[1]
+        .rsplit("</w:body>", 1)[0]
+        + tail[tail.index("</w:p>") + 6 :]
+    )
 
 
 def test_lint_reports_a_departing_header(built, tmp_path):
     path = summary(built, tmp_path, kind="报告", extra=HEADER)
-    black = _rewrite(path, tmp_path / "black.docx",
-                     lambda xml: xml.replace('"FF0000"', '"000000"'))
+    black = _rewrite(path, tmp_path / "black.docx", lambda xml: xml.replace('"FF0000"', '"000000"'))
     result = lint(black)
     assert result.exit_code == 1, result.output
     assert "第1段“松岚镇人民政府文件”：文字颜色应为红色，实为黑色" in result.output

@@ -167,11 +167,17 @@ def test_signature_two_characters_in_and_date_under_it(saved):
     signature, date = by_text["青山镇人民政府"], by_text["2022年12月20日"]
     assert signature.style.style_id == "GwSignature" and date.style.style_id == "GwDate"
     # placed when rendered, from the printed text
-    placed = etree.fromstring(official.place_signature(
-        zipfile.ZipFile(saved).read("word/document.xml").decode()).encode())
-    sig_p, date_p = (next(p for p in placed.iter(qn("w:p"))
-                          if "".join(placed_t.text or "" for placed_t in p.iter(qn("w:t"))) == text)
-                     for text in ("青山镇人民政府", "2022年12月20日"))
+    placed = etree.fromstring(
+        official.place_signature(zipfile.ZipFile(saved).read("word/document.xml").decode()).encode()
+    )
+    sig_p, date_p = (
+        next(
+            p
+            for p in placed.iter(qn("w:p"))
+            if "".join(placed_t.text or "" for placed_t in p.iter(qn("w:t"))) == text
+        )
+        for text in ("青山镇人民政府", "2022年12月20日")
+    )
     sig_ind = sig_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
     date_ind = date_p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
     # 7-character name and 7-character date: date 2 in, its first character 2 right of the name's
@@ -243,7 +249,8 @@ def test_built_in_templates_share_the_layout(kind):
     # text colour never set to anything but black, save the 版头's red 发文机关标志 (7.2.4)
     ns = {"w": W[1:-1]}
     root = etree.fromstring(document.encode())
-    colours = set(root.xpath("//w:r[not(contains(w:t, '版头.发文机关标志'))]//w:color/@w:val",
-                             namespaces=ns))
+    colours = set(
+        root.xpath("//w:r[not(contains(w:t, '版头.发文机关标志'))]//w:color/@w:val", namespaces=ns)
+    )
     assert colours <= {"000000"}
     assert set(root.xpath("//w:color/@w:val", namespaces=ns)) <= {"000000", "FF0000"}

@@ -63,13 +63,17 @@ def check_package(path: Path) -> list[str]:
                 ids.append(rel.get("Id"))
                 if rel.get("TargetMode") == "External":
                     continue
-                target = posixpath.normpath(posixpath.join(source_dir, rel.get("Target"))).lstrip("/")
+                target = posixpath.normpath(posixpath.join(source_dir, rel.get("Target"))).lstrip(
+                    "/"
+                )
                 if target not in names:
                     faults.append(f"{rels}: {rel.get('Id')} points to missing {target}")
             faults += [f"{rels}: duplicate id {i}" for i, n in Counter(ids).items() if n > 1]
         for name in (n for n in names if n.startswith("word/") and n.endswith(".xml")):
             root = etree.fromstring(z.read(name))  # raises on malformed XML
-            rels_name = posixpath.join(posixpath.dirname(name), "_rels", posixpath.basename(name) + ".rels")
+            rels_name = posixpath.join(
+                posixpath.dirname(name), "_rels", posixpath.basename(name) + ".rels"
+            )
             known = set()
             if rels_name in names:
                 known = {r.get("Id") for r in etree.fromstring(z.read(rels_name))}

@@ -16,7 +16,9 @@ from docgen.errors import ConversionError, OutputExistsError
 from docgen.output import pdf
 from docgen.output.pdf import _groups, convert_to_pdf, find_soffice
 
-posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffice is a POSIX script")
+posix_only = pytest.mark.skipif(
+    sys.platform == "win32", reason="the fake soffice is a POSIX script"
+)
 
 
 def make_docx(path: Path, pages: int = 1, text: str = "安全生产责任书") -> Path:
@@ -243,7 +245,9 @@ def test_child_gets_a_private_profile_and_a_utf8_locale(tmp_path, monkeypatch):
     assert "--headless" in args and "--norestore" in args
     assert args[-1] == "LC_ALL=C.UTF-8"
     assert str(tmp_path / "中文名.docx") in args
-    assert not Path(profile.removeprefix("-env:UserInstallation=file://")).exists(), "profile removed"
+    assert not Path(profile.removeprefix("-env:UserInstallation=file://")).exists(), (
+        "profile removed"
+    )
 
 
 def test_groups_never_put_two_files_of_one_name_in_a_run():

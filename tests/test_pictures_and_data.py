@@ -35,8 +35,15 @@ def jpeg(width: int, height: int) -> bytes:
     return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
 
 
-def template(path: Path, paragraphs: list[str], *, header_picture: bool = False,
-             body_picture: bool = False, header: str | None = None, title: str | None = None) -> Path:
+def template(
+    path: Path,
+    paragraphs: list[str],
+    *,
+    header_picture: bool = False,
+    body_picture: bool = False,
+    header: str | None = None,
+    title: str | None = None,
+) -> Path:
     doc = docx.Document()
     for text in paragraphs:
         doc.add_paragraph(text)
@@ -107,14 +114,21 @@ def photos(tmp_path) -> Path:
 
 
 def test_picture_filter_places_each_records_picture_at_its_size(tmp_path, photos):
-    tpl = template(tmp_path / "t.docx", ["{{ 名称 }}", "{{ 照片|图片(宽=8) }}",
-                                         "{{ 照片|picture(width=4, height=3) }}"],
-                   header="{{ 名称 }}", header_picture=True, body_picture=True)
-    data = roster(photos / "名册.xlsx", [
-        {"名称": "甲", "照片": "照片/宽.png"},
-        {"名称": "乙", "照片": str(photos / "照片" / "方.jpg")},  # absolute paths too
-        {"名称": "丙", "照片": "照片/宽.png"},
-    ])
+    tpl = template(
+        tmp_path / "t.docx",
+        ["{{ 名称 }}", "{{ 照片|图片(宽=8) }}", "{{ 照片|picture(width=4, height=3) }}"],
+        header="{{ 名称 }}",
+        header_picture=True,
+        body_picture=True,
+    )
+    data = roster(
+        photos / "名册.xlsx",
+        [
+            {"名称": "甲", "照片": "照片/宽.png"},
+            {"名称": "乙", "照片": str(photos / "照片" / "方.jpg")},  # absolute paths too
+            {"名称": "丙", "照片": "照片/宽.png"},
+        ],
+    )
     out = tmp_path / "out"
     result = run("render", tpl, data, "-o", out, "--combined", out / "合订本.docx")
     assert result.exit_code == 0, result.output
@@ -136,32 +150,49 @@ def test_picture_filter_places_each_records_picture_at_its_size(tmp_path, photos
 
 def test_header_and_body_pictures_get_distinct_ids(tmp_path):
     """The same wp:docPr id twice is what Word reports as unreadable content."""
-    path = template(tmp_path / "t.docx", ["{{ 名称 }}"], header="{{ 名称 }}",
-                    header_picture=True, body_picture=True)
+    path = template(
+        tmp_path / "t.docx",
+        ["{{ 名称 }}"],
+        header="{{ 名称 }}",
+        header_picture=True,
+        body_picture=True,
+    )
     data = roster(tmp_path / "名册.xlsx", [{"名称": "甲", "序号": 1}, {"名称": "乙", "序号": 2}])
-    result = run("render", path, data, "-o", tmp_path / "out", "--combined",
-                 tmp_path / "out" / "合订本.docx")
+    result = run(
+        "render", path, data, "-o", tmp_path / "out", "--combined", tmp_path / "out" / "合订本.docx"
+    )
     assert result.exit_code == 0, result.output
     for out in (tmp_path / "out").glob("*.docx"):
         assert_sound(out)
     # an untemplated header keeps its id; the body's are numbered around it
     plain = template(tmp_path / "p.docx", ["{{ 名称 }}"], header_picture=True, body_picture=True)
-    result = run("render", plain, data, "-o", tmp_path / "plain", "--combined",
-                 tmp_path / "plain" / "合订本.docx")
+    result = run(
+        "render",
+        plain,
+        data,
+        "-o",
+        tmp_path / "plain",
+        "--combined",
+        tmp_path / "plain" / "合订本.docx",
+    )
     assert result.exit_code == 0, result.output
     for out in (tmp_path / "plain").glob("*.docx"):
         assert_sound(out)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("照片/没有.png", "名册第 3 行的图片：找不到图片文件“照片/没有.png”"),
-    ("照片/假.png", "名册第 3 行的图片：“照片/假.png”不是 PNG、JPEG 或 GIF 图片"),
-    ("照片", "名册第 3 行的图片：“照片”不是图片文件"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("照片/没有.png", "名册第 3 行的图片：找不到图片文件“照片/没有.png”"),
+        ("照片/假.png", "名册第 3 行的图片：“照片/假.png”不是 PNG、JPEG 或 GIF 图片"),
+        ("照片", "名册第 3 行的图片：“照片”不是图片文件"),
+    ],
+)
 def test_a_bad_picture_names_the_row_and_file_and_writes_nothing(tmp_path, photos, value, expected):
     tpl = template(tmp_path / "t.docx", ["{{ 名称 }}", "{{ 照片|图片(宽=8) }}"])
-    data = roster(photos / "名册.xlsx", [{"名称": "甲", "照片": "照片/宽.png"},
-                                         {"名称": "乙", "照片": value}])
+    data = roster(
+        photos / "名册.xlsx", [{"名称": "甲", "照片": "照片/宽.png"}, {"名称": "乙", "照片": value}]
+    )
     out = tmp_path / "out"
     result = run("render", tpl, data, "-o", out, "--combined", out / "合订本.docx")
     assert result.exit_code == 1, result.output
@@ -197,8 +228,15 @@ def notices(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("notices")
     shutil.copytree(DEMO / "照片", root / "照片")
     shutil.copy(DEMO / "hazards.xlsx", root / "hazards.xlsx")
-    result = run("notices", root / "hazards.xlsx", "-o", root / "out", "--combined",
-                 root / "out" / "合订本.docx", cwd=root)
+    result = run(
+        "notices",
+        root / "hazards.xlsx",
+        "-o",
+        root / "out",
+        "--combined",
+        root / "out" / "合订本.docx",
+        cwd=root,
+    )
     assert result.exit_code == 0, result.output
     return root / "out"
 
@@ -250,18 +288,32 @@ def test_pictures_open_in_libreoffice(notices, tmp_path):
 
 
 def test_render_takes_json_records_with_nested_lists(tmp_path):
-    tpl = template(tmp_path / "t.docx", ["{{ 单位.名称 }}：", "{%p for 项 in 清单 %}",
-                                         "{{ loop.index }}. {{ 项.名称 }} {{ 项.数量 }}",
-                                         "{%p endfor %}"])
+    tpl = template(
+        tmp_path / "t.docx",
+        [
+            "{{ 单位.名称 }}：",
+            "{%p for 项 in 清单 %}",
+            "{{ loop.index }}. {{ 项.名称 }} {{ 项.数量 }}",
+            "{%p endfor %}",
+        ],
+    )
     data = tmp_path / "数据.json"
-    data.write_text(json.dumps([
-        {"编号": "A1", "单位": {"名称": "青山村"}, "清单": [{"名称": "灭火器", "数量": 3}]},
-        {"编号": "A2", "单位": {"名称": "石门村"}, "清单": []},
-    ], ensure_ascii=False), encoding="utf-8")
+    data.write_text(
+        json.dumps(
+            [
+                {"编号": "A1", "单位": {"名称": "青山村"}, "清单": [{"名称": "灭火器", "数量": 3}]},
+                {"编号": "A2", "单位": {"名称": "石门村"}, "清单": []},
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     result = run("render", tpl, data, "-o", tmp_path / "out", "--name", "{编号}")
     assert result.exit_code == 0, result.output
-    assert [p.text for p in docx.Document(str(tmp_path / "out" / "A1.docx")).paragraphs] == \
-        ["青山村：", "1. 灭火器 3"]
+    assert [p.text for p in docx.Document(str(tmp_path / "out" / "A1.docx")).paragraphs] == [
+        "青山村：",
+        "1. 灭火器 3",
+    ]
     one = tmp_path / "一条.json"
     one.write_text('{"单位": {"名称": "金竹村"}, "清单": []}', encoding="utf-8")
     result = run("render", tpl, one, "-o", tmp_path / "one", "--name", "单")
@@ -301,14 +353,18 @@ def render_one(tmp_path: Path, paragraphs: list[str], record: dict, **kw) -> Pat
 
 
 def test_a_literal_ampersand_in_a_tag_prints_as_typed(tmp_path):
-    out = render_one(tmp_path, ['{{ "R&D" }} {{ 空|default("A&B", true) }} {{ 名 }}'],
-                     {"名": "C&D", "空": ""})
+    out = render_one(
+        tmp_path, ['{{ "R&D" }} {{ 空|default("A&B", true) }} {{ 名 }}'], {"名": "C&D", "空": ""}
+    )
     assert docx.Document(str(out)).paragraphs[0].text == "R&D A&B C&D"
 
 
 def test_harmless_names_and_format_on_a_literal_are_allowed(tmp_path):
-    out = render_one(tmp_path, ['{{ type }}/{{ input }}/{{ "{} 项".format(n) }}'],
-                     {"type": "甲", "input": "乙", "n": 3})
+    out = render_one(
+        tmp_path,
+        ['{{ type }}/{{ input }}/{{ "{} 项".format(n) }}'],
+        {"type": "甲", "input": "乙", "n": 3},
+    )
     assert docx.Document(str(out)).paragraphs[0].text == "甲/乙/3 项"
     # .format on data stays refused: a value could reach attributes through it
     tpl = template(tmp_path / "bad.docx", ["{{ 名.format(1) }}"])
@@ -336,8 +392,9 @@ def test_removing_a_cell_fixes_the_table_grid(tmp_path):
         table.cell(r, 2).text = "右"
     doc.save(tmp_path / "t.docx")
     (tmp_path / "d.json").write_text("{}", encoding="utf-8")
-    result = run("render", tmp_path / "t.docx", tmp_path / "d.json", "-o", tmp_path / "out",
-                 "--name", "out")
+    result = run(
+        "render", tmp_path / "t.docx", tmp_path / "d.json", "-o", tmp_path / "out", "--name", "out"
+    )
     assert result.exit_code == 0, result.output
     out = docx.Document(str(tmp_path / "out" / "out.docx"))
     grid = out.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))

@@ -30,11 +30,31 @@ from docgen.output.files import MAX_NAME_BYTES
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 REFERENCE_FIGURES = (
-    "1500份", "2000余条", "1300余条", "20余起", "60余人次", "40余次", "14处", "12个", "1个",
-    "20余次", "3处", "9个", "5处", "2个", "3家", "1处", "943份", "25车次", "28家", "4起",
+    "1500份",
+    "2000余条",
+    "1300余条",
+    "20余起",
+    "60余人次",
+    "40余次",
+    "14处",
+    "12个",
+    "1个",
+    "20余次",
+    "3处",
+    "9个",
+    "5处",
+    "2个",
+    "3家",
+    "1处",
+    "943份",
+    "25车次",
+    "28家",
+    "4起",
 )
 FORBIDDEN_IN_NAMES = set('/\\:*?"<>|')
-posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in soffice is a POSIX script")
+posix_only = pytest.mark.skipif(
+    sys.platform == "win32", reason="the stand-in soffice is a POSIX script"
+)
 
 
 # ---------------------------------------------------------------- helpers
@@ -110,8 +130,11 @@ CLASS = "三年级（2）班"
 _SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱"
 _LONG = "欧阳" + "长" * 40  # the file name outgrows the length limit: it is cut
 PUPILS: list[tuple[str, str, str]] = [  # (班级, 学生姓名, 家长姓名)
-    *((CLASS, f"{s}{child}", f"{s}{parent}") for s in _SURNAMES
-      for child, parent in (("子涵", "建国"), ("欣怡", "秀英"))),
+    *(
+        (CLASS, f"{s}{child}", f"{s}{parent}")
+        for s in _SURNAMES
+        for child, parent in (("子涵", "建国"), ("欣怡", "秀英"))
+    ),
     ("四年级/1班", "王/小明", "王:大山"),
     (CLASS, "李:华", '李"老"四'),
     (CLASS, '"张"三', "张父"),
@@ -125,10 +148,16 @@ PUPILS: list[tuple[str, str, str]] = [  # (班级, 学生姓名, 家长姓名)
 
 
 def letters_roster(path: Path, pupils=PUPILS) -> Path:
-    rows = [[SCHOOL, klass, pupil, parent, f"1390000{i:04d}"] for i, (klass, pupil, parent)
-            in enumerate(pupils)]
-    return write_roster(path, "2022年寒假学生安全承诺书签订名册",
-                        ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows)
+    rows = [
+        [SCHOOL, klass, pupil, parent, f"1390000{i:04d}"]
+        for i, (klass, pupil, parent) in enumerate(pupils)
+    ]
+    return write_roster(
+        path,
+        "2022年寒假学生安全承诺书签订名册",
+        ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"],
+        rows,
+    )
 
 
 UNITS = [  # 单位名称, 负责人, 行业领域
@@ -142,9 +171,16 @@ UNITS = [  # 单位名称, 负责人, 行业领域
 
 
 def units_roster(path: Path, units=UNITS) -> Path:
-    rows = [[name, person, "13800000000", sector, "松岚镇正街1号", None] for name, person, sector in units]
-    return write_roster(path, "责任单位名册",
-                        ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"], rows)
+    rows = [
+        [name, person, "13800000000", sector, "松岚镇正街1号", None]
+        for name, person, sector in units
+    ]
+    return write_roster(
+        path,
+        "责任单位名册",
+        ["单位名称*", "负责人*", "联系电话", "行业领域", "地址", "签订日期"],
+        rows,
+    )
 
 
 HAZARDS = [  # 隐患点名称, 类型, 监测责任人, 避险场所
@@ -158,10 +194,33 @@ HAZARDS = [  # 隐患点名称, 类型, 监测责任人, 避险场所
 
 
 def hazards_roster(path: Path, hazards=HAZARDS) -> Path:
-    headers = ["隐患点名称*", "类型*", "位置*", "威胁户数", "威胁人数", "监测责任人*", "联系电话*",
-               "预警信号", "避险路线*", "避险场所*"]
-    rows = [[name, kind, name[:3] + "3组", 12, 40, person, "13700000000", "鸣锣三声",
-             "沿村道向东撤离约600米", shelter] for name, kind, person, shelter in hazards]
+    headers = [
+        "隐患点名称*",
+        "类型*",
+        "位置*",
+        "威胁户数",
+        "威胁人数",
+        "监测责任人*",
+        "联系电话*",
+        "预警信号",
+        "避险路线*",
+        "避险场所*",
+    ]
+    rows = [
+        [
+            name,
+            kind,
+            name[:3] + "3组",
+            12,
+            40,
+            person,
+            "13700000000",
+            "鸣锣三声",
+            "沿村道向东撤离约600米",
+            shelter,
+        ]
+        for name, kind, person, shelter in hazards
+    ]
     return write_roster(path, "隐患点名册", headers, rows)
 
 
@@ -196,8 +255,10 @@ def test_letters_pdf_one_page_per_pupil_and_a_combined_print_file(letters):
     counts = [page_count(p) for p in pdfs]
     assert counts == [1] * len(PUPILS), dict(zip((p.name for p in pdfs), counts, strict=True))
     assert page_count(combined.with_suffix(".pdf")) == sum(counts) == len(PUPILS)
-    print(f"letters: {len(PUPILS)} pupils, {sum(counts)} pages, combined "
-          f"{page_count(combined.with_suffix('.pdf'))} pages, {seconds:.1f} s")
+    print(
+        f"letters: {len(PUPILS)} pupils, {sum(counts)} pages, combined "
+        f"{page_count(combined.with_suffix('.pdf'))} pages, {seconds:.1f} s"
+    )
 
 
 @pytest.mark.soffice
@@ -330,8 +391,17 @@ def test_without_libreoffice_the_word_files_are_written_and_the_message_says_how
     if command == "letters":
         outdir = tmp_path / "out"
         roster = letters_roster(tmp_path / "学生名册.xlsx", PUPILS[:5])
-        result = run("letters", roster, "-o", outdir, "--combined", tmp_path / "合订本.docx",
-                     "--pdf", "-c", config)
+        result = run(
+            "letters",
+            roster,
+            "-o",
+            outdir,
+            "--combined",
+            tmp_path / "合订本.docx",
+            "--pdf",
+            "-c",
+            config,
+        )
         written = sorted(outdir.glob("*.docx")) + [tmp_path / "合订本.docx"]
         assert len(written) == 6
     else:
@@ -354,20 +424,24 @@ def test_without_libreoffice_the_word_files_are_written_and_the_message_says_how
 @posix_only
 def test_a_hanging_libreoffice_is_stopped_and_leaves_no_pdf(config, tmp_path, monkeypatch):
     pid_file = tmp_path / "pid"
-    program = fake_soffice(tmp_path, f"""
+    program = fake_soffice(
+        tmp_path,
+        f"""
         open({str(pid_file)!r}, "w").write(str(os.getpid()))
         open(out(sources[0]), "wb").write(PDF)                 # one done,
         open(out(sources[1]), "wb").write(b"%PDF-1.4 half")    # one half-written
         time.sleep(120)
-        """)
+        """,
+    )
     monkeypatch.setattr(pdf, "find_soffice", lambda: program)
     # the command line has no timeout option: the library's limit is shortened for the test
     monkeypatch.setattr(pdf, "TIME_LIMIT", 2)
     outdir = tmp_path / "out"
 
     started = time.monotonic()
-    result = run("notices", hazards_roster(tmp_path / "hazards.xlsx"), "-o", outdir, "--pdf",
-                 "-c", config)
+    result = run(
+        "notices", hazards_roster(tmp_path / "hazards.xlsx"), "-o", outdir, "--pdf", "-c", config
+    )
 
     assert time.monotonic() - started < 30
     assert result.exit_code == 1
@@ -388,18 +462,28 @@ def test_a_large_batch_is_split_into_runs_libreoffice_can_take(config, tmp_path,
     # LibreOffice reads only about 253 command-line arguments and ignores the rest, exiting 0;
     # this stand-in does the same and records how many files each run was given.
     record = tmp_path / "runs.txt"
-    program = fake_soffice(tmp_path, f"""
+    program = fake_soffice(
+        tmp_path,
+        f"""
         with open({str(record)!r}, "a") as f:
             f.write(f"{{len(sources)}}\\n")
         for source in sources[:253 - (len(args) - len(sources))]:
             open(out(source), "wb").write(PDF)
-        """)
+        """,
+    )
     monkeypatch.setattr(pdf, "find_soffice", lambda: program)
     pupils = [(CLASS, f"学生{i:03d}", f"家长{i:03d}") for i in range(300)]
     outdir = tmp_path / "out"
 
-    result = run("letters", letters_roster(tmp_path / "学生名册.xlsx", pupils), "-o", outdir, "--pdf",
-                 "-c", config)
+    result = run(
+        "letters",
+        letters_roster(tmp_path / "学生名册.xlsx", pupils),
+        "-o",
+        outdir,
+        "--pdf",
+        "-c",
+        config,
+    )
 
     assert result.exit_code == 0, result.output
     docs, pdfs = assert_one_pdf_per_docx(outdir)
@@ -423,8 +507,11 @@ def rendered(config, tmp_path_factory):
     result = run("summary", "-c", config, "-o", root / "工作总结.docx")
     assert result.exit_code == 0, result.output
     out["summary"] = ([root / "工作总结.docx"], None, 1)
-    for kind, roster in (("agreements", "units.xlsx"), ("notices", "hazards.xlsx"),
-                         ("letters", "students.xlsx")):
+    for kind, roster in (
+        ("agreements", "units.xlsx"),
+        ("notices", "hazards.xlsx"),
+        ("letters", "students.xlsx"),
+    ):
         folder, combined = root / kind, root / f"{kind}-合订本.docx"
         result = run(kind, inputs / roster, "-o", folder, "--combined", combined, "-c", config)
         assert result.exit_code == 0, result.output
@@ -437,13 +524,21 @@ def rendered(config, tmp_path_factory):
 
 def xml_parts(path: Path) -> dict[str, etree._Element]:
     with zipfile.ZipFile(path) as zf:
-        return {name: etree.fromstring(zf.read(name)) for name in zf.namelist()
-                if name.startswith("word/") and name.endswith(".xml")}
+        return {
+            name: etree.fromstring(zf.read(name))
+            for name in zf.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+        }
 
 
 # the agreement's signature block is a layout table, deliberately without lines
 # the summary: its two 附件 tables and the by-year 附件3 (the demo spans three years)
-BORDERS = {"summary": ["single", "single", "single"], "agreements": ["nil"], "notices": ["single"], "letters": []}
+BORDERS = {
+    "summary": ["single", "single", "single"],
+    "agreements": ["nil"],
+    "notices": ["single"],
+    "letters": [],
+}
 
 
 @pytest.mark.parametrize("kind", list(BORDERS))
@@ -473,8 +568,10 @@ def test_tables_have_explicit_widths_and_borders(kind, rendered):
 def table_borders(table) -> str:
     edges = table.find("w:tblPr/w:tblBorders", NS)
     assert edges is not None, "a table without borders of its own prints as the app likes"
-    kinds = {edges.find(f"w:{e}", NS).get(w("val")) for e in
-             ("top", "left", "bottom", "right", "insideH", "insideV")}
+    kinds = {
+        edges.find(f"w:{e}", NS).get(w("val"))
+        for e in ("top", "left", "bottom", "right", "insideH", "insideV")
+    }
     assert len(kinds) == 1, kinds
     kind = kinds.pop()
     if kind == "single":
@@ -494,8 +591,12 @@ def test_every_output_opens_and_all_text_is_black(kind, rendered):
         for name, root in xml_parts(path).items():
             colours = {e.get(w("val")) for e in root.iter(w("color"))}
             assert colours <= {"000000", "auto"}, (path.name, name, colours)
-            themed = [a for e in root.iter() for a in e.attrib if "theme" in a.lower()
-                      and name in ("word/document.xml", "word/styles.xml")]
+            themed = [
+                a
+                for e in root.iter()
+                for a in e.attrib
+                if "theme" in a.lower() and name in ("word/document.xml", "word/styles.xml")
+            ]
             assert not themed, (path.name, name, themed)
 
 

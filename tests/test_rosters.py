@@ -19,20 +19,30 @@ def _units(tmp_path, rows, headers=UNIT_HEADERS, name="责任单位.xlsx", **kw)
 
 
 def test_values_are_read_as_typed(tmp_path):
-    path = _units(tmp_path, [
-        ["  青山村村委会 ", "张三", 13812345678, "消防", "青山村1组", dt.datetime(2022, 3, 7)],
-        [None, None, None, None, None, None],
-        ["石桥村村委会", "李四", 1.3912345678e10, "道路交通安全", 12, None],
-        ["填表人：王五", None, None, None, None, None],
-    ], title="2022年安全生产责任单位名册")
+    path = _units(
+        tmp_path,
+        [
+            ["  青山村村委会 ", "张三", 13812345678, "消防", "青山村1组", dt.datetime(2022, 3, 7)],
+            [None, None, None, None, None, None],
+            ["石桥村村委会", "李四", 1.3912345678e10, "道路交通安全", 12, None],
+            ["填表人：王五", None, None, None, None, None],
+        ],
+        title="2022年安全生产责任单位名册",
+    )
     roster = read_roster(path, kind="agreements")
     assert roster.sheet == "Sheet1" and roster.header_row == 2
     assert roster.columns == ["单位名称", "负责人", "联系电话", "行业领域", "地址", "签订日期"]
     assert roster.required == ["单位名称", "负责人"]
     assert roster.rows == [3, 5]
     first, second = roster.records
-    assert first == {"单位名称": "青山村村委会", "负责人": "张三", "联系电话": "13812345678",
-                     "行业领域": "消防", "地址": "青山村1组", "签订日期": dt.date(2022, 3, 7)}
+    assert first == {
+        "单位名称": "青山村村委会",
+        "负责人": "张三",
+        "联系电话": "13812345678",
+        "行业领域": "消防",
+        "地址": "青山村1组",
+        "签订日期": dt.date(2022, 3, 7),
+    }
     assert second["联系电话"] == "13912345678"
     assert second["地址"] == 12 and second["签订日期"] == ""
     assert roster.problems == []
@@ -40,9 +50,30 @@ def test_values_are_read_as_typed(tmp_path):
 
 
 def test_headers_with_units_and_spaces_are_normalised(tmp_path):
-    headers = ["隐患点名称 *", "类型*", "位置*", "威胁户数（户）", "威胁人数(人)", "监测责任人*", "联系电话*",
-               "预警信号", "避险路线*", "避险场所*"]
-    row = ["王家岩滑坡", "地质灾害", "青山村3组", 12.0, 30, "赵六", "13500000000", "鸣锣", "向东", "村委会"]
+    headers = [
+        "隐患点名称 *",
+        "类型*",
+        "位置*",
+        "威胁户数（户）",
+        "威胁人数(人)",
+        "监测责任人*",
+        "联系电话*",
+        "预警信号",
+        "避险路线*",
+        "避险场所*",
+    ]
+    row = [
+        "王家岩滑坡",
+        "地质灾害",
+        "青山村3组",
+        12.0,
+        30,
+        "赵六",
+        "13500000000",
+        "鸣锣",
+        "向东",
+        "村委会",
+    ]
     roster = read_roster(messy.roster(tmp_path / "隐患点.xlsx", headers, [row]), kind="notices")
     assert roster.columns[0] == "隐患点名称" and roster.columns[3] == "威胁户数"
     assert roster.records[0]["威胁户数"] == 12 and isinstance(roster.records[0]["威胁户数"], int)
@@ -51,8 +82,10 @@ def test_headers_with_units_and_spaces_are_normalised(tmp_path):
 
 def test_kind_makes_columns_required_without_star(tmp_path):
     headers = ["学校", "班级", "学生姓名", "家长姓名", "联系电话"]
-    rows = [["中心小学", "一年级（1）班", "王小明", "王大明", None],
-            ["中心小学", "一年级（1）班", "李小红", None, None]]
+    rows = [
+        ["中心小学", "一年级（1）班", "王小明", "王大明", None],
+        ["中心小学", "一年级（1）班", "李小红", None, None],
+    ]
     path = messy.roster(tmp_path / "学生名册.xlsx", headers, rows, title=None)
     assert read_roster(path).required == []
     with pytest.raises(DataError) as info:
@@ -62,17 +95,24 @@ def test_kind_makes_columns_required_without_star(tmp_path):
 
 
 def test_all_empty_required_cells_are_reported(tmp_path):
-    path = _units(tmp_path, [["青山村", None, None, None, None, None], [None, "李四", None, None, None, None]])
+    path = _units(
+        tmp_path, [["青山村", None, None, None, None, None], [None, "李四", None, None, None, None]]
+    )
     with pytest.raises(DataError) as info:
         read_roster(path)
     assert [(p.cell, p.file.endswith("责任单位.xlsx")) for p in info.value.problems] == [
-        ("B3", True), ("A4", True)]
+        ("B3", True),
+        ("A4", True),
+    ]
     assert all("必填" in p.message for p in info.value.problems)
 
 
 def test_missing_required_column_names_header_row_and_columns(tmp_path):
-    path = messy.roster(tmp_path / "隐患点.xlsx", ["隐患点名称", "类型", "位置", "联系电话"],
-                        [["滑坡", "地质灾害", "3组", "135"]])
+    path = messy.roster(
+        tmp_path / "隐患点.xlsx",
+        ["隐患点名称", "类型", "位置", "联系电话"],
+        [["滑坡", "地质灾害", "3组", "135"]],
+    )
     with pytest.raises(DataError) as info:
         read_roster(path, kind="notices")
     [problem] = info.value.problems
@@ -83,8 +123,11 @@ def test_missing_required_column_names_header_row_and_columns(tmp_path):
 
 
 def test_duplicate_headers(tmp_path):
-    path = _units(tmp_path, [["青山村", "张三", "1", "消防", "地址", None, "x"]],
-                  headers=[*UNIT_HEADERS, "负责人"])
+    path = _units(
+        tmp_path,
+        [["青山村", "张三", "1", "消防", "地址", None, "x"]],
+        headers=[*UNIT_HEADERS, "负责人"],
+    )
     with pytest.raises(DataError) as info:
         read_roster(path)
     [problem] = info.value.problems
@@ -100,10 +143,16 @@ def test_sheet_not_found_lists_the_sheets(tmp_path):
 
 
 def test_roster_sheet_found_after_a_notes_sheet(tmp_path):
-    path = messy.save_rows(tmp_path / "名册.xlsx", {
-        "说明": [["请按表填写"]],
-        "学生": [["学校", "班级", "学生姓名", "家长姓名"], ["中心小学", "二年级", "张小", "张大"]],
-    })
+    path = messy.save_rows(
+        tmp_path / "名册.xlsx",
+        {
+            "说明": [["请按表填写"]],
+            "学生": [
+                ["学校", "班级", "学生姓名", "家长姓名"],
+                ["中心小学", "二年级", "张小", "张大"],
+            ],
+        },
+    )
     roster = read_roster(path, kind="letters")
     assert roster.sheet == "学生" and len(roster) == 1
 
@@ -131,7 +180,8 @@ def test_check_roster_never_raises(tmp_path):
 
 def test_libreoffice_roster(tmp_path):
     path = messy.as_other_application(
-        _units(tmp_path, [["青山村", "张三", "13800000000", "消防安全", None, None]]), "LibreOffice")
+        _units(tmp_path, [["青山村", "张三", "13800000000", "消防安全", None, None]]), "LibreOffice"
+    )
     assert read_roster(path, kind="agreements").records[0]["负责人"] == "张三"
 
 
@@ -144,8 +194,13 @@ def test_roster_kinds(tmp_path):
 
 
 def test_read_many_rows_quickly(tmp_path):
-    rows = [["中心小学", f"{i % 6 + 1}年级", f"学生{i}", f"家长{i}", 13800000000 + i] for i in range(943)]
-    path = messy.roster(tmp_path / "学生名册.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows)
+    rows = [
+        ["中心小学", f"{i % 6 + 1}年级", f"学生{i}", f"家长{i}", 13800000000 + i]
+        for i in range(943)
+    ]
+    path = messy.roster(
+        tmp_path / "学生名册.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*", "联系电话"], rows
+    )
     roster = read_roster(path, kind="letters")
     assert len(roster) == 943 and roster.records[-1]["联系电话"] == str(13800000000 + 942)
     assert roster.rows[-1] == 945
@@ -157,9 +212,15 @@ def test_read_many_rows_quickly(tmp_path):
 def test_check_paths_classifies_and_collects_everything(tmp_path):
     messy.build_villages(tmp_path / "tallies")
     messy.bad_duplicate(tmp_path / "tallies")
-    _units(tmp_path, [["青山村", "张三", None, "消防", None, None], ["石桥村", None, None, None, None, None]])
-    messy.roster(tmp_path / "学生名册.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*"],
-                 [["小学", "一班", "甲", "乙"], ["小学", "一班", "丙", "丁"]])
+    _units(
+        tmp_path,
+        [["青山村", "张三", None, "消防", None, None], ["石桥村", None, None, None, None, None]],
+    )
+    messy.roster(
+        tmp_path / "学生名册.xlsx",
+        ["学校*", "班级*", "学生姓名*", "家长姓名*"],
+        [["小学", "一班", "甲", "乙"], ["小学", "一班", "丙", "丁"]],
+    )
     messy.save_rows(tmp_path / "其他.xlsx", {"Sheet1": [["姓名", "年龄"], ["张三", 30]]})
     problems, stats = check_paths([tmp_path])
     errors = [p for p in problems if p.is_error]

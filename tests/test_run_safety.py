@@ -34,8 +34,13 @@ def run(*args, **kwargs):
 def run_process(*args, cwd: Path | None = None, **env) -> subprocess.CompletedProcess:
     """``python -m docgen ARGS`` as a separate program, its output as raw bytes."""
     environment = {**os.environ, "LANG": "zh_CN.UTF-8", "PYTHONPATH": str(ROOT), **env}
-    return subprocess.run([sys.executable, "-m", "docgen", *map(str, args)], capture_output=True,
-                          env=environment, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "docgen", *map(str, args)],
+        capture_output=True,
+        env=environment,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def students(path: Path, count: int, name=lambda i: f"学生{i}") -> Path:
@@ -68,8 +73,9 @@ def test_collect_json_with_an_output_file_keeps_stdout_pure_json(tmp_path):
     villages = tmp_path / "tallies"
     messy.build_villages(villages)
     target = tmp_path / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["collect", str(villages), "--json", "-o", str(target)],
-                                env={"LANG": "zh_CN.UTF-8"})
+    result = CliRunner().invoke(
+        cli, ["collect", str(villages), "--json", "-o", str(target)], env={"LANG": "zh_CN.UTF-8"}
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["units"]
@@ -81,15 +87,24 @@ def test_collect_json_with_an_output_file_keeps_stdout_pure_json(tmp_path):
 
 
 def unusual_tally(folder: Path) -> Path:
-    rows = [["填报单位：䶮山村🙂"], ["领域", "检查次数", "排查隐患", "整改隐患"],
-            ["消防安全", 3, 2, 3]]  # 整改 > 排查: a warning naming the unit, on stderr
+    rows = [
+        ["填报单位：䶮山村🙂"],
+        ["领域", "检查次数", "排查隐患", "整改隐患"],
+        ["消防安全", 3, 2, 3],
+    ]  # 整改 > 排查: a warning naming the unit, on stderr
     return messy.save_rows(folder / "䶮山村🙂.xlsx", {"Sheet1": rows})
 
 
 def test_collect_json_on_a_gbk_console_escapes_what_gbk_lacks(tmp_path):
     unusual_tally(tmp_path / "tallies")
-    result = run_process("collect", tmp_path / "tallies", "--json", "-o", tmp_path / "汇总🙂.xlsx",
-                         PYTHONIOENCODING="gbk")
+    result = run_process(
+        "collect",
+        tmp_path / "tallies",
+        "--json",
+        "-o",
+        tmp_path / "汇总🙂.xlsx",
+        PYTHONIOENCODING="gbk",
+    )
     assert result.returncode == 0, result.stderr.decode("gbk", "replace")
     assert b"Traceback" not in result.stderr
     data = json.loads(result.stdout.decode("gbk"))
@@ -129,8 +144,9 @@ def test_combined_file_that_cannot_be_placed_leaves_nothing_behind(config, tmp_p
     assert not (tmp_path / "out").exists(), "the letters moved before the failure are taken back"
     assert not leftovers(tmp_path)
     # after moving the combined file elsewhere, the rerun needs no --force
-    result = run("letters", roster, "-o", tmp_path / "out", "--combined", tmp_path / "c.docx",
-                 "-c", config)
+    result = run(
+        "letters", roster, "-o", tmp_path / "out", "--combined", tmp_path / "c.docx", "-c", config
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -146,7 +162,9 @@ def test_progress_advances_as_chunks_finish(config, tmp_path, monkeypatch):
         def start(label, total):
             def advance(n=1):
                 seen.append((n, sum(1 for _ in outdir.rglob("*.docx"))))
+
             return advance
+
         yield start
 
     monkeypatch.setattr(cli_module, "progress_bars", recording_bars)
@@ -198,10 +216,13 @@ def test_next_run_removes_what_killed_runs_left_but_not_a_running_build(config, 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_terminated_pdf_run_stops_libreoffice_and_cleans_up(config, tmp_path, signum):
     started = tmp_path / "soffice.pid"
-    program = fake_soffice(tmp_path, f"""
+    program = fake_soffice(
+        tmp_path,
+        f"""
         open({str(started)!r}, "w").write(str(os.getpid()))
         time.sleep(120)
-        """)
+        """,
+    )
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     os.symlink(program, bin_dir / "soffice")
@@ -209,11 +230,30 @@ def test_terminated_pdf_run_stops_libreoffice_and_cleans_up(config, tmp_path, si
     temp.mkdir()
     roster = students(tmp_path / "学生名册.xlsx", 3)
     outdir = tmp_path / "out"
-    environment = {**os.environ, "LANG": "zh_CN.UTF-8", "PYTHONPATH": str(ROOT), "TMPDIR": str(temp),
-                   "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    docgen = subprocess.Popen([sys.executable, "-m", "docgen", "letters", str(roster), "-o",
-                               str(outdir), "--pdf", "-c", str(config)], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    environment = {
+        **os.environ,
+        "LANG": "zh_CN.UTF-8",
+        "PYTHONPATH": str(ROOT),
+        "TMPDIR": str(temp),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    }
+    docgen = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docgen",
+            "letters",
+            str(roster),
+            "-o",
+            str(outdir),
+            "--pdf",
+            "-c",
+            str(config),
+        ],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
@@ -263,4 +303,7 @@ def test_windows_console_device_names_are_avoided(config, tmp_path):
     result = run("render", template, roster, "-o", tmp_path / "out", "--name", "{学生姓名}")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "_CON.docx", "_CONIN$.docx", "_conout$.docx"]
+        "_CON.docx",
+        "_CONIN$.docx",
+        "_conout$.docx",
+    ]

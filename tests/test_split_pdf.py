@@ -15,7 +15,9 @@ from printing import fake_soffice, page_count, pdf_text
 from docgen.output import pdf
 from docgen.output.batch import PendingPrint
 
-posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in soffice is a POSIX script")
+posix_only = pytest.mark.skipif(
+    sys.platform == "win32", reason="the stand-in soffice is a POSIX script"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,22 +40,39 @@ def roster(path: Path, headers: list[str], rows: list[list]) -> Path:
 
 def units(path: Path, count: int) -> Path:
     sectors = ["消防安全", "建筑施工", "危险化学品和烟花爆竹", "食品药品安全", "道路交通安全"]
-    return roster(path, ["单位名称*", "负责人*", "联系电话", "行业领域"],
-                  [[f"松岚{i:02d}号单位", f"负责人{i:02d}", "13800000000", sectors[i % 5]]
-                   for i in range(count)])
+    return roster(
+        path,
+        ["单位名称*", "负责人*", "联系电话", "行业领域"],
+        [
+            [f"松岚{i:02d}号单位", f"负责人{i:02d}", "13800000000", sectors[i % 5]]
+            for i in range(count)
+        ],
+    )
 
 
 def students(path: Path, count: int) -> Path:
-    return roster(path, ["学校*", "班级*", "学生姓名*", "家长姓名*"],
-                  [["松岚小学", "一年级1班", f"学生{i:02d}", f"家长{i:02d}"] for i in range(count)])
+    return roster(
+        path,
+        ["学校*", "班级*", "学生姓名*", "家长姓名*"],
+        [["松岚小学", "一年级1班", f"学生{i:02d}", f"家长{i:02d}"] for i in range(count)],
+    )
 
 
 @pytest.mark.soffice
 def test_two_page_agreements_split_so_each_pdf_holds_its_own_unit(config, tmp_path):
     count = pdf.SPLIT_FROM + 4
     outdir = tmp_path / "责任书"
-    result = run("agreements", units(tmp_path / "units.xlsx", count), "-o", outdir,
-                 "--combined", tmp_path / "合订本.docx", "--pdf", "-c", config)
+    result = run(
+        "agreements",
+        units(tmp_path / "units.xlsx", count),
+        "-o",
+        outdir,
+        "--combined",
+        tmp_path / "合订本.docx",
+        "--pdf",
+        "-c",
+        config,
+    )
     assert result.exit_code == 0, result.output
     pdfs = sorted(outdir.glob("*.pdf"))
     assert len(pdfs) == count == len(list(outdir.glob("*.docx")))
@@ -73,8 +92,9 @@ def test_two_page_agreements_split_so_each_pdf_holds_its_own_unit(config, tmp_pa
 def test_split_pdfs_stay_small(config, tmp_path):
     count = pdf.SPLIT_FROM * 2
     outdir = tmp_path / "承诺书"
-    result = run("letters", students(tmp_path / "students.xlsx", count), "-o", outdir, "--pdf",
-                 "-c", config)
+    result = run(
+        "letters", students(tmp_path / "students.xlsx", count), "-o", outdir, "--pdf", "-c", config
+    )
     assert result.exit_code == 0, result.output
     pdfs = list(outdir.glob("*.pdf"))
     assert len(pdfs) == count and all(page_count(p) == 1 for p in pdfs)
@@ -88,14 +108,17 @@ def test_an_interrupted_pdf_run_resumes_without_force(config, tmp_path, monkeypa
     seen = tmp_path / "converted.txt"
     stop_after = tmp_path / "stop-after"
     # converts its files in order; told to, it stops part way, as a run that is interrupted
-    program = fake_soffice(tmp_path, f"""
+    program = fake_soffice(
+        tmp_path,
+        f"""
         limit = int(open({str(stop_after)!r}).read()) if os.path.exists({str(stop_after)!r}) else None
         for n, source in enumerate(sources):
             if limit is not None and n == limit:
                 sys.exit(1)
             open(out(source), "wb").write(PDF)
             open({str(seen)!r}, "a", encoding="utf-8").write(os.path.basename(source) + "\\n")
-        """)
+        """,
+    )
     monkeypatch.setattr(pdf, "find_soffice", lambda: program)
     roster_path = students(tmp_path / "students.xlsx", 5)
     outdir = tmp_path / "out"
@@ -121,7 +144,8 @@ def test_an_interrupted_pdf_run_resumes_without_force(config, tmp_path, monkeypa
     assert len(again) == 4 and edited.name in again
     assert len(list(outdir.glob("*.pdf"))) == 5
     assert {p.name: p.stat().st_mtime_ns for p in docx if p != edited} == {
-        k: v for k, v in written.items() if k != edited.name}, "the Word files are not rewritten"
+        k: v for k, v in written.items() if k != edited.name
+    }, "the Word files are not rewritten"
     assert not (outdir / PendingPrint.NAME).exists()
 
     # a finished run is not resumed: running it again needs --force as before

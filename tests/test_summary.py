@@ -19,8 +19,10 @@ from docgen.output.pdf import convert_to_pdf
 # The reference town's tallies (DOMAIN 1): what a consolidation of the demo inputs holds.
 TOTALS = EXPECTED_TOTALS
 FIGURES = EXPECTED_FIGURES
-COUNTS = RosterCounts(rows={"签订责任书": 36, "签订承诺书": 943, "隐患点": 14},
-                      hazards_by_type={"地质灾害": 9, "山洪灾害": 5})
+COUNTS = RosterCounts(
+    rows={"签订责任书": 36, "签订承诺书": 943, "隐患点": 14},
+    hazards_by_type={"地质灾害": 9, "山洪灾害": 5},
+)
 REFERENCE = [
     "1500份",
     "2000余条",

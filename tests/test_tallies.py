@@ -151,7 +151,9 @@ def test_no_header_row(tmp_path):
 
 
 def test_text_only_workbook_has_no_header(tmp_path):
-    path = messy.save_rows(tmp_path / "通知.xlsx", {"Sheet1": [["关于报送统计表的通知"], ["请各村填写"]]})
+    path = messy.save_rows(
+        tmp_path / "通知.xlsx", {"Sheet1": [["关于报送统计表的通知"], ["请各村填写"]]}
+    )
     [problem] = _problems(path)
     assert "找不到表头" in problem.message and problem.sheet == ""
 
@@ -185,7 +187,13 @@ def test_file_problems_are_listed_together(tmp_path):
     messy.village_merged_title(tmp_path)
     result = read_tallies([tmp_path])
     messages = {p.file.split("/")[-1]: p for p in result.problems}
-    assert set(messages) == {"损坏村.xlsx", "加密村.xlsx", "旧格式村.xls", "金山村.et", "导出村.csv"}
+    assert set(messages) == {
+        "损坏村.xlsx",
+        "加密村.xlsx",
+        "旧格式村.xls",
+        "金山村.et",
+        "导出村.csv",
+    }
     assert "加密" in messages["加密村.xlsx"].message
     assert "另存为 .xlsx" in messages["导出村.csv"].hint
     assert result.totals["消防安全"]["检查次数"] == 8  # the good file is still read
@@ -292,7 +300,8 @@ class Sheet:
             lo_col, lo_row, hi_col, hi_row = range_boundaries(match.group(1))
             return sum(
                 self.value(self.ws.cell(row=r, column=c).coordinate) or 0
-                for r in range(lo_row, hi_row + 1) for c in range(lo_col, hi_col + 1)
+                for r in range(lo_row, hi_row + 1)
+                for c in range(lo_col, hi_col + 1)
             )
         if re.fullmatch(r"[A-Z]+\d+(\+[A-Z]+\d+)*", expr):
             return sum(self.value(ref) for ref in expr.split("+"))
@@ -307,7 +316,14 @@ def summary(consolidation, tmp_path_factory):
 
 
 def test_summary_workbook_sheets(summary):
-    assert summary.sheetnames == ["分领域汇总", "分单位", "分单位明细", "分年度", "指标", "问题清单"]
+    assert summary.sheetnames == [
+        "分领域汇总",
+        "分单位",
+        "分单位明细",
+        "分年度",
+        "指标",
+        "问题清单",
+    ]
 
 
 def test_summary_by_sector_has_real_formulas(summary):
@@ -333,7 +349,11 @@ def test_summary_by_sector_has_real_formulas(summary):
 def test_summary_by_unit_adds_up(summary):
     ws = summary["分单位"]
     sheet = Sheet(ws)
-    assert ws["A1"].value == "填报单位" and ws["B1"].value == "合计" and ws["F1"].value == "道路交通安全"
+    assert (
+        ws["A1"].value == "填报单位"
+        and ws["B1"].value == "合计"
+        and ws["F1"].value == "道路交通安全"
+    )
     assert [ws.cell(row=2, column=c).value for c in range(2, 6)] == list(METRICS)
     rows = {ws.cell(row=r, column=1).value: r for r in range(3, ws.max_row + 1)}
     assert set(rows) == set(messy.EXPECTED_UNITS) | {"合计"}
@@ -354,13 +374,21 @@ def test_summary_unit_detail_prints_on_portrait_pages(summary):
     ws = summary["分单位明细"]
     sheet = Sheet(ws)
     assert [c.value for c in ws[1]] == ["填报单位", "领域", *METRICS]
-    rows = {(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value): r
-            for r in range(2, ws.max_row)}
-    expected = {(unit, sector): metrics for unit, sectors in messy.EXPECTED_UNITS.items()
-                for sector, metrics in sectors.items() if any(metrics.values())}
+    rows = {
+        (ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value): r
+        for r in range(2, ws.max_row)
+    }
+    expected = {
+        (unit, sector): metrics
+        for unit, sectors in messy.EXPECTED_UNITS.items()
+        for sector, metrics in sectors.items()
+        if any(metrics.values())
+    }
     assert set(rows) == set(expected)
     for key, metrics in expected.items():
-        assert [ws.cell(row=rows[key], column=c).value for c in range(3, 7)] == list(metrics.values())
+        assert [ws.cell(row=rows[key], column=c).value for c in range(3, 7)] == list(
+            metrics.values()
+        )
     assert ws.cell(row=ws.max_row, column=1).value == "合计"
     assert sheet.value(f"C{ws.max_row}") == 80
     assert ws.page_setup.orientation == "portrait"
@@ -386,7 +414,10 @@ def test_summary_problem_list(summary):
     ws = summary["问题清单"]
     assert [c.value for c in ws[1]] == ["级别", "文件", "工作表", "单元格", "问题", "处理建议"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert [(r[0], r[2], r[3]) for r in rows] == [("警告", "2022年度", "B4"), ("警告", "统计", "E9")]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("警告", "2022年度", "B4"),
+        ("警告", "统计", "E9"),
+    ]
 
 
 def test_summary_is_not_overwritten_without_force(consolidation, tmp_path):

@@ -53,8 +53,11 @@ def upload(client, *paths, replace=None, name=None):
 
 
 def village(directory, name, checks=3):
-    rows = [[f"填报单位：{name}"], ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"],
-            ["消防安全", checks, 1, 1, 0]]
+    rows = [
+        [f"填报单位：{name}"],
+        ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"],
+        ["消防安全", checks, 1, 1, 0],
+    ]
     return save_rows(directory / f"{name}.xlsx", {"2022年": rows})
 
 
@@ -67,7 +70,11 @@ def test_a_tally_is_stored_in_the_tallies_folder_with_its_problems(client, works
     [stored] = r.json()["files"]
     assert stored["name"] == "inputs/tallies/坏数村.xlsx" and stored["kind"] == "tally"
     [problem] = stored["problems"]
-    assert (problem["file"], problem["sheet"], problem["cell"]) == (stored["name"], "2021年", BAD_CELL)
+    assert (problem["file"], problem["sheet"], problem["cell"]) == (
+        stored["name"],
+        "2021年",
+        BAD_CELL,
+    )
     assert problem["hint"] and problem["severity"] == "error"
     assert (workspace / "inputs" / "tallies" / "坏数村.xlsx").is_file()
     assert not list(workspace.glob(".~docgen-*"))
@@ -75,8 +82,11 @@ def test_a_tally_is_stored_in_the_tallies_folder_with_its_problems(client, works
 
 def test_rosters_are_recognised_by_their_headers_and_go_to_their_paths(client, workspace, tmp_path):
     (workspace / "inputs" / "students.xlsx").unlink()
-    path = roster(tmp_path / "三年级名单.xlsx", ["学校*", "班级*", "学生姓名*", "家长姓名*"],
-                  [["中心小学", "三年级1班", "王小明", "王大明"], ["中心小学", "三年级1班", "李华", ""]])
+    path = roster(
+        tmp_path / "三年级名单.xlsx",
+        ["学校*", "班级*", "学生姓名*", "家长姓名*"],
+        [["中心小学", "三年级1班", "王小明", "王大明"], ["中心小学", "三年级1班", "李华", ""]],
+    )
     r = upload(client, path)
     assert r.status_code == 200, r.text
     [stored] = r.json()["files"]
@@ -106,12 +116,15 @@ def test_replace_keeps_the_place_of_the_file_replaced(client, workspace, tmp_pat
     assert not (workspace / "inputs" / "tallies" / "金竹村-改正版.xlsx").exists()
 
 
-@pytest.mark.parametrize(("name", "data", "status", "words"), [
-    ("村.xls", OLE_FILE, 400, "另存为 .xlsx"),
-    ("说明.pdf", b"%PDF-1.4", 400, ".xlsx"),
-    ("坏.xlsx", b"not a workbook", 400, "坏.xlsx"),
-    ("加密.xlsx", OLE_FILE, 400, "加密.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "status", "words"),
+    [
+        ("村.xls", OLE_FILE, 400, "另存为 .xlsx"),
+        ("说明.pdf", b"%PDF-1.4", 400, ".xlsx"),
+        ("坏.xlsx", b"not a workbook", 400, "坏.xlsx"),
+        ("加密.xlsx", OLE_FILE, 400, "加密.xlsx"),
+    ],
+)
 def test_bad_files_are_refused_with_a_message(client, workspace, name, data, status, words):
     r = client.post("/api/files", files=[("files", (name, data, XLSX))])
     assert r.status_code == status, r.text
@@ -143,8 +156,10 @@ def test_names_from_the_browser_cannot_leave_the_workspace(client, workspace, tm
 
 
 def test_one_bad_file_in_a_drop_stores_none(client, workspace, tmp_path):
-    files = [("files", ("新村.xlsx", village(tmp_path, "新村").read_bytes(), XLSX)),
-             ("files", ("旧村.xls", OLE_FILE, XLSX))]
+    files = [
+        ("files", ("新村.xlsx", village(tmp_path, "新村").read_bytes(), XLSX)),
+        ("files", ("旧村.xls", OLE_FILE, XLSX)),
+    ]
     assert client.post("/api/files", files=files).status_code == 400
     assert not (workspace / "inputs" / "tallies" / "新村.xlsx").exists()
 
@@ -164,8 +179,11 @@ def test_check_is_collect_json_plus_the_rosters(client, workspace):
     for key in ("units", "totals", "figures", "years"):
         assert got[key] == expected[key], key
     assert got["problems"] == [] and got["errors"] == 0
-    assert {r["kind"]: r["rows"] for r in got["rosters"]} == {"units": 30, "hazards": 14,
-                                                             "students": 943}
+    assert {r["kind"]: r["rows"] for r in got["rosters"]} == {
+        "units": 30,
+        "hazards": 14,
+        "students": 943,
+    }
 
 
 # ---------------------------------------------------------------- templates
@@ -179,8 +197,11 @@ def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp
     changed = tmp_path / "承诺书-改.docx"
     doc.save(str(changed))
     before = (workspace / "templates" / "安全承诺书.docx").read_bytes()
-    r = client.post("/api/files", params={"replace": "templates/安全承诺书.docx"},
-                    files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))])
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/安全承诺书.docx"},
+        files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
+    )
     assert r.status_code == 400
     assert "家庭住址" in r.json()["error"] and "inputs/students.xlsx" in r.json()["error"]
     assert (workspace / "templates" / "安全承诺书.docx").read_bytes() == before
@@ -188,10 +209,15 @@ def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp
     doc = docx.Document(str(registry()["letters"].template_path))
     doc.add_paragraph("家长请于开学时交回。")
     doc.save(str(changed))
-    r = client.post("/api/files", params={"replace": "templates/安全承诺书.docx"},
-                    files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))])
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/安全承诺书.docx"},
+        files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
+    )
     assert r.status_code == 200, r.text
-    text = "\n".join(p.text for p in docx.Document(workspace / "templates" / "安全承诺书.docx").paragraphs)
+    text = "\n".join(
+        p.text for p in docx.Document(workspace / "templates" / "安全承诺书.docx").paragraphs
+    )
     assert "家长请于开学时交回。" in text
 
 
@@ -207,8 +233,14 @@ def test_templates_download(client):
 
 def test_settings_keep_the_files_comments_and_refuse_a_bad_value(client, workspace):
     values = client.get("/api/settings").json()
-    values.update({"issuer.seal": True, "summary.date": "2023-01-05", "summary.footer": True,
-                   "summary.footer.cc": "区安委会办公室、区应急管理局"})
+    values.update(
+        {
+            "issuer.seal": True,
+            "summary.date": "2023-01-05",
+            "summary.footer": True,
+            "summary.footer.cc": "区安委会办公室、区应急管理局",
+        }
+    )
     r = client.post("/api/settings", json=values)
     assert r.status_code == 200, r.text
     text = (workspace / "docgen.toml").read_text(encoding="utf-8")
@@ -265,8 +297,11 @@ def test_a_failed_build_lists_the_problems_and_leaves_the_last_outputs(client, w
 
 
 def test_state_changing_requests_from_another_origin_are_refused(client):
-    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
-                    {"Origin": "null"}):
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+    ):
         assert client.post("/api/build", json={}, headers=headers).status_code == 403
         assert client.delete("/api/files/inputs/units.xlsx", headers=headers).status_code == 403
     same = {"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"}
@@ -279,8 +314,11 @@ def test_loopback_without_password_refuses_other_host_names(workspace):
 
 
 def test_a_password_means_a_login(workspace):
-    with TestClient(create_app(workspace, password="s3cret"), base_url="http://192.168.1.5:8000",
-                    follow_redirects=False) as c:
+    with TestClient(
+        create_app(workspace, password="s3cret"),
+        base_url="http://192.168.1.5:8000",
+        follow_redirects=False,
+    ) as c:
         assert c.get("/api/check").status_code == 401
         assert c.get("/").headers["location"] == "/login"
         assert c.post("/login", data={"password": "nope"}).status_code == 401
@@ -318,10 +356,15 @@ def test_twenty_clients_and_three_builds_at_once(workspace, tmp_path):
         return r
 
     with running(create_app(workspace)) as url:
+
         def client_work(path):
             try:
                 with httpx.Client(base_url=url, timeout=120) as c:
-                    r = timed(c.post, "/api/files", files=[("files", (path.name, path.read_bytes(), XLSX))])
+                    r = timed(
+                        c.post,
+                        "/api/files",
+                        files=[("files", (path.name, path.read_bytes(), XLSX))],
+                    )
                     if r.status_code != 200:
                         failures.append(r.text)
                     r = timed(c.get, "/api/check")
@@ -364,8 +407,13 @@ def test_twenty_clients_and_three_builds_at_once(workspace, tmp_path):
     assert sorted(archive.namelist()) == sorted(outputs["files"])
     assert final["report"]["totals"].startswith("合计：32 个填报单位")
     units = load_workbook(io.BytesIO(archive.read("汇总表.xlsx")), read_only=True)
-    assert any("新19村" in str(cell) for row in units.worksheets[1].iter_rows(values_only=True)
-               for cell in row)
-    print(f"\nload: {len(statuses)} requests, builds started {len(jobs)}, "
-          f"median {statistics.median(timings):.2f}s, max {max(timings):.2f}s, "
-          f"total {elapsed:.1f}s")
+    assert any(
+        "新19村" in str(cell)
+        for row in units.worksheets[1].iter_rows(values_only=True)
+        for cell in row
+    )
+    print(
+        f"\nload: {len(statuses)} requests, builds started {len(jobs)}, "
+        f"median {statistics.median(timings):.2f}s, max {max(timings):.2f}s, "
+        f"total {elapsed:.1f}s"
+    )

@@ -43,8 +43,9 @@ def document_text(data: bytes) -> str:
 def test_drop_fix_generate_download(chromium, workspace, tmp_path):
     bad = bad_count(tmp_path / "dropped", "若干", name="坏数村")
     with running(create_app(workspace)) as url:
-        page = chromium.new_page(viewport={"width": 1180, "height": 900}, accept_downloads=True,
-                                 locale="zh-CN")
+        page = chromium.new_page(
+            viewport={"width": 1180, "height": 900}, accept_downloads=True, locale="zh-CN"
+        )
         page.on("dialog", lambda dialog: dialog.accept())
         page.goto(url)
         assert page.locator("h2").first.inner_text().endswith("上传统计表和名册")
@@ -70,7 +71,9 @@ def test_drop_fix_generate_download(chromium, workspace, tmp_path):
         # remove the file: the problem goes
         entry.locator("button.remove").click()
         entry.wait_for(state="detached")
-        page.wait_for_function("document.querySelector('#check-summary').textContent.includes('0 个错误')")
+        page.wait_for_function(
+            "document.querySelector('#check-summary').textContent.includes('0 个错误')"
+        )
         assert not (workspace / "inputs" / "tallies" / "坏数村.xlsx").exists()
 
         # ③ generate: the report, links to every output, one zip
@@ -144,13 +147,16 @@ def test_another_site_cannot_make_the_page_act(chromium, workspace):
     with running(create_app(workspace)) as url, running(create_app(workspace)) as other:
         page = chromium.new_page()
         page.goto(other)  # another origin (another port) tries to start a build and delete a file
-        statuses = page.evaluate("""async (target) => {
+        statuses = page.evaluate(
+            """async (target) => {
             const build = await fetch(target + '/api/build', {method: 'POST', body: '{}',
                 headers: {'Content-Type': 'application/json'}}).then(r => r.status, e => 'blocked');
             const remove = await fetch(target + '/api/files/inputs/units.xlsx', {method: 'DELETE'})
                 .then(r => r.status, e => 'blocked');
             return [build, remove];
-        }""", url)
+        }""",
+            url,
+        )
         assert statuses == ["blocked", "blocked"]
         assert (workspace / "inputs" / "units.xlsx").exists()
         assert httpx.get(f"{url}/api/outputs").json()["build"] is None

@@ -18,9 +18,23 @@ from docgen.inputs.workbook import CountError, cell_name, input_files, open_work
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (20, 20), (20.0, 20), ("20", 20), ("２０", 20), ("3处", 3), (" 14 ", 14), ("1,500", 1500),
-        ("１，５００", 1500), ("25车次", 25), ("60 人次", 60), (None, 0), ("", 0), ("  ", 0),
-        ("20.0", 20), (0, 0), ("无", 0), ("—", 0),
+        (20, 20),
+        (20.0, 20),
+        ("20", 20),
+        ("２０", 20),
+        ("3处", 3),
+        (" 14 ", 14),
+        ("1,500", 1500),
+        ("１，５００", 1500),
+        ("25车次", 25),
+        ("60 人次", 60),
+        (None, 0),
+        ("", 0),
+        ("  ", 0),
+        ("20.0", 20),
+        (0, 0),
+        ("无", 0),
+        ("—", 0),
     ],
 )
 def test_parse_count_reads_what_villages_type(value, expected):
@@ -82,7 +96,9 @@ def test_negative_counts_raise(n, form):
 
 
 @given(
-    x=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda f: not f.is_integer()),
+    x=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(
+        lambda f: not f.is_integer()
+    ),
     as_text=st.booleans(),
 )
 def test_fractions_raise(x, as_text):

@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -30,8 +37,9 @@ def running(app, host: str = "127.0.0.1"):
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -48,11 +56,13 @@ def running(app, host: str = "127.0.0.1"):
 
 def chromium_path() -> str:
     """Debian's Chromium; the test is skipped (failed when CI=true) where it is missing."""
-    path = os.environ.get("DOCGEN_CHROMIUM") or (CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"))
+    path = os.environ.get("DOCGEN_CHROMIUM") or (
+        CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    )
     try:
         import playwright  # noqa: F401
     except ImportError:
-        path, reason = None, "playwright is not installed: pip install -e \".[test]\""
+        path, reason = None, 'playwright is not installed: pip install -e ".[test]"'
     else:
         reason = "Chromium is not installed: sudo apt-get install chromium"
     if not path:

@@ -51,16 +51,20 @@ _MARKERS = (
     (3, re.compile(r"^[0-9０-９]+[.．、](?![0-9０-９])")),
     (4, re.compile(r"^（[0-9０-９]+）")),
 )
-DATE_PATTERN = re.compile(r"^[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月"
-                          r"\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日$")
+DATE_PATTERN = re.compile(
+    r"^[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日$"
+)
 ARABIC_DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
 ANNEX_PATTERN = re.compile(r"^附件\s*[0-9０-９]*$")
 ATTACHMENT_PATTERN = re.compile(r"^附件[：:]")
 NOTE_PATTERN = re.compile(r"^[（(].*[）)]$")
 # 发文字号: an organ's short name, the year in 〔〕 (or brackets typed instead), the number;
 # 签发人 and the names after it on the same line
-NUMBER_PATTERN = re.compile(r"^[^\s，。：《》“”]{0,12}[〔［\[（]\s*\d{4}\s*[〕］\]）]\s*\d{1,5}\s*号"
-                            r"(\s*签发人[：:].{1,40})?$")
+NUMBER_PATTERN = re.compile(
+    r"^[^\s，。：《》“”]{0,12}[〔［\[（]\s*\d{4}\s*[〕］\]）]\s*\d{1,5}\s*号"
+    r"(\s*签发人[：:].{1,40})?$"
+)
 SIGNER_LABEL = re.compile(r"签发人[：:]")
 COPY_PATTERN = re.compile(r"^抄送[：:]")
 PRINTED_PATTERN = re.compile(r"印发$")
@@ -69,8 +73,12 @@ INDENT_SPACE = " \t\u3000\u00a0"
 
 
 def is_cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" \
+    return (
+        "\u2e80" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
         or "\u3000" < ch <= "\u303f"
+    )
 
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
@@ -89,7 +97,7 @@ def full_width(text: str) -> str:
         current = "".join(chars)
         for match in _BRACKETS.finditer(current):
             start, end = match.start(), match.end()
-            around = match.group(1) + current[start - 1:start] + current[end:end + 1]
+            around = match.group(1) + current[start - 1 : start] + current[end : end + 1]
             if any(is_cjk(ch) for ch in around):
                 chars[start], chars[end - 1] = "（", "）"
                 changed = True
@@ -111,7 +119,7 @@ def heading_end(text: str) -> int:
     """Where the heading of a paragraph ends: after its first "。" when body text follows in
     the same paragraph ("（一）道路交通。以…"), else the whole paragraph."""
     stop = text.find("。")
-    if 0 <= stop < len(text) - 1 and text[stop + 1:].strip():
+    if 0 <= stop < len(text) - 1 and text[stop + 1 :].strip():
         return stop + 1
     return len(text)
 
@@ -138,7 +146,8 @@ def has_border(p) -> bool:
     """A paragraph drawn with a border line (the 版头's red rule as a paragraph border)."""
     borders = p.find(f"{W}pPr/{W}pBdr")
     return borders is not None and any(
-        b.get(f"{W}val") not in (None, "nil", "none") for b in borders)
+        b.get(f"{W}val") not in (None, "nil", "none") for b in borders
+    )
 
 
 def top_paragraphs(doc: Document) -> list:
@@ -153,6 +162,7 @@ def short_text(text: str, limit: int = 15) -> str:
 
 # ---------------------------------------------------------------- formatting as Word sees it
 
+
 class Resolver:
     """Formatting of runs and paragraphs resolved through styles and defaults."""
 
@@ -160,9 +170,13 @@ class Resolver:
         styles = doc.styles.element
         self.styles = {s.get(f"{W}styleId"): s for s in styles.iterchildren(f"{W}style")}
         self.default_paragraph = next(
-            (s.get(f"{W}styleId") for s in styles.iterchildren(f"{W}style")
-             if s.get(f"{W}type") == "paragraph" and s.get(f"{W}default") in ("1", "true", "on")),
-            None)
+            (
+                s.get(f"{W}styleId")
+                for s in styles.iterchildren(f"{W}style")
+                if s.get(f"{W}type") == "paragraph" and s.get(f"{W}default") in ("1", "true", "on")
+            ),
+            None,
+        )
         self.default_rpr = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
         self.default_ppr = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
         self.theme = _theme_fonts(doc)
@@ -217,7 +231,8 @@ class Resolver:
             if fonts is None:
                 continue
             theme = fonts.get(f"{W}{slot}Theme") or (
-                fonts.get(f"{W}hAnsiTheme") if slot == "ascii" else None)
+                fonts.get(f"{W}hAnsiTheme") if slot == "ascii" else None
+            )
             if theme:
                 return self.theme.get(theme, "")
             if fonts.get(f"{W}{slot}"):
@@ -250,8 +265,10 @@ class Resolver:
 
     def indent_chars(self, p, which: str, size: float = 16) -> float:
         """An indent (firstLine, left, right) in characters; a hanging indent is negative."""
-        names = {"left": ("leftChars", "left", "startChars", "start"),
-                 "right": ("rightChars", "right", "endChars", "end")}
+        names = {
+            "left": ("leftChars", "left", "startChars", "start"),
+            "right": ("rightChars", "right", "endChars", "end"),
+        }
         if which == "firstLine":
             chars = self.paragraph_attr(p, "ind", "firstLineChars")
             hanging_chars = self.paragraph_attr(p, "ind", "hangingChars")
@@ -265,10 +282,14 @@ class Resolver:
             twips = self.paragraph_attr(p, "ind", "firstLine")
             return int(twips) / (size * 20) if twips else 0.0
         chars_name, twips_name, chars_alt, twips_alt = names[which]
-        chars = self.paragraph_attr(p, "ind", chars_name) or self.paragraph_attr(p, "ind", chars_alt)
+        chars = self.paragraph_attr(p, "ind", chars_name) or self.paragraph_attr(
+            p, "ind", chars_alt
+        )
         if chars and int(chars):
             return int(chars) / 100
-        twips = self.paragraph_attr(p, "ind", twips_name) or self.paragraph_attr(p, "ind", twips_alt)
+        twips = self.paragraph_attr(p, "ind", twips_name) or self.paragraph_attr(
+            p, "ind", twips_alt
+        )
         return int(twips) / (size * 20) if twips else 0.0
 
     def line_spacing(self, p) -> tuple[str, int]:
@@ -306,13 +327,17 @@ def _theme_fonts(doc: Document) -> dict[str, str]:
             ea = font.find(f"{A}ea")
             hans = font.find(f"{A}font[@script='Hans']")
             east = (ea.get("typeface") if ea is not None else "") or (
-                hans.get("typeface") if hans is not None else "")
+                hans.get("typeface") if hans is not None else ""
+            )
             fonts[f"{kind}EastAsia"] = east or ""
-            fonts[f"{kind}HAnsi"] = fonts[f"{kind}Ascii"] = latin.get("typeface", "") if latin is not None else ""
+            fonts[f"{kind}HAnsi"] = fonts[f"{kind}Ascii"] = (
+                latin.get("typeface", "") if latin is not None else ""
+            )
     return fonts
 
 
 # ---------------------------------------------------------------- the parts
+
 
 @dataclass
 class Part:
@@ -383,8 +408,12 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
     for i in range(n):
         if roles[i] == "" and COPY_PATTERN.match(texts[i]):
             roles[i] = COPY_TO
-        elif roles[i] == "" and PRINTED_PATTERN.search(texts[i]) and re.search(r"\d{4}\s*年", texts[i]) \
-                and len(texts[i]) < 50:
+        elif (
+            roles[i] == ""
+            and PRINTED_PATTERN.search(texts[i])
+            and re.search(r"\d{4}\s*年", texts[i])
+            and len(texts[i]) < 50
+        ):
             roles[i] = PRINTED_BY
 
     # the 版头: a 发文字号 line among the first paragraphs, the 发文机关标志 above it, the rule
@@ -420,16 +449,23 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
     if rest and roles[rest[0]] == "":
         i = rest[0]
         # a list of organisations: 、 between them, never a sentence's "，" or "。"
-        if texts[i].endswith("：") and len(texts[i]) <= 60 and not heading_level(texts[i]) \
-                and not any(ch in texts[i] for ch in "，。；！？") \
-                and aligns[i] not in ("center", "right"):
+        if (
+            texts[i].endswith("：")
+            and len(texts[i]) <= 60
+            and not heading_level(texts[i])
+            and not any(ch in texts[i] for ch in "，。；！？")
+            and aligns[i] not in ("center", "right")
+        ):
             roles[i] = RECIPIENT
 
     # 附件1 labels start the annexes; the title of each annex follows its label
     annex_start = n
     for i in range(start, n):
-        if roles[i] in ("", ANNEX_LABEL) and ANNEX_PATTERN.match(texts[i]) and (
-                roles[i] == ANNEX_LABEL or i > start):
+        if (
+            roles[i] in ("", ANNEX_LABEL)
+            and ANNEX_PATTERN.match(texts[i])
+            and (roles[i] == ANNEX_LABEL or i > start)
+        ):
             roles[i] = ANNEX_LABEL
             annex_start = min(annex_start, i)
             nxt = filled(i + 1, n)[:2]
@@ -442,12 +478,17 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
     # the end of the main text: 附注, 成文日期, 署名 (from the end, skipping 版记)
     tail = [i for i in filled(start, annex_start)[::-1] if roles[i] not in (COPY_TO, PRINTED_BY)]
     k = 0
-    while k < len(tail) and roles[tail[k]] in ("", NOTE) and NOTE_PATTERN.match(texts[tail[k]]) \
-            and len(texts[tail[k]]) < 80:
+    while (
+        k < len(tail)
+        and roles[tail[k]] in ("", NOTE)
+        and NOTE_PATTERN.match(texts[tail[k]])
+        and len(texts[tail[k]]) < 80
+    ):
         roles[tail[k]] = NOTE
         k += 1
-    if k < len(tail) and (roles[tail[k]] == DATE or
-                          (roles[tail[k]] == "" and DATE_PATTERN.match(texts[tail[k]]))):
+    if k < len(tail) and (
+        roles[tail[k]] == DATE or (roles[tail[k]] == "" and DATE_PATTERN.match(texts[tail[k]]))
+    ):
         date = tail[k]
         roles[date] = DATE
         if k + 1 < len(tail):
@@ -457,8 +498,12 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
             indented = len(raw[sig]) - len(raw[sig].lstrip(INDENT_SPACE)) >= 4
             placed = aligns[sig] in ("right", "end", "center") or blank_before or indented
             if roles[sig] == SIGNATURE or (
-                    roles[sig] == "" and len(text) <= 30 and placed
-                    and not any(ch in text for ch in SENTENCE_END + "：:") and not heading_level(text)):
+                roles[sig] == ""
+                and len(text) <= 30
+                and placed
+                and not any(ch in text for ch in SENTENCE_END + "：:")
+                and not heading_level(text)
+            ):
                 roles[sig] = SIGNATURE
 
     # 附件说明: "附件：1.…" and the numbered lines under it
@@ -467,7 +512,9 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
         if roles[i] in ("", ATTACHMENT) and ATTACHMENT_PATTERN.match(texts[i]):
             roles[i] = ATTACHMENT
             in_note = True
-        elif in_note and roles[i] in ("", ATTACHMENT) and re.match(r"^[0-9０-９]+[.．、]", texts[i]):
+        elif (
+            in_note and roles[i] in ("", ATTACHMENT) and re.match(r"^[0-9０-９]+[.．、]", texts[i])
+        ):
             roles[i] = ATTACHMENT
         elif roles[i] != BLANK:
             in_note = False
@@ -508,8 +555,11 @@ def is_list_item(text: str, level: int, previous: Part | None) -> bool:
     before = full_width(previous.text).strip(INDENT_SPACE + "\n")
     if previous.role == BODY and before.endswith("："):
         return True
-    return previous.role == LIST_ITEM and previous.level == level and \
-        _number(text) == _number(full_width(previous.text).strip(INDENT_SPACE + "\n")) + 1
+    return (
+        previous.role == LIST_ITEM
+        and previous.level == level
+        and _number(text) == _number(full_width(previous.text).strip(INDENT_SPACE + "\n")) + 1
+    )
 
 
 def _number(text: str) -> int:
@@ -546,9 +596,19 @@ def role_label(part: Part, list_item: str = "") -> str:
     if part.role == HEADING:
         return [_("一级标题"), _("二级标题"), _("三级标题"), _("四级标题")][part.level - 1]
     return {
-        TITLE: _("标题"), RECIPIENT: _("主送机关"), BODY: _("正文"), LIST_ITEM: list_item or _("正文"),
-        ATTACHMENT: _("附件说明"), SIGNATURE: _("发文机关署名"), DATE: _("成文日期"),
-        NOTE: _("附注"), ANNEX_LABEL: _("附件标识"), COPY_TO: _("抄送机关"),
-        PRINTED_BY: _("印发机关和印发日期"), PICTURE: _("图片"), MARK: _("发文机关标志"),
-        DOC_NUMBER: _("发文字号"), RULE: _("版头中的分隔线"),
+        TITLE: _("标题"),
+        RECIPIENT: _("主送机关"),
+        BODY: _("正文"),
+        LIST_ITEM: list_item or _("正文"),
+        ATTACHMENT: _("附件说明"),
+        SIGNATURE: _("发文机关署名"),
+        DATE: _("成文日期"),
+        NOTE: _("附注"),
+        ANNEX_LABEL: _("附件标识"),
+        COPY_TO: _("抄送机关"),
+        PRINTED_BY: _("印发机关和印发日期"),
+        PICTURE: _("图片"),
+        MARK: _("发文机关标志"),
+        DOC_NUMBER: _("发文字号"),
+        RULE: _("版头中的分隔线"),
     }.get(part.role, _("正文"))

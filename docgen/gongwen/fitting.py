@@ -37,8 +37,9 @@ def can_measure() -> bool:
 
 def printed_pages(pdf: Path) -> list[str]:
     """Each page's text, white space removed (lines wrap anywhere in Chinese)."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                         capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     pages = out.split("\f")
     if pages and not pages[-1].strip():
         pages.pop()
@@ -69,7 +70,7 @@ def body_on_page(page: str, context: dict) -> str:
     text = _PAGE_NUMBER.sub("", page)
     ends = [text.find(mark) for mark in ("特此报告", "附件：", str(context.get("发文机关", "")))]
     ends = [end for end in ends if end >= 0]
-    return text[:min(ends)] if ends else text
+    return text[: min(ends)] if ends else text
 
 
 def fit_summary(template, context: dict) -> dict:

@@ -61,8 +61,20 @@ STYLE_OF = {
 HEADING_STYLES = {1: official.HEADING_1, 2: official.HEADING_2, 3: official.HEADING_3}
 HEADING_FONTS = {1: official.HEITI, 2: official.KAITI}
 # what a run keeps of its own formatting: the rest comes from the official styles
-KEPT_RUN_PROPERTIES = {f"{W}{t}" for t in ("vertAlign", "lang", "noProof", "vanish", "webHidden",
-                                           "specVanish", "rtl", "cs", "oMath")}
+KEPT_RUN_PROPERTIES = {
+    f"{W}{t}"
+    for t in (
+        "vertAlign",
+        "lang",
+        "noProof",
+        "vanish",
+        "webHidden",
+        "specVanish",
+        "rtl",
+        "cs",
+        "oMath",
+    )
+}
 # what a paragraph keeps: its style is replaced, section breaks, page breaks and list
 # numbering (whose numbers are not in the text) stay
 KEPT_PARAGRAPH_PROPERTIES = {f"{W}{t}" for t in ("pStyle", "sectPr", "numPr", "pageBreakBefore")}
@@ -81,9 +93,14 @@ class FormatReport:
     findings: list[Finding] = field(default_factory=list)  # lint of the result
 
     def as_dict(self) -> dict:
-        return {"recognised": self.recognised, "changes": self.changes, "tables": self.tables,
-                "pictures": self.pictures, "sections": self.sections,
-                "lint": [f.as_dict() for f in self.findings]}
+        return {
+            "recognised": self.recognised,
+            "changes": self.changes,
+            "tables": self.tables,
+            "pictures": self.pictures,
+            "sections": self.sections,
+            "lint": [f.as_dict() for f in self.findings],
+        }
 
 
 def format_file(source: Path, output: Path, force: bool = False) -> FormatReport:
@@ -105,7 +122,9 @@ def format_document(doc: Document) -> FormatReport:
     found = parts(doc)
     for part in found:
         if part.role != BLANK:
-            report.recognised.setdefault(role_label(part, _("列表项（按正文）")), []).append(part.number)
+            report.recognised.setdefault(role_label(part, _("列表项（按正文）")), []).append(
+                part.number
+            )
     for part in found:
         for change in edit_text(part.element):
             report.changes.append(_("第{n}段：{change}").format(n=part.number, change=change))
@@ -122,11 +141,14 @@ def format_document(doc: Document) -> FormatReport:
         if part.role == DOC_NUMBER:
             text = paragraph_text(part.element)
             signer = SIGNER_LABEL.search(text)
-            before = text[:signer.start()] if signer else ""
+            before = text[: signer.start()] if signer else ""
             spaces = len(before) - len(before.rstrip(INDENT_SPACE))
             if spaces and before[-spaces:] != "\t":
-                report.changes.append(_("第{n}段：签发人前的 {k} 个空格或制表符改为一个制表符（右对齐）")
-                                      .format(n=part.number, k=spaces))
+                report.changes.append(
+                    _("第{n}段：签发人前的 {k} 个空格或制表符改为一个制表符（右对齐）").format(
+                        n=part.number, k=spaces
+                    )
+                )
     official.apply_official_layout(doc)
     _make_normal_default(doc)
     report.sections = _set_sections(doc)
@@ -145,12 +167,16 @@ def format_document(doc: Document) -> FormatReport:
 
 # ---------------------------------------------------------------- text edits
 
+
 def edit_text(p) -> list[str]:
     """Make the allowed text edits in paragraph ``p``; say what was changed."""
     changes = []
-    atoms = [n for n in p.iter(f"{W}t", f"{W}tab")
-             if n.getparent().tag == f"{W}r"
-             and not any(a.tag == f"{W}txbxContent" for a in n.iterancestors())]
+    atoms = [
+        n
+        for n in p.iter(f"{W}t", f"{W}tab")
+        if n.getparent().tag == f"{W}r"
+        and not any(a.tag == f"{W}txbxContent" for a in n.iterancestors())
+    ]
     for side, ordered in (("lead", atoms), ("trail", atoms[::-1])):
         removed = 0
         for node in ordered:
@@ -165,7 +191,11 @@ def edit_text(p) -> list[str]:
             if kept:
                 break
         if removed:
-            message = _("删去行首的 {n} 个空格或制表符") if side == "lead" else _("删去行尾的 {n} 个空格或制表符")
+            message = (
+                _("删去行首的 {n} 个空格或制表符")
+                if side == "lead"
+                else _("删去行尾的 {n} 个空格或制表符")
+            )
             changes.append(message.format(n=removed))
         atoms = [n for n in atoms if n.getparent() is not None]
     texts = [n for n in atoms if n.tag == f"{W}t"]
@@ -175,7 +205,7 @@ def edit_text(p) -> list[str]:
         position = 0
         for node in texts:
             length = len(node.text or "")
-            node.text = fixed[position:position + length]
+            node.text = fixed[position : position + length]
             position += length
         pairs = sorted({a for a, b in zip(whole, fixed, strict=True) if a != b})
         changes.append(_("半角“{chars}”改为全角").format(chars="".join(pairs)))
@@ -186,6 +216,7 @@ def edit_text(p) -> list[str]:
 
 
 # ---------------------------------------------------------------- layout
+
 
 def _make_normal_default(doc: Document) -> None:
     """The official 正文 style is the document's default paragraph style."""
@@ -317,7 +348,9 @@ def _trim_run(r, start: int, stop: int) -> None:
             node.text = text[a:b] if a < b else ""
             position += len(text)
             continue
-        size = 1 if (node.tag != f"{W}br" or node.get(qn("w:type")) not in ("page", "column")) else 0
+        size = (
+            1 if (node.tag != f"{W}br" or node.get(qn("w:type")) not in ("page", "column")) else 0
+        )
         if size and not (start <= position < stop):
             node.getparent().remove(node)
         position += size
@@ -348,8 +381,14 @@ def _lay_out(doc: Document, part: Part) -> None:
     elif part.role in (COPY_TO, PRINTED_BY):
         ind = OxmlElement("w:ind")
         one = official.SIZE_4 * 20
-        for name, value in (("left", one), ("leftChars", 100), ("right", one), ("rightChars", 100),
-                            ("firstLine", 0), ("firstLineChars", 0)):
+        for name, value in (
+            ("left", one),
+            ("leftChars", 100),
+            ("right", one),
+            ("rightChars", 100),
+            ("firstLine", 0),
+            ("firstLineChars", 0),
+        ):
             ind.set(qn(f"w:{name}"), str(value))
         _insert_ppr(p.get_or_add_pPr(), ind)
     elif part.role == PICTURE:
@@ -394,8 +433,12 @@ def _lay_out_header(p, part: Part) -> None:
             signer = SIGNER_LABEL.search(paragraph_text(p))
         official.lay_out_number(p, signer.end() if signer else None)
         following = p.getnext()
-        while following is not None and following.tag == f"{W}p" and not paragraph_text(following).strip() \
-                and not has_border(following):
+        while (
+            following is not None
+            and following.tag == f"{W}p"
+            and not paragraph_text(following).strip()
+            and not has_border(following)
+        ):
             following = following.getnext()
         if following is None or not has_border(following):
             rule = OxmlElement("w:p")
@@ -435,10 +478,12 @@ def _place_signature(doc: Document, found: list[Part]) -> None:
     for index, part in enumerate(found):
         if part.role != SIGNATURE:
             continue
-        date = next((q for q in found[index + 1:index + 2] if q.role == DATE), None)
+        date = next((q for q in found[index + 1 : index + 2] if q.role == DATE), None)
         # measured as official.place_signature measures: the styles condense the text
         issuer = official.printed_width(paragraph_text(part.element).strip())
-        date_width = official.printed_width(paragraph_text(date.element).strip()) if date else issuer
+        date_width = (
+            official.printed_width(paragraph_text(date.element).strip()) if date else issuer
+        )
         sig_right, date_right = official.signature_indents(issuer, date_width)
         official.set_right_indent(part.element, sig_right)
         if date is not None:

@@ -55,10 +55,27 @@ from docgen.gongwen.drafts import (
 )
 from docgen.i18n import _
 
-SIZE_NAMES = {42: "初号", 36: "小初", 26: "1号", 24: "小一", 22: "2号", 18: "小二", 16: "3号",
-              15: "小三", 14: "4号", 12: "小四", 10.5: "5号", 9: "小五"}
-PAPERS = {(11906, 16838): "A4", (12240, 15840): "Letter", (16838, 23811): "A3",
-          (10318, 14570): "B5", (12240, 20160): "Legal"}
+SIZE_NAMES = {
+    42: "初号",
+    36: "小初",
+    26: "1号",
+    24: "小一",
+    22: "2号",
+    18: "小二",
+    16: "3号",
+    15: "小三",
+    14: "4号",
+    12: "小四",
+    10.5: "5号",
+    9: "小五",
+}
+PAPERS = {
+    (11906, 16838): "A4",
+    (12240, 15840): "Letter",
+    (16838, 23811): "A3",
+    (10318, 14570): "B5",
+    (12240, 20160): "Legal",
+}
 TWIPS_PER_MM = 56.7
 TOLERANCE = 12  # twips (0.2 mm): what Word's and WPS's rounding of mm leaves
 CJK_SLOT_FONTS = ("Times New Roman",)  # also accepted for digits and Latin text
@@ -79,11 +96,14 @@ class NotDocxError(DocgenError):
 
 
 def not_docx_message(path: Path) -> str:
-    text = _("{file} 不是 .docx 文件：请在 WPS 或 Word 中打开，选“另存为”，文件类型选"
-             "“Word 文档（*.docx）”，再用另存的文件").format(file=display_path(path))
+    text = _(
+        "{file} 不是 .docx 文件：请在 WPS 或 Word 中打开，选“另存为”，文件类型选"
+        "“Word 文档（*.docx）”，再用另存的文件"
+    ).format(file=display_path(path))
     if shutil.which("soffice") or shutil.which("libreoffice"):
-        text += _("；也可以用 LibreOffice 转换：soffice --headless --convert-to docx \"{file}\"").format(
-            file=display_path(path))
+        text += _(
+            '；也可以用 LibreOffice 转换：soffice --headless --convert-to docx "{file}"'
+        ).format(file=display_path(path))
     return text
 
 
@@ -101,7 +121,8 @@ class Finding:
     @property
     def message(self) -> str:
         return _("{where}：{item}应为{expected}，实为{found}").format(
-            where=self.where, item=self.item, expected=self.expected, found=self.found)
+            where=self.where, item=self.item, expected=self.expected, found=self.found
+        )
 
     def __str__(self) -> str:
         return self.message
@@ -192,26 +213,48 @@ class _Linter:
             size = sect.find(f"{W}pgSz")
             width = int(size.get(f"{W}w", 0)) if size is not None else 0
             height = int(size.get(f"{W}h", 0)) if size is not None else 0
-            if abs(width - official.PAGE_WIDTH) > TOLERANCE or abs(height - official.PAGE_HEIGHT) > TOLERANCE:
+            if (
+                abs(width - official.PAGE_WIDTH) > TOLERANCE
+                or abs(height - official.PAGE_HEIGHT) > TOLERANCE
+            ):
                 paper = PAPERS.get((width, height)) or PAPERS.get((height, width))
                 found = f"{mm(width)}×{mm(height)}" + _("毫米")
                 if paper:
                     found = f"{paper}（{found}）"
                 self.add(where, _("纸张"), _("A4（210×297毫米，纵向）"), found)
             margins = sect.find(f"{W}pgMar")
-            values = [int(margins.get(f"{W}{k}", 0)) if margins is not None else 0
-                      for k in ("top", "bottom", "left", "right")]
-            wanted = [official.MARGIN_TOP, official.MARGIN_BOTTOM, official.MARGIN_LEFT,
-                      official.MARGIN_RIGHT]
+            values = [
+                int(margins.get(f"{W}{k}", 0)) if margins is not None else 0
+                for k in ("top", "bottom", "left", "right")
+            ]
+            wanted = [
+                official.MARGIN_TOP,
+                official.MARGIN_BOTTOM,
+                official.MARGIN_LEFT,
+                official.MARGIN_RIGHT,
+            ]
             if any(abs(v - w) > TOLERANCE for v, w in zip(values, wanted, strict=True)):
-                self.add(where, _("页边距"), _("上37、下35、左28、右26毫米"),
-                         _("上{t}、下{b}、左{l}、右{r}毫米").format(
-                             t=mm(values[0]), b=mm(values[1]), l=mm(values[2]), r=mm(values[3])))
+                self.add(
+                    where,
+                    _("页边距"),
+                    _("上37、下35、左28、右26毫米"),
+                    _("上{t}、下{b}、左{l}、右{r}毫米").format(
+                        t=mm(values[0]), b=mm(values[1]), l=mm(values[2]), r=mm(values[3])
+                    ),
+                )
             grid = sect.find(f"{W}docGrid")
-            pitch = int(grid.get(f"{W}linePitch", 0)) if grid is not None and grid.get(f"{W}type") else 0
+            pitch = (
+                int(grid.get(f"{W}linePitch", 0))
+                if grid is not None and grid.get(f"{W}type")
+                else 0
+            )
             if abs(pitch - official.LINE_PITCH) > 2:
-                self.add(where, _("行网格"), _("每页22行（行距28.95磅）"),
-                         _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"))
+                self.add(
+                    where,
+                    _("行网格"),
+                    _("每页22行（行距28.95磅）"),
+                    _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"),
+                )
         # the same departure in every section of a bound file is said once
         new = self.findings[before:]
         if len(sections) > 2 and new:
@@ -220,8 +263,9 @@ class _Linter:
                 merged.setdefault((f.item, f.expected, f.found), []).append(f)
             del self.findings[before:]
             for (item, expected, shown), group in merged.items():
-                place = group[0].where if len(group) == 1 else \
-                    _("{n}节的页面设置").format(n=len(group))
+                place = (
+                    group[0].where if len(group) == 1 else _("{n}节的页面设置").format(n=len(group))
+                )
                 self.add(place, item, expected, shown)
 
     # ------------------------------------------------------------ page numbers
@@ -232,7 +276,9 @@ class _Linter:
         settings = self.doc.settings.element
         sect = self.doc.sections[0]
         footers = [("default", sect.footer), ("even", sect.even_page_footer)]
-        if not any(_has_page_field(f._element) for _kind, f in footers if not f.is_linked_to_previous):
+        if not any(
+            _has_page_field(f._element) for _kind, f in footers if not f.is_linked_to_previous
+        ):
             self.add(where, _("页码"), expected, _("没有页码"))
             return
         if settings.find(f"{W}evenAndOddHeaders") is None:
@@ -250,7 +296,9 @@ class _Linter:
             align = self.resolver.alignment(p)
             want = "right" if kind == "default" else "left"
             if align not in (want, "end" if want == "right" else "start"):
-                self.add(where, label, _("居右") if want == "right" else _("居左"), align_name(align))
+                self.add(
+                    where, label, _("居右") if want == "right" else _("居左"), align_name(align)
+                )
             side = "right" if kind == "default" else "left"
             indent = self.resolver.indent_chars(p, side, official.SIZE_4)
             if abs(indent - 1) > 0.3:
@@ -259,10 +307,17 @@ class _Linter:
                 if not _run_text(r).strip():
                     continue
                 size = self.resolver.run_size(r, p)
-                fonts = {self.resolver.run_font(r, p, "ascii"), self.resolver.run_font(r, p, "eastAsia")}
+                fonts = {
+                    self.resolver.run_font(r, p, "ascii"),
+                    self.resolver.run_font(r, p, "eastAsia"),
+                }
                 if size != official.SIZE_4 or official.SONGTI not in fonts:
-                    self.add(where, label, _("4号宋体"),
-                             describe_font(size, self.resolver.run_font(r, p, "ascii"), False))
+                    self.add(
+                        where,
+                        label,
+                        _("4号宋体"),
+                        describe_font(size, self.resolver.run_font(r, p, "ascii"), False),
+                    )
                     break
 
     # ------------------------------------------------------------ paragraphs
@@ -286,12 +341,19 @@ class _Linter:
             else:
                 self.check_fonts(part, where, label)
             if "此页无正文" in part.text:
-                self.add(where, _("署名页"), _("带有正文（GB/T 9704 7.3.5.5 不用“此页无正文”）"),
-                         _("“此页无正文”"), part.number)
+                self.add(
+                    where,
+                    _("署名页"),
+                    _("带有正文（GB/T 9704 7.3.5.5 不用“此页无正文”）"),
+                    _("“此页无正文”"),
+                    part.number,
+                )
             if part.role not in (COPY_TO, PRINTED_BY) and not _has_picture_run(p):
                 rule, line = self.resolver.line_spacing(p)
                 if (rule != "exact" or abs(line - official.LINE_PITCH) > 2) and index not in tight:
-                    self.add(where, _("行距"), _("固定值28.95磅"), spacing_name(rule, line), part.number)
+                    self.add(
+                        where, _("行距"), _("固定值28.95磅"), spacing_name(rule, line), part.number
+                    )
             align = self.resolver.alignment(p)
             first = self.resolver.indent_chars(p, "firstLine")
             left = self.resolver.indent_chars(p, "left")
@@ -301,13 +363,20 @@ class _Linter:
                     self.add(where, label, _("居中"), align_name(align), part.number)
             elif part.role in (RECIPIENT, ANNEX_LABEL):
                 if align in ("center", "right", "end") or abs(first) > 0.15 or abs(left) > 0.15:
-                    self.add(where, label, _("顶格（居左，无缩进）"),
-                             indent_name(align, first, left), part.number)
+                    self.add(
+                        where,
+                        label,
+                        _("顶格（居左，无缩进）"),
+                        indent_name(align, first, left),
+                        part.number,
+                    )
                 if part.role == RECIPIENT and first_recipient:
                     first_recipient = False
                     text = part.text.rstrip(INDENT_SPACE)
                     if text.endswith(":"):
-                        self.add(where, label, _("以全角冒号“：”结尾"), _("半角冒号“:”"), part.number)
+                        self.add(
+                            where, label, _("以全角冒号“：”结尾"), _("半角冒号“:”"), part.number
+                        )
                     elif "：" not in text:
                         self.add(where, label, _("以全角冒号“：”结尾"), _("没有冒号"), part.number)
                 if part.role == ANNEX_LABEL and not self.starts_page(part, previous):
@@ -320,12 +389,18 @@ class _Linter:
                 aligned = abs(left - 5) <= 0.3 and abs(first) <= 0.15
                 indented = abs(first - 2) <= 0.15 and abs(left) <= 0.15
                 if not (aligned or indented) or align in ("center", "right", "end"):
-                    self.add(where, label, _("与第一项的序号对齐（左缩进5字）"),
-                             indent_name(align, first, left), part.number)
+                    self.add(
+                        where,
+                        label,
+                        _("与第一项的序号对齐（左缩进5字）"),
+                        indent_name(align, first, left),
+                        part.number,
+                    )
             else:
                 if align in ("center", "right", "end") or abs(first - 2) > 0.15 or abs(left) > 0.15:
-                    self.add(where, label, _("首行缩进2字"), indent_name(align, first, left),
-                             part.number)
+                    self.add(
+                        where, label, _("首行缩进2字"), indent_name(align, first, left), part.number
+                    )
             if part.role == ATTACHMENT and part.first:
                 text = part.text.strip(INDENT_SPACE)
                 if text.startswith("附件:"):
@@ -344,8 +419,11 @@ class _Linter:
 
         def pitch(part: Part) -> int:
             rule, line = self.resolver.line_spacing(part.element)
-            return line if rule == "exact" and min(official.TIGHT_PITCHES) <= line < official.LINE_PITCH \
+            return (
+                line
+                if rule == "exact" and min(official.TIGHT_PITCHES) <= line < official.LINE_PITCH
                 else 0
+            )
 
         wanted = pitch(found[signature])
         if not wanted:
@@ -356,19 +434,27 @@ class _Linter:
         while first > 0 and (found[first - 1].role in own or pitch(found[first - 1]) == wanted):
             first -= 1
         last = signature
-        while last + 1 < len(found) and found[last + 1].role != ANNEX_LABEL and \
-                (found[last + 1].role in own or pitch(found[last + 1]) == wanted):
+        while (
+            last + 1 < len(found)
+            and found[last + 1].role != ANNEX_LABEL
+            and (found[last + 1].role in own or pitch(found[last + 1]) == wanted)
+        ):
             last += 1
         after = found[last + 1] if last + 1 < len(found) else None
-        if after is not None and after.role != ANNEX_LABEL and \
-                after.element.find(f"{W}pPr/{W}sectPr") is None and \
-                found[last].element.find(f"{W}pPr/{W}sectPr") is None:
+        if (
+            after is not None
+            and after.role != ANNEX_LABEL
+            and after.element.find(f"{W}pPr/{W}sectPr") is None
+            and found[last].element.find(f"{W}pPr/{W}sectPr") is None
+        ):
             return set()  # the tighter pitch stops before the main text does
         return set(range(first, last + 1))
 
     # ------------------------------------------------------------ 版头
 
-    def check_header(self, part: Part, found: list[Part], index: int, where: str, label: str) -> None:
+    def check_header(
+        self, part: Part, found: list[Part], index: int, where: str, label: str
+    ) -> None:
         """发文机关标志, 发文字号 (and 签发人), the red rule (GB/T 9704 7.2)."""
         p = part.element
         if part.role == RULE:
@@ -378,9 +464,13 @@ class _Linter:
             left = self.resolver.indent_chars(p, "left")
             right = self.resolver.indent_chars(p, "right")
             if abs(left) > 0.15 or abs(right) > 0.15:
-                self.add(where, label, _("与版心等宽（无缩进）"),
-                         _("左缩进{left}、右缩进{right}").format(left=chars(left), right=chars(right)),
-                         part.number)
+                self.add(
+                    where,
+                    label,
+                    _("与版心等宽（无缩进）"),
+                    _("左缩进{left}、右缩进{right}").format(left=chars(left), right=chars(right)),
+                    part.number,
+                )
             return
         align = self.resolver.alignment(p)
         if part.role == MARK:
@@ -400,11 +490,19 @@ class _Linter:
             bold = self.resolver.run_flag(r, p, "b")
             east = self.resolver.run_font(r, p, "eastAsia")
             has_cjk = any(is_cjk(ch) for ch in run_text)
-            if (size != official.SIZE_3 or bold or (has_cjk and east != font)) and what not in reported:
+            if (
+                size != official.SIZE_3 or bold or (has_cjk and east != font)
+            ) and what not in reported:
                 reported.add(what)
-                self.add(where, what, f"{size_name(official.SIZE_3)}{font}",
-                         describe_font(size, east if has_cjk else self.resolver.run_font(r, p, "ascii"),
-                                       bold), part.number)
+                self.add(
+                    where,
+                    what,
+                    f"{size_name(official.SIZE_3)}{font}",
+                    describe_font(
+                        size, east if has_cjk else self.resolver.run_font(r, p, "ascii"), bold
+                    ),
+                    part.number,
+                )
             self.check_black(r, p, where, part.number, reported)
         first = self.resolver.indent_chars(p, "firstLine")
         left = self.resolver.indent_chars(p, "left")
@@ -412,16 +510,27 @@ class _Linter:
             if align in ("center", "right", "end", "distribute") or abs(first + left - 1) > 0.15:
                 self.add(where, label, _("居左空1字"), indent_name(align, first, left), part.number)
             if not self.signer_at_right(p, text[:label_at]):
-                self.add(where, _("签发人"), _("居右空1字（右对齐制表位）"), _("没有排到右侧"), part.number)
+                self.add(
+                    where,
+                    _("签发人"),
+                    _("居右空1字（右对齐制表位）"),
+                    _("没有排到右侧"),
+                    part.number,
+                )
         elif align != "center" or abs(first) > 0.15 or abs(left) > 0.15:
             self.add(where, label, _("居中"), indent_name(align, first, left), part.number)
         previous = found[index - 1] if index else None
         if previous is not None and previous.role == MARK:
             self.add(where, label, _("在发文机关标志下空一行"), _("紧接发文机关标志"), part.number)
-        following = next((q for q in found[index + 1:] if q.role != BLANK), None)
+        following = next((q for q in found[index + 1 :] if q.role != BLANK), None)
         if (following is None or following.role != RULE) and self.border_color(p) is None:
-            self.add(where, _("版头中的分隔线"), _("发文字号下一条与版心等宽的红色分隔线"), _("没有"),
-                     part.number)
+            self.add(
+                where,
+                _("版头中的分隔线"),
+                _("发文字号下一条与版心等宽的红色分隔线"),
+                _("没有"),
+                part.number,
+            )
 
     def check_mark(self, part: Part, found: list[Part], where: str, label: str, align: str) -> None:
         p = part.element
@@ -432,27 +541,49 @@ class _Linter:
                 continue
             size = self.resolver.run_size(r, p)
             east = self.resolver.run_font(r, p, "eastAsia")
-            if (size <= official.SIZE_2 or east != official.XIAOBIAOSONG) and "font" not in reported:
+            if (
+                size <= official.SIZE_2 or east != official.XIAOBIAOSONG
+            ) and "font" not in reported:
                 reported.add("font")
-                self.add(where, label, _("大于2号的方正小标宋简体"),
-                         describe_font(size, east, self.resolver.run_flag(r, p, "b")), part.number)
+                self.add(
+                    where,
+                    label,
+                    _("大于2号的方正小标宋简体"),
+                    describe_font(size, east, self.resolver.run_flag(r, p, "b")),
+                    part.number,
+                )
             color = self.resolver.run_color(r, p)
             if not is_red(color) and "color" not in reported:
                 reported.add("color")
-                self.add(where, _("文字颜色"), _("红色"), _("黑色") if color.lower() in ("auto", "000000")
-                         else color, part.number)
+                self.add(
+                    where,
+                    _("文字颜色"),
+                    _("红色"),
+                    _("黑色") if color.lower() in ("auto", "000000") else color,
+                    part.number,
+                )
         if align != "center":
             self.add(where, label, _("居中"), align_name(align), part.number)
         rule, line = self.resolver.line_spacing(p)
         size = self.resolver.paragraph_size(p)
         if rule == "exact" and line < size * 20:
-            self.add(where, _("行距"), _("固定值，不小于字号（{pt}磅）").format(pt=f"{size:g}"),
-                     spacing_name(rule, line), part.number)
-        if all(q.role == BLANK for q in found[:part.index]):
+            self.add(
+                where,
+                _("行距"),
+                _("固定值，不小于字号（{pt}磅）").format(pt=f"{size:g}"),
+                spacing_name(rule, line),
+                part.number,
+            )
+        if all(q.role == BLANK for q in found[: part.index]):
             top = self.space_above(part)
             if abs(top - official.MARK_TOP) > MARK_TOLERANCE:
-                self.add(where, _("发文机关标志的位置"), _("上边缘距版心上边缘约35毫米"),
-                         _("约{mm}毫米").format(mm=mm(top)), part.number)
+                self.add(
+                    where,
+                    _("发文机关标志的位置"),
+                    _("上边缘距版心上边缘约35毫米"),
+                    _("约{mm}毫米").format(mm=mm(top)),
+                    part.number,
+                )
 
     def space_above(self, part: Part) -> float:
         """Twips between the top of the text area and the top of the mark's line box: the
@@ -460,7 +591,7 @@ class _Linter:
         characters leaves above them."""
         total = 0.0
         paragraphs = list(self.doc.element.body.iterchildren(f"{W}p"))
-        for p in paragraphs[:part.index]:
+        for p in paragraphs[: part.index]:
             rule, line = self.resolver.line_spacing(p)
             total += line if rule == "exact" else official.LINE_PITCH
         before = self.resolver.paragraph_attr(part.element, "spacing", "before")
@@ -488,21 +619,25 @@ class _Linter:
             for tab in ppr.iter(f"{W}tab"):
                 if tab.get(f"{W}val") in ("right", "end") and tab.get(f"{W}pos"):
                     position = int(tab.get(f"{W}pos"))
-                    if abs(position - (official.TEXT_WIDTH - official.CHAR)) <= 60 or \
-                            abs(position - (official.TEXT_WIDTH - right)) <= 60 and \
-                            abs(right - official.CHAR) <= 60:
+                    if (
+                        abs(position - (official.TEXT_WIDTH - official.CHAR)) <= 60
+                        or abs(position - (official.TEXT_WIDTH - right)) <= 60
+                        and abs(right - official.CHAR) <= 60
+                    ):
                         return True
         return False
 
     def right_twips(self, p, size: float = official.SIZE_3) -> float:
         """The right indent in twips: ``rightChars`` when it is set (Word lets it win over
         ``right``, also when it comes from the style), else ``right``."""
-        value = self.resolver.paragraph_attr(p, "ind", "rightChars") or \
-            self.resolver.paragraph_attr(p, "ind", "endChars")
+        value = self.resolver.paragraph_attr(
+            p, "ind", "rightChars"
+        ) or self.resolver.paragraph_attr(p, "ind", "endChars")
         if value and int(value):
             return int(value) / 100 * size * 20
-        value = self.resolver.paragraph_attr(p, "ind", "right") or \
-            self.resolver.paragraph_attr(p, "ind", "end")
+        value = self.resolver.paragraph_attr(p, "ind", "right") or self.resolver.paragraph_attr(
+            p, "ind", "end"
+        )
         return int(value) if value else 0.0
 
     def starts_page(self, part: Part, previous: Part | None) -> bool:
@@ -514,7 +649,8 @@ class _Linter:
         if before.find(f"{W}pPr/{W}sectPr") is not None:
             return True
         return any(br.get(f"{W}type") == "page" for br in before.iter(f"{W}br")) or any(
-            br.get(f"{W}type") == "page" for br in part.element.iter(f"{W}br"))
+            br.get(f"{W}type") == "page" for br in part.element.iter(f"{W}br")
+        )
 
     def check_black(self, r, p, where: str, number: int, reported: set[str]) -> None:
         """All text black (once a paragraph)."""
@@ -543,55 +679,99 @@ class _Linter:
             if (size != expect.size or bold or wrong_family) and what not in reported:
                 reported.add(what)
                 shown = east if has_cjk else ascii_font
-                self.add(where, what, f"{size_name(expect.size)}{expect.font}",
-                         describe_font(size, shown, bold), part.number)
-            elif has_latin and ascii_font not in (expect.font, *CJK_SLOT_FONTS) and \
-                    ("latin" + what) not in reported:
+                self.add(
+                    where,
+                    what,
+                    f"{size_name(expect.size)}{expect.font}",
+                    describe_font(size, shown, bold),
+                    part.number,
+                )
+            elif (
+                has_latin
+                and ascii_font not in (expect.font, *CJK_SLOT_FONTS)
+                and ("latin" + what) not in reported
+            ):
                 reported.add("latin" + what)
-                self.add(where, _("{item}中的数字和西文").format(item=what),
-                         _("{font}或Times New Roman").format(font=expect.font),
-                         ascii_font or _("默认字体"), part.number)
+                self.add(
+                    where,
+                    _("{item}中的数字和西文").format(item=what),
+                    _("{font}或Times New Roman").format(font=expect.font),
+                    ascii_font or _("默认字体"),
+                    part.number,
+                )
             self.check_black(r, p, where, part.number, reported)
 
-    def check_signature(self, part: Part, found: list[Part], index: int, where: str, label: str) -> None:
+    def check_signature(
+        self, part: Part, found: list[Part], index: int, where: str, label: str
+    ) -> None:
         p = part.element
         align = self.resolver.alignment(p)
         text = part.text.strip(INDENT_SPACE)
         if part.role == DATE and DATE_PATTERN.match(text) and not ARABIC_DATE.match(text):
-            self.add(where, label, _("阿拉伯数字，月日不编虚位（如2022年12月20日）"), f"“{text}”",
-                     part.number)
+            self.add(
+                where,
+                label,
+                _("阿拉伯数字，月日不编虚位（如2022年12月20日）"),
+                f"“{text}”",
+                part.number,
+            )
         if align not in ("right", "end"):
-            self.add(where, label, _("居右"), indent_name(align, self.resolver.indent_chars(p, "firstLine"),
-                                                      self.resolver.indent_chars(p, "left")), part.number)
+            self.add(
+                where,
+                label,
+                _("居右"),
+                indent_name(
+                    align,
+                    self.resolver.indent_chars(p, "firstLine"),
+                    self.resolver.indent_chars(p, "left"),
+                ),
+                part.number,
+            )
             return
         if part.role == DATE:
             return
         previous = found[index - 1] if index else None
         if previous is not None and previous.role != BLANK:
             self.add(where, label, _("在正文（或附件说明）下空一行"), _("紧接上文"), part.number)
-        date = found[index + 1] if index + 1 < len(found) and found[index + 1].role == DATE else None
+        date = (
+            found[index + 1] if index + 1 < len(found) and found[index + 1].role == DATE else None
+        )
         date_text = date.text.strip(INDENT_SPACE) if date else text
         found_sig = self.right_twips(p)
         found_date = self.right_twips(date.element) if date else None
         # where official.place_signature puts them: in printed characters when the text is
         # condensed as docgen sets it (15.75 pt), in whole 3号 characters otherwise
         printed = self.condensed(p)
-        width, unit = (official.printed_width, official.PRINTED_CHAR) if printed else \
-            (official.text_width, official.CHAR)
+        width, unit = (
+            (official.printed_width, official.PRINTED_CHAR)
+            if printed
+            else (official.text_width, official.CHAR)
+        )
         for place in (official.signature_indents, official.sealed_indents):
             want_sig, want_date = place(width(text), width(date_text))
             if abs(found_sig - want_sig * unit) <= SIGNATURE_TOLERANCE and (
-                    found_date is None or abs(found_date - want_date * unit) <= SIGNATURE_TOLERANCE):
+                found_date is None or abs(found_date - want_date * unit) <= SIGNATURE_TOLERANCE
+            ):
                 return
         unsealed = official.signature_indents(width(text), width(date_text))
         sealed = official.sealed_indents(width(text), width(date_text))
-        self.add(where, _("署名和成文日期的位置"),
-                 _("署名右空{sig}、成文日期右空{date}（不加盖印章，GB/T 9704 7.3.5.2），或署名右空{seal_sig}、"
-                   "成文日期右空{seal_date}（加盖印章，7.3.5.1）").format(
-                     sig=chars(unsealed[0]), date=chars(unsealed[1]),
-                     seal_sig=chars(sealed[0]), seal_date=chars(sealed[1])),
-                 _("署名右空{sig}、成文日期右空{date}").format(
-                     sig=chars(found_sig / unit), date=chars((found_date or 0) / unit)), part.number)
+        self.add(
+            where,
+            _("署名和成文日期的位置"),
+            _(
+                "署名右空{sig}、成文日期右空{date}（不加盖印章，GB/T 9704 7.3.5.2），或署名右空{seal_sig}、"
+                "成文日期右空{seal_date}（加盖印章，7.3.5.1）"
+            ).format(
+                sig=chars(unsealed[0]),
+                date=chars(unsealed[1]),
+                seal_sig=chars(sealed[0]),
+                seal_date=chars(sealed[1]),
+            ),
+            _("署名右空{sig}、成文日期右空{date}").format(
+                sig=chars(found_sig / unit), date=chars((found_date or 0) / unit)
+            ),
+            part.number,
+        )
 
     def condensed(self, p) -> bool:
         """The paragraph's text is condensed by docgen's 0.25 pt (``official.CONDENSE``)."""
@@ -624,7 +804,8 @@ class _Linter:
             if bad:
                 row, col, text, font = bad[0]
                 where = _("表{n}第{row}行第{col}列“{text}”").format(
-                    n=number, row=row, col=col, text=short_text(text))
+                    n=number, row=row, col=col, text=short_text(text)
+                )
                 if len(bad) > 1:
                     where += _("（及另外 {k} 个单元格）").format(k=len(bad) - 1)
                 self.add(where, _("表格文字"), official.FANGSONG, font or _("默认字体"))
@@ -635,7 +816,9 @@ class _Linter:
             if self.resolver.paragraph_style(p) == official.RECORD:
                 return True
             text = full_width(paragraph_text(p)).strip(INDENT_SPACE)
-            if COPY_PATTERN.match(text) or (PRINTED_PATTERN.search(text) and re.search(r"\d{4}\s*年", text)):
+            if COPY_PATTERN.match(text) or (
+                PRINTED_PATTERN.search(text) and re.search(r"\d{4}\s*年", text)
+            ):
                 return True
         return False
 
@@ -656,37 +839,56 @@ class _Linter:
                     continue
                 size = self.resolver.run_size(r, p)
                 east = self.resolver.run_font(r, p, "eastAsia")
-                if (size != official.SIZE_4 or (any(is_cjk(ch) for ch in run_text) and east != official.FANGSONG)) \
-                        and "font" not in reported:
+                if (
+                    size != official.SIZE_4
+                    or (any(is_cjk(ch) for ch in run_text) and east != official.FANGSONG)
+                ) and "font" not in reported:
                     reported.add("font")
-                    self.add(place, label, f"{size_name(official.SIZE_4)}{official.FANGSONG}",
-                             describe_font(size, east, self.resolver.run_flag(r, p, "b")))
+                    self.add(
+                        place,
+                        label,
+                        f"{size_name(official.SIZE_4)}{official.FANGSONG}",
+                        describe_font(size, east, self.resolver.run_flag(r, p, "b")),
+                    )
             align = self.resolver.alignment(p)
             side = "right" if align in ("right", "end") else "left"
-            indent = self.resolver.indent_chars(p, side, official.SIZE_4) + \
-                (self.resolver.indent_chars(p, "firstLine", official.SIZE_4) if side == "left" else 0)
+            indent = self.resolver.indent_chars(p, side, official.SIZE_4) + (
+                self.resolver.indent_chars(p, "firstLine", official.SIZE_4) if side == "left" else 0
+            )
             if abs(indent - 1) > 0.3 and "indent" not in reported:
                 reported.add("indent")
                 self.add(place, label, _("左右各空1字"), chars(indent))
         borders = tbl.find(f"{W}tblPr/{W}tblBorders")
-        edges = {edge: borders.find(f"{W}{edge}") if borders is not None else None
-                 for edge in ("top", "bottom")}
-        missing = [edge for edge, line in edges.items()
-                   if line is None or line.get(f"{W}val") in ("nil", "none")]
+        edges = {
+            edge: borders.find(f"{W}{edge}") if borders is not None else None
+            for edge in ("top", "bottom")
+        }
+        missing = [
+            edge
+            for edge, line in edges.items()
+            if line is None or line.get(f"{W}val") in ("nil", "none")
+        ]
         if missing:
             self.add(where, _("版记的分隔线"), _("首条和末条分隔线（0.35毫米）"), _("没有"))
         width = tbl.find(f"{W}tblPr/{W}tblW")
-        if width is not None and width.get(f"{W}type") == "dxa" and \
-                abs(int(width.get(f"{W}w", "0")) - official.TEXT_WIDTH) > 60:
-            self.add(where, _("版记的宽度"), _("与版心等宽（156毫米）"),
-                     _("{mm}毫米").format(mm=mm(int(width.get(f"{W}w", "0")))))
+        if (
+            width is not None
+            and width.get(f"{W}type") == "dxa"
+            and abs(int(width.get(f"{W}w", "0")) - official.TEXT_WIDTH) > 60
+        ):
+            self.add(
+                where,
+                _("版记的宽度"),
+                _("与版心等宽（156毫米）"),
+                _("{mm}毫米").format(mm=mm(int(width.get(f"{W}w", "0")))),
+            )
 
 
 def is_red(color: str) -> bool:
     """FF0000, C00000, E60012 …: the red of a 版头."""
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color or ""):
         return False
-    red, green, blue = (int(color[i:i + 2], 16) for i in (0, 2, 4))
+    red, green, blue = (int(color[i : i + 2], 16) for i in (0, 2, 4))
     return red >= 0xB0 and green <= 0x50 and blue <= 0x50
 
 
@@ -705,15 +907,25 @@ def _has_picture_run(p) -> bool:
 
 
 def align_name(align: str) -> str:
-    return {"center": _("居中"), "right": _("居右"), "end": _("居右"), "left": _("居左"),
-            "start": _("居左"), "both": _("两端对齐"), "distribute": _("分散对齐")}.get(align, align)
+    return {
+        "center": _("居中"),
+        "right": _("居右"),
+        "end": _("居右"),
+        "left": _("居左"),
+        "start": _("居左"),
+        "both": _("两端对齐"),
+        "distribute": _("分散对齐"),
+    }.get(align, align)
 
 
 def indent_name(align: str, first: float, left: float) -> str:
     pieces = [align_name(align)]
     if abs(first) > 0.05:
-        pieces.append(_("首行缩进{n}").format(n=chars(first)) if first > 0
-                      else _("悬挂缩进{n}").format(n=chars(-first)))
+        pieces.append(
+            _("首行缩进{n}").format(n=chars(first))
+            if first > 0
+            else _("悬挂缩进{n}").format(n=chars(-first))
+        )
     if abs(left) > 0.05:
         pieces.append(_("左缩进{n}").format(n=chars(left)))
     if len(pieces) == 1:
@@ -753,8 +965,11 @@ def open_draft(path: Path) -> Document:
     try:
         return docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise DocgenError(_("{file} 无法作为 Word 文档打开（{reason}）：请用 Word 或 WPS 打开后另存为 .docx")
-                          .format(file=display_path(path), reason=type(exc).__name__)) from exc
+        raise DocgenError(
+            _(
+                "{file} 无法作为 Word 文档打开（{reason}）：请用 Word 或 WPS 打开后另存为 .docx"
+            ).format(file=display_path(path), reason=type(exc).__name__)
+        ) from exc
 
 
 def form_category(doc: Document) -> str:
@@ -838,27 +1053,41 @@ def signature_page_findings(docs: dict[Path, Document]) -> dict[Path, list[Findi
         except DocgenError:
             return out
         for (path, (signature, found)), pdf in zip(signed.items(), pdfs, strict=True):
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                                  check=False).stdout.decode("utf-8", "replace")
+            text = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
+            ).stdout.decode("utf-8", "replace")
             finding = _signature_alone(path, text.split("\f"), signature, found)
             if finding:
                 out[path] = [finding]
     return out
 
 
-def _signature_alone(path: Path, pages: list[str], signature: Part, found: list[Part]) -> Finding | None:
-    wanted = {re.sub(r"\s+", "", p.text) for p in found
-              if p.role in (SIGNATURE, DATE, NOTE, COPY_TO, PRINTED_BY)}
+def _signature_alone(
+    path: Path, pages: list[str], signature: Part, found: list[Part]
+) -> Finding | None:
+    wanted = {
+        re.sub(r"\s+", "", p.text)
+        for p in found
+        if p.role in (SIGNATURE, DATE, NOTE, COPY_TO, PRINTED_BY)
+    }
     target = re.sub(r"\s+", "", signature.text)
     for number, page in enumerate(pages, start=1):
         lines = [re.sub(r"\s+", "", line) for line in page.splitlines()]
         if target not in lines:
             continue
-        rest = [line for line in lines if line and line not in wanted
-                and not re.fullmatch(r"[—–-]*\d+[—–-]*", line)]
+        rest = [
+            line
+            for line in lines
+            if line and line not in wanted and not re.fullmatch(r"[—–-]*\d+[—–-]*", line)
+        ]
         if rest:
             return None
-        return Finding(display_path(path), _("第{n}页").format(n=number), _("署名页"),
-                       _("带有正文（调整上一页的行距或字距，使正文至少一行移到本页，GB/T 9704 7.3.5.5）"),
-                       _("只有署名和成文日期"), signature.number)
+        return Finding(
+            display_path(path),
+            _("第{n}页").format(n=number),
+            _("署名页"),
+            _("带有正文（调整上一页的行距或字距，使正文至少一行移到本页，GB/T 9704 7.3.5.5）"),
+            _("只有署名和成文日期"),
+            signature.number,
+        )
     return None

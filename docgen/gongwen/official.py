@@ -689,19 +689,29 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         style = p.find(f"{_W}pPr/{_W}pStyle")
         if style is None or style.get(f"{_W}val") != SIGNATURE:
             continue
-        date = next((q for q in paragraphs[index + 1:index + 2]
-                     if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None
-                     and st.get(f"{_W}val") == DATE), None)
+        date = next(
+            (
+                q
+                for q in paragraphs[index + 1 : index + 2]
+                if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None and st.get(f"{_W}val") == DATE
+            ),
+            None,
+        )
         issuer_width = printed_width(_paragraph_text(p).strip())
-        date_width = printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
+        date_width = (
+            printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
+        )
         place = sealed_indents if sealed else signature_indents
         sig_right, date_right = place(issuer_width, date_width)
         set_right_indent(p, sig_right)
         if date is not None:
             set_right_indent(date, date_right)
             following = paragraphs[index + 2] if index + 2 < len(paragraphs) else None
-            if following is not None and _paragraph_text(following).strip() \
-                    and following.find(f"{_W}pPr/{_W}pageBreakBefore") is None:
+            if (
+                following is not None
+                and _paragraph_text(following).strip()
+                and following.find(f"{_W}pPr/{_W}pageBreakBefore") is None
+            ):
                 _keep_next(date)  # the 附注 under the date stays on the signature's page
         changed = True
     if not changed:
@@ -739,7 +749,7 @@ def tighten_body(xml: str, line: int, first_words: str = "") -> str:
     if body is None:
         return xml
     paragraphs = list(body.iter(f"{_W}p"))
-    for p in paragraphs[_starts_at(paragraphs, first_words):]:
+    for p in paragraphs[_starts_at(paragraphs, first_words) :]:
         ppr = p.find(f"{_W}pPr")
         if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
             break
@@ -747,8 +757,11 @@ def tighten_body(xml: str, line: int, first_words: str = "") -> str:
             ppr = etree.Element(f"{_W}pPr")
             p.insert(0, ppr)
         spacing = ppr.find(f"{_W}spacing")
-        if spacing is not None and spacing.get(f"{_W}lineRule") == "exact" \
-                and int(spacing.get(f"{_W}line", "0")) != LINE_PITCH:
+        if (
+            spacing is not None
+            and spacing.get(f"{_W}lineRule") == "exact"
+            and int(spacing.get(f"{_W}line", "0")) != LINE_PITCH
+        ):
             continue  # a line of its own height: the 版头's mark and rule
         if spacing is None:
             spacing = etree.SubElement(ppr, f"{_W}spacing")
@@ -773,7 +786,9 @@ def place_record(xml: str) -> str:
     root = etree.fromstring(xml.encode("utf-8"))
     body = root.find(f"{_W}body")
     sect = body.find(f"{_W}sectPr") if body is not None else None
-    if sect is None or not any(True for _ in body.iter(f"{_W}pPr") if _.find(f"{_W}sectPr") is not None):
+    if sect is None or not any(
+        True for _ in body.iter(f"{_W}pPr") if _.find(f"{_W}sectPr") is not None
+    ):
         return xml
     for tag in ("type", "pgNumType", "vAlign", "titlePg"):
         for old in sect.findall(f"{_W}{tag}"):
@@ -820,9 +835,13 @@ def _direct_rpr(r, font: str, size: float, color: str = BLACK) -> None:
 
 def lay_out_mark(p) -> None:
     """发文机关标志: red 小标宋 larger than 2号, centred, 35 mm below the top of the text area."""
-    _direct_ppr(p, snapToGrid=_el("w:snapToGrid", val=0),
-                spacing=_el("w:spacing", before=MARK_BEFORE, after=0, line=MARK_LINE, lineRule="exact"),
-                ind=_el("w:ind", firstLine=0, firstLineChars=0), jc=_el("w:jc", val="center"))
+    _direct_ppr(
+        p,
+        snapToGrid=_el("w:snapToGrid", val=0),
+        spacing=_el("w:spacing", before=MARK_BEFORE, after=0, line=MARK_LINE, lineRule="exact"),
+        ind=_el("w:ind", firstLine=0, firstLineChars=0),
+        jc=_el("w:jc", val="center"),
+    )
     for r in p.iter(qn("w:r")):
         _direct_rpr(r, XIAOBIAOSONG, MARK_SIZE, RED)
 
@@ -831,12 +850,26 @@ def lay_out_number(p, name_at: int | None) -> None:
     """发文字号: centred; with 签发人 (``name_at``: where the name starts in the text), 1 character
     in from the left, 签发人 at a right tab 1 character in from the right, the name in 楷体."""
     if name_at is None:
-        _direct_ppr(p, ind=_el("w:ind", firstLine=0, firstLineChars=0), jc=_el("w:jc", val="center"))
+        _direct_ppr(
+            p, ind=_el("w:ind", firstLine=0, firstLineChars=0), jc=_el("w:jc", val="center")
+        )
     else:
         tabs = OxmlElement("w:tabs")
         tabs.append(_el("w:tab", val="right", pos=TEXT_WIDTH - CHAR))
-        _direct_ppr(p, tabs=tabs, ind=_el("w:ind", left=CHAR, leftChars=100, right=CHAR, rightChars=100,
-                                          firstLine=0, firstLineChars=0), jc=_el("w:jc", val="left"))
+        _direct_ppr(
+            p,
+            tabs=tabs,
+            ind=_el(
+                "w:ind",
+                left=CHAR,
+                leftChars=100,
+                right=CHAR,
+                rightChars=100,
+                firstLine=0,
+                firstLineChars=0,
+            ),
+            jc=_el("w:jc", val="left"),
+        )
     offset = 0
     for r in p.iter(qn("w:r")):
         start = offset
@@ -849,9 +882,13 @@ def lay_out_rule(p) -> None:
     """The 版头's red rule: a bordered paragraph the width of the text area."""
     borders = OxmlElement("w:pBdr")
     borders.append(_el("w:bottom", val="single", sz=12, space=0, color=RED))
-    _direct_ppr(p, snapToGrid=_el("w:snapToGrid", val=0), pBdr=borders,
-                spacing=_el("w:spacing", before=0, after=0, line=RULE_LINE, lineRule="exact"),
-                ind=_el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0))
+    _direct_ppr(
+        p,
+        snapToGrid=_el("w:snapToGrid", val=0),
+        pBdr=borders,
+        spacing=_el("w:spacing", before=0, after=0, line=RULE_LINE, lineRule="exact"),
+        ind=_el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0),
+    )
 
 
 def add_attachment_note(doc: Document, items: Sequence[str]) -> list[Paragraph]:

@@ -35,9 +35,12 @@ def is_tally_workbook(wb) -> bool:
 def _expected(kinds: Registry) -> str:
     rosters = "；".join(
         _("{title}：{columns}").format(title=kind.roster.title, columns=join(kind.roster.required))
-        for kind in kinds.batches if kind.roster)
+        for kind in kinds.batches
+        if kind.roster
+    )
     return _("统计表应有“领域”列和 {metrics} 中至少一列；名册应有这些列（{rosters}）").format(
-        metrics=join(vocab.METRICS), rosters=rosters)
+        metrics=join(vocab.METRICS), rosters=rosters
+    )
 
 
 @dataclass
@@ -52,8 +55,9 @@ class CheckStats:
     unknown_files: int = 0
 
 
-def check_paths(paths: Iterable[Path | str],
-                kinds: Registry | None = None) -> tuple[list[Problem], CheckStats]:
+def check_paths(
+    paths: Iterable[Path | str], kinds: Registry | None = None
+) -> tuple[list[Problem], CheckStats]:
     """Check every workbook under ``paths``: tallies together (double counting across files),
     each roster by its kind.  Returns all problems and counts for the closing line."""
     kinds = kinds or registry()
@@ -78,9 +82,13 @@ def check_paths(paths: Iterable[Path | str],
         kind = kind_of_headers(headers_of(wb), kinds)
         if kind is None:
             stats.unknown_files += 1
-            problems.append(Problem(
-                _("无法识别这个工作簿：既不是统计表，也不是名册"), file=display_path(path),
-                hint=_expected(kinds)))
+            problems.append(
+                Problem(
+                    _("无法识别这个工作簿：既不是统计表，也不是名册"),
+                    file=display_path(path),
+                    hint=_expected(kinds),
+                )
+            )
             continue
         stats.roster_files += 1
         try:

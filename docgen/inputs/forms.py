@@ -68,12 +68,14 @@ def _choice_list(choices) -> str:
     return '"' + ",".join(choices) + '"'
 
 
-def _validation(range_ref: str, *, prompt_title: str, prompt: str, error_title: str, error: str,
-                **rule) -> DataValidation:
+def _validation(
+    range_ref: str, *, prompt_title: str, prompt: str, error_title: str, error: str, **rule
+) -> DataValidation:
     """A validation Excel and WPS enforce: the prompt shows when the cell is selected, and a
     wrong entry is stopped with the message (not merely warned about)."""
-    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                        errorStyle="stop", **rule)
+    dv = DataValidation(
+        allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop", **rule
+    )
     dv.promptTitle, dv.prompt = prompt_title[:32], prompt[:255]
     dv.errorTitle, dv.error = error_title[:32], error[:255]
     dv.add(range_ref)
@@ -81,9 +83,16 @@ def _validation(range_ref: str, *, prompt_title: str, prompt: str, error_title: 
 
 
 def _whole_number(range_ref: str, prompt_title: str) -> DataValidation:
-    return _validation(range_ref, type="whole", operator="greaterThanOrEqual", formula1="0",
-                       prompt_title=prompt_title, prompt="填写整数，没有就填 0",
-                       error_title="只能填写整数", error="请填写 0 或正整数，不要写“若干”、小数或单位")
+    return _validation(
+        range_ref,
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        prompt_title=prompt_title,
+        prompt="填写整数，没有就填 0",
+        error_title="只能填写整数",
+        error="请填写 0 或正整数，不要写“若干”、小数或单位",
+    )
 
 
 def _print_setup(ws, header_row: int, landscape: bool) -> None:
@@ -108,10 +117,16 @@ def tally_form() -> Workbook:
     ws.cell(row=2, column=2).border = Border(bottom=_THIN)
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
     ws.cell(row=2, column=4, value="填报日期：")
-    _title(ws, 3, "填写说明：在“填报单位：”右边填写村或单位全称；数字只填整数（次数、处数），没有就填 0；"
-                    "不要写“若干”“20余”等；不要改动表头和领域名称。如分年度填报，请复制本工作表，"
-                    "并把工作表名改为年份（如“2020年”“2021年”）。“指标”表填写宣传、校车等数量。",
-           width, _NOTE_FONT, 60)
+    _title(
+        ws,
+        3,
+        "填写说明：在“填报单位：”右边填写村或单位全称；数字只填整数（次数、处数），没有就填 0；"
+        "不要写“若干”“20余”等；不要改动表头和领域名称。如分年度填报，请复制本工作表，"
+        "并把工作表名改为年份（如“2020年”“2021年”）。“指标”表填写宣传、校车等数量。",
+        width,
+        _NOTE_FONT,
+        60,
+    )
     header_row = 4
     _header(ws, header_row, headers, [24, 14, 14, 14, 14])
     first = header_row + 1
@@ -119,19 +134,33 @@ def tally_form() -> Workbook:
         ws.cell(row=r, column=1, value=sector)
         for c in range(1, width + 1):
             ws.cell(row=r, column=c).border = _BORDER
-    ws.add_data_validation(_validation(
-        f"A{first}:A{first + FORM_ROWS - 1}", type="list", formula1=_sector_list(),
-        prompt_title="领域", prompt="从下拉列表中选择领域",
-        error_title="领域不在列表中", error="请从下拉列表中选择领域"))
-    ws.add_data_validation(_whole_number(
-        f"B{first}:{get_column_letter(width)}{first + FORM_ROWS - 1}", "次数、处数"))
+    ws.add_data_validation(
+        _validation(
+            f"A{first}:A{first + FORM_ROWS - 1}",
+            type="list",
+            formula1=_sector_list(),
+            prompt_title="领域",
+            prompt="从下拉列表中选择领域",
+            error_title="领域不在列表中",
+            error="请从下拉列表中选择领域",
+        )
+    )
+    ws.add_data_validation(
+        _whole_number(f"B{first}:{get_column_letter(width)}{first + FORM_ROWS - 1}", "次数、处数")
+    )
     ws.freeze_panes = f"B{first}"
     _print_setup(ws, header_row, landscape=False)
 
     fs = wb.create_sheet(FIGURES_SHEET)
     _title(fs, 1, "宣传及其他指标", 3)
-    _title(fs, 2, "填写说明：在“数量”列填写整数；没有的填 0。可在下面添加其他指标（一行一个）。",
-           3, _NOTE_FONT, 36)
+    _title(
+        fs,
+        2,
+        "填写说明：在“数量”列填写整数；没有的填 0。可在下面添加其他指标（一行一个）。",
+        3,
+        _NOTE_FONT,
+        36,
+    )
     _header(fs, 3, ["指标", "数量", "单位"], [22, 14, 10])
     for r, (name, measure) in enumerate(FIGURE_NAMES, start=4):
         fs.cell(row=r, column=1, value=name)
@@ -155,8 +184,10 @@ def roster_form(kind: Kind) -> Workbook:
     ws = wb.active
     ws.title = title
     _title(ws, 1, title, len(headers))
-    notes = ["填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
-             "电话号码按文字填写；日期写成 2022-12-20。"]
+    notes = [
+        "填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
+        "电话号码按文字填写；日期写成 2022-12-20。"
+    ]
     notes += [f"“{c.name}”：{c.hint}。" for c in columns if c.hint]
     _title(ws, 2, "".join(notes), len(headers), _NOTE_FONT, 36 + 14 * (len(notes) - 1))
     header_row = 3
@@ -174,24 +205,46 @@ def roster_form(kind: Kind) -> Workbook:
         if column.date:
             ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
             ws.column_dimensions[letter].width = max(widths[col - 1], 14)
-            ws.add_data_validation(_validation(
-                cells, type="date", operator="greaterThan", formula1="36526",
-                prompt_title=column.name, prompt="日期写成 2022-12-20",
-                error_title="不是日期", error="请填写日期，例如 2022-12-20"))
+            ws.add_data_validation(
+                _validation(
+                    cells,
+                    type="date",
+                    operator="greaterThan",
+                    formula1="36526",
+                    prompt_title=column.name,
+                    prompt="日期写成 2022-12-20",
+                    error_title="不是日期",
+                    error="请填写日期，例如 2022-12-20",
+                )
+            )
         elif column.choices:
-            ws.add_data_validation(_validation(
-                cells, type="list", formula1=_choice_list(column.choices),
-                prompt_title=column.name, prompt=column.hint or "从下拉列表中选择",
-                error_title=f"{column.name}不在列表中"[:32],
-                error=f"请从下拉列表中选择{column.name}"))
+            ws.add_data_validation(
+                _validation(
+                    cells,
+                    type="list",
+                    formula1=_choice_list(column.choices),
+                    prompt_title=column.name,
+                    prompt=column.hint or "从下拉列表中选择",
+                    error_title=f"{column.name}不在列表中"[:32],
+                    error=f"请从下拉列表中选择{column.name}",
+                )
+            )
             ws.column_dimensions[letter].width = max(widths[col - 1], 16)
         elif column.whole_number:
             ws.add_data_validation(_whole_number(cells, column.name))
         elif column.required:
-            ws.add_data_validation(_validation(
-                cells, type="textLength", operator="greaterThan", formula1="0",
-                prompt_title=column.name, prompt="必填",
-                error_title="必填", error=f"“{column.name}”必须填写"))
+            ws.add_data_validation(
+                _validation(
+                    cells,
+                    type="textLength",
+                    operator="greaterThan",
+                    formula1="0",
+                    prompt_title=column.name,
+                    prompt="必填",
+                    error_title="必填",
+                    error=f"“{column.name}”必须填写",
+                )
+            )
     ws.freeze_panes = f"A{first}"
     _print_setup(ws, header_row, landscape=len(headers) > 6)
     return wb

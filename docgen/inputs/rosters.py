@@ -108,9 +108,15 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
         if vocab.clean_text(sheet) in folded:
             ws = wb[folded[vocab.clean_text(sheet)]]
             return ws, sheet_rows(ws)
-        raise DataError([Problem(
-            _("没有名为“{sheet}”的工作表").format(sheet=sheet), file=shown,
-            hint=_("这个工作簿中的工作表有：{names}").format(names=join(names)))])
+        raise DataError(
+            [
+                Problem(
+                    _("没有名为“{sheet}”的工作表").format(sheet=sheet),
+                    file=shown,
+                    hint=_("这个工作簿中的工作表有：{names}").format(names=join(names)),
+                )
+            ]
+        )
     candidates = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
@@ -130,8 +136,9 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
     return ws, sheet_rows(ws)
 
 
-def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None = None,
-                wb=None) -> Roster:
+def read_roster(
+    path: Path, *, sheet: str | None = None, kind: Kind | str | None = None, wb=None
+) -> Roster:
     """Read a roster; raise ``DataError`` with every problem found.
 
     ``kind`` (a document kind, or its key) makes that roster's required columns
@@ -148,16 +155,25 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
     problems: list[Problem] = []
 
     def problem(message: str, cell: str = "", hint: str = "", severity: str = "error") -> None:
-        problems.append(Problem(message, file=shown, sheet=title, cell=cell, hint=hint,
-                                severity=severity))
+        problems.append(
+            Problem(message, file=shown, sheet=title, cell=cell, hint=hint, severity=severity)
+        )
 
     header_index = find_header(rows, wanted)
     if header_index is None:
         expected = join(wanted) if wanted else _("各列的名称")
-        raise DataError([Problem(
-            _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
-            file=shown, sheet=title,
-            hint=_("表头应写明 {expected}；可用 docgen forms 生成空白名册").format(expected=expected))])
+        raise DataError(
+            [
+                Problem(
+                    _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
+                    file=shown,
+                    sheet=title,
+                    hint=_("表头应写明 {expected}；可用 docgen forms 生成空白名册").format(
+                        expected=expected
+                    ),
+                )
+            ]
+        )
     header_row = header_index + 1
 
     columns: list[str] = []
@@ -174,9 +190,13 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
             continue
         cell = cell_name(header_row, col + 1)
         if name in where:
-            problem(_("列名“{name}”重复：{first} 和 {second}").format(
-                name=shorten(name), first=where[name], second=cell), cell,
-                _("请删除或改名其中一列，每个列名只能出现一次"))
+            problem(
+                _("列名“{name}”重复：{first} 和 {second}").format(
+                    name=shorten(name), first=where[name], second=cell
+                ),
+                cell,
+                _("请删除或改名其中一列，每个列名只能出现一次"),
+            )
             continue
         where[name] = cell
         columns.append(name)
@@ -186,9 +206,13 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
 
     missing = [name for name in wanted if name not in where]
     if missing:
-        problem(_("第 {row} 行的表头缺少必需的列：{names}").format(
-            row=header_row, names=join(missing)), "",
-            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(columns=join(shorten(c) for c in columns)))
+        problem(
+            _("第 {row} 行的表头缺少必需的列：{names}").format(row=header_row, names=join(missing)),
+            "",
+            _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(
+                columns=join(shorten(c) for c in columns)
+            ),
+        )
 
     records: list[dict[str, object]] = []
     record_rows: list[int] = []
@@ -205,14 +229,22 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
         for name in required:
             if name in record and record[name] == "":
                 col = positions[columns.index(name)]
-                problem(_("必填项“{name}”为空").format(name=name), cell_name(excel_row, col + 1),
-                        _("请填写后再生成；不需要这一行就把整行删除"))
+                problem(
+                    _("必填项“{name}”为空").format(name=name),
+                    cell_name(excel_row, col + 1),
+                    _("请填写后再生成；不需要这一行就把整行删除"),
+                )
         if kind == "agreements" and record.get("行业领域") not in ("", None):
             if vocab.sector_of(record["行业领域"]) is None:
                 col = positions[columns.index("行业领域")]
-                problem(_("行业领域“{value}”不是已知领域，只会使用通用条款").format(
-                    value=shorten(record["行业领域"])), cell_name(excel_row, col + 1),
-                    _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)), WARNING)
+                problem(
+                    _("行业领域“{value}”不是已知领域，只会使用通用条款").format(
+                        value=shorten(record["行业领域"])
+                    ),
+                    cell_name(excel_row, col + 1),
+                    _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
+                    WARNING,
+                )
         records.append(record)
         record_rows.append(excel_row)
 
@@ -220,9 +252,17 @@ def read_roster(path: Path, *, sheet: str | None = None, kind: Kind | str | None
         problem(_("名册只有表头，没有数据行"), "", _("请在表头下面逐行填写"), WARNING)
     if any(p.is_error for p in problems):
         raise DataError(problems)
-    return Roster(path=path, sheet=title, columns=columns, required=required, records=records,
-                  rows=record_rows, header_row=header_row,
-                  positions=[c + 1 for c in positions], problems=problems)
+    return Roster(
+        path=path,
+        sheet=title,
+        columns=columns,
+        required=required,
+        records=records,
+        rows=record_rows,
+        header_row=header_row,
+        positions=[c + 1 for c in positions],
+        problems=problems,
+    )
 
 
 def _json_reason(message: str) -> str:
@@ -230,8 +270,9 @@ def _json_reason(message: str) -> str:
     reasons = {
         "Expecting ',' delimiter": _("缺少逗号"),
         "Expecting ':' delimiter": _("缺少冒号"),
-        "Expecting property name enclosed in double quotes":
-            _("键名要用英文双引号括起来（或最后一项后面多了逗号）"),
+        "Expecting property name enclosed in double quotes": _(
+            "键名要用英文双引号括起来（或最后一项后面多了逗号）"
+        ),
         "Expecting value": _("缺少值（或最后一项后面多了逗号）"),
         "Extra data": _("数据结束后还有多余的内容"),
         "Unterminated string starting at": _("字符串缺少结尾的双引号"),
@@ -270,26 +311,39 @@ def read_json_records(path: Path) -> Roster:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         reason = _json_reason(exc.msg)
-        raise fail(_("JSON 格式有误，第 {line} 行第 {column} 列：{reason}").format(
-            line=exc.lineno, column=exc.colno, reason=reason),
-            _("可以用文本编辑器打开，检查这个位置附近的括号、引号和逗号")) from None
+        raise fail(
+            _("JSON 格式有误，第 {line} 行第 {column} 列：{reason}").format(
+                line=exc.lineno, column=exc.colno, reason=reason
+            ),
+            _("可以用文本编辑器打开，检查这个位置附近的括号、引号和逗号"),
+        ) from None
     except RecursionError:
         raise fail(_("JSON 嵌套层次过深")) from None
     items = data if isinstance(data, list) else [data]
     columns: list[str] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise fail(_("第 {n} 条记录不是对象（{{…}}），而是{what}").format(
-                n=number, what=_json_kind(item)),
-                _("数据应是一个对象，或由对象组成的列表：[{\"姓名\": \"张三\"}, …]"))
+            raise fail(
+                _("第 {n} 条记录不是对象（{{…}}），而是{what}").format(
+                    n=number, what=_json_kind(item)
+                ),
+                _('数据应是一个对象，或由对象组成的列表：[{"姓名": "张三"}, …]'),
+            )
         for key in item:
             if key not in columns:
                 columns.append(key)
     problems = []
     if not items:
         problems.append(Problem(_("数据文件中没有记录"), file=shown, severity=WARNING))
-    return Roster(path=path, sheet="", columns=columns, required=[], records=list(items),
-                  rows=[], problems=problems)
+    return Roster(
+        path=path,
+        sheet="",
+        columns=columns,
+        required=[],
+        records=list(items),
+        rows=[],
+        problems=problems,
+    )
 
 
 def _json_kind(value: object) -> str:
@@ -304,16 +358,16 @@ def _json_kind(value: object) -> str:
     return _("数字")
 
 
-def read_records(path: Path, *, sheet: str | None = None,
-                 kind: Kind | str | None = None) -> Roster:
+def read_records(path: Path, *, sheet: str | None = None, kind: Kind | str | None = None) -> Roster:
     """The records of a data file: a roster workbook, or a .json file."""
     if Path(path).suffix.lower() == ".json":
         return read_json_records(path)
     return read_roster(path, sheet=sheet, kind=kind)
 
 
-def check_roster(path: Path, kind: Kind | str | None = None,
-                 sheet: str | None = None) -> list[Problem]:
+def check_roster(
+    path: Path, kind: Kind | str | None = None, sheet: str | None = None
+) -> list[Problem]:
     """Every problem of a roster (errors and warnings), without raising."""
     try:
         roster = read_roster(path, sheet=sheet, kind=kind)
@@ -359,4 +413,3 @@ def roster_kind(path: Path, kinds: Registry | None = None) -> str | None:
         return None
     kind = kind_of_headers(headers_of(wb), kinds)
     return kind.key if kind else None
-

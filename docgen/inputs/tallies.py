@@ -42,7 +42,9 @@ NO_YEAR_LABEL = "无年度"
 Table = dict[str, dict[str, int]]
 
 _UNIT_LINE = re.compile(r"填报单位\s*(?:[（(][^）)]*[）)])?\s*[:：]\s*(.*)")
-_FOOTER = re.compile(r"^(填表人|填报人|审核人|制表人|负责人|联系人|联系电话|备注|注|说明|填报日期|填表日期|日期)")
+_FOOTER = re.compile(
+    r"^(填表人|填报人|审核人|制表人|负责人|联系人|联系电话|备注|注|说明|填报日期|填表日期|日期)"
+)
 _TOTAL_SHEET = re.compile(r"合计|汇总|总计|累计")
 _STEM_NOISE = re.compile(
     r"[-_－—\s]*(?:\d{4}(?:年度?)?)?[-_－—\s]*(?:安全生产)?(?:专项整治)?(?:统计表|报表|汇总表|统计|数据)$"
@@ -63,8 +65,10 @@ def _add_into(target: Table, source: Table) -> None:
 
 def expected_headers() -> str:
     """What a tally header must contain, for messages."""
-    return _("统计表的表头（前 {n} 行内）应有“领域”列（也可写作 {aliases}）和 {metrics} 中至少一列；"
-             "指标表的表头应有“指标”（或“项目”）和“数量”（或“数值”）列").format(
+    return _(
+        "统计表的表头（前 {n} 行内）应有“领域”列（也可写作 {aliases}）和 {metrics} 中至少一列；"
+        "指标表的表头应有“指标”（或“项目”）和“数量”（或“数值”）列"
+    ).format(
         n=HEADER_SEARCH_ROWS,
         aliases=join(vocab.SECTOR_HEADERS[1:]),
         metrics=join(vocab.METRICS),
@@ -253,7 +257,7 @@ def unit_line(rows: list[tuple], before: int) -> tuple[str | None, bool]:
                 continue
             if not name:
                 # the name may be typed in the next cell: 填报单位： | 青山村
-                for nxt in row[c + 1:]:
+                for nxt in row[c + 1 :]:
                     if is_blank(nxt):
                         continue
                     candidate = unicodedata.normalize("NFKC", str(nxt))
@@ -390,9 +394,14 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
     named = [s[4] for s in sheets if s[4]]
     workbook_unit = named[0] if named else unit_from_stem(path)
     if any(s[5] and not s[4] for s in sheets) and not named:
-        result.problems.append(Problem(
-            _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
-            file=shown, hint=_("请在表头上方的“填报单位：”后填写村或单位名称"), severity=WARNING))
+        result.problems.append(
+            Problem(
+                _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
+                file=shown,
+                hint=_("请在表头上方的“填报单位：”后填写村或单位名称"),
+                severity=WARNING,
+            )
+        )
 
     usable = False
     for ws, rows, tally, figures, name, _found in sheets:
@@ -407,24 +416,35 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
             usable = True
             _read_figures_sheet(result, ws.title, rows, figures, unit, year)
         elif looks_like_data(rows):
-            result.problems.append(Problem(
-                _("工作表有数据，但找不到表头"), file=shown, sheet=ws.title,
-                hint=expected_headers()))
+            result.problems.append(
+                Problem(
+                    _("工作表有数据，但找不到表头"),
+                    file=shown,
+                    sheet=ws.title,
+                    hint=expected_headers(),
+                )
+            )
             usable = True
     if not usable:
         if not any(has_content(s[1]) for s in sheets):
-            result.problems.append(Problem(
-                _("工作簿是空的，没有任何数据"), file=shown,
-                hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）")))
+            result.problems.append(
+                Problem(
+                    _("工作簿是空的，没有任何数据"),
+                    file=shown,
+                    hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）"),
+                )
+            )
         else:
-            result.problems.append(Problem(
-                _("找不到表头，无法识别为统计表"), file=shown,
-                hint=expected_headers()))
+            result.problems.append(
+                Problem(_("找不到表头，无法识别为统计表"), file=shown, hint=expected_headers())
+            )
     _separate_total_sheets(result)
     return result
 
 
-_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．)）])")
+_ENUMERATOR = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．)）])"
+)
 
 
 def sector_of_label(value: object) -> str | None:
@@ -435,14 +455,22 @@ def sector_of_label(value: object) -> str | None:
     return sector
 
 
-def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], header: TallyHeader,
-                      default_unit: str, year: int | None, formulas: _Formulas) -> None:
+def _read_tally_sheet(
+    result: WorkbookTallies,
+    sheet: str,
+    rows: list[tuple],
+    header: TallyHeader,
+    default_unit: str,
+    year: int | None,
+    formulas: _Formulas,
+) -> None:
     shown = result.file
     problems = result.problems
 
     def problem(message: str, cell: str = "", hint: str = "", severity: str = ERROR) -> None:
-        problems.append(Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint,
-                                severity=severity))
+        problems.append(
+            Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint, severity=severity)
+        )
 
     by_unit: dict[str, SheetTally] = {}
     order: list[str] = []
@@ -458,9 +486,14 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
         metric = vocab.metric_of(value) if isinstance(value, str) else None
         if metric and metric_cols[metric] != col and col != header.sector_col:
             used = cell_name(header.row + 1, metric_cols[metric] + 1)
-            problem(_("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
-                header=shorten(str(value).strip()), used=used, metric=metric),
-                cell_name(header.row + 1, col + 1), _("请删除重复的列，或把两列合并"), WARNING)
+            problem(
+                _("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
+                    header=shorten(str(value).strip()), used=used, metric=metric
+                ),
+                cell_name(header.row + 1, col + 1),
+                _("请删除重复的列，或把两列合并"),
+                WARNING,
+            )
 
     for r in range(header.row + 1, len(rows)):
         excel_row = r + 1
@@ -470,19 +503,37 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
         metrics_blank = all(is_blank(v) for v in raw.values())
         if is_blank(label_value) and not metrics_blank:
             # 合计 is often typed in the 序号 or 填报单位 column, merged across the sector cell
-            label_value = next((v for c, v in enumerate(rows[r])
-                                if c not in metric_col_set and vocab.is_total_label(v)), None)
+            label_value = next(
+                (
+                    v
+                    for c, v in enumerate(rows[r])
+                    if c not in metric_col_set and vocab.is_total_label(v)
+                ),
+                None,
+            )
         if is_blank(label_value):
             if metrics_blank:
                 continue
-            problem(_("这一行填了数字，但“领域”为空"),
-                    cell_name(excel_row, header.sector_col + 1),
-                    _("请填写领域（{known}），或删除这一行").format(known=known))
+            problem(
+                _("这一行填了数字，但“领域”为空"),
+                cell_name(excel_row, header.sector_col + 1),
+                _("请填写领域（{known}），或删除这一行").format(known=known),
+            )
             continue
         label = vocab.clean_text(label_value)
         if vocab.is_total_label(label):
-            _check_total_row(problem, sheet, excel_row, label, raw, metric_cols, data_rows,
-                             subtotal_start if label == "小计" else grand_start, formulas, result.path)
+            _check_total_row(
+                problem,
+                sheet,
+                excel_row,
+                label,
+                raw,
+                metric_cols,
+                data_rows,
+                subtotal_start if label == "小计" else grand_start,
+                formulas,
+                result.path,
+            )
             subtotal_start = len(data_rows)
             if label != "小计":
                 grand_start = len(data_rows)
@@ -491,9 +542,11 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
             continue  # 填表人：… / 备注：… below the table
         sector = sector_of_label(label_value)
         if sector is None:
-            problem(_("未知的领域“{value}”").format(value=shorten(str(label_value).strip())),
-                    cell_name(excel_row, header.sector_col + 1),
-                    _("领域应为以下之一：{known}").format(known=known))
+            problem(
+                _("未知的领域“{value}”").format(value=shorten(str(label_value).strip())),
+                cell_name(excel_row, header.sector_col + 1),
+                _("领域应为以下之一：{known}").format(known=known),
+            )
             continue
         values: dict[str, int] = {}
         bad: set[str] = set()
@@ -501,20 +554,36 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
             value = raw[metric]
             where = cell_name(excel_row, col + 1)
             if value is None and formulas.is_formula(sheet, excel_row, col + 1):
-                problem(_("“{metric}”是公式，但文件中没有保存计算结果，无法读出数值").format(metric=metric),
-                        where, _("请用 Excel 或 WPS 打开这个文件，保存后再试"))
+                problem(
+                    _("“{metric}”是公式，但文件中没有保存计算结果，无法读出数值").format(
+                        metric=metric
+                    ),
+                    where,
+                    _("请用 Excel 或 WPS 打开这个文件，保存后再试"),
+                )
                 bad.add(metric)
                 continue
             try:
                 values[metric] = parse_count(value)
             except CountError as exc:
-                problem(_("“{metric}”应填写整数：{reason}").format(metric=metric, reason=exc.reason),
-                        where, _("请改为整数，没有就填 0 或留空"))
+                problem(
+                    _("“{metric}”应填写整数：{reason}").format(metric=metric, reason=exc.reason),
+                    where,
+                    _("请改为整数，没有就填 0 或留空"),
+                )
                 bad.add(metric)
-        if "排查隐患" in values and "整改隐患" in values and values["整改隐患"] > values["排查隐患"]:
-            problem(_("整改隐患（{fixed}）多于排查隐患（{found}），请核对").format(
-                fixed=values["整改隐患"], found=values["排查隐患"]),
-                cell_name(excel_row, metric_cols["整改隐患"] + 1), severity=WARNING)
+        if (
+            "排查隐患" in values
+            and "整改隐患" in values
+            and values["整改隐患"] > values["排查隐患"]
+        ):
+            problem(
+                _("整改隐患（{fixed}）多于排查隐患（{found}），请核对").format(
+                    fixed=values["整改隐患"], found=values["排查隐患"]
+                ),
+                cell_name(excel_row, metric_cols["整改隐患"] + 1),
+                severity=WARNING,
+            )
         if header.unit_col is not None and not is_blank(unit_value):
             last_unit = vocab.clean_text(unit_value)
         unit = last_unit if header.unit_col is not None else default_unit
@@ -530,15 +599,26 @@ def _read_tally_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple], he
 
     if not order:
         # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year,
-                                           counts_units=header.counts_units)
+        by_unit[default_unit] = SheetTally(
+            shown, sheet, default_unit, year, counts_units=header.counts_units
+        )
         order.append(default_unit)
         problem(_("统计表只有表头，没有数据行"), severity=WARNING)
     result.tallies.extend(by_unit[u] for u in order)
 
 
-def _check_total_row(problem, sheet, excel_row, label, raw, metric_cols, data_rows, start,
-                     formulas: _Formulas, path: Path) -> None:
+def _check_total_row(
+    problem,
+    sheet,
+    excel_row,
+    label,
+    raw,
+    metric_cols,
+    data_rows,
+    start,
+    formulas: _Formulas,
+    path: Path,
+) -> None:
     """合计/小计 rows are compared with the rows they add up, never summed themselves."""
     uncached: list[str] = []
     for metric, col in metric_cols.items():
@@ -553,26 +633,45 @@ def _check_total_row(problem, sheet, excel_row, label, raw, metric_cols, data_ro
         try:
             stated = parse_count(value)
         except CountError as exc:
-            problem(_("{label}行的“{metric}”无法核对：{reason}").format(
-                label=label, metric=metric, reason=exc.reason), where,
-                _("{label}行不计入汇总，只用来核对").format(label=label), WARNING)
+            problem(
+                _("{label}行的“{metric}”无法核对：{reason}").format(
+                    label=label, metric=metric, reason=exc.reason
+                ),
+                where,
+                _("{label}行不计入汇总，只用来核对").format(label=label),
+                WARNING,
+            )
             continue
         rows_above = data_rows[start:]
         if any(metric in bad for _row, _values, bad in rows_above):
             continue  # a bad cell above is already reported; the sum would mislead
         computed = sum(values.get(metric, 0) for _row, values, _bad in rows_above)
         if stated != computed:
-            problem(_("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
-                label=label, metric=metric, stated=stated, computed=computed), where,
-                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label), WARNING)
+            problem(
+                _("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
+                    label=label, metric=metric, stated=stated, computed=computed
+                ),
+                where,
+                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label),
+                WARNING,
+            )
     if uncached:
-        problem(_("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
-                uncached[0], _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
-                WARNING)
+        problem(
+            _("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
+            uncached[0],
+            _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
+            WARNING,
+        )
 
 
-def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
-                        header: FiguresHeader, unit: str, year: int | None) -> None:
+def _read_figures_sheet(
+    result: WorkbookTallies,
+    sheet: str,
+    rows: list[tuple],
+    header: FiguresHeader,
+    unit: str,
+    year: int | None,
+) -> None:
     shown = result.file
     figures = SheetFigures(shown, sheet, unit, year)
     for r in range(header.row + 1, len(rows)):
@@ -582,10 +681,15 @@ def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
         unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
         if is_blank(name_value):
             if not is_blank(value):
-                result.problems.append(Problem(
-                    _("这一行填了数量，但“指标”为空"), file=shown, sheet=sheet,
-                    cell=cell_name(excel_row, header.name_col + 1),
-                    hint=_("请填写指标名称，或删除这一行")))
+                result.problems.append(
+                    Problem(
+                        _("这一行填了数量，但“指标”为空"),
+                        file=shown,
+                        sheet=sheet,
+                        cell=cell_name(excel_row, header.name_col + 1),
+                        hint=_("请填写指标名称，或删除这一行"),
+                    )
+                )
             continue
         raw_name = unicodedata.normalize("NFKC", str(name_value)).strip()
         name = vocab.normalize_header(raw_name).rstrip("*")
@@ -595,9 +699,17 @@ def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
         try:
             number = parse_count(value)
         except CountError as exc:
-            result.problems.append(Problem(
-                _("指标“{name}”的数量应为整数：{reason}").format(name=shorten(name), reason=exc.reason),
-                file=shown, sheet=sheet, cell=where, hint=_("请改为整数，没有就填 0")))
+            result.problems.append(
+                Problem(
+                    _("指标“{name}”的数量应为整数：{reason}").format(
+                        name=shorten(name), reason=exc.reason
+                    ),
+                    file=shown,
+                    sheet=sheet,
+                    cell=where,
+                    hint=_("请改为整数，没有就填 0"),
+                )
+            )
             continue
         measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
         if not measure:
@@ -608,9 +720,15 @@ def _read_figures_sheet(result: WorkbookTallies, sheet: str, rows: list[tuple],
                 suffix = re.search(r"\d\s*([^\d\s,]{1,3})$", unicodedata.normalize("NFKC", value))
                 measure = suffix.group(1) if suffix else ""
         if name in figures.values:
-            result.problems.append(Problem(
-                _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
-                file=shown, sheet=sheet, cell=where, severity=WARNING))
+            result.problems.append(
+                Problem(
+                    _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
+                    file=shown,
+                    sheet=sheet,
+                    cell=where,
+                    severity=WARNING,
+                )
+            )
         figures.values[name] = figures.values.get(name, 0) + number
         if measure and name not in figures.units:
             figures.units[name] = measure
@@ -636,17 +754,28 @@ def _separate_total_sheets(result: WorkbookTallies) -> None:
             for metric, stated in metrics.items():
                 computed = summed.get(sector, {}).get(metric, 0)
                 if stated != computed:
-                    result.problems.append(Problem(
-                        _("汇总工作表中“{sector}·{metric}”为 {stated}，但各年度工作表相加为 {computed}").format(
-                            sector=sector, metric=metric, stated=stated, computed=computed),
-                        file=result.file, sheet=total.sheet, cell=total.cells.get((sector, metric), ""),
-                        hint=_("汇总按各年度工作表计算，这张汇总工作表不计入；请核对"), severity=WARNING))
+                    result.problems.append(
+                        Problem(
+                            _(
+                                "汇总工作表中“{sector}·{metric}”为 {stated}，但各年度工作表相加为 {computed}"
+                            ).format(
+                                sector=sector, metric=metric, stated=stated, computed=computed
+                            ),
+                            file=result.file,
+                            sheet=total.sheet,
+                            cell=total.cells.get((sector, metric), ""),
+                            hint=_("汇总按各年度工作表计算，这张汇总工作表不计入；请核对"),
+                            severity=WARNING,
+                        )
+                    )
 
 
 # ---------------------------------------------------------------- consolidation
 
 
-def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None = None) -> Consolidation:
+def consolidate(
+    workbooks: list[WorkbookTallies], problems: list[Problem] | None = None
+) -> Consolidation:
     """Add up the sheets of many workbooks; same unit and year twice is a double count."""
     result = Consolidation()
     result.problems.extend(problems or [])
@@ -664,16 +793,29 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                 key = (kind, item.unit, item.year)
                 if key in seen:
                     first_file, first_sheet = seen[key]
-                    result.problems.append(Problem(
-                        _("“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
-                          "（工作表“{second_sheet}”）都有，会重复计算").format(
-                            unit=shorten(item.unit),
-                            period=_("{year}年").format(year=item.year) if item.year else _("（无年度）"),
-                            what=_("统计数") if kind == "tally" else _("指标"),
-                            first=first_file, first_sheet=first_sheet,
-                            second=item.file, second_sheet=item.sheet),
-                        file=item.file, sheet=item.sheet,
-                        hint=_("请删除重复的文件或工作表；不同年度请把工作表命名为年份，如“2021年”")))
+                    result.problems.append(
+                        Problem(
+                            _(
+                                "“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
+                                "（工作表“{second_sheet}”）都有，会重复计算"
+                            ).format(
+                                unit=shorten(item.unit),
+                                period=_("{year}年").format(year=item.year)
+                                if item.year
+                                else _("（无年度）"),
+                                what=_("统计数") if kind == "tally" else _("指标"),
+                                first=first_file,
+                                first_sheet=first_sheet,
+                                second=item.file,
+                                second_sheet=item.sheet,
+                            ),
+                            file=item.file,
+                            sheet=item.sheet,
+                            hint=_(
+                                "请删除重复的文件或工作表；不同年度请把工作表命名为年份，如“2021年”"
+                            ),
+                        )
+                    )
                     continue
                 seen[key] = (item.file, item.sheet)
                 report = reports.get(item.unit)
@@ -687,8 +829,9 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                     _add_into(result.totals, item.table)
                     if item.counts_units:
                         for sector, row in item.table.items():
-                            result.units_inspected[sector] = (
-                                result.units_inspected.get(sector, 0) + row.get("检查次数", 0))
+                            result.units_inspected[sector] = result.units_inspected.get(
+                                sector, 0
+                            ) + row.get("检查次数", 0)
                     _add_into(years.setdefault(item.year, empty_table()), item.table)
                 else:
                     for name, value in item.values.items():
@@ -699,11 +842,21 @@ def consolidate(workbooks: list[WorkbookTallies], problems: list[Problem] | None
                             figure_units[name] = (measure, item.file)
                             result.figure_units[name] = measure
                         elif figure_units[name][0] != measure:
-                            result.problems.append(Problem(
-                                _("指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对").format(
-                                    name=shorten(name), unit=shorten(measure), other=figure_units[name][1],
-                                    first=shorten(figure_units[name][0])),
-                                file=item.file, sheet=item.sheet, severity=WARNING))
+                            result.problems.append(
+                                Problem(
+                                    _(
+                                        "指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对"
+                                    ).format(
+                                        name=shorten(name),
+                                        unit=shorten(measure),
+                                        other=figure_units[name][1],
+                                        first=shorten(figure_units[name][0]),
+                                    ),
+                                    file=item.file,
+                                    sheet=item.sheet,
+                                    severity=WARNING,
+                                )
+                            )
     for name in result.figures:
         result.figure_units.setdefault(name, "")
     result.units = list(reports.values())
@@ -730,12 +883,15 @@ def no_files_problem(paths: list[Path]) -> Problem:
     where = join(display_path(p) for p in paths) or "."
     missing = [p for p in paths if not p.exists()]
     if missing:
-        return Problem(_("找不到 {where}").format(where=join(display_path(p) for p in missing)),
-                       hint=_("请检查路径；统计表应放在一个文件夹里，每个村或单位一个 .xlsx 文件"))
+        return Problem(
+            _("找不到 {where}").format(where=join(display_path(p) for p in missing)),
+            hint=_("请检查路径；统计表应放在一个文件夹里，每个村或单位一个 .xlsx 文件"),
+        )
     return Problem(
         _("在 {where} 中没有找到统计表（.xlsx 文件）").format(where=where),
         file=where,
-        hint=_("请把各村、各单位交回的统计表（.xlsx）放进这个文件夹；空白表可用 docgen forms 生成"))
+        hint=_("请把各村、各单位交回的统计表（.xlsx）放进这个文件夹；空白表可用 docgen forms 生成"),
+    )
 
 
 def collect(paths: Iterable[Path | str]) -> Consolidation:
@@ -780,8 +936,15 @@ def _text_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _finish_sheet(ws, header_rows: int, freeze: str, widths: dict[int, int] | None = None,
-                  landscape: bool = True, max_width: int = 40, fit_width: bool = True) -> None:
+def _finish_sheet(
+    ws,
+    header_rows: int,
+    freeze: str,
+    widths: dict[int, int] | None = None,
+    landscape: bool = True,
+    max_width: int = 40,
+    fit_width: bool = True,
+) -> None:
     """Borders, header style, widths from content, frozen panes, print titles, fit to width.
 
     A sheet too wide for one page (``fit_width=False``) prints over several pages instead,
@@ -819,8 +982,14 @@ def _finish_sheet(ws, header_rows: int, freeze: str, widths: dict[int, int] | No
         ws.print_title_cols = "A:A"
 
 
-def _sector_metric_block(ws, first_label: str, labels: list[str], tables: list[Table],
-                         extra_header: str | None = None, extras: list[str] | None = None) -> None:
+def _sector_metric_block(
+    ws,
+    first_label: str,
+    labels: list[str],
+    tables: list[Table],
+    extra_header: str | None = None,
+    extras: list[str] | None = None,
+) -> None:
     """Rows of label × (合计 by metric, then every sector × metric), two header rows, a SUM row."""
     from openpyxl.utils import get_column_letter
 
@@ -880,7 +1049,9 @@ def _unit_detail_sheet(ws, units: list[UnitReport]) -> None:
         for sector in vocab.SECTORS:
             row = unit.totals.get(sector, {})
             if any(row.get(metric, 0) for metric in vocab.METRICS):
-                ws.append([_clean(unit.unit), sector, *(row.get(metric, 0) for metric in vocab.METRICS)])
+                ws.append(
+                    [_clean(unit.unit), sector, *(row.get(metric, 0) for metric in vocab.METRICS)]
+                )
     total_row = ws.max_row + 1
     ws.cell(row=total_row, column=1, value="合计")
     for col in range(3, 3 + len(vocab.METRICS)):
@@ -916,25 +1087,33 @@ def build_summary_workbook(consolidation: Consolidation):
         letter = get_column_letter(col)
         _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
     for r in range(2, total_row + 1):
-        cell = _formula(ws, r, rate_col,
-                        f'=IF({found_col}{r}=0,"",{fixed_col}{r}/{found_col}{r})')
+        cell = _formula(ws, r, rate_col, f'=IF({found_col}{r}=0,"",{fixed_col}{r}/{found_col}{r})')
         cell.number_format = "0.0%"
     for col in range(1, rate_col + 1):
         ws.cell(row=total_row, column=col).font = st["bold"]
         ws.cell(row=total_row, column=col).fill = st["total_fill"]
-    _finish_sheet(ws, 1, "B2", {1: 24, **{col: 12 for col in range(2, rate_col + 1)}},
-                  landscape=False)
+    _finish_sheet(
+        ws, 1, "B2", {1: 24, **{col: 12 for col in range(2, rate_col + 1)}}, landscape=False
+    )
 
     ws = wb.create_sheet("分单位")
-    _sector_metric_block(ws, "填报单位", [u.unit for u in c.units], [u.totals for u in c.units],
-                         "来源文件", ["、".join(u.files) for u in c.units])
+    _sector_metric_block(
+        ws,
+        "填报单位",
+        [u.unit for u in c.units],
+        [u.totals for u in c.units],
+        "来源文件",
+        ["、".join(u.files) for u in c.units],
+    )
     _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units)
 
     ws = wb.create_sheet("分年度")
-    _sector_metric_block(ws, "年度",
-                         [f"{y}年" if y is not None else NO_YEAR_LABEL
-                          for y in c.years],
-                         list(c.years.values()))
+    _sector_metric_block(
+        ws,
+        "年度",
+        [f"{y}年" if y is not None else NO_YEAR_LABEL for y in c.years],
+        list(c.years.values()),
+    )
 
     ws = wb.create_sheet("指标")
     reporting = [u for u in c.units if u.figures]
@@ -942,8 +1121,14 @@ def build_summary_workbook(consolidation: Consolidation):
     last = get_column_letter(3 + len(reporting))
     for i, name in enumerate(c.figures):
         r = 2 + i
-        ws.append([_clean(name), None, _clean(c.figure_units.get(name, "")),
-                   *(u.figures.get(name, 0) for u in reporting)])
+        ws.append(
+            [
+                _clean(name),
+                None,
+                _clean(c.figure_units.get(name, "")),
+                *(u.figures.get(name, 0) for u in reporting),
+            ]
+        )
         if reporting:
             _formula(ws, r, 2, f"=SUM(D{r}:{last}{r})")
         else:
@@ -955,8 +1140,12 @@ def build_summary_workbook(consolidation: Consolidation):
     ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
     problems = sorted(c.problems, key=lambda p: 0 if p.is_error else 1)
     for p in problems:
-        ws.append([_("错误") if p.is_error else _("警告"),
-                   *(_clean(x) for x in (p.file, p.sheet, p.cell, p.message, p.hint))])
+        ws.append(
+            [
+                _("错误") if p.is_error else _("警告"),
+                *(_clean(x) for x in (p.file, p.sheet, p.cell, p.message, p.hint)),
+            ]
+        )
         if p.is_error:
             ws.cell(row=ws.max_row, column=1).font = st["error_font"]
     if not problems:

@@ -32,9 +32,41 @@ OLE_HEADER = b"\xd0\xcf\x11\xe0"
 
 # Measure words a village may type after a count: 3处, 12个, 25车次.
 COUNT_SUFFIXES = (
-    "人次", "车次", "家次", "处", "次", "家", "个", "起", "人", "份", "条", "座", "户",
-    "辆", "名", "所", "项", "台", "场", "期", "篇", "张", "块", "本", "册", "间", "栋",
-    "宗", "例", "批", "艘", "口", "道", "点", "单位",
+    "人次",
+    "车次",
+    "家次",
+    "处",
+    "次",
+    "家",
+    "个",
+    "起",
+    "人",
+    "份",
+    "条",
+    "座",
+    "户",
+    "辆",
+    "名",
+    "所",
+    "项",
+    "台",
+    "场",
+    "期",
+    "篇",
+    "张",
+    "块",
+    "本",
+    "册",
+    "间",
+    "栋",
+    "宗",
+    "例",
+    "批",
+    "艘",
+    "口",
+    "道",
+    "点",
+    "单位",
 )
 # Cells meaning "nothing to report".
 ZERO_MARKS = ("无", "-", "—", "——", "－", "/", "／", "\\")
@@ -81,21 +113,32 @@ def parse_count(value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, bool):
-        raise CountError(value, _("内容是逻辑值“{value}”，应填写次数或个数（整数）").format(
-            value="TRUE" if value else "FALSE"))
+        raise CountError(
+            value,
+            _("内容是逻辑值“{value}”，应填写次数或个数（整数）").format(
+                value="TRUE" if value else "FALSE"
+            ),
+        )
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        raise CountError(value, _("内容“{value}”是日期或时间，应填写整数；请把单元格格式改为“常规”后重新输入").format(
-            value=show_value(value)))
+        raise CountError(
+            value,
+            _("内容“{value}”是日期或时间，应填写整数；请把单元格格式改为“常规”后重新输入").format(
+                value=show_value(value)
+            ),
+        )
     if isinstance(value, int):
         if value < 0:
-            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(
-                value=shorten(value)))
+            raise CountError(
+                value, _("“{value}”是负数，次数和个数不能为负").format(value=shorten(value))
+            )
         return _bounded(value, value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CountError(value, _("“{value}”不是数字").format(value=value))
         if value < 0:
-            raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=show_value(value)))
+            raise CountError(
+                value, _("“{value}”是负数，次数和个数不能为负").format(value=show_value(value))
+            )
         if value > MAX_COUNT:
             raise _too_large(value)
         if not value.is_integer():
@@ -122,9 +165,15 @@ def parse_count(value: object) -> int:
     if _FRACTION.fullmatch(number):
         raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=shown))
     if re.search(r"余|多|约|左右|以上|若干", compact):
-        raise CountError(value, _("“{value}”不是确切的数，请填写准确的整数（报告中会自动写成“20余”）").format(
-            value=shown))
-    raise CountError(value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=shown))
+        raise CountError(
+            value,
+            _("“{value}”不是确切的数，请填写准确的整数（报告中会自动写成“20余”）").format(
+                value=shown
+            ),
+        )
+    raise CountError(
+        value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=shown)
+    )
 
 
 def _bounded(value: object, number: int) -> int:
@@ -135,8 +184,12 @@ def _bounded(value: object, number: int) -> int:
 
 def _too_large(value: object) -> CountError:
     text = value if isinstance(value, str) else show_value(value)
-    return CountError(value, _("“{value}”太大，不像是次数或个数（上限 {limit}），请核对").format(
-        value=shorten(text.strip()), limit=MAX_COUNT))
+    return CountError(
+        value,
+        _("“{value}”太大，不像是次数或个数（上限 {limit}），请核对").format(
+            value=shorten(text.strip()), limit=MAX_COUNT
+        ),
+    )
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
@@ -186,7 +239,8 @@ _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 # sheet that formats a million empty rows is read as fast as one without them.
 _EMPTY_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^<>]*?\br="[A-Z]+\d+"[^<>]*/>')
 _EMPTY_ROW = re.compile(
-    rb'<(?:[\w.-]+:)?row\s[^<>]*?\br="\d+"[^<>]*(?:/>|(?<!/)>\s*</(?:[\w.-]+:)?row>)')
+    rb'<(?:[\w.-]+:)?row\s[^<>]*?\br="\d+"[^<>]*(?:/>|(?<!/)>\s*</(?:[\w.-]+:)?row>)'
+)
 # A row's height and style are not needed, and openpyxl would keep them for every row.
 _ROW_ATTRIBUTES = re.compile(rb'<((?:[\w.-]+:)?row)\s[^<>]*?\b(r="\d+")[^<>]*?(/?)>')
 
@@ -303,8 +357,10 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
             _("文件已加密或是旧格式（.xls）的工作簿"),
             _("加密或旧格式：请取消密码后用 Excel 或 WPS 另存为 .xlsx"),
         )
-    corrupt = (_("文件已损坏，不是有效的 .xlsx 工作簿"),
-               _("请用 Excel 或 WPS 打开并重新保存，或请填报单位重新发送"))
+    corrupt = (
+        _("文件已损坏，不是有效的 .xlsx 工作簿"),
+        _("请用 Excel 或 WPS 打开并重新保存，或请填报单位重新发送"),
+    )
     if not zipfile.is_zipfile(path):
         raise fail(*corrupt)
     resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
@@ -318,28 +374,34 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise fail(*corrupt) from None
     if _STRICT_NS in workbook_xml:
-        raise fail(_("这是“Strict Open XML”格式的工作簿，无法读取"),
-                   _("请用 Excel 打开，另存为时选择“Excel 工作簿(*.xlsx)”"))
+        raise fail(
+            _("这是“Strict Open XML”格式的工作簿，无法读取"),
+            _("请用 Excel 打开，另存为时选择“Excel 工作簿(*.xlsx)”"),
+        )
     with warnings.catch_warnings():
         # openpyxl's notes (unsupported extensions, no default style) mean nothing to a secretary
         warnings.simplefilter("ignore")
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
         except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise fail(_("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)),
-                       resave) from None
+            raise fail(
+                _("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)), resave
+            ) from None
         try:
             sheets = _read_sheets(wb, fail)
         except DataError:
             raise
         except Exception as exc:
-            raise fail(_("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)),
-                       resave) from None
+            raise fail(
+                _("无法打开工作簿：{reason}").format(reason=_broken_reason(exc)), resave
+            ) from None
         finally:
             wb.close()
     if not sheets:
-        raise fail(_("工作簿中没有工作表"),
-                   _("请用 Excel 或 WPS 打开，确认有填写数据的工作表后另存为 .xlsx"))
+        raise fail(
+            _("工作簿中没有工作表"),
+            _("请用 Excel 或 WPS 打开，确认有填写数据的工作表后另存为 .xlsx"),
+        )
     return Book(sheets)
 
 
@@ -347,18 +409,30 @@ def _check_package(archive: zipfile.ZipFile, fail) -> None:
     infos = archive.infolist()
     split = _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx")
     if len(infos) > MAX_MEMBERS:
-        raise fail(_("工作簿由 {n} 个部件组成，超过上限 {limit} 个，不像是正常的工作簿").format(
-            n=len(infos), limit=MAX_MEMBERS), split)
+        raise fail(
+            _("工作簿由 {n} 个部件组成，超过上限 {limit} 个，不像是正常的工作簿").format(
+                n=len(infos), limit=MAX_MEMBERS
+            ),
+            split,
+        )
     total = 0
     for info in infos:
         total += info.file_size
         sheet = info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
         limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
         if info.file_size > limit or total > MAX_TOTAL_BYTES:
-            raise fail(_("工作簿解压后过大（其中“{part}”有 {size} MB，上限为 {limit} MB、"
-                         "全部合计 {total_limit} MB）").format(
-                part=shorten(info.filename, 40), size=info.file_size // 2**20,
-                limit=limit // 2**20, total_limit=MAX_TOTAL_BYTES // 2**20), split)
+            raise fail(
+                _(
+                    "工作簿解压后过大（其中“{part}”有 {size} MB，上限为 {limit} MB、"
+                    "全部合计 {total_limit} MB）"
+                ).format(
+                    part=shorten(info.filename, 40),
+                    size=info.file_size // 2**20,
+                    limit=limit // 2**20,
+                    total_limit=MAX_TOTAL_BYTES // 2**20,
+                ),
+                split,
+            )
 
 
 def _broken_reason(exc: Exception) -> str:
@@ -392,9 +466,13 @@ def _read_sheets(wb, fail) -> list[Sheet]:
         # (the same one it uses) gives the cells as they are in the file
         with _WithoutEmptyCells(ws._get_source()) as source:
             parser = WorkSheetParser(
-                io.BufferedReader(source), ws._shared_strings, data_only=wb.data_only,
-                epoch=wb.epoch, date_formats=wb._date_formats,
-                timedelta_formats=wb._timedelta_formats)
+                io.BufferedReader(source),
+                ws._shared_strings,
+                data_only=wb.data_only,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
             for _row, row_cells in parser.parse():
                 for cell in row_cells:
                     value = cell["value"]
@@ -403,15 +481,30 @@ def _read_sheets(wb, fail) -> list[Sheet]:
                     row, col = cell["row"], cell["column"]
                     cells += 1
                     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                        raise fail(_("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
-                            n=len(value), limit=MAX_CELL_CHARS), _("请删除或缩短这个单元格的内容"),
-                            title, _where(row, col))
+                        raise fail(
+                            _("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
+                                n=len(value), limit=MAX_CELL_CHARS
+                            ),
+                            _("请删除或缩短这个单元格的内容"),
+                            title,
+                            _where(row, col),
+                        )
                     if row > MAX_ROWS or col > MAX_COLUMNS:
-                        raise fail(_("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
-                            rows=MAX_ROWS, cols=MAX_COLUMNS), split, title, _where(row, col))
+                        raise fail(
+                            _("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
+                                rows=MAX_ROWS, cols=MAX_COLUMNS
+                            ),
+                            split,
+                            title,
+                            _where(row, col),
+                        )
                     if cells > MAX_CELLS:
-                        raise fail(_("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
-                                   split, title, _where(row, col))
+                        raise fail(
+                            _("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
+                            split,
+                            title,
+                            _where(row, col),
+                        )
                     values.setdefault(row, {})[col] = value
         rows: list[tuple] = []
         for r in range(1, max(values, default=0) + 1):

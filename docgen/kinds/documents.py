@@ -154,8 +154,9 @@ def kind_of_template(path, settings: Settings | None = None) -> Kind | None:
     return kinds.by_template(Path(path).name)
 
 
-def supplied_variables(template_path, columns: list[str], first_record: Mapping | None,
-                       settings: Settings) -> set[str]:
+def supplied_variables(
+    template_path, columns: list[str], first_record: Mapping | None, settings: Settings
+) -> set[str]:
     """Every variable a template will be given: the roster's columns, plus what docgen adds
     for a declared kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
     kind = kind_of_template(template_path, settings)

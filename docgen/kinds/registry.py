@@ -195,6 +195,7 @@ class Registry:
 
 # --- reading manifests ---------------------------------------------------------------------
 
+
 def _fail(path: Path, message: str) -> ConfigError:
     return ConfigError(_("{file}：{message}").format(file=display_path(path), message=message))
 
@@ -219,19 +220,23 @@ def _choices(value: object, path: Path) -> tuple[str, ...]:
             "hazard_kinds": vocabulary.HAZARD_KINDS,
         }
         if value not in shared:
-            raise _fail(path, _("choices = \"{name}\" 不是已知的列表（可用：{known}）").format(
-                name=value, known="、".join(shared)))
+            raise _fail(
+                path,
+                _('choices = "{name}" 不是已知的列表（可用：{known}）').format(
+                    name=value, known="、".join(shared)
+                ),
+            )
         return tuple(shared[value])
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise _fail(path, _("choices 应是文字列表，如 [\"地质灾害\", \"山洪灾害\"]"))
+    raise _fail(path, _('choices 应是文字列表，如 ["地质灾害", "山洪灾害"]'))
 
 
 def _column(data: object, path: Path) -> Column:
     if isinstance(data, str):
         return Column(name=data)
     if not isinstance(data, dict):
-        raise _fail(path, _("roster.columns 的每一项应写作 {{ name = \"列名\", required = true }}"))
+        raise _fail(path, _('roster.columns 的每一项应写作 {{ name = "列名", required = true }}'))
     known = {"name", "required", "choices", "text", "whole_number", "date", "width", "hint"}
     unknown = sorted(set(data) - known)
     if unknown:
@@ -250,8 +255,12 @@ def _column(data: object, path: Path) -> Column:
 
 def _setting(name: str, data: object, path: Path) -> Setting:
     if not isinstance(data, dict) or data.get("type") not in SETTING_TYPES:
-        raise _fail(path, _("settings.keys.{name} 应写作 {{ type = \"text\" }}（type 可为 {types}）")
-                    .format(name=name, types="、".join(SETTING_TYPES)))
+        raise _fail(
+            path,
+            _('settings.keys.{name} 应写作 {{ type = "text" }}（type 可为 {types}）').format(
+                name=name, types="、".join(SETTING_TYPES)
+            ),
+        )
     minimum = data.get("min")
     return Setting(
         name=name,
@@ -296,7 +305,7 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         raise _fail(path, _("[output] 应是一个小节"))
     mode: Literal["single", "batch"] = "batch" if roster else "single"
     if mode == "batch" and not output.get("folder"):
-        raise _fail(path, _("按名册逐行生成的文档需要 [output] folder = \"文件夹名\""))
+        raise _fail(path, _('按名册逐行生成的文档需要 [output] folder = "文件夹名"'))
     settings_data = data.get("settings", {})
     if not isinstance(settings_data, dict):
         raise _fail(path, _("[settings] 应是一个小节"))
@@ -328,8 +337,11 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
 @cache
 def builtin_kinds() -> tuple[Kind, ...]:
     root = Path(str(resources.files("docgen") / "kinds"))
-    kinds = [read_kind(folder, builtin=True) for folder in sorted(root.iterdir())
-             if (folder / MANIFEST).is_file()]
+    kinds = [
+        read_kind(folder, builtin=True)
+        for folder in sorted(root.iterdir())
+        if (folder / MANIFEST).is_file()
+    ]
     return tuple(sorted(kinds, key=lambda k: (k.order, k.key)))
 
 
@@ -340,8 +352,11 @@ def workspace_kinds(root: Path | None) -> tuple[Kind, ...]:
     folder = Path(root) / WORKSPACE_KINDS
     if not folder.is_dir():
         return ()
-    return tuple(read_kind(sub) for sub in sorted(folder.iterdir())
-                 if sub.is_dir() and not sub.name.startswith((".", "~$")))
+    return tuple(
+        read_kind(sub)
+        for sub in sorted(folder.iterdir())
+        if sub.is_dir() and not sub.name.startswith((".", "~$"))
+    )
 
 
 def load_registry(root: Path | None = None) -> Registry:
@@ -349,12 +364,23 @@ def load_registry(root: Path | None = None) -> Registry:
     template name or a ``[paths]`` key of another kind."""
     kinds = list(builtin_kinds())
     for kind in workspace_kinds(root):
-        clash = next((k for k in kinds if k.key == kind.key or k.template == kind.template
-                      or (k.roster and kind.roster and k.roster.path_key == kind.roster.path_key)),
-                     None)
+        clash = next(
+            (
+                k
+                for k in kinds
+                if k.key == kind.key
+                or k.template == kind.template
+                or (k.roster and kind.roster and k.roster.path_key == kind.roster.path_key)
+            ),
+            None,
+        )
         if clash is not None:
-            raise _fail(kind.folder / MANIFEST, _("与已有的文档种类“{title}”重名（文件夹名、模板名或 "
-                                                  "[paths] 中的键不能相同）").format(title=clash.title))
+            raise _fail(
+                kind.folder / MANIFEST,
+                _(
+                    "与已有的文档种类“{title}”重名（文件夹名、模板名或 [paths] 中的键不能相同）"
+                ).format(title=clash.title),
+            )
         kinds.append(kind)
     return Registry(tuple(sorted(kinds, key=lambda k: (k.order, k.key))))
 
@@ -365,6 +391,7 @@ def registry() -> Registry:
 
 
 # --- settings sections ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class KindSettings:
@@ -383,8 +410,11 @@ def setting_matches(setting: Setting, value: object) -> bool:
     if setting.type == "text":
         return isinstance(value, str)
     if setting.type == "integer":
-        return isinstance(value, int) and not isinstance(value, bool) and (
-            setting.minimum is None or value >= setting.minimum)
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (setting.minimum is None or value >= setting.minimum)
+        )
     if setting.type == "boolean":
         return isinstance(value, bool)
     if setting.type == "date":

@@ -43,7 +43,16 @@ NO_RATE = "—"
 # A 2号 title line holds 20 characters (156 mm / 22 pt).
 TITLE_LINE = 20
 # Where a long title may break: before these words, or after the issuer's name / punctuation.
-_BREAK_BEFORE = ("关于", "的报告", "的工作总结", "工作总结", "工作情况", "情况的报告", "的通知", "的请示")
+_BREAK_BEFORE = (
+    "关于",
+    "的报告",
+    "的工作总结",
+    "工作总结",
+    "工作情况",
+    "情况的报告",
+    "的通知",
+    "的请示",
+)
 _BREAK_AFTER = ("，", "、", "：", "；")
 # A 4号 版记 line holds 29 characters once 1 character is kept free on both sides.
 RECORD_LINE = 29
@@ -62,11 +71,15 @@ class RosterCounts:
     @property
     def geological(self) -> int:
         """Points of any landslide-type hazard (地质灾害, 滑坡, 崩塌, 泥石流 …)."""
-        return sum(n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "地质灾害")
+        return sum(
+            n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "地质灾害"
+        )
 
     @property
     def flash_flood(self) -> int:
-        return sum(n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "山洪灾害")
+        return sum(
+            n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "山洪灾害"
+        )
 
 
 def rectification_rate(found: int, fixed: int) -> str:
@@ -139,7 +152,8 @@ def title_lines(title: str, issuer: str = "") -> list[str]:
         widths = [text_width(line) for line in lines]
         # 梯形: each line not longer than the one above; 菱形: the middle line the longest
         shaped = widths == sorted(widths, reverse=True) or (
-            len(widths) == 3 and widths[1] >= max(widths[0], widths[2]))
+            len(widths) == 3 and widths[1] >= max(widths[0], widths[2])
+        )
         return (len(lines), not shaped, max(widths) - min(widths))
 
     for count in (1, 2):
@@ -177,8 +191,11 @@ def _footer(settings: Settings) -> dict | None:
         return None
     cc = "、".join(footer.cc)
     cc_line = f"抄送：{cc}。" if cc else ""
-    printed = f"{footer.printed.year}年{footer.printed.month}月{footer.printed.day}日印发" \
-        if footer.printed else ""
+    printed = (
+        f"{footer.printed.year}年{footer.printed.month}月{footer.printed.day}日印发"
+        if footer.printed
+        else ""
+    )
     lines = (_record_lines(cc_line) if cc_line else 0) + 1
     return {
         "抄送": cc_line,
@@ -217,8 +234,10 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     context.update(
         {
             "标题": settings.summary.title,
-            "标题分行": "\n".join(settings.summary.title_lines
-                                  or title_lines(settings.summary.title, settings.issuer.name)),
+            "标题分行": "\n".join(
+                settings.summary.title_lines
+                or title_lines(settings.summary.title, settings.issuer.name)
+            ),
             "文种": settings.summary.kind,
             "附注": _note(settings.summary.note),
             "版头": _header(settings),
@@ -232,8 +251,11 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             "起止年度": _year_range(settings.summary.years),
             "起始年度": settings.summary.years[0] if settings.summary.years else "",
             "截止年度": settings.summary.years[1] if settings.summary.years else "",
-            **{kind.roster.count: 0 for kind in settings.kinds.batches
-               if kind.roster and kind.roster.count},
+            **{
+                kind.roster.count: 0
+                for kind in settings.kinds.batches
+                if kind.roster and kind.roster.count
+            },
             **counts.rows,
             "地质灾害点": counts.geological,
             "山洪灾害点": counts.flash_flood,
@@ -278,7 +300,8 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     context["分单位"] = unit_rows + [{"填报单位": TOTAL_LABEL, **_sum_rows(unit_rows)}]
     context["填报单位数"] = len(unit_rows)
     year_rows = _year_rows(consolidation)
-    context["分年度"] = year_rows + ([{"年度": TOTAL_LABEL, "年份": "", **_sum_rows(year_rows)}]
-                                    if year_rows else [])
+    context["分年度"] = year_rows + (
+        [{"年度": TOTAL_LABEL, "年份": "", **_sum_rows(year_rows)}] if year_rows else []
+    )
     context["年度数"] = len(year_rows)
     return context

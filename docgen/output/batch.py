@@ -61,7 +61,9 @@ def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
     unknown = [name for name in pattern_fields(pattern) if name not in columns]
     if unknown:
         raise NamePatternError(
-            _("文件名格式“{pattern}”用到的列 {names} 在名册 {file} 中没有；可用的列：{columns}").format(
+            _(
+                "文件名格式“{pattern}”用到的列 {names} 在名册 {file} 中没有；可用的列：{columns}"
+            ).format(
                 pattern=pattern,
                 names=join(unknown),
                 file=display_path(roster.path),
@@ -227,8 +229,12 @@ def print_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
     todo = [i for i, path in enumerate(plan.paths) if needs_pdf(path)]
     if progress and len(todo) < len(plan.paths):
         progress(len(plan.paths) - len(todo))
-    convert_records_to_pdf(plan.template, [plan.contexts[i] for i in todo],
-                           [plan.paths[i] for i in todo], progress=progress)
+    convert_records_to_pdf(
+        plan.template,
+        [plan.contexts[i] for i in todo],
+        [plan.paths[i] for i in todo],
+        progress=progress,
+    )
     if plan.combined:
         if needs_pdf(plan.combined):
             convert_to_pdf([plan.combined], force=True, progress=progress)
@@ -303,8 +309,9 @@ def run_batch(
     Everything is checked before the first file is written: the template's variables against
     the roster, the name pattern, and that no output exists (unless ``force``).
     """
-    plan = plan_batch(template, roster, outdir, name_pattern=name_pattern, context=context,
-                      combined=combined)
+    plan = plan_batch(
+        template, roster, outdir, name_pattern=name_pattern, context=context, combined=combined
+    )
     pending = PendingPrint(outdir, fingerprint(plan))
     if pdf and not force and pending.matches(plan.targets):
         result = BatchResult(files=plan.paths, combined=plan.combined)

@@ -22,7 +22,12 @@ MAX_NAME_BYTES = 180  # leaves room for a folder path under Windows' and ext4's 
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 # Windows device names; superscript digits count too, and "NUL .txt" is NUL
 _RESERVED = {
-    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
     *(f"COM{i}" for i in "123456789¹²³"),
     *(f"LPT{i}" for i in "123456789¹²³"),
 }
@@ -159,7 +164,7 @@ def remove_stale(folder: Path, prefix: str = TEMPORARY_PREFIX) -> None:
     for entry in entries:
         if not entry.name.startswith(prefix):
             continue
-        owner = _OWNER.match(entry.name[len(prefix) - 1:])
+        owner = _OWNER.match(entry.name[len(prefix) - 1 :])
         try:
             age = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:

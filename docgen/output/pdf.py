@@ -91,7 +91,9 @@ class _Run:
 
     sources: list[Path]
     export: str = "pdf"  # the --convert-to argument
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX))))
+    workdir: Path = field(
+        default_factory=lambda: Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX)))
+    )
     process: subprocess.Popen | None = None
     reported: int = 0
     timed_out: bool = False
@@ -165,10 +167,18 @@ def _start(soffice: str, run: _Run) -> None:
         options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         options["start_new_session"] = True  # its own process group, killed as a whole
-    with open(run.workdir / "stdout.txt", "wb") as out, open(run.workdir / "stderr.txt", "wb") as err:
+    with (
+        open(run.workdir / "stdout.txt", "wb") as out,
+        open(run.workdir / "stderr.txt", "wb") as err,
+    ):
         try:
             run.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=_child_env(), **options
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=_child_env(),
+                **options,
             )
         except OSError as exc:
             raise ConversionError(
@@ -231,7 +241,7 @@ def _appeared(run: _Run) -> int:
 
 def _limit(groups: list[list[Path]], size: int) -> list[list[Path]]:
     """Split any group longer than ``size`` (a part of a group keeps its names distinct)."""
-    return [group[i:i + size] for group in groups for i in range(0, len(group), size)]
+    return [group[i : i + size] for group in groups for i in range(0, len(group), size)]
 
 
 def _default_workers(count: int) -> int:
@@ -325,12 +335,15 @@ def _timeout_reason(timeout: float) -> str:
     return _("超过时间限制（{seconds} 秒），LibreOffice 已被终止").format(seconds=f"{timeout:g}")
 
 
-def _raise_failures(sources: list[Path], failed: list[tuple[Path, str]], written: list[Path]) -> None:
+def _raise_failures(
+    sources: list[Path], failed: list[tuple[Path, str]], written: list[Path]
+) -> None:
     if failed:
         order = {s: i for i, s in enumerate(sources)}
         failed.sort(key=lambda item: order[item[0]])
         lines = "\n".join(
-            _("  {file}：{reason}").format(file=display_path(s), reason=reason) for s, reason in failed
+            _("  {file}：{reason}").format(file=display_path(s), reason=reason)
+            for s, reason in failed
         )
         error = ConversionError(
             _("有 {n} 个文件没能转换成 PDF（其余 {ok} 个已完成）：\n{lines}").format(
@@ -398,15 +411,23 @@ def _failure_reason(run: _Run) -> str:
     code = run.process.returncode if run.process else None
     log = run.log()
     # LibreOffice says little; the last line of its output is the most useful part.
-    last = next((line.strip() for line in reversed(log.splitlines()) if line.strip()
-                 and "javaldx" not in line), "")
+    last = next(
+        (
+            line.strip()
+            for line in reversed(log.splitlines())
+            if line.strip() and "javaldx" not in line
+        ),
+        "",
+    )
     if "could not be loaded" in last:
         return _("LibreOffice 打不开这个文件，文件可能已损坏；请用 Word 或 WPS 打开检查")
     if last and not last.startswith("convert "):
-        return _("LibreOffice 未能转换（退出码 {code}）：{detail}；请用 Word 或 WPS 打开检查该文件").format(
-            code=code, detail=last
-        )
-    return _("LibreOffice 未能转换（退出码 {code}）；请用 Word 或 WPS 打开检查该文件").format(code=code)
+        return _(
+            "LibreOffice 未能转换（退出码 {code}）：{detail}；请用 Word 或 WPS 打开检查该文件"
+        ).format(code=code, detail=last)
+    return _("LibreOffice 未能转换（退出码 {code}）；请用 Word 或 WPS 打开检查该文件").format(
+        code=code
+    )
 
 
 # Per-record PDFs of a batch: from SPLIT_FROM records on, the records are rendered again as
@@ -446,7 +467,9 @@ def convert_records_to_pdf(
     if len(paths) != len(contexts):
         raise ValueError(f"{len(contexts)} contexts but {len(paths)} paths")
     if len(paths) < SPLIT_FROM:
-        return convert_to_pdf(paths, timeout=timeout, workers=workers, force=True, progress=progress)
+        return convert_to_pdf(
+            paths, timeout=timeout, workers=workers, force=True, progress=progress
+        )
     soffice = find_soffice()
     if not soffice:
         raise ConversionError(missing_soffice_message())
@@ -496,8 +519,9 @@ def convert_records_to_pdf(
     if unsplit:
         # the export lost the record marks: those records are converted one by one instead
         try:
-            convert_to_pdf([paths[i] for i in unsplit], timeout=timeout, workers=workers,
-                           force=True)
+            convert_to_pdf(
+                [paths[i] for i in unsplit], timeout=timeout, workers=workers, force=True
+            )
             converted.update(unsplit)
         except ConversionError as error:
             done = set(getattr(error, "converted", []))
@@ -606,7 +630,9 @@ class _Splitter:
                 stack.extend(references)
         catalog = self.pages_number + 1
         bodies[self.pages_number] = b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (
-            b" ".join(b"%d 0 R" % n for n in kids), len(kids))
+            b" ".join(b"%d 0 R" % n for n in kids),
+            len(kids),
+        )
         bodies[catalog] = b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages_number
         out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
         offsets = {}
@@ -623,7 +649,10 @@ class _Splitter:
                 out += b"".join(b"%010d 00000 n\r\n" % offsets[n] for n in numbers[run_start:i])
                 run_start = i
         out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-            catalog + 1, catalog, xref)
+            catalog + 1,
+            catalog,
+            xref,
+        )
         return bytes(out)
 
 

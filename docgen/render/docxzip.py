@@ -41,9 +41,14 @@ class ZipFormatError(ValueError):
 
 def _bad_name(name: str) -> bool:
     """A part name that would point outside the package: ``../x``, ``/x``, ``C:x``, ``a\\b``."""
-    return (not name or name.startswith("/") or "\\" in name or "\0" in name
-            or (len(name) > 1 and name[1] == ":")
-            or any(part == ".." for part in name.split("/")))
+    return (
+        not name
+        or name.startswith("/")
+        or "\\" in name
+        or "\0" in name
+        or (len(name) > 1 and name[1] == ":")
+        or any(part == ".." for part in name.split("/"))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +73,41 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise ZipFormatError(_("文件由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档").format(
-                    n=len(infos), limit=MAX_MEMBERS), resave)
+                raise ZipFormatError(
+                    _("文件由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档").format(
+                        n=len(infos), limit=MAX_MEMBERS
+                    ),
+                    resave,
+                )
             total = 0
             for info in infos:
                 if _bad_name(info.filename):
                     raise ZipFormatError(
                         _("文件中有名为“{name}”的部件，指向文件之外，已拒绝使用").format(
-                            name=info.filename[:60]), resave)
+                            name=info.filename[:60]
+                        ),
+                        resave,
+                    )
                 total += info.file_size
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
                     raise ZipFormatError(
-                        _("文件解压后过大（部件“{name}”有 {size} MB，上限为每部分 {limit} MB、共 {total} MB）").format(
-                            name=info.filename[:60], size=info.file_size // 2**20,
-                            limit=MAX_MEMBER_BYTES // 2**20, total=MAX_TOTAL_BYTES // 2**20),
-                        _("请删除模板中过大的图片或附件后另存为 .docx"))
+                        _(
+                            "文件解压后过大（部件“{name}”有 {size} MB，上限为每部分 {limit} MB、共 {total} MB）"
+                        ).format(
+                            name=info.filename[:60],
+                            size=info.file_size // 2**20,
+                            limit=MAX_MEMBER_BYTES // 2**20,
+                            total=MAX_TOTAL_BYTES // 2**20,
+                        ),
+                        _("请删除模板中过大的图片或附件后另存为 .docx"),
+                    )
             for info in infos:
                 if info.is_dir():
                     continue
                 if info.flag_bits & 0x1:
-                    raise ZipFormatError(_("文件已加密"), _("请在 Word 或 WPS 中取消密码后另存为 .docx"))
+                    raise ZipFormatError(
+                        _("文件已加密"), _("请在 Word 或 WPS 中取消密码后另存为 .docx")
+                    )
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     # rare compression: inflate once, store deflated ourselves
                     content = zf.read(info)
@@ -98,16 +118,29 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
                 if fields[0] != 0x04034B50:
                     raise ZipFormatError(_("文件已损坏"), resave)
                 start = info.header_offset + _LOCAL.size + fields[9] + fields[10]
-                compressed = data[start:start + info.compress_size]
+                compressed = data[start : start + info.compress_size]
                 content = zf.read(info)  # also checks the CRC
                 time, date = _dos(info.date_time)
                 members.append(
-                    Member(info.filename, info.compress_type, info.CRC, compressed,
-                           info.file_size, time, date)
+                    Member(
+                        info.filename,
+                        info.compress_type,
+                        info.CRC,
+                        compressed,
+                        info.file_size,
+                        time,
+                        date,
+                    )
                 )
                 contents[info.filename] = content
-    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, NotImplementedError,
-            ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        struct.error,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
         if isinstance(exc, ZipFormatError):
             raise
         raise ZipFormatError(_("文件已损坏，或不是 Word 文档"), resave) from exc
@@ -135,11 +168,39 @@ def build(members: list[Member]) -> bytes:
     for m in members:
         name = m.name.encode("utf-8")
         flags = 0 if name.isascii() else _UTF8_NAME
-        local = _LOCAL.pack(0x04034B50, 20, flags, m.method, m.dos_time, m.dos_date,
-                            m.crc, len(m.compressed), m.size, len(name), 0)
+        local = _LOCAL.pack(
+            0x04034B50,
+            20,
+            flags,
+            m.method,
+            m.dos_time,
+            m.dos_date,
+            m.crc,
+            len(m.compressed),
+            m.size,
+            len(name),
+            0,
+        )
         central.append(
-            _CENTRAL.pack(0x02014B50, 20, 20, flags, m.method, m.dos_time, m.dos_date,
-                          m.crc, len(m.compressed), m.size, len(name), 0, 0, 0, 0, 0, offset)
+            _CENTRAL.pack(
+                0x02014B50,
+                20,
+                20,
+                flags,
+                m.method,
+                m.dos_time,
+                m.dos_date,
+                m.crc,
+                len(m.compressed),
+                m.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
             + name
         )
         out += (local, name, m.compressed)

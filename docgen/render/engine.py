@@ -94,20 +94,74 @@ _CHUNK = 50
 MAX_RANGE = 10_000
 MAX_SEQUENCE = 1_000_000
 
-_FORBIDDEN_NAMES = frozenset({
-    "self", "lipsum", "cycler", "joiner", "os", "sys", "subprocess", "open", "eval", "exec",
-    "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars", "builtins",
-    "import", "importlib", "config", "request", "url_for", "get_flashed_messages",
-    "breakpoint", "help", "exit", "quit", "object", "super",
-})
-_FORBIDDEN_ATTRS = frozenset({
-    "mro", "format", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame",
-    "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back",
-    "f_code", "tb_frame", "tb_next", "func_globals", "func_code", "func_closure", "co_code",
-    "im_func", "im_self", "im_class", "subclasses", "globals", "builtins",
-})
-_ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby",
-                                "sum", "unique", "min", "max"})
+_FORBIDDEN_NAMES = frozenset(
+    {
+        "self",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "os",
+        "sys",
+        "subprocess",
+        "open",
+        "eval",
+        "exec",
+        "compile",
+        "getattr",
+        "setattr",
+        "delattr",
+        "globals",
+        "locals",
+        "vars",
+        "builtins",
+        "import",
+        "importlib",
+        "config",
+        "request",
+        "url_for",
+        "get_flashed_messages",
+        "breakpoint",
+        "help",
+        "exit",
+        "quit",
+        "object",
+        "super",
+    }
+)
+_FORBIDDEN_ATTRS = frozenset(
+    {
+        "mro",
+        "format",
+        "format_map",
+        "gi_frame",
+        "gi_code",
+        "gi_yieldfrom",
+        "cr_frame",
+        "cr_code",
+        "ag_frame",
+        "ag_code",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "f_back",
+        "f_code",
+        "tb_frame",
+        "tb_next",
+        "func_globals",
+        "func_code",
+        "func_closure",
+        "co_code",
+        "im_func",
+        "im_self",
+        "im_class",
+        "subclasses",
+        "globals",
+        "builtins",
+    }
+)
+_ATTRIBUTE_FILTERS = frozenset(
+    {"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min", "max"}
+)
 
 
 # --------------------------------------------------------------------------- sandbox
@@ -141,7 +195,6 @@ class _StrictUndefined(StrictUndefined):
         raise _Missing(str(self._undefined_name), self._undefined_obj is not missing)
 
 
-
 # StrictUndefined binds its operators to the base class's function: point them at ours
 for _name, _value in {**vars(Undefined), **vars(StrictUndefined)}.items():
     if _value is Undefined._fail_with_undefined_error and _name != "_fail_with_undefined_error":
@@ -169,11 +222,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator, left, right):
         if operator == "**":
-            if (isinstance(left, (int, float)) and isinstance(right, (int, float))
-                    and abs(left) > 1 and right > 0
-                    and right * math.log2(abs(left)) > 1024):
+            if (
+                isinstance(left, (int, float))
+                and isinstance(right, (int, float))
+                and abs(left) > 1
+                and right > 0
+                and right * math.log2(abs(left)) > 1024
+            ):
                 raise SecurityError(f"{left!r} ** {right!r}")
-            return left ** right
+            return left**right
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
                 if len(seq) * times > MAX_SEQUENCE:
@@ -225,6 +282,7 @@ def _wrap_filter(name: str, func: Callable) -> Callable:
 
 # ------------------------------------------------------------------- pictures
 
+
 # The pictures the part being rendered places (relationship id → image), collected so the
 # document gets their media parts and relationships.
 @dataclass
@@ -236,7 +294,8 @@ class _Placed:
 
 
 _PLACED: contextvars.ContextVar[_Placed | None] = contextvars.ContextVar(
-    "docgen_placed", default=None)
+    "docgen_placed", default=None
+)
 PICTURE_FILTERS = ("图片", "picture")
 # The context key holding the folder a record's relative picture paths start from (the roster's).
 BASE_DIR = "_dir"
@@ -266,8 +325,11 @@ def _place(image: pictures.Image, cx: int, cy: int, name: str) -> Markup:
         raise _FilterFailure(PICTURE_FILTERS[0], name, ValueError("not rendering"))
     placed.pictures[image.rel_id] = image
     # the tag sits in a run's text: close it, the picture is a run of its own
-    return Markup('</w:t></w:r><w:r>' + pictures.drawing_xml(image, cx, cy, name)
-                  + '</w:r><w:r><w:t xml:space="preserve">')
+    return Markup(
+        "</w:t></w:r><w:r>"
+        + pictures.drawing_xml(image, cx, cy, name)
+        + '</w:r><w:r><w:t xml:space="preserve">'
+    )
 
 
 @pass_context
@@ -342,19 +404,30 @@ def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
         lineno = getattr(node, "lineno", 1) or 1
         if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             return type(node).__name__.lower(), lineno
-        if isinstance(node, nodes.Name) and (node.name in _FORBIDDEN_NAMES
-                                             or node.name.startswith("__")):
+        if isinstance(node, nodes.Name) and (
+            node.name in _FORBIDDEN_NAMES or node.name.startswith("__")
+        ):
             return node.name, lineno
-        if isinstance(node, nodes.Getattr) and node.attr == "format" \
-                and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str):
+        if (
+            isinstance(node, nodes.Getattr)
+            and node.attr == "format"
+            and isinstance(node.node, nodes.Const)
+            and isinstance(node.node.value, str)
+        ):
             continue  # "{} 项".format(n): the sandbox formats literals safely
         if isinstance(node, (nodes.Getattr, nodes.NSRef)) and bad_attr(node.attr):
             return "." + node.attr, lineno
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
-                and bad_attr(node.arg.value):
+        if (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and bad_attr(node.arg.value)
+        ):
             return f"[{node.arg.value!r}]", lineno
-        if isinstance(node, nodes.Const) and isinstance(node.value, str) \
-                and node.value.startswith("__"):
+        if (
+            isinstance(node, nodes.Const)
+            and isinstance(node.value, str)
+            and node.value.startswith("__")
+        ):
             return repr(node.value), lineno
         if isinstance(node, nodes.Filter) and node.name in _ATTRIBUTE_FILTERS:
             values = [*node.args, *(kw.value for kw in node.kwargs)]
@@ -362,13 +435,19 @@ def _forbidden_use(tree: nodes.Template) -> tuple[str, int] | None:
                 return "attr", lineno
             if any(isinstance(v, nodes.Const) and bad_attr(v.value) for v in values):
                 return node.name, lineno
-        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
-                and node.node.name == "range":
+        if (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name == "range"
+        ):
             for arg in node.args:
                 if isinstance(arg, nodes.BinExpr) and isinstance(arg, nodes.Pow):
                     return "range(…**…)", lineno
-                if isinstance(arg, nodes.Const) and isinstance(arg.value, int) \
-                        and abs(arg.value) > MAX_RANGE:
+                if (
+                    isinstance(arg, nodes.Const)
+                    and isinstance(arg.value, int)
+                    and abs(arg.value) > MAX_RANGE
+                ):
                     return f"range({arg.value})", lineno
     return None
 
@@ -403,7 +482,9 @@ class _Part:
         xml = self.template.render(context)
         # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
         xml = xml.replace("\n<w:p", "<w:p")  # values are escaped: no "<" of theirs can match
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
         if self.kind == "properties":
             return _CONTROL.sub("", xml.replace("\a", "\n").replace("\f", "\n"))
         if any(ch in xml for ch in _LISTING_CHARS):
@@ -417,8 +498,9 @@ class _Part:
         if self.kind == "document":
             xml = official.place_record(xml)
             if context.get(LINE_PITCH):
-                xml = official.tighten_body(xml, int(context[LINE_PITCH]),
-                                            str(context.get(TIGHTEN_FROM, "")))
+                xml = official.tighten_body(
+                    xml, int(context[LINE_PITCH]), str(context.get(TIGHTEN_FROM, ""))
+                )
         return xml
 
     def location(self, lineno: int | None) -> str:
@@ -444,8 +526,14 @@ class _Part:
 
 
 def _PART_NAMES() -> dict[str, str]:
-    return {"document": _("正文"), "header": _("页眉"), "footer": _("页脚"),
-            "footnotes": _("脚注"), "endnotes": _("尾注"), "properties": _("文档属性")}
+    return {
+        "document": _("正文"),
+        "header": _("页眉"),
+        "footer": _("页脚"),
+        "footnotes": _("脚注"),
+        "endnotes": _("尾注"),
+        "properties": _("文档属性"),
+    }
 
 
 def _plain_text(line: str) -> str:
@@ -458,9 +546,13 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
         root = etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
         # libxml2's own words are English and technical: say where, not what it said
-        raise TemplateError(_("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
-            part=name, line=exc.lineno or 1),
-            template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
+        raise TemplateError(
+            _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
+                part=name, line=exc.lineno or 1
+            ),
+            template=path,
+            hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
+        ) from None
     tag_p = f"{{{W}}}p"
     tag_tbl = f"{{{W}}}tbl"
     in_table: dict[int, bool] = {}
@@ -485,16 +577,23 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
         paragraphs.append((*current, _plain_text(line)))
     source = re.sub(" " + _MARK + r'="\d+"', "", patched)
 
-    part = _Part(name, kind, None, source, paragraphs,
-                 resizes_tables=bool(_RESIZES_TABLES.search(plain)),
-                 has_drawings="<wp:docPr" in source,
-                 signed=kind == "document" and f'w:val="{official.SIGNATURE}"' in source)
+    part = _Part(
+        name,
+        kind,
+        None,
+        source,
+        paragraphs,
+        resizes_tables=bool(_RESIZES_TABLES.search(plain)),
+        has_drawings="<wp:docPr" in source,
+        signed=kind == "document" and f'w:val="{official.SIGNATURE}"' in source,
+    )
     try:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateError(
             _("模板标签写法有误：{error}").format(error=_syntax_message(exc)),
-            template=path, where=part.location(exc.lineno),
+            template=path,
+            where=part.location(exc.lineno),
             hint=_("检查 {{ }} 与 {% %} 是否成对、if/for 是否有对应的 endif/endfor"),
         ) from None
     bad = _forbidden_use(tree)
@@ -504,10 +603,15 @@ def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -
         part.template = _ENV.from_string(tree)
     except TemplateSyntaxError as exc:  # an unknown filter or test is found only here
         unknown = re.search(r"No (filter|test) named '([^']*)'", exc.message or "")
-        message = (_("没有名为“{name}”的过滤器").format(name=unknown.group(2)) if unknown
-                   else _("模板标签写法有误：{error}").format(error=_syntax_message(exc)))
+        message = (
+            _("没有名为“{name}”的过滤器").format(name=unknown.group(2))
+            if unknown
+            else _("模板标签写法有误：{error}").format(error=_syntax_message(exc))
+        )
         raise TemplateError(
-            message, template=path, where=part.location(exc.lineno),
+            message,
+            template=path,
+            where=part.location(exc.lineno),
             hint=_("可用的过滤器：{names}").format(names=join(sorted(filters.FILTERS))),
         ) from None
     return part
@@ -519,8 +623,12 @@ def _syntax_message(exc: TemplateSyntaxError) -> str:
 
 def _forbidden(path: Path | str, where: str, what: str) -> TemplateError:
     message = _("模板使用了不允许的操作“{what}”，已拒绝执行").format(what=what)
-    return TemplateError(message, template=path, where=where,
-                         hint=_("模板只能读取名册中的数据，不能访问程序内部、文件或命令；请删除这个标签"))
+    return TemplateError(
+        message,
+        template=path,
+        where=where,
+        hint=_("模板只能读取名册中的数据，不能访问程序内部、文件或命令；请删除这个标签"),
+    )
 
 
 # --------------------------------------------------------------------------- the template
@@ -546,8 +654,9 @@ def _read_package(path: Path, source: bytes) -> _Package:
     try:
         members, contents = docxzip.read_members(source)
     except docxzip.ZipFormatError as exc:
-        raise TemplateError(_("不是有效的 .docx 文件：{error}").format(error=exc), template=path,
-                            hint=exc.hint) from None
+        raise TemplateError(
+            _("不是有效的 .docx 文件：{error}").format(error=exc), template=path, hint=exc.hint
+        ) from None
     # every XML part is copied into each output: a broken one would make every document
     # need repair in Word, so it is refused here, once
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -555,33 +664,52 @@ def _read_package(path: Path, source: bytes) -> _Package:
         if name.endswith((".xml", ".rels")):
             if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                 raise TemplateError(
-                    _("模板中的 {part} 含有 DTD 或实体声明，Word 文档不会有这些，为安全起见拒绝使用").format(
-                        part=name),
-                    template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
+                    _(
+                        "模板中的 {part} 含有 DTD 或实体声明，Word 文档不会有这些，为安全起见拒绝使用"
+                    ).format(part=name),
+                    template=path,
+                    hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
+                ) from None
             try:
                 etree.fromstring(data, parser)
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(
                     _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
-                        part=name, line=exc.lineno or 1),
-                    template=path, hint=_("请用 Word 或 WPS 打开后重新保存为 .docx")) from None
+                        part=name, line=exc.lineno or 1
+                    ),
+                    template=path,
+                    hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
+                ) from None
     try:
         types = etree.fromstring(contents["[Content_Types].xml"])
     except (KeyError, etree.XMLSyntaxError):
-        raise TemplateError(_("不是有效的 .docx 文件（缺少内容类型表）"), template=path,
-                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")) from None
+        raise TemplateError(
+            _("不是有效的 .docx 文件（缺少内容类型表）"),
+            template=path,
+            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"),
+        ) from None
     content_types = {
         o.get("PartName", "").lstrip("/"): o.get("ContentType", "")
-        for o in types if o.tag.endswith("Override")
+        for o in types
+        if o.tag.endswith("Override")
     }
     main = next((n for n, t in content_types.items() if t in _MAIN_TYPES), None)
     if main is None or main not in contents:
-        raise TemplateError(_("不是 Word 文档（找不到正文部分）"), template=path,
-                            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
+        raise TemplateError(
+            _("不是 Word 文档（找不到正文部分）"),
+            template=path,
+            hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"),
+        )
     numbering = next((n for n, t in content_types.items() if t == _NUMBERING_TYPE), None)
     defaults = frozenset(d.get("Extension", "").lower() for d in types if d.tag.endswith("Default"))
-    return _Package(members, contents, content_types, main,
-                    numbering if numbering in contents else None, defaults)
+    return _Package(
+        members,
+        contents,
+        content_types,
+        main,
+        numbering if numbering in contents else None,
+        defaults,
+    )
 
 
 class CompiledTemplate:
@@ -599,17 +727,23 @@ class CompiledTemplate:
         self._package = _read_package(self.path, source)
         self._parts: dict[str, _Part] = {}
         for name, kind in self._candidate_parts():
-            part = _compile_part(self.path, name, kind, self._package.contents[name],
-                                 always=(kind == "document"))
+            part = _compile_part(
+                self.path, name, kind, self._package.contents[name], always=(kind == "document")
+            )
             if part is not None:
                 part.rel_ids = self._package.rel_ids(name)
                 self._parts[name] = part
         # drawings in parts that are copied as they are (a logo in an untemplated header):
         # the ids given to the rest start above theirs
         self._first_drawing_id = 1 + max(
-            (int(m.group(1)) for name, data in self._package.contents.items()
-             if name.endswith(".xml") and name not in self._parts
-             for m in re.finditer(rb'<wp:docPr\b[^>]*?\sid="(\d{1,9})"', data)), default=0)
+            (
+                int(m.group(1))
+                for name, data in self._package.contents.items()
+                if name.endswith(".xml") and name not in self._parts
+                for m in re.finditer(rb'<wp:docPr\b[^>]*?\sid="(\d{1,9})"', data)
+            ),
+            default=0,
+        )
         self._variables: set[str] | None = None
 
     @classmethod
@@ -617,19 +751,27 @@ class CompiledTemplate:
         """Read and compile ``path``; raises TemplateError naming the template and paragraph."""
         path = Path(path)
         if path.suffix.lower() in (".doc", ".wps", ".rtf", ".odt"):
-            raise TemplateError(_("模板必须是 .docx 格式"), template=path,
-                                hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"))
+            raise TemplateError(
+                _("模板必须是 .docx 格式"),
+                template=path,
+                hint=_("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）"),
+            )
         try:
             if path.stat().st_size > docxzip.MAX_TOTAL_BYTES:
-                raise TemplateError(_("模板文件过大（超过 {limit} MB）").format(
-                    limit=docxzip.MAX_TOTAL_BYTES // 2**20), template=path,
-                    hint=_("请删除模板中过大的图片或附件后另存为 .docx"))
+                raise TemplateError(
+                    _("模板文件过大（超过 {limit} MB）").format(
+                        limit=docxzip.MAX_TOTAL_BYTES // 2**20
+                    ),
+                    template=path,
+                    hint=_("请删除模板中过大的图片或附件后另存为 .docx"),
+                )
             source = path.read_bytes()
         except FileNotFoundError:
             raise TemplateError(_("模板文件不存在"), template=path) from None
         except OSError as exc:
-            raise TemplateError(_("无法读取模板文件：{error}").format(error=exc.strerror or exc),
-                                template=path) from None
+            raise TemplateError(
+                _("无法读取模板文件：{error}").format(error=exc.strerror or exc), template=path
+            ) from None
         return cls(path, source)
 
     def __reduce__(self):
@@ -678,8 +820,9 @@ class CompiledTemplate:
                 out.pictures[name] = placed.pictures
         return out
 
-    def _check_references(self, part: _Part, xml: str, placed: _Placed, context: dict,
-                          index: int | None) -> None:
+    def _check_references(
+        self, part: _Part, xml: str, placed: _Placed, context: dict, index: int | None
+    ) -> None:
         """A value given as XML (docxtpl's RichText with a link, a Subdoc with pictures) may
         point at relationships this document does not have: refuse, never write a damaged file."""
         known = part.rel_ids | set(placed.pictures)
@@ -687,11 +830,14 @@ class CompiledTemplate:
         if dangling:
             record = _record_label(context, index)
             raise TemplateError(
-                _("{record}填入的内容引用了文档中没有的部件（{ids}），多半是带超链接的 RichText 或带图片的"
-                  "子文档（Subdoc），docgen 不支持这样的内容").format(
-                    record=record or _("数据中"), ids=join(dangling)),
-                template=self.path, where=_PART_NAMES().get(part.kind, ""),
-                hint=_("超链接请写成文字网址；图片请用 {{ 路径|图片(宽=8) }} 过滤器放入"))
+                _(
+                    "{record}填入的内容引用了文档中没有的部件（{ids}），多半是带超链接的 RichText 或带图片的"
+                    "子文档（Subdoc），docgen 不支持这样的内容"
+                ).format(record=record or _("数据中"), ids=join(dangling)),
+                template=self.path,
+                where=_PART_NAMES().get(part.kind, ""),
+                hint=_("超链接请写成文字网址；图片请用 {{ 路径|图片(宽=8) }} 过滤器放入"),
+            )
 
     def _render_part(self, part: _Part, context: dict, index: int | None) -> str:
         try:
@@ -704,35 +850,56 @@ class CompiledTemplate:
                     name = f"{m.group(1)}.{name}"
             record = _record_label(context, index)
             if record:
-                message = _("用到的变量“{name}”在{record}的数据中没有").format(name=name, record=record)
+                message = _("用到的变量“{name}”在{record}的数据中没有").format(
+                    name=name, record=record
+                )
             else:
                 message = _("用到的变量“{name}”在数据中没有").format(name=name)
-            raise TemplateError(message, template=self.path, where=part.location(_template_line(exc)),
-                                hint=_("请检查名册的列标题是否与模板中的变量名完全一致")) from None
+            raise TemplateError(
+                message,
+                template=self.path,
+                where=part.location(_template_line(exc)),
+                hint=_("请检查名册的列标题是否与模板中的变量名完全一致"),
+            ) from None
         except SecurityError as exc:
             raise _forbidden(self.path, part.location(_template_line(exc)), str(exc)) from None
         except _PictureFailure as exc:
             record = _record_label(context, index)
             raise TemplateError(
                 _("{record}的图片：{error}").format(record=record or _("数据中"), error=exc.error),
-                template=self.path, where=part.location(_template_line(exc)),
-                hint=_("图片的路径相对于名册所在的文件夹，也可以写完整路径；支持 PNG、JPEG、GIF")) from None
+                template=self.path,
+                where=part.location(_template_line(exc)),
+                hint=_("图片的路径相对于名册所在的文件夹，也可以写完整路径；支持 PNG、JPEG、GIF"),
+            ) from None
         except _FilterFailure as exc:
             record = _record_label(context, index)
             message = _("过滤器“{filter}”不能处理{record}的值“{value}”").format(
-                filter=exc.name, value=exc.value, record=record or _("数据中"))
-            raise TemplateError(message, template=self.path,
-                                where=part.location(_template_line(exc)),
-                                hint=_("请检查名册中这一项的内容，或换用合适的过滤器")) from None
-        except (JinjaError, ArithmeticError, TypeError, ValueError, LookupError,
-                AttributeError, RecursionError, MemoryError) as exc:
+                filter=exc.name, value=exc.value, record=record or _("数据中")
+            )
+            raise TemplateError(
+                message,
+                template=self.path,
+                where=part.location(_template_line(exc)),
+                hint=_("请检查名册中这一项的内容，或换用合适的过滤器"),
+            ) from None
+        except (
+            JinjaError,
+            ArithmeticError,
+            TypeError,
+            ValueError,
+            LookupError,
+            AttributeError,
+            RecursionError,
+            MemoryError,
+        ) as exc:
             record = _record_label(context, index)
             if record:
                 message = _("模板在填入{record}时出错：{error}").format(record=record, error=exc)
             else:
                 message = _("模板无法生成：{error}").format(error=exc)
-            raise TemplateError(message, template=self.path,
-                                where=part.location(_template_line(exc))) from None
+            raise TemplateError(
+                message, template=self.path, where=part.location(_template_line(exc))
+            ) from None
 
     def _document_members(self, rendered: RenderedParts) -> list[docxzip.Member]:
         package = self._package
@@ -745,8 +912,10 @@ class CompiledTemplate:
                 media.update((image.part_name, image.data) for image in placed.values())
             images = [i for placed in rendered.pictures.values() for i in placed.values()]
             changed["[Content_Types].xml"] = _insert_before(
-                package.contents["[Content_Types].xml"], "</Types>",
-                _picture_defaults(package, images))
+                package.contents["[Content_Types].xml"],
+                "</Types>",
+                _picture_defaults(package, images),
+            )
         members = []
         for m in package.members:
             data = changed.pop(m.name, None)
@@ -756,8 +925,10 @@ class CompiledTemplate:
                 members.append(docxzip.deflate(m.name, data, (m.dos_time, m.dos_date)))
         # new relationship files, then the pictures themselves
         members += [docxzip.deflate(name, data) for name, data in changed.items()]
-        members += [docxzip.Member(name, zipfile.ZIP_STORED, zlib.crc32(data), data, len(data))
-                    for name, data in media.items()]
+        members += [
+            docxzip.Member(name, zipfile.ZIP_STORED, zlib.crc32(data), data, len(data))
+            for name, data in media.items()
+        ]
         return members
 
     def render_bytes(self, context: dict, *, index: int | None = None) -> bytes:
@@ -779,8 +950,10 @@ class RenderedParts(dict[str, str]):
 
 
 _PICTURE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-_EMPTY_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships '
-               b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+_EMPTY_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships '
+    b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+)
 
 
 def _picture_rels(part: str, images: Iterable[pictures.Image]) -> list[str]:
@@ -800,8 +973,11 @@ def _with_pictures(rels: bytes | None, part: str, images: Iterable[pictures.Imag
 def _picture_defaults(package: _Package, images: Iterable[pictures.Image]) -> list[str]:
     """Content types for picture files the template has none for."""
     needed = {image.part_name.rpartition(".")[2]: image.content_type for image in images}
-    return [f'<Default Extension="{ext}" ContentType="{ctype}"/>'
-            for ext, ctype in sorted(needed.items()) if ext not in package.defaults]
+    return [
+        f'<Default Extension="{ext}" ContentType="{ctype}"/>'
+        for ext, ctype in sorted(needed.items())
+        if ext not in package.defaults
+    ]
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -881,7 +1057,7 @@ def render_batch(
         workers = (os.cpu_count() or 1) if len(contexts) >= POOL_THRESHOLD else 1
     if workers <= 1 or len(jobs) < 2 * _CHUNK:
         for start in range(0, len(jobs), _CHUNK):
-            report(_render_chunk(template, jobs[start:start + _CHUNK]))
+            report(_render_chunk(template, jobs[start : start + _CHUNK]))
         return paths
     _run_pool(template, jobs, workers, report)
     return paths
@@ -891,9 +1067,10 @@ def _run_pool(template, jobs, workers, report) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     size = max(1, min(_CHUNK, len(jobs) // (workers * 4) or 1))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(template,)) as pool:
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(template,)
+    ) as pool:
         pending = {pool.submit(_worker_chunk, chunk) for chunk in chunks}
         try:
             while pending:
@@ -909,16 +1086,68 @@ def _run_pool(template, jobs, workers, report) -> None:
 
 # --------------------------------------------------------------------------- combined file
 
-_SECT_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz",
-               "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
-               "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
-               "printerSettings", "sectPrChange"]
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
-              "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
-              "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-              "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+_SECT_ORDER = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+]
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
 
 
 def _w(tag: str) -> str:
@@ -938,7 +1167,9 @@ def _insert_in_order(parent, child, order: list[str]) -> None:
 
 def _parse_fragment(head: str, content: str):
     """``content`` (body children) parsed inside the document's root element, so prefixes resolve."""
-    root = etree.fromstring((head + "<w:body>" + content + "</w:body></w:document>").encode("utf-8"))
+    root = etree.fromstring(
+        (head + "<w:body>" + content + "</w:body></w:document>").encode("utf-8")
+    )
     return root, root.find(_w("body"))
 
 
@@ -946,7 +1177,7 @@ def _body_text(root) -> str:
     """The body's children serialised; namespace declarations stay on the root, not repeated."""
     xml = etree.tostring(root, encoding="unicode")
     start = xml.index("<w:body>") + len("<w:body>")
-    return xml[start:xml.rindex("</w:body>")]
+    return xml[start : xml.rindex("</w:body>")]
 
 
 def _rels_name(part: str) -> str:
@@ -984,12 +1215,16 @@ class _ListRestart:
         return num_id + self.stride * index
 
     def entries(self, records: int) -> Iterator[str]:
-        levels = "".join(f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="1"/></w:lvlOverride>'
-                         for i in range(9))
+        levels = "".join(
+            f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="1"/></w:lvlOverride>'
+            for i in range(9)
+        )
         for index in range(1, records):
             for num_id, abstract in self.abstract.items():
-                yield (f'<w:num w:numId="{self.new_id(num_id, index)}">'
-                       f'<w:abstractNumId w:val="{abstract}"/>{levels}</w:num>')
+                yield (
+                    f'<w:num w:numId="{self.new_id(num_id, index)}">'
+                    f'<w:abstractNumId w:val="{abstract}"/>{levels}</w:num>'
+                )
 
 
 def _list_restart(template: CompiledTemplate) -> _ListRestart | None:
@@ -1025,7 +1260,9 @@ class _Combiner:
         self.main_pictures: dict[str, pictures.Image] = {}  # on document.xml's relationships
         self.first_pictures: dict[str, dict[str, pictures.Image]] = {}  # record 1's other parts
         self._head: str | None = None
-        self._pending: tuple[etree._Element, etree._Element, etree._Element] | None = None  # (root, body, sectPr) of the previous record
+        self._pending: tuple[etree._Element, etree._Element, etree._Element] | None = (
+            None  # (root, body, sectPr) of the previous record
+        )
         self._next_id = template._first_drawing_id
 
     def add(self, rendered: RenderedParts, index: int) -> None:
@@ -1040,12 +1277,15 @@ class _Combiner:
         self.main_pictures.update(rendered.pictures.get(self.main, {}))
         if self._head is None:
             self._head = head
-            self.first_parts = {k: self._renumber_drawings(v) for k, v in rendered.items()
-                                if k != self.main}
+            self.first_parts = {
+                k: self._renumber_drawings(v) for k, v in rendered.items() if k != self.main
+            }
             self.first_pictures = {k: v for k, v in rendered.pictures.items() if k != self.main}
             self.stream.write((XML_DECLARATION + head + "<w:body>").encode("utf-8"))
         root, body = _parse_fragment(head, rest.rpartition("</w:body>")[0])
-        sect = body[-1] if len(body) and body[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
+        sect = (
+            body[-1] if len(body) and body[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
+        )
         if sect.getparent() is not None:
             body.remove(sect)
         if index:
@@ -1069,7 +1309,11 @@ class _Combiner:
             body.append(sect)
         else:
             last = body[-1] if len(body) else None
-            if last is None or last.tag != _w("p") or last.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+            if (
+                last is None
+                or last.tag != _w("p")
+                or last.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
+            ):
                 # a record ending in a table: the break needs a paragraph of its own
                 last = etree.SubElement(body, _w("p"))
             ppr = last.find(_w("pPr"))
@@ -1126,9 +1370,14 @@ class _Combiner:
                 own_rels = _with_pictures(own_rels, name, placed.values())
             if own_rels is not None:
                 self.extra_parts.append((_rels_name(name), zlib.compress(own_rels, 6)))
-            relative = name.rpartition("/")[2] if name.rpartition("/")[0] == self.main.rpartition("/")[0] \
+            relative = (
+                name.rpartition("/")[2]
+                if name.rpartition("/")[0] == self.main.rpartition("/")[0]
                 else "/" + name
-            self.extra_rels.append(f'<Relationship Id="{new_rid}" Type="{rel_type}" Target="{relative}"/>')
+            )
+            self.extra_rels.append(
+                f'<Relationship Id="{new_rid}" Type="{rel_type}" Target="{relative}"/>'
+            )
             self.extra_types.append(
                 f'<Override PartName="/{name}" ContentType="{package.content_types[target]}"/>'
             )
@@ -1226,9 +1475,12 @@ def render_combined(
         if done:
             report(done)
         # record 1's headers and footers (and footnotes) with the pictures they place
-        picture_rels = {_rels_name(part): _with_pictures(package.contents.get(_rels_name(part)),
-                                                         part, placed.values())
-                        for part, placed in combiner.first_pictures.items()}
+        picture_rels = {
+            _rels_name(part): _with_pictures(
+                package.contents.get(_rels_name(part)), part, placed.values()
+            )
+            for part, placed in combiner.first_pictures.items()
+        }
         for member in package.members:
             if member.name in rewritten:
                 continue
@@ -1246,15 +1498,23 @@ def render_combined(
             info = _zipinfo(name)
             info.compress_type = zipfile.ZIP_STORED
             zf.writestr(info, data)
-        zf.writestr(_zipinfo("[Content_Types].xml"),
-                    _insert_before(package.contents["[Content_Types].xml"], "</Types>",
-                                   combiner.extra_types
-                                   + _picture_defaults(package, combiner.images.values())))
-        main_rels = combiner.extra_rels + _picture_rels(package.main,
-                                                        combiner.main_pictures.values())
-        zf.writestr(_zipinfo(rels_name),
-                    _insert_before(package.contents.get(rels_name) or _EMPTY_RELS,
-                                   "</Relationships>", main_rels))
+        zf.writestr(
+            _zipinfo("[Content_Types].xml"),
+            _insert_before(
+                package.contents["[Content_Types].xml"],
+                "</Types>",
+                combiner.extra_types + _picture_defaults(package, combiner.images.values()),
+            ),
+        )
+        main_rels = combiner.extra_rels + _picture_rels(
+            package.main, combiner.main_pictures.values()
+        )
+        zf.writestr(
+            _zipinfo(rels_name),
+            _insert_before(
+                package.contents.get(rels_name) or _EMPTY_RELS, "</Relationships>", main_rels
+            ),
+        )
         if package.numbering:
             data = package.contents[package.numbering]
             marker = "<w:numIdMacAtCleanup" if b"<w:numIdMacAtCleanup" in data else "</w:numbering>"

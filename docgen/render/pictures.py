@@ -75,10 +75,10 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
             if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
                 i += 2
                 continue
-            (length,) = struct.unpack(">H", data[i + 2:i + 4])
+            (length,) = struct.unpack(">H", data[i + 2 : i + 4])
             # start of frame (baseline, progressive …), not DHT/JPG/DAC
             if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height, width = struct.unpack(">HH", data[i + 5:i + 9])
+                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
                 return "jpeg", width, height
             i += 2 + length
     return None
@@ -102,8 +102,10 @@ def load_image(path: str | os.PathLike, shown: str) -> Image:
     if not p.is_file():
         raise PictureError(_("“{file}”不是图片文件").format(file=shown), shown)
     if stat.st_size > MAX_BYTES:
-        raise PictureError(_("图片“{file}”过大（超过 {limit} MB）").format(
-            file=shown, limit=MAX_BYTES // 2**20), shown)
+        raise PictureError(
+            _("图片“{file}”过大（超过 {limit} MB）").format(file=shown, limit=MAX_BYTES // 2**20),
+            shown,
+        )
     try:
         data = p.read_bytes()
     except OSError:
@@ -119,8 +121,7 @@ def image_from_bytes(data: bytes, shown: str) -> Image:
     """An image held in memory; ``shown`` names it in messages."""
     size = image_size(data)
     if size is None or not size[1] or not size[2]:
-        raise PictureError(
-            _("“{file}”不是 PNG、JPEG 或 GIF 图片").format(file=shown), shown)
+        raise PictureError(_("“{file}”不是 PNG、JPEG 或 GIF 图片").format(file=shown), shown)
     return Image(data, size[0], size[1], size[2], hashlib.sha1(data).hexdigest()[:16])
 
 
@@ -138,10 +139,12 @@ def extent(image: Image, width_cm: float | None, height_cm: float | None) -> tup
     return round(width_cm * EMU_PER_CM), round(height_cm * EMU_PER_CM)
 
 
-_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-       'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_NS = (
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
 
 
 def drawing_xml(image: Image, cx: int, cy: int, name: str) -> str:
@@ -157,8 +160,8 @@ def drawing_xml(image: Image, cx: int, cy: int, name: str) -> str:
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         f'<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name={title}/><pic:cNvPicPr/></pic:nvPicPr>'
         f'<pic:blipFill><a:blip r:embed="{image.rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
-        '</pic:blipFill>'
+        "</pic:blipFill>"
         f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-        '</a:graphicData></a:graphic></wp:inline></w:drawing>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing>"
     )

@@ -22,8 +22,14 @@ def read_password(password_file: Path | None) -> str | None:
     return os.environ.get("DOCGEN_PASSWORD") or None
 
 
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, password: str | None = None,
-          open_browser: bool = True) -> None:
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    password: str | None = None,
+    open_browser: bool = True,
+) -> None:
     """Serve the workspace ``root`` until interrupted (Ctrl+C)."""
     import uvicorn
 

@@ -110,25 +110,38 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
     """The page for the workspace ``root``; with ``password``, every request needs a login."""
     desk = Desk(root)
     sessions: set[str] = set()
-    jinja = Environment(loader=FileSystemLoader(HERE / "templates"),
-                        autoescape=select_autoescape(["html"]))
+    jinja = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+    )
 
     def page(name: str, **context) -> HTMLResponse:
         text = page_text()
-        html = jinja.get_template(name).render(t=text, text_json=json.dumps(text, ensure_ascii=False),
-                                               version=__version__, **context)
+        html = jinja.get_template(name).render(
+            t=text, text_json=json.dumps(text, ensure_ascii=False), version=__version__, **context
+        )
         return HTMLResponse(html)
 
     async def index(request: Request):
         def gather():
-            return {"settings": settings_form.read(desk.config), "templates": desk.templates(),
-                    "soffice": desk.soffice(), "root": str(desk.root),
-                    "finished": desk.finished is not None}
+            return {
+                "settings": settings_form.read(desk.config),
+                "templates": desk.templates(),
+                "soffice": desk.soffice(),
+                "root": str(desk.root),
+                "finished": desk.finished is not None,
+            }
+
         try:
             context = await run_in_threadpool(gather)
         except Exception as exc:  # a broken docgen.toml must still show the page
-            context = {"settings": {}, "templates": [], "soffice": False, "root": str(desk.root),
-                       "finished": False, "config_error": str(exc)}
+            context = {
+                "settings": {},
+                "templates": [],
+                "soffice": False,
+                "root": str(desk.root),
+                "finished": False,
+                "config_error": str(exc),
+            }
         return page("page.html", password=password is not None, **context)
 
     async def login_page(request: Request):
@@ -159,8 +172,12 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
         if length is None or not length.isdigit():
             return error(_("请求缺少 Content-Length"), 411)
         if int(length) > MAX_REQUEST_BYTES:
-            return error(_("一次上传的文件太大（超过 {mb} MB），请分几次上传").format(
-                mb=MAX_REQUEST_BYTES // (1024 * 1024)), 413)
+            return error(
+                _("一次上传的文件太大（超过 {mb} MB），请分几次上传").format(
+                    mb=MAX_REQUEST_BYTES // (1024 * 1024)
+                ),
+                413,
+            )
         try:
             form = await request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=10)
         except Exception:
@@ -170,9 +187,12 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
             if isinstance(item, str):
                 return error(_("files 字段应是文件"))
             if item.size is not None and item.size > MAX_FILE_BYTES:
-                return error(_("{name} 太大（超过 {mb} MB），统计表和名册通常只有几百 KB；"
-                               "请确认选对了文件").format(name=item.filename,
-                                                     mb=MAX_FILE_BYTES // (1024 * 1024)), 413)
+                return error(
+                    _(
+                        "{name} 太大（超过 {mb} MB），统计表和名册通常只有几百 KB；请确认选对了文件"
+                    ).format(name=item.filename, mb=MAX_FILE_BYTES // (1024 * 1024)),
+                    413,
+                )
             uploads.append(Upload(item.filename or "", await item.read()))
         given = request.query_params.get("replace") or form.get("replace") or None
         replace = given if isinstance(given, str) else None
@@ -210,6 +230,7 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
             with desk.settings_lock:
                 settings_form.write(desk.config, form)
                 return settings_form.read(desk.config)
+
         try:
             values = await run_in_threadpool(save)
         except settings_form.SettingsError as exc:
@@ -222,7 +243,7 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
             try:
                 options = await request.json()
             except ValueError:
-                return error(_("请以 JSON 发送，例如 {\"pdf\": false}"))
+                return error(_('请以 JSON 发送，例如 {"pdf": false}'))
         try:
             job = await run_in_threadpool(desk.start_build, bool(options.get("pdf", False)))
         except Refused as exc:
@@ -246,8 +267,9 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
             path = await run_in_threadpool(desk.outputs_zip)
         except Refused as exc:
             return refused(exc)
-        return FileResponse(path, media_type="application/zip",
-                            headers=attachment(_("全部文档") + ".zip"))
+        return FileResponse(
+            path, media_type="application/zip", headers=attachment(_("全部文档") + ".zip")
+        )
 
     async def output_file(request: Request):
         name = request.path_params["name"]
@@ -285,7 +307,9 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
         if length is None or not length.isdigit():
             return error(_("请求缺少 Content-Length"), 411)
         if int(length) > MAX_FILE_BYTES:
-            return error(_("文稿太大（超过 {mb} MB）").format(mb=MAX_FILE_BYTES // (1024 * 1024)), 413)
+            return error(
+                _("文稿太大（超过 {mb} MB）").format(mb=MAX_FILE_BYTES // (1024 * 1024)), 413
+            )
         try:
             form = await request.form(max_files=1, max_fields=2)
         except Exception:
@@ -331,6 +355,7 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
         Route("/templates/{name:path}", template_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield

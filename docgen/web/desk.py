@@ -68,9 +68,16 @@ class Job:
     finished: float | None = None
 
     def to_json(self) -> dict:
-        return {"job": self.id, "state": self.state, "done": self.done, "total": self.total,
-                "stage": self.stage, "report": self.report, "error": self.error,
-                "problems": self.problems}
+        return {
+            "job": self.id,
+            "state": self.state,
+            "done": self.done,
+            "total": self.total,
+            "stage": self.stage,
+            "report": self.report,
+            "error": self.error,
+            "problems": self.problems,
+        }
 
 
 class Desk:
@@ -120,8 +127,12 @@ class Desk:
         if problem.file:
             problem = dataclasses.replace(problem, file=self.name_of(problem.file))
         place = dataclasses.replace(problem, file="").location
-        return {**problem.as_dict(), "location": problem.location, "place": place,
-                "text": str(problem)}
+        return {
+            **problem.as_dict(),
+            "location": problem.location,
+            "place": place,
+            "text": str(problem),
+        }
 
     # ------------------------------------------------------------ the files in the workspace
 
@@ -141,7 +152,9 @@ class Desk:
         for key, path in self.rosters(settings).items():
             if path.is_file():
                 found.append({"name": self.name_of(path), "kind": key})
-        found += [{"name": self.name_of(p), "kind": "template"} for p in self.template_files(settings)]
+        found += [
+            {"name": self.name_of(p), "kind": "template"} for p in self.template_files(settings)
+        ]
         return found
 
     def template_files(self, settings=None) -> list[Path]:
@@ -176,35 +189,55 @@ class Desk:
         for upload in uploads:
             suffix = Path(upload.filename).suffix.lower()
             if suffix not in UPLOAD_SUFFIXES:
-                raise Refused(_("{name}：只接受 .xlsx、.xlsm（Excel 工作簿）和 .docx（Word 模板）；"
-                                ".xls、.et、.csv 请在 Excel 或 WPS 中另存为 .xlsx 后再上传").format(
-                    name=upload.filename))
+                raise Refused(
+                    _(
+                        "{name}：只接受 .xlsx、.xlsm（Excel 工作簿）和 .docx（Word 模板）；"
+                        ".xls、.et、.csv 请在 Excel 或 WPS 中另存为 .xlsx 后再上传"
+                    ).format(name=upload.filename)
+                )
             if len(upload.data) > MAX_FILE_BYTES:
-                raise Refused(_("{name} 太大（超过 {mb} MB），统计表和名册通常只有几百 KB；"
-                                "请确认选对了文件").format(name=upload.filename,
-                                                      mb=MAX_FILE_BYTES // (1024 * 1024)), 413)
+                raise Refused(
+                    _(
+                        "{name} 太大（超过 {mb} MB），统计表和名册通常只有几百 KB；请确认选对了文件"
+                    ).format(name=upload.filename, mb=MAX_FILE_BYTES // (1024 * 1024)),
+                    413,
+                )
         target = None
         if replace:
             target = self._replace_target(replace, settings)
         holding = Path(tempfile.mkdtemp(prefix=".~docgen-upload-", dir=self.root))
         try:
-            checked = [self._check_upload(upload, holding / str(n), settings, target)
-                       for n, upload in enumerate(uploads)]
+            checked = [
+                self._check_upload(upload, holding / str(n), settings, target)
+                for n, upload in enumerate(uploads)
+            ]
             with self.inputs_lock:
                 names = [c["name"] for c in checked]
                 for c in checked:
                     if names.count(c["name"]) > 1:
                         raise Refused(_("{name} 重复上传了两次").format(name=c["name"]), 409)
                     if not replace and c["dest"].exists():
-                        raise Refused(_("工作目录中已有 {name}；要用新文件代替它，请点“替换”").format(
-                            name=c["name"]), 409, name=c["name"])
+                        raise Refused(
+                            _("工作目录中已有 {name}；要用新文件代替它，请点“替换”").format(
+                                name=c["name"]
+                            ),
+                            409,
+                            name=c["name"],
+                        )
                 for c in checked:
                     c["dest"].parent.mkdir(parents=True, exist_ok=True)
                     os.replace(c["temp"], c["dest"])
         finally:
             shutil.rmtree(holding, ignore_errors=True)
-        return [{"name": c["name"], "kind": c["kind"], "original": c["original"],
-                 "problems": c["problems"]} for c in checked]
+        return [
+            {
+                "name": c["name"],
+                "kind": c["kind"],
+                "original": c["original"],
+                "problems": c["problems"],
+            }
+            for c in checked
+        ]
 
     def _replace_target(self, name: str, settings) -> tuple[Path, str]:
 
@@ -221,8 +254,11 @@ class Desk:
         if temp.suffix.lower() == ".docx":
             dest = target[0] if target else settings.paths.templates / temp.name
             if target and target[1] != "template":
-                raise Refused(_("{name} 是 Word 模板，不能代替 {target}").format(
-                    name=original, target=self.name_of(target[0])))
+                raise Refused(
+                    _("{name} 是 Word 模板，不能代替 {target}").format(
+                        name=original, target=self.name_of(target[0])
+                    )
+                )
             problems = self._check_template(temp, dest, settings)
             kind = "template"
         else:
@@ -233,15 +269,28 @@ class Desk:
                 dest = self.rosters(settings)[kind]
             if target:
                 if target[1] != kind:
-                    raise Refused(_("{name} 与要替换的 {target} 不是同一种表，请检查是否选对了文件").format(
-                        name=original, target=self.name_of(target[0])))
+                    raise Refused(
+                        _("{name} 与要替换的 {target} 不是同一种表，请检查是否选对了文件").format(
+                            name=original, target=self.name_of(target[0])
+                        )
+                    )
                 dest = target[0]
         if not self.inside(dest):
-            raise Refused(_("docgen.toml 把 {where} 设在工作目录之外；网页只把文件存进工作目录，"
-                            "请在 [paths] 中改成工作目录里的位置").format(where=dest))
+            raise Refused(
+                _(
+                    "docgen.toml 把 {where} 设在工作目录之外；网页只把文件存进工作目录，"
+                    "请在 [paths] 中改成工作目录里的位置"
+                ).format(where=dest)
+            )
         name = self.name_of(dest)
-        return {"name": name, "kind": kind, "original": original, "temp": temp, "dest": dest,
-                "problems": [self._relabel(p, temp, name) for p in problems]}
+        return {
+            "name": name,
+            "kind": kind,
+            "original": original,
+            "temp": temp,
+            "dest": dest,
+            "problems": [self._relabel(p, temp, name) for p in problems],
+        }
 
     def _relabel(self, problem: Problem, temp: Path, name: str) -> dict:
         """A problem found in the held copy, told about the file's place in the workspace."""
@@ -287,24 +336,44 @@ class Desk:
         kind = found.key
         roster_path = self.rosters(settings)[ROSTER_KEYS[kind]] if kind in ROSTER_KEYS else None
         if roster_path is not None and not roster_path.is_file():
-            return [Problem(_("还没有名册 {roster}，上传名册后会再核对模板用到的列").format(
-                roster=self.name_of(roster_path)), file=str(path), severity="warning")]
+            return [
+                Problem(
+                    _("还没有名册 {roster}，上传名册后会再核对模板用到的列").format(
+                        roster=self.name_of(roster_path)
+                    ),
+                    file=str(path),
+                    severity="warning",
+                )
+            ]
         columns, first = [], None
         if roster_path is not None:
             try:
                 roster = read_roster(roster_path, kind=kind)
             except DataError:
-                return [Problem(_("名册 {roster} 有错误，改正后会再核对模板用到的列").format(
-                    roster=self.name_of(roster_path)), file=str(path), severity="warning")]
+                return [
+                    Problem(
+                        _("名册 {roster} 有错误，改正后会再核对模板用到的列").format(
+                            roster=self.name_of(roster_path)
+                        ),
+                        file=str(path),
+                        severity="warning",
+                    )
+                ]
             columns, first = roster.columns, (roster.records[0] if roster.records else None)
         missing = sorted(compiled.variables() - supplied_variables(dest, columns, first, settings))
         if missing:
             if roster_path is None:
-                raise Refused(_("{name} 用到了工作总结没有的变量：{names}；请对照原模板改正").format(
-                    name=dest.name, names=join(missing)))
-            raise Refused(_("{name} 用到了名册 {roster} 中没有的列：{names}；请改正模板中的变量名，"
-                            "或在名册中加上这些列").format(
-                name=dest.name, roster=self.name_of(roster_path), names=join(missing)))
+                raise Refused(
+                    _("{name} 用到了工作总结没有的变量：{names}；请对照原模板改正").format(
+                        name=dest.name, names=join(missing)
+                    )
+                )
+            raise Refused(
+                _(
+                    "{name} 用到了名册 {roster} 中没有的列：{names}；请改正模板中的变量名，"
+                    "或在名册中加上这些列"
+                ).format(name=dest.name, roster=self.name_of(roster_path), names=join(missing))
+            )
         return []
 
     # ------------------------------------------------------------ checking
@@ -328,8 +397,14 @@ class Desk:
                 rows, problems = len(roster.records), roster.problems
             except DataError as exc:
                 rows, problems = 0, exc.problems
-            rosters.append({"name": self.name_of(path), "kind": key, "rows": rows,
-                            "problems": [self.problem_json(p) for p in problems]})
+            rosters.append(
+                {
+                    "name": self.name_of(path),
+                    "kind": key,
+                    "rows": rows,
+                    "problems": [self.problem_json(p) for p in problems],
+                }
+            )
         result["rosters"] = rosters
         by_file: dict[str, list[dict]] = {}
         for problem in result["problems"] + [p for r in rosters for p in r["problems"]]:
@@ -339,8 +414,11 @@ class Desk:
             entry["problems"] = by_file.pop(entry["name"], [])
         result["files"] = files
         result["other_problems"] = [p for ps in by_file.values() for p in ps]
-        result["errors"] = sum(1 for p in result["problems"] + [
-            p for r in rosters for p in r["problems"]] if p["severity"] == "error")
+        result["errors"] = sum(
+            1
+            for p in result["problems"] + [p for r in rosters for p in r["problems"]]
+            if p["severity"] == "error"
+        )
         return result
 
     # ------------------------------------------------------------ building
@@ -358,8 +436,9 @@ class Desk:
             job = Job(id=secrets.token_hex(6), pdf=pdf)
             self.jobs[job.id] = job
             self.current = job
-        threading.Thread(target=self._run, args=(job,), name=f"docgen-build-{job.id}",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._run, args=(job,), name=f"docgen-build-{job.id}", daemon=True
+        ).start()
         return job
 
     def wait(self, job: Job, timeout: float = 600) -> Job:
@@ -382,26 +461,39 @@ class Desk:
             out = settings.paths.outputs
             out.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
-            staged = dataclasses.replace(settings, paths=dataclasses.replace(
-                settings.paths, outputs=staging))
+            staged = dataclasses.replace(
+                settings, paths=dataclasses.replace(settings.paths, outputs=staging)
+            )
 
             def progress(label: str, total: int):
                 job.stage = label
 
                 def advance(n: int = 1) -> None:
                     job.done = min(job.total, job.done + n)
+
                 return advance
 
             job.stage = _("汇总表和工作总结")
-            report = build(staged, force=True, pdf=job.pdf, progress=progress,
-                           read=(inputs, skipped))
-            files = sorted(p.relative_to(staging).as_posix()
-                           for p in staging.rglob("*") if p.is_file())
+            report = build(
+                staged, force=True, pdf=job.pdf, progress=progress, read=(inputs, skipped)
+            )
+            files = sorted(
+                p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
+            )
             job.report = {
-                "written": [{"label": w.label, "path": w.path.relative_to(staging).as_posix(),
-                             "count": w.count, "folder": w.path.is_dir()} for w in report.written],
+                "written": [
+                    {
+                        "label": w.label,
+                        "path": w.path.relative_to(staging).as_posix(),
+                        "count": w.count,
+                        "folder": w.path.is_dir(),
+                    }
+                    for w in report.written
+                ],
                 "warnings": [self.problem_json(p) for p in report.warnings],
-                "skipped": [s.replace(self.name_of(staging), self.name_of(out)) for s in report.skipped],
+                "skipped": [
+                    s.replace(self.name_of(staging), self.name_of(out)) for s in report.skipped
+                ],
                 "pdfs": len(report.pdfs),
                 "totals": totals_line(report.consolidation),
                 "files": len(files),
@@ -412,8 +504,9 @@ class Desk:
             job.stage = ""
             job.state = "done"
         except DataError as exc:
-            job.error = _("统计表或名册有 {n} 个错误，未生成任何文件；请按提示改正后重新生成").format(
-                n=len(exc.errors))
+            job.error = _(
+                "统计表或名册有 {n} 个错误，未生成任何文件；请按提示改正后重新生成"
+            ).format(n=len(exc.errors))
             job.problems = [self.problem_json(p) for p in exc.problems]
             job.state = "failed"
         except DocgenError as exc:
@@ -442,10 +535,17 @@ class Desk:
                     os.replace(out / name, old / name)
             for name in entries:
                 os.replace(staging / name, out / name)
-            self.finished = {"build": job.id, "outputs": self.name_of(out), "files": files,
-                             "report": job.report, "pdf": job.pdf, "time": time.time()}
-            write_bytes_atomic(out / MANIFEST,
-                               json.dumps(self.finished, ensure_ascii=False).encode("utf-8"))
+            self.finished = {
+                "build": job.id,
+                "outputs": self.name_of(out),
+                "files": files,
+                "report": job.report,
+                "pdf": job.pdf,
+                "time": time.time(),
+            }
+            write_bytes_atomic(
+                out / MANIFEST, json.dumps(self.finished, ensure_ascii=False).encode("utf-8")
+            )
             shutil.rmtree(old, ignore_errors=True)
 
     def _read_manifest(self) -> dict | None:
@@ -503,9 +603,24 @@ class Desk:
             with self.outputs_lock:
                 shutil.copyfile(self.settings().paths.outputs / SUMMARY_DOCUMENT, copy)
             [pdf] = convert_to_pdf([copy], force=True, timeout=120)
-            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                            str(pdf), str(png.with_suffix(""))], check=True, capture_output=True,
-                           timeout=60)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf),
+                    str(png.with_suffix("")),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
             return png
 
     def soffice(self) -> bool:
@@ -522,10 +637,19 @@ class Desk:
         folder = settings.paths.templates
         rows = []
         for kind, name in TEMPLATES.items():
-            rows.append({"name": self.name_of(folder / name), "file": name, "kind": kind,
-                         "copy": (folder / name).is_file()})
-        rows += [{"name": self.name_of(p), "file": p.name, "kind": None, "copy": True}
-                 for p in self.template_files(settings) if p.name not in TEMPLATES.values()]
+            rows.append(
+                {
+                    "name": self.name_of(folder / name),
+                    "file": name,
+                    "kind": kind,
+                    "copy": (folder / name).is_file(),
+                }
+            )
+        rows += [
+            {"name": self.name_of(p), "file": p.name, "kind": None, "copy": True}
+            for p in self.template_files(settings)
+            if p.name not in TEMPLATES.values()
+        ]
         return rows
 
     def template_file(self, name: str) -> Path:

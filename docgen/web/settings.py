@@ -71,7 +71,11 @@ def _table(doc, dotted: str, create: bool, created: list | None = None):
 
 def read(config: Path) -> dict:
     """The form's values: {"issuer.name": …, "summary.header": bool, …} (dates as ISO text)."""
-    doc = tomlkit.parse(config.read_text(encoding="utf-8-sig")) if config.exists() else tomlkit.document()
+    doc = (
+        tomlkit.parse(config.read_text(encoding="utf-8-sig"))
+        if config.exists()
+        else tomlkit.document()
+    )
     values: dict = {}
     for table, key, kind in FIELDS:
         node = _table(doc, table, create=False)

@@ -15,8 +15,10 @@ def page_text() -> dict[str, str]:
         "logout": _("退出登录"),
         # ① files
         "step_files": _("上传统计表和名册"),
-        "files_help": _("把各村、各单位交回的统计表，以及责任单位、隐患点、学生三种名册一起拖到下面。"
-                        "每个文件上传后立即检查，问题会指明工作表和单元格。"),
+        "files_help": _(
+            "把各村、各单位交回的统计表，以及责任单位、隐患点、学生三种名册一起拖到下面。"
+            "每个文件上传后立即检查，问题会指明工作表和单元格。"
+        ),
         "drop": _("把 .xlsx 文件拖到这里，或点击选择文件（可多选）"),
         "drop_hint": _("统计表放入统计表文件夹；名册按表头识别，放到 docgen.toml 指定的位置"),
         "uploading": _("正在上传并检查……"),
@@ -35,8 +37,10 @@ def page_text() -> dict[str, str]:
         "replace": _("替换"),
         "remove": _("删除"),
         "confirm_remove": _("从工作目录中删除 {name}？"),
-        "check_summary": _("统计表 {tallies} 个（{units} 个填报单位），名册 {rosters} 个；"
-                           "{errors} 个错误，{warnings} 条警告"),
+        "check_summary": _(
+            "统计表 {tallies} 个（{units} 个填报单位），名册 {rosters} 个；"
+            "{errors} 个错误，{warnings} 条警告"
+        ),
         "other_problems": _("其他问题"),
         # ② settings
         "step_settings": _("填写发文设置"),
@@ -65,8 +69,10 @@ def page_text() -> dict[str, str]:
         "saved": _("已保存到 docgen.toml"),
         # ③ build
         "step_build": _("生成全部文档"),
-        "build_help": _("依次生成汇总表、工作总结和三批文档（每份一个文件，另有合订本供打印）。"
-                        "再次生成会替换上一次的结果。"),
+        "build_help": _(
+            "依次生成汇总表、工作总结和三批文档（每份一个文件，另有合订本供打印）。"
+            "再次生成会替换上一次的结果。"
+        ),
         "pdf": _("同时生成 PDF"),
         "no_soffice": _("未安装 LibreOffice，不能生成 PDF 和预览"),
         "build": _("生成全部文档"),
@@ -85,8 +91,10 @@ def page_text() -> dict[str, str]:
         # ⑤ templates
         # ⑥ hand-typed drafts
         "step_format": _("排版手工录入的文稿"),
-        "format_help": _("把在 WPS 或 Word 中录入的通知、报告拖到下面，按 GB/T 9704 排版后下载；"
-                         "文字不会改动，只把中文里的半角括号、冒号改为全角，删去用作缩进的空格。"),
+        "format_help": _(
+            "把在 WPS 或 Word 中录入的通知、报告拖到下面，按 GB/T 9704 排版后下载；"
+            "文字不会改动，只把中文里的半角括号、冒号改为全角，删去用作缩进的空格。"
+        ),
         "format_drop": _("把 .docx 文稿拖到这里，或点击选择文件"),
         "formatting": _("正在排版……"),
         "format_done": _("已排版：{name}"),
@@ -98,8 +106,10 @@ def page_text() -> dict[str, str]:
         "format_clean": _("排版后检查通过：未发现不符合 GB/T 9704 之处"),
         "format_left": _("排版后仍有 {n} 处不符合 GB/T 9704，请手工处理"),
         "step_templates": _("模板"),
-        "templates_help": _("下载模板，用 Word 或 WPS 修改文字后再上传；上传的模板先与名册核对，"
-                            "变量都有数据才会使用。"),
+        "templates_help": _(
+            "下载模板，用 Word 或 WPS 修改文字后再上传；上传的模板先与名册核对，"
+            "变量都有数据才会使用。"
+        ),
         "template_file": _("模板"),
         "template_state": _("状态"),
         "template_builtin": _("内置（未修改）"),
