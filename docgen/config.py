@@ -98,6 +98,7 @@ class Settings:
     source: Path | None = None
     kinds: Registry = field(default_factory=lambda: load_registry(None))
     sections: Mapping[str, KindSettings] = field(default_factory=dict)  # kind key → its section
+    expected: tuple[str, ...] = ()  # [tallies] expected: the units that must send a tally (催报)
 
     def of(self, kind_key: str) -> KindSettings:
         """The docgen.toml section of a kind, defaults filled in."""
@@ -179,6 +180,9 @@ _CORE: dict[str, dict[str, tuple[Check, str]]] = {
         "tallies": (_is_nonempty_text, 'tallies = "inputs/tallies"'),
         "templates": (_is_nonempty_text, 'templates = "templates"'),
         "outputs": (_is_nonempty_text, 'outputs = "outputs"'),
+    },
+    "tallies": {
+        "expected": (_is_texts, 'expected = ["青山村", "石门村"]'),
     },
     "output": {
         "pdf": (_is_bool, "pdf = false"),
@@ -445,6 +449,7 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
         source=source_used,
         kinds=kinds,
         sections=sections,
+        expected=_texts(data.get("tallies", {}).get("expected")),
     )
 
 
