@@ -466,6 +466,7 @@ def pad(text: str, width: int) -> str:
 @config_option
 def check(paths, config_path):
     from docgen.inputs.checking import check_paths
+    from docgen.kinds.documents import settings_warnings
 
     with reported_errors():
         settings = load_settings(config_path)
@@ -473,6 +474,7 @@ def check(paths, config_path):
             paths = [settings.paths.tallies, *settings.paths.rosters.values()]
             paths = [p for p in paths if p.exists()]
         problems, stats = check_paths(paths, settings.kinds)
+        problems += settings_warnings(settings, list(paths))
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -59,7 +60,9 @@ UNIT_TYPES: dict[str, tuple[str, ...]] = {
     "学校": ("学校", "小学", "中学", "幼儿园", "学堂", "职校", "校区"),
     "建筑工地": ("建筑工地", "项目部", "工地", "建筑公司", "建设公司", "施工", "建工", "路桥"),
     "餐饮": ("餐饮", "饭店", "酒楼", "酒店", "餐馆", "食堂", "农家乐", "火锅"),
-    "医疗机构": ("卫生院", "医院", "卫生室", "诊所", "药房", "药店"),
+    # a pharmacy sells medicines; it has no wards or oxygen rooms (checked before 医疗机构)
+    "药店": ("大药房", "药店", "药房", "药铺", "药号"),
+    "医疗机构": ("卫生院", "医院", "卫生室", "诊所"),
     "客运": ("客运", "车站", "公交", "运输"),
     "企业": ("公司", "厂", "企业", "合作社", "矿", "采石场", "砖厂", "加工"),
     "机关事业单位": ("政府", "派出所", "所", "站", "中心", "办公室", "办", "局"),
@@ -177,3 +180,31 @@ def year_of_sheet(name: str) -> int | None:
     """``2020`` / ``2020年`` / ``2021年度`` → the year; any other sheet name → None."""
     match = re.fullmatch(r"((?:19|20)\d\d)(?:年度?)?", clean_text(name))
     return int(match.group(1)) if match else None
+
+
+_DATE_TEXT = re.compile(
+    r"^\s*(\d{4})\s*(?:年|[-/.．])\s*(\d{1,2})\s*(?:月|[-/.．])\s*(\d{1,2})\s*日?\s*$"
+)
+
+
+def looks_like_date(value: object) -> bool:
+    """Text written as a date (``2023年1月5日``, ``2023-1-5``, ``2023/01/05``, ``2023.1.5``)."""
+    return isinstance(value, str) and bool(_DATE_TEXT.match(unicodedata.normalize("NFKC", value)))
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date typed as a date or as text; None when it is neither or names no real day
+    (``2023年2月30日``)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _DATE_TEXT.match(unicodedata.normalize("NFKC", value))
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None

@@ -151,6 +151,7 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     from docgen.inputs.rosters import read_roster
     from docgen.inputs.tallies import read_tallies
     from docgen.inputs.workbook import input_files
+    from docgen.kinds.documents import check_with_settings
 
     problems: list[Problem] = []
     skipped: list[str] = []
@@ -179,6 +180,7 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
             continue
         try:
             rosters[kind] = read_roster(path, kind=spec)
+            rosters[kind].problems.extend(check_with_settings(spec, rosters[kind], settings))
         except DataError as exc:
             problems += exc.problems
     if any(p.is_error for p in problems):
@@ -262,6 +264,7 @@ def build(
     inputs, skipped = read or read_inputs(settings)
     report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
+    report.warnings += [p for roster in inputs.rosters.values() for p in roster.problems]
     out = settings.paths.outputs
 
     # Every template is compiled, every batch planned and every target checked before the

@@ -91,12 +91,32 @@ def _value(value: object, column: str) -> object:
     return value
 
 
-def _required_columns(kind: Kind | str | None) -> tuple[str, ...]:
-    if kind is None:
-        return ()
+def _kind(kind: Kind | str | None) -> Kind | None:
     if isinstance(kind, str):
-        kind = registry()[kind]
-    return kind.roster.required if kind.roster else ()
+        return registry().get(kind)
+    return kind
+
+
+def _required_columns(kind: Kind | str | None) -> tuple[str, ...]:
+    kind = _kind(kind)
+    return kind.roster.required if kind is not None and kind.roster else ()
+
+
+def _date_columns(kind: Kind | None, columns: list[str]) -> set[str]:
+    """Columns read as dates: those the kind declares, and any named …日期."""
+    declared = {c.name for c in kind.roster.columns if c.date} if kind and kind.roster else set()
+    return declared | {name for name in columns if name.endswith("日期")}
+
+
+def _name_fields(kind: Kind | None) -> tuple[str, ...]:
+    """The columns a kind's documents are named by (``{单位名称}-安全生产责任书``)."""
+    if kind is None or not kind.output_name:
+        return ()
+    return tuple(dict.fromkeys(re.findall(r"{([^{}]+)}", kind.output_name)))
+
+
+# A name that reads as a path or a device, not as a unit or a place
+_PATH_LIKE = re.compile(r"(^|[\\/])\.\.([\\/]|$)|^[\\/]|[\x00-\x1f]|^[A-Za-z]:[\\/]")
 
 
 def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
@@ -149,7 +169,8 @@ def read_roster(
     shown = display_path(path)
     if wb is None:
         wb = open_workbook(path)
-    wanted = _required_columns(kind)
+    spec = _kind(kind)
+    wanted = _required_columns(spec)
     ws, rows = _pick_sheet(wb, sheet, wanted, shown)
     title = ws.title
     problems: list[Problem] = []
@@ -214,6 +235,25 @@ def read_roster(
             ),
         )
 
+    dates = _date_columns(spec, columns)
+
+    def _read_date(record: dict, name: str, cell: str) -> None:
+        value = record[name]
+        if value == "" or isinstance(value, dt.date):
+            return
+        day = vocab.parse_date(value)
+        if day is not None:
+            record[name] = day
+            return
+        problem(
+            _("“{value}”不是日期").format(value=shorten(value)),
+            cell,
+            _("请写成 2023年1月5日 或 2023-1-5；照原样印出，依赖这个日期的内容（如有效期）不会印出")
+            if not vocab.looks_like_date(value)
+            else _("这一天不存在，请核对年月日"),
+            WARNING,
+        )
+
     records: list[dict[str, object]] = []
     record_rows: list[int] = []
     for r in range(header_index + 1, len(rows)):
@@ -226,6 +266,8 @@ def read_roster(
             continue  # 填表人：… under the list
         excel_row = r + 1
         record = {name: _value(value, name) for name, value in zip(columns, raw, strict=True)}
+        for name in dates & record.keys():
+            _read_date(record, name, cell_name(excel_row, positions[columns.index(name)] + 1))
         for name in required:
             if name in record and record[name] == "":
                 col = positions[columns.index(name)]
@@ -234,7 +276,11 @@ def read_roster(
                     cell_name(excel_row, col + 1),
                     _("请填写后再生成；不需要这一行就把整行删除"),
                 )
-        if kind == "agreements" and record.get("行业领域") not in ("", None):
+        if (
+            spec is not None
+            and spec.key == "agreements"
+            and record.get("行业领域") not in ("", None)
+        ):
             if vocab.sector_of(record["行业领域"]) is None:
                 col = positions[columns.index("行业领域")]
                 problem(
@@ -248,6 +294,7 @@ def read_roster(
         records.append(record)
         record_rows.append(excel_row)
 
+    _check_names(records, record_rows, _name_fields(spec), columns, positions, problem)
     if not records and not any(p.is_error for p in problems):
         problem(_("名册只有表头，没有数据行"), "", _("请在表头下面逐行填写"), WARNING)
     if any(p.is_error for p in problems):
@@ -263,6 +310,38 @@ def read_roster(
         positions=[c + 1 for c in positions],
         problems=problems,
     )
+
+
+def _check_names(records, record_rows, fields, columns, positions, problem) -> None:
+    """Warn of rows whose document name reads as a path, and of two rows naming the same
+    document (two 责任书 for one unit): both would be printed."""
+    seen: dict[tuple, int] = {}
+    for record, excel_row in zip(records, record_rows, strict=True):
+        present = [f for f in fields if f in columns]
+        for name in present:
+            value = record.get(name)
+            if isinstance(value, str) and _PATH_LIKE.search(value):
+                problem(
+                    _("“{value}”像文件路径，不像{name}").format(value=shorten(value), name=name),
+                    cell_name(excel_row, positions[columns.index(name)] + 1),
+                    _("请核对这一行；文件名中的 \\ / 等字符会被替换"),
+                    WARNING,
+                )
+        key = tuple(str(record.get(f, "")).strip() for f in present)
+        if not present or not any(key):
+            continue
+        if key in seen:
+            first = present[0]
+            problem(
+                _("{name}“{value}”与第 {row} 行重复，会印出两份").format(
+                    name=first, value=shorten(key[0]), row=seen[key]
+                ),
+                cell_name(excel_row, positions[columns.index(first)] + 1),
+                _("同一单位只需一行：删除重复的一行，或在名称上加以区分"),
+                WARNING,
+            )
+        else:
+            seen[key] = excel_row
 
 
 def _json_reason(message: str) -> str:

@@ -10,19 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.config import Settings
+from docgen.errors import WARNING, Problem, display_path
+from docgen.i18n import _
 from docgen.kinds.registry import Kind, registry
 from docgen.render.engine import SEALED
 from docgen.render.filters import date as format_date
-from docgen.vocabulary import hazard_group, sector_of, unit_type_of
+from docgen.vocabulary import hazard_group, parse_date, sector_of, unit_type_of
+
+if TYPE_CHECKING:
+    from docgen.inputs.rosters import Roster
 
 BLANK_DATE = "　　　　年　　月　　日"
 # Printed when the roster leaves 预警信号 empty: the signal most villages use.
 DEFAULT_WARNING_SIGNAL = "敲锣、吹哨或广播喊话"
 
 RecordContext = Callable[[Mapping, Settings], dict]
+RosterCheck = Callable[["Roster", Settings], list[Problem]]
 _CONTEXTS: dict[str, RecordContext] = {}
+_ROSTER_CHECKS: dict[str, RosterCheck] = {}
 
 
 def context_function(name: str) -> Callable[[RecordContext], RecordContext]:
@@ -33,6 +41,45 @@ def context_function(name: str) -> Callable[[RecordContext], RecordContext]:
         return func
 
     return register
+
+
+def roster_check(name: str) -> Callable[[RosterCheck], RosterCheck]:
+    """Register what a kind's roster is checked for beyond its columns, given the settings
+    (a notice needs a duty phone from the roster or from docgen.toml)."""
+
+    def register(func: RosterCheck) -> RosterCheck:
+        _ROSTER_CHECKS[name] = func
+        return func
+
+    return register
+
+
+def check_with_settings(kind: Kind, roster: Roster, settings: Settings) -> list[Problem]:
+    """The warnings of ``roster`` that need the settings to tell (none for most kinds)."""
+    func = _ROSTER_CHECKS.get(kind.context)
+    return func(roster, settings) if func is not None else []
+
+
+def settings_warnings(settings: Settings, paths: list[Path]) -> list[Problem]:
+    """``docgen check``: the settings-dependent warnings of the configured rosters among
+    ``paths`` (only kinds that register such a check are read again)."""
+    from docgen.errors import DataError
+    from docgen.inputs.rosters import read_roster
+
+    given = {Path(p).resolve() for p in paths}
+    problems: list[Problem] = []
+    for kind in settings.kinds.batches:
+        if kind.context not in _ROSTER_CHECKS or kind.roster is None:
+            continue
+        path = settings.paths.roster(kind.roster.path_key)
+        if path.resolve() not in given or not path.is_file():
+            continue
+        try:
+            roster = read_roster(path, kind=kind)
+        except DataError:
+            continue  # its errors are reported by the check itself
+        problems += check_with_settings(kind, roster, settings)
+    return problems
 
 
 def plain(value: object) -> object:
@@ -96,9 +143,7 @@ def agreement_context(record: Mapping, settings: Settings) -> dict:
     context["甲方"] = settings.issuer.name
     term = int(settings.of("agreements").get("term", 1) or 1)
     context["有效期"] = term
-    signed = record.get("签订日期")
-    if isinstance(signed, dt.datetime):
-        signed = signed.date()
+    signed = parse_date(record.get("签订日期")) or record.get("签订日期")
     if isinstance(signed, dt.date):
         context["有效期至"] = format_date(_add_years(signed, term) - dt.timedelta(days=1))
     else:
@@ -135,6 +180,31 @@ def notice_context(record: Mapping, settings: Settings) -> dict:
     if not context.get("值班电话"):
         context["值班电话"] = section.get("duty_phone") or ""
     return context
+
+
+@roster_check("notices")
+def notice_roster_check(roster: Roster, settings: Settings) -> list[Problem]:
+    """Every notice prints 镇值班电话: rows without one, when docgen.toml has none either."""
+    if settings.of("notices").get("duty_phone"):
+        return []
+    blank = [i for i, record in enumerate(roster.records) if not plain(record.get("值班电话"))]
+    if not blank:
+        return []
+    where = roster.cell(blank[0], "值班电话") if "值班电话" in roster.columns else ""
+    return [
+        Problem(
+            _("{n} 份告知书没有镇值班电话：名册这一列为空，docgen.toml 也没有设置").format(
+                n=len(blank)
+            ),
+            file=display_path(roster.path),
+            sheet=roster.sheet,
+            cell=where,
+            hint=_(
+                '请在 docgen.toml 的 [notices] 中写上 duty_phone = "镇值班电话"，或在名册中填写'
+            ),
+            severity=WARNING,
+        )
+    ]
 
 
 @context_function("letters")
