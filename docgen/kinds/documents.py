@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from docgen.config import Settings
-from docgen.kinds.registry import Kind, registry
+from docgen.kinds.registry import CONTEXTS, Kind, registry
 from docgen.render.engine import SEALED
 from docgen.render.filters import date as format_date
 from docgen.vocabulary import hazard_group, sector_of, unit_type_of
@@ -26,7 +26,10 @@ _CONTEXTS: dict[str, RecordContext] = {}
 
 
 def context_function(name: str) -> Callable[[RecordContext], RecordContext]:
-    """Register a record's context builder under the name a manifest gives in ``context``."""
+    """Register a record's context builder under the name a manifest gives in ``context``
+    (declared in the registry's ``CONTEXTS``, which manifests are checked against)."""
+    if name not in CONTEXTS["batch"]:
+        raise ValueError(f"context {name!r} is not declared in docgen.kinds.registry.CONTEXTS")
 
     def register(func: RecordContext) -> RecordContext:
         _CONTEXTS[name] = func
