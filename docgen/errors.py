@@ -70,7 +70,7 @@ def with_hint(text: str, hint: str) -> str:
 
 
 def suggestion(word: str, known) -> str:
-    """"Did you mean": the nearest of ``known`` to a misspelt ``word``, or ""."""
+    """The "did you mean" for a misspelt ``word``: the nearest of ``known``, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
