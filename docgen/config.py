@@ -9,7 +9,6 @@ sections of the document kinds (``[agreements]``, ``[notices]`` …) and the ros
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import ConfigError, display_path
+from docgen.errors import ConfigError, display_path, suggestion
 from docgen.i18n import _
 from docgen.kinds.registry import (
     KindSettings,
@@ -268,7 +267,7 @@ class _Reader:
                     section,
                     None,
                     _("不认识的小节 [{section}]{suggestion}").format(
-                        section=section, suggestion=_suggest(section, known)
+                        section=section, suggestion=suggestion(section, known)
                     ),
                 )
             elif not isinstance(value, dict):
@@ -306,7 +305,7 @@ class _Reader:
                     section,
                     key,
                     _("不认识的设置 {section}.{key}{suggestion}").format(
-                        section=section, key=key, suggestion=_suggest(key, [*keys, *subsections])
+                        section=section, key=key, suggestion=suggestion(key, [*keys, *subsections])
                     ),
                 )
                 continue
@@ -319,11 +318,6 @@ class _Reader:
                         section=section, key=key, example=example
                     ),
                 )
-
-
-def _suggest(word: str, known) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return _("（是不是 {name}？）").format(name=close[0]) if close else ""
 
 
 # --- loading -------------------------------------------------------------------------------

@@ -69,6 +69,14 @@ def with_hint(text: str, hint: str) -> str:
     return _("{text}（{hint}）").format(text=text, hint=hint) if hint else text
 
 
+def suggestion(word: str, known) -> str:
+    """The "did you mean" for a misspelt ``word``: the nearest of ``known``, or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return _("（是不是 {name}？）").format(name=close[0]) if close else ""
+
+
 def describe_os_error(exc: OSError) -> str:
     """What went wrong reading or writing a file, in the secretary's words, with the path."""
     import errno

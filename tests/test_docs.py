@@ -27,7 +27,13 @@ def test_command_has_help_with_an_example(name):
     command = COMMANDS[name]
     assert command.help, f"{name} has no help text"
     if not isinstance(command, click.Group) or name == "templates":
-        assert "示例" in command.help, f"{name}'s help has no example"
+        # the help ends with its example block: command lines only after 示例：
+        assert "示例：" in command.help, f"{name}'s help has no example"
+        example = command.help.rsplit("示例：", 1)[1].splitlines()
+        lines = [line.strip() for line in example if line.strip() not in ("", "\b")]
+        assert lines and all(line.startswith(("docgen ", "DOCGEN_", "cd ")) for line in lines), (
+            f"{name}'s help does not end with its example: {lines}"
+        )
     result = CliRunner().invoke(cli, [*name.split(), "--help"], env={"LANG": "zh_CN.UTF-8"})
     assert result.exit_code == 0, result.output
     assert "用法：" in result.output
@@ -60,3 +66,17 @@ def test_python_m_docgen_and_the_console_script_run():
         [script, "-h"], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""}
     )
     assert result.returncode == 0 and "用法：" in result.stdout
+
+
+def test_readme_reference_is_current():
+    """README's command reference and API table are what cog writes from the live code
+    (``cog -r -I scripts README.md`` rewrites them)."""
+    import io
+
+    from cogapp import Cog
+
+    root = Path(__file__).parent.parent
+    cog = Cog()
+    cog.set_output(stdout=io.StringIO(), stderr=io.StringIO())
+    status = cog.main(["cog", "--check", "-I", str(root / "scripts"), str(root / "README.md")])
+    assert status == 0, "README.md is stale: run cog -r -I scripts README.md"

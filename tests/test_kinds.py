@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -225,6 +226,164 @@ def test_a_broken_workspace_kind_is_named(tmp_path):
     assert result.exit_code == 1
     assert "kind.toml" in result.output and "通知.docx" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def kind_workspace(tmp_path_factory):
+    """A workspace with the demo data, where each test writes its own kinds/ folder."""
+    workspace = tmp_path_factory.mktemp("kinds") / "青山镇"
+    assert run("init", workspace).exit_code == 0
+    return workspace
+
+
+def _workspace_kind(workspace: Path, manifest: str, paragraphs=("{{ 发文机关 }}",)) -> Path:
+    """``kinds/防汛明白卡/`` holding ``manifest`` and a template of ``paragraphs``."""
+    kinds = workspace / "kinds"
+    shutil.rmtree(kinds, ignore_errors=True)
+    folder = kinds / "防汛明白卡"
+    folder.mkdir(parents=True)
+    (folder / "kind.toml").write_text(manifest, encoding="utf-8")
+    doc = docx.Document()
+    for paragraph in paragraphs:
+        doc.add_paragraph(paragraph)
+    doc.save(str(folder / "防汛明白卡.docx"))
+    return folder
+
+
+def _line(manifest: str, start: str) -> int:
+    return next(n for n, line in enumerate(manifest.splitlines(), 1) if line.startswith(start))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "written", "message"),
+    [
+        (
+            "order = 50\n",
+            "order = 50\nsignatrue = true\n",
+            "signatrue",
+            "不认识的键 signatrue（是不是 signature？）",
+        ),
+        (
+            "order = 50\n",
+            'order = 50\ncontext = "agreement"\n',
+            "context",
+            '按名册逐行生成的文档不能用 context = "agreement"（是不是 agreements？）'
+            "（可用：agreements、notices、letters）",
+        ),
+        (
+            "order = 50\n",
+            'order = 50\ncontext = "summary"\n',
+            "context",
+            '按名册逐行生成的文档不能用 context = "summary"（可用：agreements、notices、letters）',
+        ),
+        (
+            'name = "{所在组}',
+            'nmae = "{所在组}',
+            "nmae",
+            "不认识的键 output.nmae（是不是 name？）",
+        ),
+        (
+            '{ name = "联系电话", text = true }',
+            '{ name = "联系电话", txet = true }',
+            '  { name = "联系电话"',
+            "不认识的键 roster.columns.txet（是不是 text？）",
+        ),
+        (
+            'default = "inputs/防汛责任人.xlsx"',
+            'defualt = "inputs/防汛责任人.xlsx"',
+            "defualt",
+            "不认识的键 roster.defualt（是不是 default？）",
+        ),
+        (
+            "order = 50\n",
+            'order = 50\nofficial = "否"\n',
+            "official",
+            "official 应写作 true 或 false",
+        ),
+        (
+            'name = "{所在组}-{户主}-防汛明白卡"\n',
+            'name = "{所在组}-{户主}-防汛明白卡"\n\n[settings]\nsection = "flood"\n'
+            'keys = { phone = { tpye = "text" } }\n',
+            "keys",
+            "不认识的键 settings.keys.phone.tpye（是不是 type？）",
+        ),
+    ],
+)
+def test_a_misspelt_manifest_is_named_with_its_line(kind_workspace, old, new, written, message):
+    assert old in FLOOD_CARD
+    manifest = FLOOD_CARD.replace(old, new)
+    _workspace_kind(kind_workspace, manifest)
+    result = run("check", cwd=kind_workspace)
+    assert result.exit_code == 1, result.output
+    line = _line(manifest, written)
+    assert result.output == f"错误：kinds/防汛明白卡/kind.toml 第 {line} 行：{message}\n"
+
+
+def test_every_mistake_of_a_manifest_is_listed_at_once(kind_workspace):
+    manifest = FLOOD_CARD.replace("order = 50\n", 'order = 50\nsignatrue = true\ncontext = "x"\n')
+    manifest = manifest.replace('folder = "防汛明白卡"', 'fodler = "防汛明白卡"')
+    _workspace_kind(kind_workspace, manifest)
+    result = run("build", cwd=kind_workspace)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3, result.output
+    assert lines[0].endswith(
+        f"第 {_line(manifest, 'signatrue')} 行：不认识的键 signatrue（是不是 signature？）"
+    )
+    assert f"第 {_line(manifest, 'context')} 行：按名册逐行生成的文档不能用 context" in lines[1]
+    assert lines[2].endswith(
+        f"第 {_line(manifest, 'fodler')} 行：不认识的键 output.fodler（是不是 folder？）"
+    )
+    assert not list((kind_workspace / "outputs").iterdir())
+
+
+BRIEFING = """\
+title = "安全生产简报"
+template = "防汛明白卡.docx"
+context = "{context}"
+order = 60
+
+[output]
+file = "安全生产简报.docx"
+"""
+
+
+def test_a_single_document_kind_takes_the_summary_context(kind_workspace):
+    _workspace_kind(
+        kind_workspace,
+        BRIEFING.format(context="summary"),
+        (
+            "{{ 标题 }}",
+            "全镇{{ 填报单位数 }}个单位排查隐患{{ 合计.排查隐患 }}处。",
+            "{{ 发文机关 }}",
+        ),
+    )
+    built = run("build", cwd=kind_workspace)
+    assert built.exit_code == 0, built.output
+    assert "安全生产简报" in built.output
+    text = text_of(docx.Document(str(kind_workspace / "outputs" / "安全生产简报.docx")))
+    summary = load(kind_workspace / "docgen.toml").summary
+    assert summary.title in text and "青山镇人民政府" in text
+    # the figures the build reports for the whole town
+    units, found = re.search(r"合计：(\d+) 个填报单位.*排查隐患 (\d+) 处", built.output).groups()
+    assert f"全镇{units}个单位排查隐患{found}处。" in text
+
+    _workspace_kind(kind_workspace, BRIEFING.format(context="letters"))
+    result = run("check", cwd=kind_workspace)
+    assert result.exit_code == 1
+    assert (
+        "kinds/防汛明白卡/kind.toml 第 3 行：单个文档（没有 [roster]）不能用 "
+        'context = "letters"（可用：summary）' in result.output
+    )
+
+
+def test_the_record_contexts_are_the_declared_ones():
+    from docgen.kinds import documents
+    from docgen.kinds.registry import CONTEXTS
+
+    assert sorted(documents._CONTEXTS) == sorted(CONTEXTS["batch"])
+    with pytest.raises(ValueError, match="not declared"):
+        documents.context_function("agreement")
 
 
 def test_a_workspace_kind_may_not_take_a_builtin_name(tmp_path):

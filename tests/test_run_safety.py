@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 from printing import fake_soffice
 
-from docgen import cli as cli_module
 from docgen.cli import cli
+from docgen.cli import documents as cli_documents
 from docgen.output import files
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -167,7 +167,7 @@ def test_progress_advances_as_chunks_finish(config, tmp_path, monkeypatch):
 
         yield start
 
-    monkeypatch.setattr(cli_module, "progress_bars", recording_bars)
+    monkeypatch.setattr(cli_documents, "progress_bars", recording_bars)
     roster = students(tmp_path / "学生名册.xlsx", 1000)
     result = run("letters", roster, "-o", outdir, "-c", config)
     assert result.exit_code == 0, result.output

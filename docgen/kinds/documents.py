@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import WARNING, Problem, display_path
 from docgen.i18n import _
-from docgen.kinds.registry import Kind, registry
+from docgen.kinds.registry import CONTEXTS, Kind, registry
 from docgen.render.engine import SEALED
 from docgen.render.filters import date as format_date
 from docgen.vocabulary import hazard_group, parse_date, sector_of, unit_type_of
@@ -34,7 +35,10 @@ _ROSTER_CHECKS: dict[str, RosterCheck] = {}
 
 
 def context_function(name: str) -> Callable[[RecordContext], RecordContext]:
-    """Register a record's context builder under the name a manifest gives in ``context``."""
+    """Register a record's context builder under the name a manifest gives in ``context``
+    (declared in the registry's ``CONTEXTS``, which manifests are checked against)."""
+    if name not in CONTEXTS["batch"]:
+        raise ValueError(f"context {name!r} is not declared in docgen.kinds.registry.CONTEXTS")
 
     def register(func: RecordContext) -> RecordContext:
         _CONTEXTS[name] = func
@@ -242,3 +246,45 @@ def supplied_variables(
     else:
         supplied |= set(base_context(record, settings))
     return supplied
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    """A template against a roster: the variables it uses and the columns the roster lacks."""
+
+    template: Path
+    roster: Path
+    kind: Kind | None  # the kind the template is (by its file name), if any
+    used: frozenset[str]
+    columns: tuple[str, ...]
+    rows: int
+    missing: tuple[str, ...]  # variables no column (nor docgen) supplies
+
+    @property
+    def unused(self) -> tuple[str, ...]:
+        """The roster's columns the template does not use."""
+        return tuple(c for c in self.columns if c not in self.used)
+
+
+def check_template(
+    template: Path, roster: Path, settings: Settings, sheet: str | None = None
+) -> TemplateCheck:
+    """Compile ``template`` and read ``roster``: does every variable have its data?"""
+    from docgen.inputs.rosters import read_roster
+    from docgen.render.engine import CompiledTemplate
+
+    compiled = CompiledTemplate.load(template)
+    data = read_roster(roster, sheet=sheet)
+    used = frozenset(compiled.variables())
+    supplied = supplied_variables(
+        template, data.columns, data.records[0] if data.records else None, settings
+    )
+    return TemplateCheck(
+        template=Path(template),
+        roster=Path(roster),
+        kind=kind_of_template(template, settings),
+        used=used,
+        columns=tuple(data.columns),
+        rows=len(data.records),
+        missing=tuple(sorted(used - supplied)),
+    )

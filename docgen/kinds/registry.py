@@ -35,11 +35,16 @@ A manifest reads::
     [settings]                         # optional: the docgen.toml section it reads
     section = "agreements"
     keys = { term = { type = "integer", default = 1, min = 1 } }
+
+Manifests are as strict as docgen.toml: a key not in ``MANIFEST_KEYS``, a context not in
+``CONTEXTS`` for the kind's mode, or true/false written otherwise is an error naming the file,
+the line and the nearest known word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -193,6 +198,139 @@ class Registry:
         return {k.section: k for k in self.kinds if k.section}
 
 
+# --- what a manifest may say ---------------------------------------------------------------
+# Declared once, as data: every manifest is checked against these tables, and anything else is
+# an error naming the file, the line and the nearest known word — never silently ignored.
+
+MANIFEST_KEYS: dict[str, tuple[str, ...]] = {
+    "": (
+        "title",
+        "title_en",
+        "template",
+        "context",
+        "signature",
+        "official",
+        "order",
+        "help",
+        "help_en",
+        "roster",
+        "output",
+        "settings",
+    ),
+    "roster": ("title", "path", "default", "columns", "count"),
+    "roster.columns": (
+        "name",
+        "required",
+        "choices",
+        "text",
+        "whole_number",
+        "date",
+        "width",
+        "hint",
+    ),
+    "output": ("folder", "name", "file"),
+    "settings": ("section", "keys"),
+    "settings.keys": ("type", "default", "choices", "min", "comment"),  # each setting's keys
+}
+BOOLEAN_KEYS: dict[str, tuple[str, ...]] = {
+    "": ("signature", "official"),
+    "roster.columns": ("required", "text", "whole_number", "date"),
+}
+# The context a kind may name, by what it renders: a single document is filled with the
+# summary's figures; each record of a batch goes through a record function of documents.py.
+CONTEXTS: dict[str, tuple[str, ...]] = {
+    "single": ("summary",),
+    "batch": ("agreements", "notices", "letters"),
+}
+# choices = "sectors" in a manifest → the list of that name in docgen.vocabulary
+SHARED_CHOICES: dict[str, str] = {
+    "sectors": "SECTORS",
+    "unit_types": "UNIT_TYPES",
+    "hazard_kinds": "HAZARD_KINDS",
+}
+
+
+def manifest_mistakes(data: Mapping, text: str, path: Path) -> list[str]:
+    """Every unknown key, wrong true/false and unknown context of a manifest, each with its
+    file and line, in the order they are written."""
+    from docgen.errors import suggestion
+
+    mistakes: list[tuple[int, str]] = []
+
+    def report(table: str, key: str, message: str) -> None:
+        line = _manifest_line(text, table, key)
+        where = display_path(path)
+        if line:
+            where = _("{file} 第 {line} 行").format(file=where, line=line)
+        mistakes.append((line or 0, _("{where}：{message}").format(where=where, message=message)))
+
+    def check(schema: str, table: str, values: object) -> None:
+        if not isinstance(values, Mapping):
+            return  # a table of the wrong shape is named when it is read
+        known = MANIFEST_KEYS[schema]
+        for key, value in values.items():
+            name = f"{table}.{key}" if table else key
+            if key not in known:
+                message = _("不认识的键 {key}{suggestion}").format(
+                    key=name, suggestion=suggestion(key, known)
+                )
+                report(table, key, message)
+            elif key in BOOLEAN_KEYS.get(schema, ()) and not isinstance(value, bool):
+                report(table, key, _("{key} 应写作 true 或 false").format(key=name))
+
+    check("", "", data)
+    roster = data.get("roster")
+    check("roster", "roster", roster)
+    if isinstance(roster, Mapping) and isinstance(roster.get("columns"), list):
+        for column in roster["columns"]:
+            check("roster.columns", "roster.columns", column)
+    check("output", "output", data.get("output"))
+    settings = data.get("settings")
+    check("settings", "settings", settings)
+    if isinstance(settings, Mapping) and isinstance(settings.get("keys"), Mapping):
+        for name, spec in settings["keys"].items():
+            check("settings.keys", f"settings.keys.{name}", spec)
+
+    context = data.get("context", "")
+    mode = "batch" if "roster" in data else "single"
+    allowed = CONTEXTS[mode]
+    if not isinstance(context, str) or (context and context not in allowed):
+        shown = context if isinstance(context, str) else str(context)
+        kinds_of = {
+            "single": _("单个文档（没有 [roster]）"),
+            "batch": _("按名册逐行生成的文档"),
+        }
+        report(
+            "",
+            "context",
+            _('{what}不能用 context = "{name}"{suggestion}（可用：{known}）').format(
+                what=kinds_of[mode],
+                name=shown,
+                suggestion=suggestion(shown, allowed),
+                known="、".join(allowed),
+            ),
+        )
+    return [message for _line, message in sorted(mistakes, key=lambda m: m[0])]
+
+
+def _manifest_line(text: str, table: str, key: str) -> int | None:
+    """The line (1-based) where ``key`` is written in ``table`` ("" is the top level): after
+    the header or key that opens each part of the table (``[roster]``, ``columns = [``)."""
+    lines = [line.split("#", 1)[0] for line in text.splitlines()]
+    start = 0
+    for part in table.split(".") if table else ():
+        opens = re.compile(
+            rf"^\s*\[\s*(?:[\w.]+\.)?{re.escape(part)}\s*\]|(?:^|[\s{{,]){re.escape(part)}\s*="
+        )
+        start = next((i for i in range(start, len(lines)) if opens.search(lines[i])), start)
+    written = re.compile(rf"(?:^|[\s{{,]){re.escape(key)}\s*=")
+    if not table:
+        # a top-level key comes before the first [table]
+        end = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+        lines = lines[:end]
+    return next((i + 1 for i in range(start, len(lines)) if written.search(lines[i])), None)
+
+
 # --- reading manifests ---------------------------------------------------------------------
 
 
@@ -214,19 +352,14 @@ def _choices(value: object, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         from docgen import vocabulary
 
-        shared = {
-            "sectors": vocabulary.SECTORS,
-            "unit_types": tuple(vocabulary.UNIT_TYPES),
-            "hazard_kinds": vocabulary.HAZARD_KINDS,
-        }
-        if value not in shared:
+        if value not in SHARED_CHOICES:
             raise _fail(
                 path,
                 _('choices = "{name}" 不是已知的列表（可用：{known}）').format(
-                    name=value, known="、".join(shared)
+                    name=value, known="、".join(SHARED_CHOICES)
                 ),
             )
-        return tuple(shared[value])
+        return tuple(getattr(vocabulary, SHARED_CHOICES[value]))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise _fail(path, _('choices 应是文字列表，如 ["地质灾害", "山洪灾害"]'))
@@ -237,10 +370,6 @@ def _column(data: object, path: Path) -> Column:
         return Column(name=data)
     if not isinstance(data, dict):
         raise _fail(path, _('roster.columns 的每一项应写作 {{ name = "列名", required = true }}'))
-    known = {"name", "required", "choices", "text", "whole_number", "date", "width", "hint"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise _fail(path, _("roster.columns 中不认识的键：{keys}").format(keys="、".join(unknown)))
     return Column(
         name=_str(data, "name", path),
         required=bool(data.get("required", False)),
@@ -276,11 +405,15 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
     """One kind from its folder; a faulty manifest is a ConfigError naming the file."""
     path = folder / MANIFEST
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise _fail(path, _("找不到清单文件 kind.toml")) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
+    mistakes = manifest_mistakes(data, text, path)
+    if mistakes:
+        raise ConfigError("\n".join(mistakes))
 
     template = _str(data, "template", path)
     if not (folder / template).is_file():

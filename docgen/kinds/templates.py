@@ -131,3 +131,17 @@ def update_templates(settings: Settings, today: dt.date | None = None) -> list[T
         results.append(TemplateUpdate(kind, path, state, backup))
     _write_record(directory, record)
     return results
+
+
+def other_templates(settings: Settings) -> list[Path]:
+    """The workspace's own templates in templates/ that are no kind's (for ``docgen render``);
+    backups and Word's lock files left out."""
+    folder = settings.paths.templates
+    if not folder.is_dir():
+        return []
+    known = {kind.template for kind in settings.kinds}
+    return sorted(
+        p
+        for p in folder.glob("*.docx")
+        if p.name not in known and not p.name.startswith(("~$", ".")) and ".备份-" not in p.name
+    )
