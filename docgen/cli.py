@@ -519,8 +519,8 @@ def check(paths, config_path):
 @config_option
 @force_option
 def collect(directory, output, as_json, config_path, force):
-    from docgen.inputs.tallies import collect as consolidate
-    from docgen.inputs.tallies import write_summary_workbook
+    from docgen.figures import collect as consolidate
+    from docgen.figures import write_summary_workbook
 
     if not output and not as_json:
         raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))

@@ -15,8 +15,8 @@ from docgen.i18n import _
 from docgen.output.files import atomic_path, ensure_writable
 
 if TYPE_CHECKING:
+    from docgen.figures import Consolidation
     from docgen.inputs.rosters import Roster
-    from docgen.inputs.tallies import Consolidation
 
 SUMMARY_WORKBOOK = "汇总表.xlsx"
 
@@ -148,8 +148,8 @@ class Inputs:
 
 def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     """Read the tallies and the three rosters; raise DataError with every problem of all of them."""
+    from docgen.figures import read_tallies
     from docgen.inputs.rosters import read_roster
-    from docgen.inputs.tallies import read_tallies
     from docgen.inputs.workbook import input_files
 
     problems: list[Problem] = []
@@ -325,7 +325,7 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
 def _write_documents(
     settings: Settings, inputs: Inputs, plans: dict, singles: list, progress, pdf: bool = False
 ) -> None:
-    from docgen.inputs.tallies import write_summary_workbook
+    from docgen.figures import write_summary_workbook
     from docgen.kinds.summary import summary_context
     from docgen.output.batch import write_batch
 

@@ -141,7 +141,7 @@ def test_plan_adds_up_and_is_spread_over_units_and_years():
 
 
 def test_demo_tallies_consolidate_to_the_expected_totals_without_any_problem(workspace):
-    tallies = pytest.importorskip("docgen.inputs.tallies")
+    tallies = pytest.importorskip("docgen.figures")
     result = tallies.collect([workspace / "inputs" / "tallies"])
 
     assert result.problems == [], "\n".join(map(str, result.problems))

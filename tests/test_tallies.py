@@ -11,7 +11,8 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from docgen.errors import DataError, OutputExistsError
-from docgen.inputs.tallies import collect, empty_table, read_tallies, write_summary_workbook
+from docgen.figures import collect, read_tallies, write_summary_workbook
+from docgen.inputs.tallies import empty_table
 from docgen.vocabulary import METRICS, SECTORS
 
 
