@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
+from docgen.figures.sources import Printed, Traced
 from docgen.i18n import _, join
 from docgen.inputs.tallies import (
+    Cell,
     SheetTally,
     Table,
     WorkbookTallies,
@@ -19,6 +22,19 @@ from docgen.inputs.tallies import (
     year_label,
 )
 from docgen.inputs.workbook import input_files, shorten
+
+ANY_YEAR = "*"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One cell of a tally sheet, with what it counts."""
+
+    unit: str
+    year: int | None
+    sector: str
+    column: str
+    cell: Cell
 
 
 @dataclass
@@ -46,8 +62,60 @@ class Consolidation:
     figure_units: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    # of the 检查次数 by sector, how many came from columns counting units inspected (家)
-    units_inspected: dict[str, int] = field(default_factory=dict)
+    # every cell added in, with what it counts: the sources of every figure
+    facts: list[Fact] = field(default_factory=list)
+    figure_cells: dict[str, list[Cell]] = field(default_factory=dict)
+    # figure name → unit name → its cells (for the 指标 sheet by unit)
+    columns: tuple[str, ...] = vocab.METRICS
+
+    @property
+    def units_inspected(self) -> dict[str, int]:
+        """By sector, the inspections tallied as units inspected (家) or unit-visits (家次)."""
+        return {
+            sector: row.get("检查单位", 0) + row.get("检查家次", 0)
+            for sector, row in self.totals.items()
+        }
+
+    def traced(
+        self,
+        column: str,
+        *,
+        sector: str | None = None,
+        unit: str | None = None,
+        year: int | None | str = ANY_YEAR,
+        what: str = "",
+    ) -> Traced:
+        """A tally figure with the cells it is the sum of: a column, for one sector, unit
+        or year (``None``: the sheets with no year) or all of them."""
+        cells = [
+            f.cell
+            for f in self.facts
+            if f.column == column
+            and (sector is None or f.sector == sector)
+            and (unit is None or f.unit == unit)
+            and (year == ANY_YEAR or f.year == year)
+        ]
+        return Traced(cells, what)
+
+    def figure(self, name: str, what: str = "") -> Traced:
+        """A named figure (指标 sheet) with its cells."""
+        return Traced(self.figure_cells.get(name, ()), what or name)
+
+    def sources(self) -> list[Printed]:
+        """Every figure of the consolidation with its cells: by sector and column, then the
+        named figures (what ``collect`` reports when no summary is written)."""
+        rows = []
+        for sector in vocab.SECTORS:
+            for column in self.columns:
+                figure = self.traced(column, sector=sector)
+                if figure.cells:
+                    what = f"{sector}·{column}"
+                    rows.append(Printed("分领域汇总", what, int(figure), str(int(figure)), figure))
+        for name in self.figures:
+            figure = self.figure(name)
+            measure = self.figure_units.get(name, "")
+            rows.append(Printed("指标", name, int(figure), f"{int(figure)}{measure}", figure))
+        return rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -79,6 +147,7 @@ class Consolidation:
             "figures": dict(self.figures),
             "years": {year_label(y): t for y, t in self.years.items()},
             "problems": [p.as_dict() for p in self.problems],
+            "sources": [row.as_dict() for row in self.sources()],
         }
 
 
@@ -139,15 +208,15 @@ def consolidate(
                     add_into(report.totals, item.table)
                     add_into(report.years.setdefault(item.year, empty_table()), item.table)
                     add_into(result.totals, item.table)
-                    if item.counts_units:
-                        for sector, row in item.table.items():
-                            result.units_inspected[sector] = result.units_inspected.get(
-                                sector, 0
-                            ) + row.get("检查次数", 0)
+                    for (sector, column), cells in item.cells.items():
+                        result.facts += [
+                            Fact(item.unit, item.year, sector, column, c) for c in cells
+                        ]
                     add_into(years.setdefault(item.year, empty_table()), item.table)
                 else:
                     for name, value in item.values.items():
                         report.figures[name] = report.figures.get(name, 0) + value
+                        result.figure_cells.setdefault(name, []).extend(item.cells.get(name, []))
                         result.figures[name] = result.figures.get(name, 0) + value
                     for name, measure in item.units.items():
                         if name not in figure_units:
@@ -175,7 +244,23 @@ def consolidate(
     for report in result.units:
         report.years = {y: report.years[y] for y in sorted_years(report.years)}
     result.years = {y: years[y] for y in sorted_years(years)}
+    used = {column for table in _tables(result) for row in table.values() for column in row}
+    result.columns = tuple(c for c in vocab.COLUMNS if c in vocab.METRICS or c in used)
+    for table in _tables(result):
+        for row in table.values():
+            for column in result.columns:
+                row.setdefault(column, 0)
+            ordered = {c: row[c] for c in result.columns}
+            row.clear()
+            row.update(ordered)
     return result
+
+
+def _tables(result: Consolidation) -> list[Table]:
+    tables = [result.totals, *result.years.values()]
+    for report in result.units:
+        tables += [report.totals, *report.years.values()]
+    return tables
 
 
 def read_tallies(paths: Iterable[Path | str]) -> Consolidation:

@@ -4,12 +4,14 @@ figures, problems."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from docgen import vocabulary as vocab
 from docgen.figures.consolidation import Consolidation, UnitReport
+from docgen.figures.sources import Printed
 from docgen.i18n import _
 from docgen.inputs.tallies import NO_YEAR_LABEL, Table
 from docgen.inputs.workbook import MAX_CELL_CHARS
@@ -18,11 +20,16 @@ from docgen.output.files import atomic_path, ensure_writable
 # ---------------------------------------------------------------- 汇总表.xlsx
 
 
-def write_summary_workbook(consolidation: Consolidation, path: Path, force: bool = False) -> Path:
+def write_summary_workbook(
+    consolidation: Consolidation,
+    path: Path,
+    force: bool = False,
+    sources: Sequence[Printed] | None = None,
+) -> Path:
     """Write 汇总表.xlsx: totals by sector (with SUM formulas), by unit, by year, figures, problems."""
     path = Path(path)
     ensure_writable([path], force)
-    wb = build_summary_workbook(consolidation)
+    wb = build_summary_workbook(consolidation, sources)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
@@ -97,6 +104,7 @@ def _finish_sheet(
 
 def _sector_metric_block(
     ws,
+    columns: Sequence[str],
     first_label: str,
     labels: list[str],
     tables: list[Table],
@@ -107,7 +115,7 @@ def _sector_metric_block(
     from openpyxl.utils import get_column_letter
 
     st = _styles()
-    metrics = vocab.METRICS
+    metrics = columns
     n = len(metrics)
     ws.cell(row=1, column=1, value=first_label)
     ws.merge_cells(start_row=1, start_column=1, end_row=2, end_column=1)
@@ -151,49 +159,48 @@ def _sector_metric_block(
     _finish_sheet(ws, 2, "B3", widths, fit_width=False)
 
 
-def _unit_detail_sheet(ws, units: list[UnitReport]) -> None:
+def _unit_detail_sheet(ws, units: list[UnitReport], columns: Sequence[str]) -> None:
     """One row per unit and sector it reported on: the by-unit figures in a form that prints
     on portrait pages."""
     from openpyxl.utils import get_column_letter
 
     st = _styles()
-    ws.append(["填报单位", "领域", *vocab.METRICS])
+    ws.append(["填报单位", "领域", *columns])
     for unit in units:
         for sector in vocab.SECTORS:
             row = unit.totals.get(sector, {})
-            if any(row.get(metric, 0) for metric in vocab.METRICS):
-                ws.append(
-                    [_clean(unit.unit), sector, *(row.get(metric, 0) for metric in vocab.METRICS)]
-                )
+            if any(row.get(metric, 0) for metric in columns):
+                ws.append([_clean(unit.unit), sector, *(row.get(metric, 0) for metric in columns)])
     total_row = ws.max_row + 1
     ws.cell(row=total_row, column=1, value="合计")
-    for col in range(3, 3 + len(vocab.METRICS)):
+    for col in range(3, 3 + len(columns)):
         letter = get_column_letter(col)
         _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
-    for col in range(1, 3 + len(vocab.METRICS)):
+    for col in range(1, 3 + len(columns)):
         ws.cell(row=total_row, column=col).font = st["bold"]
         ws.cell(row=total_row, column=col).fill = st["total_fill"]
     _finish_sheet(ws, 1, "C2", {1: 22, 2: 22, **{c: 10 for c in range(3, 7)}}, landscape=False)
 
 
-def build_summary_workbook(consolidation: Consolidation):
+def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Printed] | None = None):
     """The consolidated workbook (汇总表) as an openpyxl Workbook, formulas for every total."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     st = _styles()
     c = consolidation
+    columns = c.columns
     wb = Workbook()
 
     # 分领域汇总: header in row 1 so the formulas read like =IF(C2=0,"",D2/C2)
     ws = wb.active
     ws.title = "分领域汇总"
-    ws.append(["领域", *vocab.METRICS, "整改率"])
-    found_col = get_column_letter(2 + vocab.METRICS.index("排查隐患"))
-    fixed_col = get_column_letter(2 + vocab.METRICS.index("整改隐患"))
-    rate_col = 2 + len(vocab.METRICS)
+    ws.append(["领域", *columns, "整改率"])
+    found_col = get_column_letter(2 + columns.index("排查隐患"))
+    fixed_col = get_column_letter(2 + columns.index("整改隐患"))
+    rate_col = 2 + len(columns)
     for sector in vocab.SECTORS:
-        ws.append([sector, *(c.totals[sector][m] for m in vocab.METRICS)])
+        ws.append([sector, *(c.totals[sector][m] for m in columns)])
     total_row = 2 + len(vocab.SECTORS)
     ws.cell(row=total_row, column=1, value="合计")
     for col in range(2, rate_col):
@@ -212,17 +219,19 @@ def build_summary_workbook(consolidation: Consolidation):
     ws = wb.create_sheet("分单位")
     _sector_metric_block(
         ws,
+        columns,
         "填报单位",
         [u.unit for u in c.units],
         [u.totals for u in c.units],
         "来源文件",
         ["、".join(u.files) for u in c.units],
     )
-    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units)
+    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units, columns)
 
     ws = wb.create_sheet("分年度")
     _sector_metric_block(
         ws,
+        columns,
         "年度",
         [f"{y}年" if y is not None else NO_YEAR_LABEL for y in c.years],
         list(c.years.values()),
@@ -248,6 +257,8 @@ def build_summary_workbook(consolidation: Consolidation):
             ws.cell(row=r, column=2, value=c.figures[name])
         ws.cell(row=r, column=2).font = st["bold"]
     _finish_sheet(ws, 1, "D2", {1: 20, 2: 10, 3: 8})
+
+    _sources_sheet(wb.create_sheet(SOURCES_SHEET), c.sources() if sources is None else sources)
 
     ws = wb.create_sheet("问题清单")
     ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
@@ -304,3 +315,23 @@ def _clean(value: object) -> object:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
     return value
+
+
+SOURCES_SHEET = "数据来源"
+SOURCES_HEADER = ("位置", "内容", "数值", "印作", "来源")
+
+
+def _sources_sheet(ws, rows: Sequence[Printed]) -> None:
+    """One row per printed figure: where, what, the number, as printed, and the cells it is the
+    sum of as Excel external references (``'[青山村.xlsx]2021年'!D7``) joined by ``；``."""
+    st = _styles()
+    ws.append(list(SOURCES_HEADER))
+    for row in rows:
+        ws.append([_clean(x) for x in (row.where, row.what, row.value, row.text, row.figure.refs)])
+    if not rows:
+        ws.append(["", _("没有印出的数字"), "", "", ""])
+    _finish_sheet(ws, 1, "A2", {1: 26, 2: 34, 3: 8, 4: 14, 5: 90}, max_width=90)
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = st["left"]
+    ws.auto_filter.ref = f"A1:E{ws.max_row}"

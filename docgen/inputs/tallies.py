@@ -33,7 +33,7 @@ from docgen.inputs.workbook import (
 )
 
 HEADER_SEARCH_ROWS = 10
-NO_YEAR_LABEL = "无年度"
+NO_YEAR_LABEL = "未分年度"  # figures of sheets no year names
 
 Table = dict[str, dict[str, int]]
 
@@ -89,7 +89,11 @@ class TallyHeader:
     sector_col: int  # 0-based
     metric_cols: dict[str, int]
     unit_col: int | None
-    counts_units: bool = False  # its 检查次数 column counts units inspected (家)
+    inspection: str = "检查次数"  # what its 检查 column counts: 检查次数, 检查单位 or 检查家次
+
+    def column(self, metric: str) -> str:
+        """The figure a metric column fills: 检查 columns by what they count."""
+        return self.inspection if metric == "检查次数" else metric
 
 
 @dataclass
@@ -105,7 +109,7 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         sector_col = None
         unit_col = None
-        counts_units = False
+        inspection = "检查次数"
         metrics: dict[str, int] = {}
         for col, value in enumerate(row):
             if not isinstance(value, str):
@@ -117,11 +121,11 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
             if metric and metric not in metrics:
                 metrics[metric] = col
                 if metric == "检查次数":
-                    counts_units = vocab.counts_units(value)
+                    inspection = vocab.inspection_column(value)
             elif unit_col is None and vocab.normalize_header(value) == vocab.UNIT_HEADER:
                 unit_col = col
         if sector_col is not None and metrics:
-            return TallyHeader(index, sector_col, metrics, unit_col, counts_units)
+            return TallyHeader(index, sector_col, metrics, unit_col, inspection)
     return None
 
 
@@ -220,6 +224,38 @@ def unit_from_stem(path: Path) -> str:
 # ---------------------------------------------------------------- reading one workbook
 
 
+@dataclass(frozen=True)
+class Cell:
+    """Where a figure was read: file (as shown), sheet, cell (``D7``) or range of rows
+    (``A2:E944``), and what it counts there; ``sign`` is -1 for a cell subtracted (an open
+    hazard is 排查 minus 整改)."""
+
+    file: str
+    sheet: str
+    ref: str
+    value: int
+    sign: int = 1
+
+    @property
+    def external(self) -> str:
+        """The cell as Excel writes an external reference: ``'[05-龙潭村.xlsx]2021年'!D7``."""
+        book = Path(self.file).name.replace("'", "''")
+        sheet = self.sheet.replace("'", "''")
+        return ("-" if self.sign < 0 else "") + f"'[{book}]{sheet}'!{self.ref}"
+
+    def negated(self) -> Cell:
+        return Cell(self.file, self.sheet, self.ref, self.value, -self.sign)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.ref,
+            "value": self.value * self.sign,
+            "ref": self.external,
+        }
+
+
 @dataclass
 class SheetTally:
     """What one sheet says about one unit for one year."""
@@ -229,8 +265,8 @@ class SheetTally:
     unit: str
     year: int | None
     table: dict[str, dict[str, int]] = field(default_factory=dict)
-    cells: dict[tuple[str, str], str] = field(default_factory=dict)
-    counts_units: bool = False  # 检查次数 here counts units inspected (家)
+    # (sector, column) → every cell summed into it, in reading order
+    cells: dict[tuple[str, str], list[Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -241,6 +277,7 @@ class SheetFigures:
     year: int | None
     values: dict[str, int] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -523,20 +560,23 @@ def _read_tally_sheet(
             last_unit = vocab.clean_text(unit_value)
         unit = last_unit if header.unit_col is not None else default_unit
         if unit not in by_unit:
-            by_unit[unit] = SheetTally(shown, sheet, unit, year, counts_units=header.counts_units)
+            by_unit[unit] = SheetTally(shown, sheet, unit, year)
             order.append(unit)
         tally = by_unit[unit]
         row_table = tally.table.setdefault(sector, {})
         for metric, value in values.items():
-            row_table[metric] = row_table.get(metric, 0) + value
-            tally.cells.setdefault((sector, metric), cell_name(excel_row, metric_cols[metric] + 1))
+            column = header.column(metric)
+            row_table[column] = row_table.get(column, 0) + value
+            where = cell_name(excel_row, metric_cols[metric] + 1)
+            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
+                tally.cells.setdefault((sector, column), []).append(
+                    Cell(shown, sheet, where, value)
+                )
         data_rows.append((excel_row, values, bad))
 
     if not order:
         # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(
-            shown, sheet, default_unit, year, counts_units=header.counts_units
-        )
+        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year)
         order.append(default_unit)
         problem(_("统计表只有表头，没有数据行"), severity=WARNING)
     result.tallies.extend(by_unit[u] for u in order)
@@ -665,6 +705,7 @@ def _read_figures_sheet(
                 )
             )
         figures.values[name] = figures.values.get(name, 0) + number
+        figures.cells.setdefault(name, []).append(Cell(shown, sheet, where, number))
         if measure and name not in figures.units:
             figures.units[name] = measure
     result.figures.append(figures)
@@ -698,7 +739,9 @@ def _separate_total_sheets(result: WorkbookTallies) -> None:
                             ),
                             file=result.file,
                             sheet=total.sheet,
-                            cell=total.cells.get((sector, metric), ""),
+                            cell=total.cells[(sector, metric)][0].ref
+                            if total.cells.get((sector, metric))
+                            else "",
                             hint=_("汇总按各年度工作表计算，这张汇总工作表不计入；请核对"),
                             severity=WARNING,
                         )
