@@ -71,7 +71,9 @@ def test_every_total_is_the_sum_of_its_cells(consolidation, villages):
             cited = 0
             for cell in figure.cells:
                 path = villages / cell.file.split("/")[-1]
-                book = books.setdefault(path, openpyxl.load_workbook(path, data_only=True))
+                if path not in books:
+                    books[path] = openpyxl.load_workbook(path, data_only=True)
+                book = books[path]
                 value = book[cell.sheet][cell.ref].value
                 digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(value or 0)))
                 cited += int(digits or 0)

@@ -3,6 +3,8 @@
 One rule for round figures (约数), declared here: what is counted as events or activities
 (次, 人次, 条, 起) is printed by the ``approx`` filter — 23 起 → 20余起, 2034 条 → 2000余条;
 what can be checked one by one (处, 家, 家次, 个, 份, 座, 车次 …) is printed exactly.
+Hazards found and rectified are exact wherever some are still open, so that found, rectified
+and open add up on the page.
 """
 
 from __future__ import annotations

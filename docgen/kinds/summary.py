@@ -157,10 +157,15 @@ def roster_counts(settings: Settings, rosters: Mapping[str, Any]) -> RosterCount
                     roster.rows[index]
                 )
             count = kind.roster.count
-            rows[count] = ranges(signed, _("{title}的行").format(title=title))
+            rows[count] = ranges(
+                signed,
+                _("{title}名册中成文日期前已签订的行").format(title=title)
+                if dated
+                else _("{title}名册的行").format(title=title),
+            )
             if later:
                 planned[count] = ranges(
-                    later, _("{title}中成文日期后签订或未填签订日期的行").format(title=title)
+                    later, _("{title}名册中成文日期后签订或未填签订日期的行").format(title=title)
                 )
                 first = roster.rows.index(later[0])
                 problems.append(
@@ -335,14 +340,15 @@ def _hazard_clauses(
         return []
     if int(fixed) == int(found):
         return [_phrase(sector, "排查整治") + ledger.say(where, found, measure)]
-    said = [_phrase(sector, "排查隐患") + ledger.say(where, found, measure)]
+    # beside what is still open the figures are exact, so that the three add up
+    said = [_phrase(sector, "排查隐患") + ledger.say(where, found, measure, exact=True)]
     if int(fixed) > int(found):  # the tally is inconsistent; reading warned about the cell
-        return said + ["整改" + ledger.say(where, fixed, measure)]
+        return said + ["整改" + ledger.say(where, fixed, measure, exact=True)]
     open_hazards = found.minus(fixed, _("{what}：排查减整改（未整改）").format(what=found.what))
     if not fixed:
         return said + ["均在整改中"]
     return said + [
-        "已整改" + ledger.say(where, fixed, measure),
+        "已整改" + ledger.say(where, fixed, measure, exact=True),
         "尚有" + ledger.say(where, open_hazards, measure, exact=True) + "正在整改",
     ]
 
@@ -622,7 +628,7 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
         return ""
     parts = []
     for year in years:
-        label = f"{year}年" if year is not None else "未分年度的"
+        label = f"{year}年" if year is not None else "未分年度填报的"
         found = consolidation.traced("排查隐患", year=year, what=f"{label}·排查隐患")
         fixed = consolidation.traced("整改隐患", year=year, what=f"{label}·整改隐患")
         if year is None and not found and not fixed:
@@ -637,7 +643,7 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
 def _no_year_note(consolidation) -> str:
     units = sorted({f.unit for f in consolidation.facts if f.year is None})
     return _(
-        "注：“{row}”一行是{units}在未标明年份的工作表中填报的数字，不属于任何一年，计入合计。"
+        "注：“{row}”一行为未按年份分表填报的数字（{units}），不属于任何一年，计入合计。"
     ).format(row=NO_YEAR_LABEL, units="、".join(units))
 
 
