@@ -29,10 +29,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from docgen.config import Settings
     from docgen.errors import Problem
+    from docgen.figures import Consolidation
     from docgen.gongwen.formatting import FormatReport
     from docgen.gongwen.lint import Checked
     from docgen.inputs.checking import CheckStats
-    from docgen.inputs.tallies import Consolidation
     from docgen.kinds.documents import TemplateCheck
     from docgen.kinds.registry import Kind
     from docgen.output.batch import BatchResult
@@ -120,8 +120,8 @@ def collect(
 ) -> Consolidation:
     """Add up the tallies in ``tallies`` (the workspace's folder when None) by sector, metric,
     unit and year; write the 汇总表 with its formulas to ``output`` when given."""
-    from docgen.inputs.tallies import collect as consolidate
-    from docgen.inputs.tallies import write_summary_workbook
+    from docgen.figures import collect as consolidate
+    from docgen.figures import write_summary_workbook
 
     folder = Path(tallies) if tallies is not None else load_settings(config).paths.tallies
     consolidation = consolidate([folder])

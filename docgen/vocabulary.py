@@ -42,6 +42,62 @@ METRIC_ALIASES: dict[str, tuple[str, ...]] = {
 # the two apart and prints each with its own measure word.
 UNIT_COUNT_HEADERS: tuple[str, ...] = ("检查单位", "检查单位数", "检查家次")
 
+# What a 检查 column counts follows its header: inspections (次), units inspected (家) or
+# unit-visits (家次).  The three are never added up: each is a column of its own.
+INSPECTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "检查单位": ("检查单位", "检查单位数"),
+    "检查家次": ("检查家次",),
+}
+
+# The figures of a tally, each with its measure word (declared once; the summary, the
+# annexes and 汇总表 all take it from here).
+COLUMNS: tuple[str, ...] = ("检查次数", "检查单位", "检查家次", "排查隐患", "整改隐患", "查处违章")
+MEASURES: dict[str, str] = {
+    "检查次数": "次",
+    "检查单位": "家",
+    "检查家次": "家次",
+    "排查隐患": "处",
+    "整改隐患": "处",
+    "查处违章": "人次",
+}
+# Where a sector's text says it otherwise (the reference summary's usage): 道路交通 and
+# 食品药品 count hazards in 起.
+SECTOR_MEASURES: dict[tuple[str, str], str] = {
+    ("道路交通安全", "排查隐患"): "起",
+    ("道路交通安全", "整改隐患"): "起",
+    ("食品药品安全", "排查隐患"): "起",
+    ("食品药品安全", "整改隐患"): "起",
+}
+# Named figures (指标 sheet) the summary prints, with the measure word used when the sheet
+# gives none.
+FIGURE_MEASURES: dict[str, str] = {
+    "发放宣传册": "份",
+    "推送微信": "条",
+    "显示屏播放": "条",
+    "检查校车": "车次",
+    "烟花爆竹经营点": "个",
+    "液化气经营点": "个",
+    "水库": "座",
+    "森林火灾": "起",
+}
+
+
+def measure_of(column: str, sector: str | None = None) -> str:
+    """The measure word a figure is printed with: ``处``, ``起`` for 道路交通's hazards …"""
+    if sector and (sector, column) in SECTOR_MEASURES:
+        return SECTOR_MEASURES[(sector, column)]
+    return MEASURES.get(column) or FIGURE_MEASURES.get(column, "")
+
+
+def inspection_column(header: object) -> str:
+    """The column a 检查 header fills: 检查次数 (次), 检查单位 (家) or 检查家次 (家次)."""
+    text = normalize_header(header).rstrip("*")
+    for column, headers in INSPECTION_COLUMNS.items():
+        if text in headers:
+            return column
+    return "检查次数"
+
+
 SECTOR_HEADERS: tuple[str, ...] = ("领域", "行业领域", "重点领域", "类别")
 UNIT_HEADER = "填报单位"
 TOTAL_LABELS: tuple[str, ...] = ("合计", "总计", "小计")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,8 +14,8 @@ from docgen.i18n import _
 from docgen.output.files import atomic_path, ensure_writable
 
 if TYPE_CHECKING:
+    from docgen.figures import Consolidation
     from docgen.inputs.rosters import Roster
-    from docgen.inputs.tallies import Consolidation
 
 SUMMARY_WORKBOOK = "汇总表.xlsx"
 
@@ -45,11 +44,12 @@ def totals_line(consolidation) -> str:
 
     total = consolidation.metric_total
     rate = consolidation.rectification_rate()
-    # 检查次数 tallied as units inspected (检查单位数（家）) are told apart from inspections
-    inspected = sum(consolidation.units_inspected.values())
-    checks = _("检查 {checks} 次").format(checks=total("检查次数") - inspected)
-    if inspected:
-        checks += _("、检查单位 {units} 家").format(units=inspected)
+    # inspections (次), units inspected (家) and unit-visits (家次) are told apart
+    checks = _("检查 {checks} 次").format(checks=total("检查次数"))
+    if "检查单位" in consolidation.columns:
+        checks += _("、检查单位 {units} 家").format(units=total("检查单位"))
+    if "检查家次" in consolidation.columns:
+        checks += _("、检查生产经营单位 {visits} 家次").format(visits=total("检查家次"))
     return _(
         "合计：{units} 个填报单位，{checks}，排查隐患 {found} 处，整改 {fixed} 处"
         "（整改率 {rate}），查处违章 {violations} 人次。"
@@ -148,8 +148,8 @@ class Inputs:
 
 def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     """Read the tallies and the three rosters; raise DataError with every problem of all of them."""
+    from docgen.figures import read_tallies
     from docgen.inputs.rosters import read_roster
-    from docgen.inputs.tallies import read_tallies
     from docgen.inputs.workbook import input_files
     from docgen.kinds.documents import check_with_settings
 
@@ -191,17 +191,9 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
 def roster_counts(settings: Settings, rosters: dict):
     """The rosters' row counts under the summary variables their kinds name, and the hazard
     points by 类型 as written."""
-    from docgen.kinds.summary import RosterCounts
+    from docgen.kinds.summary import roster_counts as counts_of
 
-    rows = {}
-    by_type: Counter[str] = Counter()
-    for key, roster in rosters.items():
-        kind = settings.kinds.get(key)
-        if kind and kind.roster and kind.roster.count:
-            rows[kind.roster.count] = len(roster.records)
-        if kind and kind.context == "notices":
-            by_type.update(str(r.get("类型", "")).strip() for r in roster.records)
-    return RosterCounts(rows=rows, hazards_by_type=dict(by_type))
+    return counts_of(settings, rosters)
 
 
 def write_summary(
@@ -265,6 +257,8 @@ def build(
     report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     report.warnings += [p for roster in inputs.rosters.values() for p in roster.problems]
+    if settings.kinds.singles:
+        report.warnings += roster_counts(settings, inputs.rosters).problems
     out = settings.paths.outputs
 
     # Every template is compiled, every batch planned and every target checked before the
@@ -328,17 +322,23 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
 def _write_documents(
     settings: Settings, inputs: Inputs, plans: dict, singles: list, progress, pdf: bool = False
 ) -> None:
-    from docgen.inputs.tallies import write_summary_workbook
+    from docgen.figures import write_summary_workbook
     from docgen.kinds.summary import summary_context
     from docgen.output.batch import write_batch
 
     out = settings.paths.outputs
     out.mkdir(parents=True, exist_ok=True)
-    write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
-    if singles:
-        context = summary_context(
-            settings, inputs.consolidation, roster_counts(settings, inputs.rosters)
-        )
+    context = (
+        summary_context(settings, inputs.consolidation, roster_counts(settings, inputs.rosters))
+        if singles
+        else None
+    )
+    # 数据来源: the figures the summary prints, each with its cells
+    sources = context["数据来源"] if context else None
+    write_summary_workbook(
+        inputs.consolidation, out / SUMMARY_WORKBOOK, force=True, sources=sources
+    )
+    if context:
         for kind, template, path in singles:
             if pdf and kind.context == "summary":
                 from docgen.gongwen.fitting import fit_summary

@@ -108,15 +108,16 @@ def test_build_summary_annex_carries_the_exact_totals(workspace):
     document = docx.Document(str(workspace / "outputs" / "工作总结.docx"))
     by_sector = document.tables[0]
     rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in by_sector.rows[1:]}
+    # 检查次数 (次), 检查单位 (家) and 检查家次 (家次) are columns of their own
     for sector, metrics in EXPECTED_TOTALS.items():
         if any(metrics.values()):
-            assert rows[sector][0] == str(metrics["检查次数"])
-            assert rows[sector][1] == str(metrics["排查隐患"])
-            assert rows[sector][2] == str(metrics["整改隐患"])
-            assert rows[sector][4] == str(metrics["查处违章"])
+            assert sum(int(x) for x in rows[sector][:3]) == metrics["检查次数"]
+            assert rows[sector][3] == str(metrics["排查隐患"])
+            assert rows[sector][4] == str(metrics["整改隐患"])
+            assert rows[sector][5] == str(metrics["查处违章"])
     total = rows["合计"]
-    assert total[0] == str(sum(m["检查次数"] for m in EXPECTED_TOTALS.values()))
-    assert total[1] == str(sum(m["排查隐患"] for m in EXPECTED_TOTALS.values()))
+    assert total[:3] == ["145", "28", "3"]
+    assert total[3] == str(sum(m["排查隐患"] for m in EXPECTED_TOTALS.values()))
 
 
 def test_build_workbook_reads_back(workspace):
@@ -139,9 +140,13 @@ def test_build_report_says_what_was_written(workspace, tmp_path):
     assert "943 份" in result.output
     assert "工作总结.docx" in result.output
     checks = sum(m["检查次数"] for m in EXPECTED_TOTALS.values())
-    # 建筑施工 and 食品药品安全 were tallied as units inspected (检查单位数（家）, 检查家次)
-    units = EXPECTED_TOTALS["建筑施工"]["检查次数"] + EXPECTED_TOTALS["食品药品安全"]["检查次数"]
-    assert f"合计：12 个填报单位，检查 {checks - units} 次、检查单位 {units} 家" in result.output
+    # 食品药品安全 was tallied as units inspected (检查单位数（家）), 建筑施工 as 检查家次
+    units = EXPECTED_TOTALS["食品药品安全"]["检查次数"]
+    visits = EXPECTED_TOTALS["建筑施工"]["检查次数"]
+    assert (
+        f"合计：12 个填报单位，检查 {checks - units - visits} 次、检查单位 {units} 家、"
+        f"检查生产经营单位 {visits} 家次"
+    ) in result.output
 
 
 def test_build_twice_refuses_without_force_and_changes_nothing(workspace):
@@ -243,15 +248,22 @@ def test_collect_json_has_the_exact_figures(villages):
     data = json.loads(result.stdout)
     assert set(data) >= {"units", "totals", "figures", "years", "problems"}
     for sector, metrics in messy.EXPECTED_TOTALS.items():
-        assert data["totals"][sector] == metrics, sector
+        assert _merged(data["totals"][sector]) == metrics, sector
     assert data["figures"] == messy.EXPECTED_FIGURES
     units = {u["unit"]: u["totals"] for u in data["units"]}
     for unit, sectors in messy.EXPECTED_UNITS.items():
         for sector, metrics in sectors.items():
-            assert units[unit][sector] == metrics, (unit, sector)
+            assert _merged(units[unit][sector]) == metrics, (unit, sector)
     for year, sectors in messy.EXPECTED_YEARS.items():
         for sector, metrics in sectors.items():
-            assert data["years"][str(year)][sector] == metrics, (year, sector)
+            assert _merged(data["years"][str(year)][sector]) == metrics, (year, sector)
+
+
+def _merged(row: dict) -> dict:
+    """A row with 检查次数, 检查单位 and 检查家次 in one 检查次数, as messy counts them."""
+    row = dict(row)
+    row["检查次数"] += row.pop("检查单位", 0) + row.pop("检查家次", 0)
+    return row
 
 
 def test_collect_writes_the_workbook(villages, tmp_path):
@@ -316,16 +328,18 @@ def test_summary_for_other_tallies_carries_their_totals(workspace, villages, tmp
     }
     for sector, metrics in messy.EXPECTED_TOTALS.items():
         if any(metrics.values()):
-            assert rows[sector][0] == str(metrics["检查次数"]), sector
-            assert rows[sector][1] == str(metrics["排查隐患"]), sector
-    assert rows["合计"][0] == str(sum(m["检查次数"] for m in messy.EXPECTED_TOTALS.values()))
+            assert sum(int(x) for x in rows[sector][:3]) == metrics["检查次数"], sector
+            assert rows[sector][3] == str(metrics["排查隐患"]), sector
+    assert sum(int(x) for x in rows["合计"][:3]) == sum(
+        m["检查次数"] for m in messy.EXPECTED_TOTALS.values()
+    )
     units = {row.cells[0].text for row in document.tables[1].rows[1:]}
     assert set(messy.EXPECTED_UNITS) <= units
     text = document_text(target)
     # 道路交通安全: 排查隐患 11 → 10余起, 查处违章 58 → 50余人次; 食品药品安全: of its 15
     # checks, 5 were tallied under 检查家次（家）: 10 inspections and 5 units inspected
     assert "10余起" in text and "50余人次" in text
-    assert "共开展检查10次，共检查单位5家" in text
+    assert "共开展检查10次，检查生产经营单位5家次" in text
     assert "发放安全宣传册700份" in text
 
 

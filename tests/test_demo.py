@@ -141,14 +141,20 @@ def test_plan_adds_up_and_is_spread_over_units_and_years():
 
 
 def test_demo_tallies_consolidate_to_the_expected_totals_without_any_problem(workspace):
-    tallies = pytest.importorskip("docgen.inputs.tallies")
+    tallies = pytest.importorskip("docgen.figures")
     result = tallies.collect([workspace / "inputs" / "tallies"])
 
     assert result.problems == [], "\n".join(map(str, result.problems))
     for sector in SECTORS:
+        row = result.totals[sector]
         for metric in METRICS:
-            got = result.totals.get(sector, {}).get(metric, 0)
+            got = row[metric]
+            if metric == "检查次数":  # inspections counted in 次, 家 and 家次 are kept apart
+                got += row.get("检查单位", 0) + row.get("检查家次", 0)
             assert got == demo.EXPECTED_TOTALS[sector][metric], (sector, metric)
+    # 食药所 counts units inspected (家), 规划建设办 unit-visits (家次)
+    assert result.totals["食品药品安全"]["检查单位"] == 28
+    assert result.totals["建筑施工"]["检查家次"] == 3
     assert {k: result.figures.get(k) for k in demo.EXPECTED_FIGURES} == demo.EXPECTED_FIGURES
     units = {u.unit for u in result.units}
     assert units == {s.unit for s in demo.TALLY_STYLES}

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 
 from docgen.errors import OutputExistsError
+from docgen.figures import read_tallies
 from docgen.inputs.checking import check_paths
 from docgen.inputs.forms import FIGURE_NAMES, write_forms
 from docgen.inputs.rosters import read_roster
-from docgen.inputs.tallies import read_tallies
 from docgen.kinds.registry import registry
 from docgen.vocabulary import METRICS, SECTORS, UNIT_TYPES
 

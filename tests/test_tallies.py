@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 import messy
 import openpyxl
@@ -11,7 +12,8 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from docgen.errors import DataError, OutputExistsError
-from docgen.inputs.tallies import collect, empty_table, read_tallies, write_summary_workbook
+from docgen.figures import collect, read_tallies, write_summary_workbook
+from docgen.inputs.tallies import empty_table
 from docgen.vocabulary import METRICS, SECTORS
 
 
@@ -27,14 +29,55 @@ def consolidation(villages):
     return read_tallies([villages])
 
 
+def _merged(table):
+    """A table with its inspections in one 检查次数, as messy's expectations count them (its
+    villages head the column 检查次数, 检查单位数 or 检查家次 for the same count)."""
+    out = {}
+    for sector, row in table.items():
+        row = dict(row)
+        row["检查次数"] += row.pop("检查单位", 0) + row.pop("检查家次", 0)
+        out[sector] = row
+    return out
+
+
 def _nonzero(table):
-    return {s: m for s, m in table.items() if any(m.values())}
+    return {s: m for s, m in _merged(table).items() if any(m.values())}
 
 
 def test_totals_by_sector_and_metric_are_exact(consolidation):
-    assert consolidation.totals == messy.EXPECTED_TOTALS
+    assert _merged(consolidation.totals) == messy.EXPECTED_TOTALS
     assert list(consolidation.totals) == list(SECTORS)
-    assert all(list(row) == list(METRICS) for row in consolidation.totals.values())
+    assert consolidation.columns == ("检查次数", "检查单位", "检查家次", *METRICS[1:])
+    assert all(list(row) == list(consolidation.columns) for row in consolidation.totals.values())
+
+
+def test_inspections_are_split_by_what_the_header_counts(consolidation):
+    units = {u.unit: u for u in consolidation.units}
+    # 石桥村 heads its column 检查家次（家）, 食药所 检查单位数: never added to 检查次数
+    for unit, column in (("石桥村", "检查家次"), ("松林社区", "检查单位")):
+        totals = units[unit].totals
+        assert sum(row[column] for row in totals.values()) > 0
+        assert sum(row["检查次数"] for row in totals.values()) == 0
+        other = {"检查家次": "检查单位", "检查单位": "检查家次"}[column]
+        assert sum(row[other] for row in totals.values()) == 0
+
+
+def test_every_total_is_the_sum_of_its_cells(consolidation, villages):
+    books = {}
+    for sector in SECTORS:
+        for column in consolidation.columns:
+            figure = consolidation.traced(column, sector=sector)
+            assert int(figure) == consolidation.totals[sector][column]
+            cited = 0
+            for cell in figure.cells:
+                path = villages / cell.file.split("/")[-1]
+                if path not in books:
+                    books[path] = openpyxl.load_workbook(path, data_only=True)
+                book = books[path]
+                value = book[cell.sheet][cell.ref].value
+                digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(value or 0)))
+                cited += int(digits or 0)
+            assert cited == int(figure), (sector, column, figure.refs)
 
 
 def test_totals_by_unit_are_exact(consolidation):
@@ -54,8 +97,8 @@ def test_totals_by_year_are_exact(consolidation):
     summed = empty_table()
     for table in consolidation.years.values():
         for s in SECTORS:
-            for m in METRICS:
-                summed[s][m] += table[s][m]
+            for m in consolidation.columns:
+                summed[s][m] = summed[s].get(m, 0) + table[s][m]
     assert summed == consolidation.totals
     hekou = next(u for u in consolidation.units if u.unit == "河口村")
     assert set(hekou.years) == {2020, 2021, 2022}
@@ -80,9 +123,14 @@ def test_only_the_expected_warnings(consolidation):
 
 def test_json_has_the_documented_shape(consolidation):
     data = json.loads(json.dumps(consolidation.to_json(), ensure_ascii=False))
-    assert list(data) == ["units", "totals", "figures", "years", "problems"]
-    assert data["totals"]["消防安全"]["检查次数"] == 21
-    assert set(data["years"]) == {"2020", "2021", "2022", "无年度"}
+    assert list(data) == ["units", "totals", "figures", "years", "problems", "sources"]
+    assert _merged(data["totals"])["消防安全"]["检查次数"] == 21
+    # every figure with its cells, as Excel external references
+    fire = next(s for s in data["sources"] if s["what"] == "消防安全·排查隐患")
+    assert fire["value"] == 8 == sum(c["value"] for c in fire["cells"])
+    assert all(re.fullmatch(r"'\[[^]]+\.xlsx\][^']+'![A-Z]+\d+", c["ref"]) for c in fire["cells"])
+    assert fire["refs"] == "；".join(c["ref"] for c in fire["cells"])
+    assert set(data["years"]) == {"2020", "2021", "2022", "未分年度"}
     assert data["years"]["2021"]["消防安全"]["排查隐患"] == 2
     assert data["figures"]["发放宣传册"] == 700
     unit = data["units"][0]
@@ -98,7 +146,7 @@ def test_rectification_rate(consolidation):
 
 
 def test_collect_passes_with_warnings_only(villages):
-    assert collect([villages]).totals == messy.EXPECTED_TOTALS
+    assert _merged(collect([villages]).totals) == messy.EXPECTED_TOTALS
 
 
 # ---------------------------------------------------------------- broken inputs
@@ -271,7 +319,7 @@ def test_demo_tallies_add_up_to_the_reference_figures(tmp_path):
 
     demo.write_demo_inputs(tmp_path)
     result = collect([tmp_path / "inputs" / "tallies"])
-    assert result.totals == demo.EXPECTED_TOTALS
+    assert _merged(result.totals) == demo.EXPECTED_TOTALS
     assert result.figures == demo.EXPECTED_FIGURES
 
 
@@ -322,6 +370,7 @@ def test_summary_workbook_sheets(summary):
         "分单位明细",
         "分年度",
         "指标",
+        "数据来源",
         "问题清单",
     ]
 
@@ -329,19 +378,21 @@ def test_summary_workbook_sheets(summary):
 def test_summary_by_sector_has_real_formulas(summary):
     ws = summary["分领域汇总"]
     sheet = Sheet(ws)
-    assert [c.value for c in ws[1]] == ["领域", *METRICS, "整改率"]
+    columns = ("检查次数", "检查单位", "检查家次", *METRICS[1:])
+    assert [c.value for c in ws[1]] == ["领域", *columns, "整改率"]
     assert ws["A10"].value == "合计"
     assert ws["B10"].value == "=SUM(B2:B9)"
-    assert ws["F2"].value == '=IF(C2=0,"",D2/C2)'
-    assert "%" in ws["F2"].number_format
+    # 排查隐患 in E, 整改隐患 in F: the rate in H
+    assert ws["H2"].value == '=IF(E2=0,"",F2/E2)'
+    assert "%" in ws["H2"].number_format
     for r, sector in enumerate(SECTORS, start=2):
         assert ws.cell(row=r, column=1).value == sector
-        for c, metric in enumerate(METRICS, start=2):
-            assert ws.cell(row=r, column=c).value == messy.EXPECTED_TOTALS[sector][metric]
-    assert sheet.value("B10") == 80
-    assert sheet.value("E10") == 58
-    assert sheet.value("F10") == pytest.approx(27 / 29)
-    assert sheet.value("F7") == ""  # 森林防火: nothing found, no rate
+        row = {column: ws.cell(row=r, column=c).value for c, column in enumerate(columns, start=2)}
+        assert _merged({sector: row})[sector] == messy.EXPECTED_TOTALS[sector]
+    assert sheet.value("B10") + sheet.value("C10") + sheet.value("D10") == 80
+    assert sheet.value("G10") == 58
+    assert sheet.value("H10") == pytest.approx(27 / 29)
+    assert sheet.value("H7") == ""  # 森林防火: nothing found, no rate
     assert ws.freeze_panes == "B2"
     assert ws["A1"].font.bold
 
@@ -349,22 +400,28 @@ def test_summary_by_sector_has_real_formulas(summary):
 def test_summary_by_unit_adds_up(summary):
     ws = summary["分单位"]
     sheet = Sheet(ws)
-    assert (
-        ws["A1"].value == "填报单位"
-        and ws["B1"].value == "合计"
-        and ws["F1"].value == "道路交通安全"
-    )
-    assert [ws.cell(row=2, column=c).value for c in range(2, 6)] == list(METRICS)
+    n = 6  # columns per block: 检查次数, 检查单位, 检查家次, 排查隐患, 整改隐患, 查处违章
+    assert ws["A1"].value == "填报单位" and ws["B1"].value == "合计"
+    assert ws.cell(row=1, column=2 + n).value == "道路交通安全"
+    assert [ws.cell(row=2, column=c).value for c in range(2, 2 + n)][:3] == [
+        "检查次数",
+        "检查单位",
+        "检查家次",
+    ]
     rows = {ws.cell(row=r, column=1).value: r for r in range(3, ws.max_row + 1)}
     assert set(rows) == set(messy.EXPECTED_UNITS) | {"合计"}
+
+    def inspections(r, first):
+        return sum(sheet.value(ws.cell(row=r, column=first + i).coordinate) for i in range(3))
+
     for unit, expected in messy.EXPECTED_UNITS.items():
         r = rows[unit]
-        assert sheet.value(f"B{r}") == sum(m["检查次数"] for m in expected.values())
-        assert sheet.value(f"F{r}") == expected.get("道路交通安全", {}).get("检查次数", 0)
+        assert inspections(r, 2) == sum(m["检查次数"] for m in expected.values())
+        assert inspections(r, 2 + n) == expected.get("道路交通安全", {}).get("检查次数", 0)
     total = rows["合计"]
     assert ws[f"B{total}"].value.startswith("=SUM(")
-    assert sheet.value(f"B{total}") == 80
-    assert sheet.value(f"E{total}") == 58
+    assert inspections(total, 2) == 80
+    assert sheet.value(ws.cell(row=total, column=7).coordinate) == 58
     assert ws.freeze_panes == "B3"
     assert ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape"
@@ -373,7 +430,8 @@ def test_summary_by_unit_adds_up(summary):
 def test_summary_unit_detail_prints_on_portrait_pages(summary):
     ws = summary["分单位明细"]
     sheet = Sheet(ws)
-    assert [c.value for c in ws[1]] == ["填报单位", "领域", *METRICS]
+    columns = ("检查次数", "检查单位", "检查家次", *METRICS[1:])
+    assert [c.value for c in ws[1]] == ["填报单位", "领域", *columns]
     rows = {
         (ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value): r
         for r in range(2, ws.max_row)
@@ -386,11 +444,10 @@ def test_summary_unit_detail_prints_on_portrait_pages(summary):
     }
     assert set(rows) == set(expected)
     for key, metrics in expected.items():
-        assert [ws.cell(row=rows[key], column=c).value for c in range(3, 7)] == list(
-            metrics.values()
-        )
+        row = {c: ws.cell(row=rows[key], column=3 + i).value for i, c in enumerate(columns)}
+        assert _merged({"": row})[""] == metrics
     assert ws.cell(row=ws.max_row, column=1).value == "合计"
-    assert sheet.value(f"C{ws.max_row}") == 80
+    assert sum(sheet.value(f"{c}{ws.max_row}") for c in "CDE") == 80
     assert ws.page_setup.orientation == "portrait"
 
 
@@ -398,8 +455,9 @@ def test_summary_by_year_and_figures(summary):
     ws = summary["分年度"]
     sheet = Sheet(ws)
     labels = [ws.cell(row=r, column=1).value for r in range(3, ws.max_row + 1)]
-    assert labels == ["2020年", "2021年", "2022年", "无年度", "合计"]
-    assert sheet.value("B3") == 4 and sheet.value("B7") == 80
+    assert labels == ["2020年", "2021年", "2022年", "未分年度", "合计"]
+    assert sum(sheet.value(f"{c}3") for c in "BCD") == 4
+    assert sum(sheet.value(f"{c}7") for c in "BCD") == 80
     fs = summary["指标"]
     figures = Sheet(fs)
     found = {fs.cell(row=r, column=1).value: r for r in range(2, fs.max_row + 1)}

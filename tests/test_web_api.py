@@ -172,7 +172,7 @@ def test_delete_removes_the_file(client, workspace):
 
 
 def test_check_is_collect_json_plus_the_rosters(client, workspace):
-    from docgen.inputs.tallies import collect
+    from docgen.figures import collect
 
     expected = collect([workspace / "inputs" / "tallies"]).to_json()
     got = client.get("/api/check").json()

@@ -8,15 +8,10 @@ from pathlib import Path
 
 from docgen import vocabulary as vocab
 from docgen.errors import DataError, Problem, display_path
+from docgen.figures.consolidation import consolidate, no_files_problem
 from docgen.i18n import _, join
 from docgen.inputs.rosters import check_roster, headers_of, kind_of_headers, read_roster
-from docgen.inputs.tallies import (
-    consolidate,
-    find_figures_header,
-    find_tally_header,
-    no_files_problem,
-    read_workbook,
-)
+from docgen.inputs.tallies import find_figures_header, find_tally_header, read_workbook
 from docgen.inputs.workbook import input_files, open_workbook, sheet_rows
 from docgen.kinds.registry import Registry, registry
 

@@ -18,26 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from docgen import vocabulary as vocab
 from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
 from docgen.inputs.workbook import (
-    MAX_CELL_CHARS,
     CountError,
     cell_name,
-    input_files,
     is_blank,
     open_workbook,
     parse_count,
     sheet_rows,
     shorten,
 )
-from docgen.output.files import atomic_path, ensure_writable
 
 HEADER_SEARCH_ROWS = 10
-NO_YEAR_LABEL = "无年度"
+NO_YEAR_LABEL = "未分年度"  # figures of sheets no year names
 
 Table = dict[str, dict[str, int]]
 
@@ -56,7 +52,7 @@ def empty_table() -> Table:
     return {sector: {metric: 0 for metric in vocab.METRICS} for sector in vocab.SECTORS}
 
 
-def _add_into(target: Table, source: Table) -> None:
+def add_into(target: Table, source: Table) -> None:
     for sector, metrics in source.items():
         row = target.setdefault(sector, {m: 0 for m in vocab.METRICS})
         for metric, value in metrics.items():
@@ -75,72 +71,11 @@ def expected_headers() -> str:
     )
 
 
-@dataclass
-class UnitReport:
-    """One reporting unit's figures, from one or more files."""
-
-    unit: str
-    files: list[str] = field(default_factory=list)
-    totals: Table = field(default_factory=empty_table)
-    years: dict[int | None, Table] = field(default_factory=dict)
-    figures: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {"unit": self.unit, "files": list(self.files), "totals": self.totals}
-
-
-@dataclass
-class Consolidation:
-    """All tallies added up: by sector and metric, by unit, by year; named figures; problems."""
-
-    units: list[UnitReport] = field(default_factory=list)
-    totals: Table = field(default_factory=empty_table)
-    years: dict[int | None, Table] = field(default_factory=dict)
-    figures: dict[str, int] = field(default_factory=dict)
-    figure_units: dict[str, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    # of the 检查次数 by sector, how many came from columns counting units inspected (家)
-    units_inspected: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-    def rectification_rate(self, sector: str | None = None) -> float | None:
-        """整改隐患 / 排查隐患 for one sector or all; None when no hazard was found."""
-        rows = [self.totals[sector]] if sector else list(self.totals.values())
-        found = sum(r["排查隐患"] for r in rows)
-        fixed = sum(r["整改隐患"] for r in rows)
-        return fixed / found if found else None
-
-    def metric_total(self, metric: str) -> int:
-        """A metric summed over all sectors: 检查次数 of the whole campaign."""
-        return sum(row[metric] for row in self.totals.values())
-
-    def to_json(self) -> dict:
-        return {
-            "units": [u.to_json() for u in self.units],
-            "totals": self.totals,
-            "figures": dict(self.figures),
-            "years": {year_label(y): t for y, t in self.years.items()},
-            "problems": [p.as_dict() for p in self.problems],
-        }
-
-
 def year_label(year: int | None) -> str:
     return str(year) if year is not None else NO_YEAR_LABEL
 
 
-def _sorted_years(keys: Iterable[int | None]) -> list[int | None]:
+def sorted_years(keys: Iterable[int | None]) -> list[int | None]:
     keys = set(keys)
     return sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
 
@@ -154,7 +89,11 @@ class TallyHeader:
     sector_col: int  # 0-based
     metric_cols: dict[str, int]
     unit_col: int | None
-    counts_units: bool = False  # its 检查次数 column counts units inspected (家)
+    inspection: str = "检查次数"  # what its 检查 column counts: 检查次数, 检查单位 or 检查家次
+
+    def column(self, metric: str) -> str:
+        """The figure a metric column fills: 检查 columns by what they count."""
+        return self.inspection if metric == "检查次数" else metric
 
 
 @dataclass
@@ -170,7 +109,7 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         sector_col = None
         unit_col = None
-        counts_units = False
+        inspection = "检查次数"
         metrics: dict[str, int] = {}
         for col, value in enumerate(row):
             if not isinstance(value, str):
@@ -182,11 +121,11 @@ def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
             if metric and metric not in metrics:
                 metrics[metric] = col
                 if metric == "检查次数":
-                    counts_units = vocab.counts_units(value)
+                    inspection = vocab.inspection_column(value)
             elif unit_col is None and vocab.normalize_header(value) == vocab.UNIT_HEADER:
                 unit_col = col
         if sector_col is not None and metrics:
-            return TallyHeader(index, sector_col, metrics, unit_col, counts_units)
+            return TallyHeader(index, sector_col, metrics, unit_col, inspection)
     return None
 
 
@@ -285,6 +224,38 @@ def unit_from_stem(path: Path) -> str:
 # ---------------------------------------------------------------- reading one workbook
 
 
+@dataclass(frozen=True)
+class Cell:
+    """Where a figure was read: file (as shown), sheet, cell (``D7``) or range of rows
+    (``A2:E944``), and what it counts there; ``sign`` is -1 for a cell subtracted (an open
+    hazard is 排查 minus 整改)."""
+
+    file: str
+    sheet: str
+    ref: str
+    value: int
+    sign: int = 1
+
+    @property
+    def external(self) -> str:
+        """The cell as Excel writes an external reference: ``'[05-龙潭村.xlsx]2021年'!D7``."""
+        book = Path(self.file).name.replace("'", "''")
+        sheet = self.sheet.replace("'", "''")
+        return ("-" if self.sign < 0 else "") + f"'[{book}]{sheet}'!{self.ref}"
+
+    def negated(self) -> Cell:
+        return Cell(self.file, self.sheet, self.ref, self.value, -self.sign)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.ref,
+            "value": self.value * self.sign,
+            "ref": self.external,
+        }
+
+
 @dataclass
 class SheetTally:
     """What one sheet says about one unit for one year."""
@@ -294,8 +265,8 @@ class SheetTally:
     unit: str
     year: int | None
     table: dict[str, dict[str, int]] = field(default_factory=dict)
-    cells: dict[tuple[str, str], str] = field(default_factory=dict)
-    counts_units: bool = False  # 检查次数 here counts units inspected (家)
+    # (sector, column) → every cell summed into it, in reading order
+    cells: dict[tuple[str, str], list[Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -306,6 +277,7 @@ class SheetFigures:
     year: int | None
     values: dict[str, int] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -588,20 +560,23 @@ def _read_tally_sheet(
             last_unit = vocab.clean_text(unit_value)
         unit = last_unit if header.unit_col is not None else default_unit
         if unit not in by_unit:
-            by_unit[unit] = SheetTally(shown, sheet, unit, year, counts_units=header.counts_units)
+            by_unit[unit] = SheetTally(shown, sheet, unit, year)
             order.append(unit)
         tally = by_unit[unit]
         row_table = tally.table.setdefault(sector, {})
         for metric, value in values.items():
-            row_table[metric] = row_table.get(metric, 0) + value
-            tally.cells.setdefault((sector, metric), cell_name(excel_row, metric_cols[metric] + 1))
+            column = header.column(metric)
+            row_table[column] = row_table.get(column, 0) + value
+            where = cell_name(excel_row, metric_cols[metric] + 1)
+            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
+                tally.cells.setdefault((sector, column), []).append(
+                    Cell(shown, sheet, where, value)
+                )
         data_rows.append((excel_row, values, bad))
 
     if not order:
         # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(
-            shown, sheet, default_unit, year, counts_units=header.counts_units
-        )
+        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year)
         order.append(default_unit)
         problem(_("统计表只有表头，没有数据行"), severity=WARNING)
     result.tallies.extend(by_unit[u] for u in order)
@@ -730,6 +705,7 @@ def _read_figures_sheet(
                 )
             )
         figures.values[name] = figures.values.get(name, 0) + number
+        figures.cells.setdefault(name, []).append(Cell(shown, sheet, where, number))
         if measure and name not in figures.units:
             figures.units[name] = measure
     result.figures.append(figures)
@@ -749,7 +725,7 @@ def _separate_total_sheets(result: WorkbookTallies) -> None:
         summed: dict[str, dict[str, int]] = {}
         for tally in keep:
             if tally.unit == total.unit and tally.year is not None:
-                _add_into(summed, tally.table)
+                add_into(summed, tally.table)
         for sector, metrics in total.table.items():
             for metric, stated in metrics.items():
                 computed = summed.get(sector, {}).get(metric, 0)
@@ -763,431 +739,29 @@ def _separate_total_sheets(result: WorkbookTallies) -> None:
                             ),
                             file=result.file,
                             sheet=total.sheet,
-                            cell=total.cells.get((sector, metric), ""),
+                            cell=total.cells[(sector, metric)][0].ref
+                            if total.cells.get((sector, metric))
+                            else "",
                             hint=_("汇总按各年度工作表计算，这张汇总工作表不计入；请核对"),
                             severity=WARNING,
                         )
                     )
 
 
-# ---------------------------------------------------------------- consolidation
+_MOVED = {
+    "Consolidation",
+    "UnitReport",
+    "collect",
+    "consolidate",
+    "no_files_problem",
+    "read_tallies",
+}
 
 
-def consolidate(
-    workbooks: list[WorkbookTallies], problems: list[Problem] | None = None
-) -> Consolidation:
-    """Add up the sheets of many workbooks; same unit and year twice is a double count."""
-    result = Consolidation()
-    result.problems.extend(problems or [])
-    reports: dict[str, UnitReport] = {}
-    seen: dict[tuple, tuple[str, str]] = {}
-    figure_units: dict[str, tuple[str, str]] = {}
-    years: dict[int | None, Table] = {}
+def __getattr__(name: str):
+    # adding up and writing 汇总表 moved to docgen.figures; old imports keep working
+    if name in _MOVED or name in ("write_summary_workbook", "build_summary_workbook"):
+        import docgen.figures
 
-    for book in workbooks:
-        result.problems.extend(book.problems)
-        if book.tallies or book.figures:
-            result.files.append(book.file)
-        for kind, items in (("tally", book.tallies), ("figures", book.figures)):
-            for item in items:
-                key = (kind, item.unit, item.year)
-                if key in seen:
-                    first_file, first_sheet = seen[key]
-                    result.problems.append(
-                        Problem(
-                            _(
-                                "“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
-                                "（工作表“{second_sheet}”）都有，会重复计算"
-                            ).format(
-                                unit=shorten(item.unit),
-                                period=_("{year}年").format(year=item.year)
-                                if item.year
-                                else _("（无年度）"),
-                                what=_("统计数") if kind == "tally" else _("指标"),
-                                first=first_file,
-                                first_sheet=first_sheet,
-                                second=item.file,
-                                second_sheet=item.sheet,
-                            ),
-                            file=item.file,
-                            sheet=item.sheet,
-                            hint=_(
-                                "请删除重复的文件或工作表；不同年度请把工作表命名为年份，如“2021年”"
-                            ),
-                        )
-                    )
-                    continue
-                seen[key] = (item.file, item.sheet)
-                report = reports.get(item.unit)
-                if report is None:
-                    report = reports[item.unit] = UnitReport(item.unit)
-                if item.file not in report.files:
-                    report.files.append(item.file)
-                if isinstance(item, SheetTally):
-                    _add_into(report.totals, item.table)
-                    _add_into(report.years.setdefault(item.year, empty_table()), item.table)
-                    _add_into(result.totals, item.table)
-                    if item.counts_units:
-                        for sector, row in item.table.items():
-                            result.units_inspected[sector] = result.units_inspected.get(
-                                sector, 0
-                            ) + row.get("检查次数", 0)
-                    _add_into(years.setdefault(item.year, empty_table()), item.table)
-                else:
-                    for name, value in item.values.items():
-                        report.figures[name] = report.figures.get(name, 0) + value
-                        result.figures[name] = result.figures.get(name, 0) + value
-                    for name, measure in item.units.items():
-                        if name not in figure_units:
-                            figure_units[name] = (measure, item.file)
-                            result.figure_units[name] = measure
-                        elif figure_units[name][0] != measure:
-                            result.problems.append(
-                                Problem(
-                                    _(
-                                        "指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对"
-                                    ).format(
-                                        name=shorten(name),
-                                        unit=shorten(measure),
-                                        other=figure_units[name][1],
-                                        first=shorten(figure_units[name][0]),
-                                    ),
-                                    file=item.file,
-                                    sheet=item.sheet,
-                                    severity=WARNING,
-                                )
-                            )
-    for name in result.figures:
-        result.figure_units.setdefault(name, "")
-    result.units = list(reports.values())
-    for report in result.units:
-        report.years = {y: report.years[y] for y in _sorted_years(report.years)}
-    result.years = {y: years[y] for y in _sorted_years(years)}
-    return result
-
-
-def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
-    """Read every tally workbook under ``paths`` and add them up; never raises for bad data.
-
-    Every problem (errors and warnings) is in ``.problems``; every file is read.
-    """
-    given = [Path(p) for p in paths]
-    files = input_files(given)
-    extra: list[Problem] = []
-    if not files:
-        extra.append(no_files_problem(given))
-    return consolidate([read_workbook(f) for f in files], extra)
-
-
-def no_files_problem(paths: list[Path]) -> Problem:
-    where = join(display_path(p) for p in paths) or "."
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        return Problem(
-            _("找不到 {where}").format(where=join(display_path(p) for p in missing)),
-            hint=_("请检查路径；统计表应放在一个文件夹里，每个村或单位一个 .xlsx 文件"),
-        )
-    return Problem(
-        _("在 {where} 中没有找到统计表（.xlsx 文件）").format(where=where),
-        file=where,
-        hint=_("请把各村、各单位交回的统计表（.xlsx）放进这个文件夹；空白表可用 docgen forms 生成"),
-    )
-
-
-def collect(paths: Iterable[Path | str]) -> Consolidation:
-    """Like ``read_tallies``, but raises ``DataError`` with every problem when any is an error."""
-    result = read_tallies(paths)
-    if result.has_errors:
-        raise DataError(result.problems)
-    return result
-
-
-# ---------------------------------------------------------------- 汇总表.xlsx
-
-
-def write_summary_workbook(consolidation: Consolidation, path: Path, force: bool = False) -> Path:
-    """Write 汇总表.xlsx: totals by sector (with SUM formulas), by unit, by year, figures, problems."""
-    path = Path(path)
-    ensure_writable([path], force)
-    wb = build_summary_workbook(consolidation)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
-
-
-def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="808080")
-    return {
-        "header_font": Font(bold=True),
-        "header_fill": PatternFill("solid", fgColor="D9E1F2"),
-        "total_fill": PatternFill("solid", fgColor="F2F2F2"),
-        "error_font": Font(color="C00000", bold=True),
-        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "bold": Font(bold=True),
-    }
-
-
-def _text_width(value: object) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _finish_sheet(
-    ws,
-    header_rows: int,
-    freeze: str,
-    widths: dict[int, int] | None = None,
-    landscape: bool = True,
-    max_width: int = 40,
-    fit_width: bool = True,
-) -> None:
-    """Borders, header style, widths from content, frozen panes, print titles, fit to width.
-
-    A sheet too wide for one page (``fit_width=False``) prints over several pages instead,
-    its first column repeated on each, so the figures stay readable.
-    """
-    from openpyxl.utils import get_column_letter
-
-    st = _styles()
-    computed: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.coordinate in ws.merged_cells:
-                continue
-            cell.border = st["border"]
-            if cell.row <= header_rows:
-                cell.font = st["header_font"]
-                cell.fill = st["header_fill"]
-                cell.alignment = st["center"]
-            value = cell.value
-            if isinstance(value, str) and value.startswith("="):
-                value = "000000"
-            computed[cell.column] = max(computed.get(cell.column, 0), _text_width(value))
-    for col, width in computed.items():
-        chosen = (widths or {}).get(col, min(max(width + 2, 8), max_width))
-        ws.column_dimensions[get_column_letter(col)].width = chosen
-    ws.freeze_panes = freeze
-    ws.print_title_rows = f"1:{header_rows}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    if fit_width:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-    else:
-        ws.print_title_cols = "A:A"
-
-
-def _sector_metric_block(
-    ws,
-    first_label: str,
-    labels: list[str],
-    tables: list[Table],
-    extra_header: str | None = None,
-    extras: list[str] | None = None,
-) -> None:
-    """Rows of label × (合计 by metric, then every sector × metric), two header rows, a SUM row."""
-    from openpyxl.utils import get_column_letter
-
-    st = _styles()
-    metrics = vocab.METRICS
-    n = len(metrics)
-    ws.cell(row=1, column=1, value=first_label)
-    ws.merge_cells(start_row=1, start_column=1, end_row=2, end_column=1)
-    blocks = ["合计"] + list(vocab.SECTORS)
-    for b, title in enumerate(blocks):
-        start = 2 + b * n
-        ws.cell(row=1, column=start, value=title)
-        ws.merge_cells(start_row=1, start_column=start, end_row=1, end_column=start + n - 1)
-        for m, metric in enumerate(metrics):
-            ws.cell(row=2, column=start + m, value=metric)
-    last_col = 1 + len(blocks) * n
-    if extra_header:
-        ws.cell(row=1, column=last_col + 1, value=extra_header)
-        ws.merge_cells(start_row=1, start_column=last_col + 1, end_row=2, end_column=last_col + 1)
-    for i, (label, table) in enumerate(zip(labels, tables, strict=True)):
-        r = 3 + i
-        ws.cell(row=r, column=1, value=_clean(label)).alignment = st["left"]
-        for m, metric in enumerate(metrics):
-            parts = []
-            for s, sector in enumerate(vocab.SECTORS):
-                col = 2 + (s + 1) * n + m
-                ws.cell(row=r, column=col, value=table.get(sector, {}).get(metric, 0))
-                parts.append(f"{get_column_letter(col)}{r}")
-            _formula(ws, r, 2 + m, "=" + "+".join(parts)).font = st["bold"]
-        if extras:
-            ws.cell(row=r, column=last_col + 1, value=_clean(extras[i])).alignment = st["left"]
-    total_row = 3 + len(labels)
-    ws.cell(row=total_row, column=1, value="合计")
-    for col in range(2, last_col + 1):
-        letter = get_column_letter(col)
-        formula = f"=SUM({letter}3:{letter}{total_row - 1})" if labels else "=0"
-        _formula(ws, total_row, col, formula)
-    for col in range(1, last_col + 1):
-        cell = ws.cell(row=total_row, column=col)
-        cell.font = st["bold"]
-        cell.fill = st["total_fill"]
-    widths = {1: min(max(_text_width(x) for x in [first_label, *labels]) + 2, 30)}
-    widths.update({c: 9 for c in range(2, last_col + 1)})
-    if extra_header:
-        widths[last_col + 1] = 40
-    _finish_sheet(ws, 2, "B3", widths, fit_width=False)
-
-
-def _unit_detail_sheet(ws, units: list[UnitReport]) -> None:
-    """One row per unit and sector it reported on: the by-unit figures in a form that prints
-    on portrait pages."""
-    from openpyxl.utils import get_column_letter
-
-    st = _styles()
-    ws.append(["填报单位", "领域", *vocab.METRICS])
-    for unit in units:
-        for sector in vocab.SECTORS:
-            row = unit.totals.get(sector, {})
-            if any(row.get(metric, 0) for metric in vocab.METRICS):
-                ws.append(
-                    [_clean(unit.unit), sector, *(row.get(metric, 0) for metric in vocab.METRICS)]
-                )
-    total_row = ws.max_row + 1
-    ws.cell(row=total_row, column=1, value="合计")
-    for col in range(3, 3 + len(vocab.METRICS)):
-        letter = get_column_letter(col)
-        _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
-    for col in range(1, 3 + len(vocab.METRICS)):
-        ws.cell(row=total_row, column=col).font = st["bold"]
-        ws.cell(row=total_row, column=col).fill = st["total_fill"]
-    _finish_sheet(ws, 1, "C2", {1: 22, 2: 22, **{c: 10 for c in range(3, 7)}}, landscape=False)
-
-
-def build_summary_workbook(consolidation: Consolidation):
-    """The consolidated workbook (汇总表) as an openpyxl Workbook, formulas for every total."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    st = _styles()
-    c = consolidation
-    wb = Workbook()
-
-    # 分领域汇总: header in row 1 so the formulas read like =IF(C2=0,"",D2/C2)
-    ws = wb.active
-    ws.title = "分领域汇总"
-    ws.append(["领域", *vocab.METRICS, "整改率"])
-    found_col = get_column_letter(2 + vocab.METRICS.index("排查隐患"))
-    fixed_col = get_column_letter(2 + vocab.METRICS.index("整改隐患"))
-    rate_col = 2 + len(vocab.METRICS)
-    for sector in vocab.SECTORS:
-        ws.append([sector, *(c.totals[sector][m] for m in vocab.METRICS)])
-    total_row = 2 + len(vocab.SECTORS)
-    ws.cell(row=total_row, column=1, value="合计")
-    for col in range(2, rate_col):
-        letter = get_column_letter(col)
-        _formula(ws, total_row, col, f"=SUM({letter}2:{letter}{total_row - 1})")
-    for r in range(2, total_row + 1):
-        cell = _formula(ws, r, rate_col, f'=IF({found_col}{r}=0,"",{fixed_col}{r}/{found_col}{r})')
-        cell.number_format = "0.0%"
-    for col in range(1, rate_col + 1):
-        ws.cell(row=total_row, column=col).font = st["bold"]
-        ws.cell(row=total_row, column=col).fill = st["total_fill"]
-    _finish_sheet(
-        ws, 1, "B2", {1: 24, **{col: 12 for col in range(2, rate_col + 1)}}, landscape=False
-    )
-
-    ws = wb.create_sheet("分单位")
-    _sector_metric_block(
-        ws,
-        "填报单位",
-        [u.unit for u in c.units],
-        [u.totals for u in c.units],
-        "来源文件",
-        ["、".join(u.files) for u in c.units],
-    )
-    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units)
-
-    ws = wb.create_sheet("分年度")
-    _sector_metric_block(
-        ws,
-        "年度",
-        [f"{y}年" if y is not None else NO_YEAR_LABEL for y in c.years],
-        list(c.years.values()),
-    )
-
-    ws = wb.create_sheet("指标")
-    reporting = [u for u in c.units if u.figures]
-    ws.append(["指标", "合计", "单位", *(_clean(u.unit) for u in reporting)])
-    last = get_column_letter(3 + len(reporting))
-    for i, name in enumerate(c.figures):
-        r = 2 + i
-        ws.append(
-            [
-                _clean(name),
-                None,
-                _clean(c.figure_units.get(name, "")),
-                *(u.figures.get(name, 0) for u in reporting),
-            ]
-        )
-        if reporting:
-            _formula(ws, r, 2, f"=SUM(D{r}:{last}{r})")
-        else:
-            ws.cell(row=r, column=2, value=c.figures[name])
-        ws.cell(row=r, column=2).font = st["bold"]
-    _finish_sheet(ws, 1, "D2", {1: 20, 2: 10, 3: 8})
-
-    ws = wb.create_sheet("问题清单")
-    ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
-    problems = sorted(c.problems, key=lambda p: 0 if p.is_error else 1)
-    for p in problems:
-        ws.append(
-            [
-                _("错误") if p.is_error else _("警告"),
-                *(_clean(x) for x in (p.file, p.sheet, p.cell, p.message, p.hint)),
-            ]
-        )
-        if p.is_error:
-            ws.cell(row=ws.max_row, column=1).font = st["error_font"]
-    if not problems:
-        ws.append([_("无"), "", "", "", _("未发现问题"), ""])
-    _finish_sheet(ws, 1, "A2", {1: 8, 2: 28, 3: 12, 4: 9, 5: 60, 6: 50})
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = st["left"]
-    ws.auto_filter.ref = f"A1:F{ws.max_row}"
-    _keep_as_text(wb)
-    return wb
-
-
-def _formula(ws, row: int, col: int, text: str):
-    """One of docgen's own totals: the only cells of 汇总表 that are formulas."""
-    cell = ws.cell(row=row, column=col, value=text)
-    ws.docgen_formulas = getattr(ws, "docgen_formulas", set()) | {cell.coordinate}
-    return cell
-
-
-def _keep_as_text(wb) -> None:
-    """Text from the inputs (a value, a unit, a file or sheet name, a problem) stays text.
-
-    openpyxl makes any string starting with ``=`` a formula: ``=HYPERLINK(…)`` typed by a
-    village would become a live link on the secretary's PC.  Such cells are stored as
-    strings and marked to stay text when edited (Excel's leading apostrophe); so are
-    strings starting with ``+ - @``, which Excel would read as a formula on editing.
-    """
-    for ws in wb.worksheets:
-        ours: set[str] = getattr(ws, "docgen_formulas", set())
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and cell.coordinate in ours:
-                    continue
-                value = cell.value
-                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-
-
-def _clean(value: object) -> object:
-    """A value as openpyxl can store it: characters XML cannot hold are dropped."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
-    return value
+        return getattr(docgen.figures, name)
+    raise AttributeError(name)

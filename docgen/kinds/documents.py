@@ -235,7 +235,7 @@ def supplied_variables(
     for a declared kind (甲方, 领域, 告知日期 …).  The summary is filled from the tallies."""
     kind = kind_of_template(template_path, settings)
     if kind is not None and kind.mode == "single":
-        from docgen.inputs.tallies import consolidate
+        from docgen.figures import consolidate
         from docgen.kinds.summary import RosterCounts, summary_context
 
         return set(summary_context(settings, consolidate([]), RosterCounts()))

@@ -6,12 +6,20 @@ Variable names are Chinese, as the template uses them: ``{{ 消防安全.排查�
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen import vocabulary as vocab
 from docgen.config import Settings
+from docgen.errors import WARNING, Problem, display_path
+from docgen.figures.printing import Ledger
+from docgen.figures.sources import Traced, row_ranges, total
 from docgen.gongwen.official import text_width
+from docgen.i18n import _
+from docgen.inputs.tallies import NO_YEAR_LABEL
 from docgen.render.engine import SEALED
 from docgen.render.filters import cn, percent
 from docgen.vocabulary import METRICS, SECTORS, hazard_group
@@ -62,24 +70,32 @@ PAGE_LINES = 22
 
 @dataclass(frozen=True)
 class RosterCounts:
-    """What the rosters add to the summary: each roster's row count under the variable its
-    kind's manifest names (``count = "签订责任书"``), and hazard points by 类型 as written."""
+    """What the rosters add to the summary: each roster's rows under the variable its kind's
+    manifest names (``count = "签订责任书"``), as ranges of rows; hazard points by 类型 as
+    written.  A roster with a 签订日期 column counts in ``rows`` only what was signed by the
+    summary's 成文日期; the rest (later or undated) is ``planned``."""
 
-    rows: dict[str, int] = field(default_factory=dict)
-    hazards_by_type: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, Traced] = field(default_factory=dict)
+    hazards_by_type: dict[str, Traced] = field(default_factory=dict)
+    planned: dict[str, Traced] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def _group(self, group: str, what: str) -> Traced:
+        return total(
+            (n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == group), what
+        )
 
     @property
-    def geological(self) -> int:
+    def geological(self) -> Traced:
         """Points of any landslide-type hazard (地质灾害, 滑坡, 崩塌, 泥石流 …)."""
-        return sum(
-            n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "地质灾害"
-        )
+        return self._group("地质灾害", "地质灾害点（隐患点名册中类型属地质灾害的行）")
 
     @property
-    def flash_flood(self) -> int:
-        return sum(
-            n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == "山洪灾害"
-        )
+    def flash_flood(self) -> Traced:
+        return self._group("山洪灾害", "山洪灾害隐患点（隐患点名册中类型属山洪灾害的行）")
+
+
+SIGNED = "签订日期"
 
 
 def rectification_rate(found: int, fixed: int) -> str:
@@ -89,21 +105,92 @@ def rectification_rate(found: int, fixed: int) -> str:
     return percent(fixed / found)
 
 
-def _metric_row(totals: Mapping[str, int] | None) -> dict:
-    totals = totals or {}
-    row: dict[str, Any] = {metric: int(totals.get(metric, 0) or 0) for metric in METRICS}
-    row["整改率"] = rectification_rate(row["排查隐患"], row["整改隐患"])
-    return row
+def _date_text(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
 
 
-def _sum_rows(rows: list[dict]) -> dict:
-    total = {metric: sum(r[metric] for r in rows) for metric in METRICS}
-    total["整改率"] = rectification_rate(total["排查隐患"], total["整改隐患"])
-    return total
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = re.fullmatch(
+            r"\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*", value
+        )
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+    return None
 
 
-def _unit_total(totals: Mapping[str, Mapping[str, int]]) -> dict:
-    return _sum_rows([_metric_row(totals.get(sector)) for sector in totals])
+def roster_counts(settings: Settings, rosters: Mapping[str, Any]) -> RosterCounts:
+    """Each roster's rows as ranges (``'[students.xlsx]Sheet1'!A2:E944``) under the summary
+    variable its kind names; rows signed after the 成文日期 are counted apart, with a warning."""
+    from openpyxl.utils import get_column_letter
+
+    rows: dict[str, Traced] = {}
+    planned: dict[str, Traced] = {}
+    problems: list[Problem] = []
+    hazards: dict[str, Traced] = {}
+    date = settings.summary.date
+    for key, roster in rosters.items():
+        kind = settings.kinds.get(key)
+        if kind is None or kind.roster is None:
+            continue
+        shown = display_path(roster.path)
+        last = get_column_letter(max(roster.positions or [1]))
+        title = kind.roster.title or kind.label
+
+        def ranges(numbers: list[int], what: str, shown=shown, sheet=roster.sheet, last=last):
+            return Traced(row_ranges(shown, sheet, numbers, last), what)
+
+        if kind.roster.count:
+            signed: list[int] = []
+            later: list[int] = []
+            dated = SIGNED in roster.columns
+            for index, record in enumerate(roster.records):
+                when = _as_date(record.get(SIGNED)) if dated else None
+                (later if dated and (when is None or when > date) else signed).append(
+                    roster.rows[index]
+                )
+            count = kind.roster.count
+            rows[count] = ranges(
+                signed,
+                _("{title}名册中成文日期前已签订的行").format(title=title)
+                if dated
+                else _("{title}名册的行").format(title=title),
+            )
+            if later:
+                planned[count] = ranges(
+                    later, _("{title}名册中成文日期后签订或未填签订日期的行").format(title=title)
+                )
+                first = roster.rows.index(later[0])
+                problems.append(
+                    Problem(
+                        _(
+                            "{n} 行的签订日期晚于工作总结的成文日期 {date}（或没有填写），"
+                            "工作总结只写已签订的 {signed} 份，其余写作计划签订"
+                        ).format(n=len(later), date=_date_text(date), signed=len(signed)),
+                        file=shown,
+                        sheet=roster.sheet,
+                        cell=roster.cell(first, SIGNED) if dated else "",
+                        hint=_(
+                            "如已签订，请填写签订日期；或在 docgen.toml 的 [summary] date 中改正成文日期"
+                        ),
+                        severity=WARNING,
+                    )
+                )
+        if kind.context == "notices" and "类型" in roster.columns:
+            by_type: dict[str, list[int]] = {}
+            for index, record in enumerate(roster.records):
+                by_type.setdefault(str(record.get("类型", "")).strip(), []).append(
+                    roster.rows[index]
+                )
+            hazards.update({name: ranges(numbers, name) for name, numbers in by_type.items()})
+    return RosterCounts(rows=rows, hazards_by_type=hazards, planned=planned, problems=problems)
 
 
 def _year_range(years: tuple[int, int] | None) -> str:
@@ -207,30 +294,169 @@ def _footer(settings: Settings) -> dict | None:
     }
 
 
-def _year_rows(consolidation) -> list[dict]:
-    rows = []
-    for year, table in (getattr(consolidation, "years", {}) or {}).items():
-        if year is None:
-            continue
-        row = _unit_total(table or {})
-        rows.append({"年度": f"{year}年", "年份": year, **row})
-    return rows
+# The words a figure follows in the text, declared once per column; sectors that say it their
+# own way override them.  排查整治 is said when every hazard found was rectified.
+PHRASES: dict[str, str] = {
+    "检查次数": "开展检查",
+    "检查单位": "检查单位",
+    "检查家次": "检查生产经营单位",
+    "排查隐患": "排查一般隐患",
+    "排查整治": "排查整治一般隐患",
+    "查处违章": "查处违章行为",
+}
+SECTOR_PHRASES: dict[str, dict[str, str]] = {
+    "道路交通安全": {"查处违章": "整治违章行为"},
+    "消防安全": {
+        "排查隐患": "排查一般火灾隐患",
+        "排查整治": "排查整治一般火灾隐患",
+        "查处违章": "纠正违规用火用电行为",
+    },
+    "危险化学品和烟花爆竹": {"排查隐患": "排查一般安全隐患", "排查整治": "排查整治一般安全隐患"},
+    "地质灾害预防": {"检查次数": "开展巡查", "排查隐患": "排查隐患", "排查整治": "排查整治隐患"},
+    "建筑施工": {"排查隐患": "排查一般安全隐患", "排查整治": "排查整治一般安全隐患"},
+    "森林防火": {
+        "检查次数": "开展巡查",
+        "排查隐患": "排查火险隐患",
+        "排查整治": "排查整治火险隐患",
+    },
+    "校园及周边环境": {"排查隐患": "排查隐患", "排查整治": "排查整治隐患"},
+    "食品药品安全": {"排查隐患": "查出一般隐患", "排查整治": "查出并整改一般隐患"},
+}
+INSPECTIONS = ("检查次数", "检查单位", "检查家次")
+# a sector's sentences that hold only when an input supports them ("" otherwise)
+SECTOR_CLAIMS = ("对象", "部位", "告知", "火情", "承诺书")
+
+
+def _phrase(sector: str | None, key: str) -> str:
+    return SECTOR_PHRASES.get(sector or "", {}).get(key) or PHRASES[key]
+
+
+def _hazard_clauses(
+    ledger: Ledger, where: str, sector: str | None, found: Traced, fixed: Traced
+) -> list[str]:
+    """排查整治…14处 when all were rectified; else how many are still open, by number."""
+    measure = vocab.measure_of("排查隐患", sector)
+    if not found:
+        return []
+    if int(fixed) == int(found):
+        return [_phrase(sector, "排查整治") + ledger.say(where, found, measure)]
+    # beside what is still open the figures are exact, so that the three add up
+    said = [_phrase(sector, "排查隐患") + ledger.say(where, found, measure, exact=True)]
+    if int(fixed) > int(found):  # the tally is inconsistent; reading warned about the cell
+        return said + ["整改" + ledger.say(where, fixed, measure, exact=True)]
+    open_hazards = found.minus(fixed, _("{what}：排查减整改（未整改）").format(what=found.what))
+    if not fixed:
+        return said + ["均在整改中"]
+    return said + [
+        "已整改" + ledger.say(where, fixed, measure, exact=True),
+        "尚有" + ledger.say(where, open_hazards, measure, exact=True) + "正在整改",
+    ]
+
+
+def _figure_clauses(
+    ledger: Ledger, where: str, sector: str | None, row: Mapping[str, Traced], extra=()
+) -> list[str]:
+    clauses = [
+        _phrase(sector, column) + ledger.say(where, row[column], vocab.measure_of(column, sector))
+        for column in INSPECTIONS
+        if row.get(column)
+    ]
+    clauses += list(extra)
+    clauses += _hazard_clauses(ledger, where, sector, row["排查隐患"], row["整改隐患"])
+    if row.get("查处违章"):
+        measure = vocab.measure_of("查处违章", sector)
+        clauses.append(_phrase(sector, "查处违章") + ledger.say(where, row["查处违章"], measure))
+    return clauses
+
+
+def _sentence(clauses: list[str], lead: str = "共") -> str:
+    """One sentence of figures: 共 once, at its head; the clauses share its subject."""
+    return lead + "，".join(clauses) + "。" if clauses else ""
+
+
+def _row(consolidation, columns, what: str, **where) -> dict[str, Traced]:
+    return {
+        column: consolidation.traced(column, what=f"{what}·{column}", **where) for column in columns
+    }
+
+
+def _rate(row: Mapping[str, int]) -> str:
+    return rectification_rate(int(row["排查隐患"]), int(row["整改隐患"]))
+
+
+def _measure(consolidation, name: str) -> str:
+    return (getattr(consolidation, "figure_units", {}) or {}).get(name) or vocab.measure_of(name)
+
+
+def _kind_count(settings: Settings, context_name: str) -> str | None:
+    for kind in settings.kinds.batches:
+        if kind.context == context_name and kind.roster and kind.roster.count:
+            return kind.roster.count
+    return None
+
+
+def _after(settings: Settings, kind: str, key: str) -> bool:
+    """Whether a kind's date in docgen.toml ([notices] date, [letters] start) falls after the
+    summary's 成文日期: what it does is then planned, not done."""
+    when = settings.of(kind).get(key)
+    return isinstance(when, dt.date) and when > settings.summary.date
+
+
+def _agreements(ledger: Ledger, settings: Settings, counts: RosterCounts) -> str:
+    name = _kind_count(settings, "agreements")
+    if not name:
+        return ""
+    where = _("正文一、")
+    signed = counts.rows.get(name, Traced())
+    planned = counts.planned.get(name, Traced())
+    if signed and planned:
+        return (
+            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，"
+            f"另有{ledger.say(where, planned, '家')}单位的责任书计划签订。"
+        )
+    if signed:
+        return (
+            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+        )
+    if planned:
+        return f"计划与{ledger.say(where, planned, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+    return ""
+
+
+PUBLICITY = (
+    ("发放宣传册", "发放安全宣传册"),
+    ("推送微信", "推送安全微信"),
+    ("显示屏播放", "在显示屏滚动播放安全提示"),
+)
+
+
+def _publicity(ledger: Ledger, consolidation, figures: Mapping[str, Traced]) -> str:
+    where = _("正文一、")
+    return "，".join(
+        words + ledger.say(where, figures[name], _measure(consolidation, name))
+        for name, words in PUBLICITY
+        if figures.get(name)
+    )
 
 
 def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> dict:
-    """Everything the summary template reads.
+    """Everything the summary template reads, every figure traced to its cells.
 
-    ``consolidation`` needs ``.totals`` (sector → metric → int), ``.figures`` (name → int)
-    and ``.units`` (objects with ``.unit`` and ``.totals``).  Each sector is a dict of the four
-    metrics, ``整改率`` and ``序号`` — ``（一）``, ``（二）``… over the active sectors only, ``""``
-    for a sector with nothing to report, so the numbering closes up.
+    ``consolidation`` is a :class:`docgen.figures.Consolidation`.  Each sector is a dict of its
+    figures (``检查次数``, ``排查隐患`` …, traced ints), ``整改率``, ``序号`` — ``（一）``,
+    ``（二）``… over the active sectors only, ``""`` for a sector with nothing to report, so
+    the numbering closes up — and ``情况``, the sentence of its figures.  ``数据来源`` lists
+    every figure the built-in template prints (汇总表's 数据来源 sheet).
     """
+    ledger = Ledger()
     figures_in = dict(getattr(consolidation, "figures", {}) or {})
-    figures = {name: int(figures_in.get(name, 0) or 0) for name in KNOWN_FIGURES}
-    figures.update({name: int(value or 0) for name, value in figures_in.items()})
+    names = list(KNOWN_FIGURES) + [n for n in figures_in if n not in KNOWN_FIGURES]
+    figures = {name: consolidation.figure(name) for name in names}
+    columns = tuple(getattr(consolidation, "columns", METRICS))
 
     context: dict = {}
     context.update({name: value for name, value in figures.items() if name not in SECTORS})
+    geological, flash_flood = counts.geological, counts.flash_flood
     context.update(
         {
             "标题": settings.summary.title,
@@ -252,56 +478,226 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             "起始年度": settings.summary.years[0] if settings.summary.years else "",
             "截止年度": settings.summary.years[1] if settings.summary.years else "",
             **{
-                kind.roster.count: 0
+                kind.roster.count: Traced()
                 for kind in settings.kinds.batches
                 if kind.roster and kind.roster.count
             },
             **counts.rows,
-            "地质灾害点": counts.geological,
-            "山洪灾害点": counts.flash_flood,
+            "地质灾害点": geological,
+            "山洪灾害点": flash_flood,
             "指标": figures,
         }
     )
 
-    totals = getattr(consolidation, "totals", {}) or {}
-    sector_rows = []
+    # 一、 responsibility and publicity
+    context["责任书"] = _agreements(ledger, settings, counts)
+    context["宣传"] = _publicity(ledger, consolidation, figures)
+
+    # 二、 the campaign's totals, then the years
+    where = _("正文二、")
+    total = _row(consolidation, columns, TOTAL_LABEL)
+    context["总体情况"] = _sentence(_figure_clauses(ledger, where, None, total), "各领域共")
+    context["年度情况"] = _years_sentence(ledger, consolidation, where)
+
+    # 二、（一）… each sector that has something to report
     number = 0
+    sector_rows = []
+    open_hazards: list[tuple[str, Traced]] = []
     for sector in SECTORS:
-        row = _metric_row(totals.get(sector))
+        row: dict[str, Any] = _row(consolidation, columns, sector, sector=sector)
         related = SECTOR_FIGURES.get(sector, ())
-        active = any(row[m] for m in METRICS) or any(context.get(name) for name in related)
-        # 森林防火: "无一起森林火灾" is worth saying whenever the town reported the figure.
+        active = any(row[c] for c in columns) or any(context.get(name) for name in related)
         if sector == "森林防火" and "森林火灾" in figures_in:
-            active = True
+            active = True  # a forest-fire count is worth saying, even 0
         if active:
             number += 1
         row["序号"] = f"（{cn(number)}）" if active else ""
         row["名称"] = sector
+        row["整改率"] = _rate(row)
+        row["开展检查"] = row["检查次数"]  # the names earlier templates used
+        row["检查单位"] = row.get("检查单位", Traced())
         context[sector] = row
         sector_rows.append({"领域": sector, **row})
-        # 检查次数 as the villages headed it: inspections (次) and units inspected (家)
-        units = int((getattr(consolidation, "units_inspected", {}) or {}).get(sector, 0))
-        row["检查单位"] = min(units, row["检查次数"])
-        row["开展检查"] = row["检查次数"] - row["检查单位"]
+        row.update({key: "" for key in SECTOR_CLAIMS})
+        if not active:
+            row["情况"] = ""
+            continue
+        here = _("正文二、{number}{sector}").format(number=row["序号"], sector=sector)
+        extra = []
+        if sector == "校园及周边环境" and figures.get("检查校车"):
+            extra.append(
+                "检查校车"
+                + ledger.say(here, figures["检查校车"], _measure(consolidation, "检查校车"))
+            )
+        row["情况"] = _sentence(_figure_clauses(ledger, here, sector, row, extra))
+        row.update(_sector_claims(ledger, here, settings, consolidation, sector, figures, counts))
+        if int(row["整改隐患"]) < int(row["排查隐患"]):
+            open_hazards.append(
+                (sector, row["排查隐患"].minus(row["整改隐患"], f"{sector}·未整改隐患"))
+            )
 
-    total = _sum_rows(sector_rows)
-    total["开展检查"] = sum(context[sector]["开展检查"] for sector in SECTORS)
-    total["检查单位"] = sum(context[sector]["检查单位"] for sector in SECTORS)
-    context["合计"] = total
-    context["领域数"] = number
-    context["分领域"] = sector_rows + [
-        {"领域": TOTAL_LABEL, **total, "序号": "", "名称": TOTAL_LABEL}
-    ]
-
-    unit_rows = [
-        {"填报单位": unit.unit, **_unit_total(unit.totals or {})}
-        for unit in getattr(consolidation, "units", []) or []
-    ]
-    context["分单位"] = unit_rows + [{"填报单位": TOTAL_LABEL, **_sum_rows(unit_rows)}]
-    context["填报单位数"] = len(unit_rows)
-    year_rows = _year_rows(consolidation)
-    context["分年度"] = year_rows + (
-        [{"年度": TOTAL_LABEL, "年份": "", **_sum_rows(year_rows)}] if year_rows else []
+    # 三、 what is still open is followed to closure
+    where = _("正文三、")
+    context["未整改"] = (
+        "对尚未整改完毕的"
+        + "、".join(
+            f"{sector}领域{ledger.say(where, figure, vocab.measure_of('排查隐患', sector), exact=True)}"
+            for sector, figure in open_hazards
+        )
+        + "隐患逐一跟踪督办，直至整改销号"
+        if open_hazards
+        else ""
     )
-    context["年度数"] = len(year_rows)
+
+    context["合计"] = {
+        **total,
+        "整改率": _rate(total),
+        "开展检查": total["检查次数"],
+        "检查单位": total.get("检查单位", Traced()),
+    }
+    context["领域数"] = number
+    context["附表列"] = [{"键": c, "名称": c, "单位": f"（{vocab.MEASURES[c]}）"} for c in columns]
+
+    # 附件1-3: every cell printed is a figure with its sources
+    def table_row(label_key: str, label: str, where: str, values: dict) -> dict:
+        out: dict[str, Any] = {label_key: label, "领域": label}
+        for column in columns:
+            out[column] = ledger.cell(
+                where, values[column], f"{label}·{column}（{vocab.MEASURES[column]}）"
+            )
+        out["整改率"] = _rate(out)
+        return out
+
+    annex = _("附件1")
+    context["分领域"] = [
+        {
+            **table_row("领域", r["领域"], f"{annex} {r['领域']}", r),
+            "序号": r["序号"],
+            "名称": r["领域"],
+        }
+        for r in sector_rows
+    ] + [
+        {
+            **table_row("领域", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total),
+            "序号": "",
+            "名称": TOTAL_LABEL,
+        }
+    ]
+
+    annex = _("附件2")
+    units = getattr(consolidation, "units", []) or []
+    unit_rows = [
+        table_row(
+            "填报单位",
+            u.unit,
+            f"{annex} {u.unit}",
+            _row(consolidation, columns, u.unit, unit=u.unit),
+        )
+        for u in units
+    ]
+    context["分单位"] = unit_rows + [
+        table_row("填报单位", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total)
+    ]
+    context["填报单位数"] = len(unit_rows)
+
+    annex = _("附件3")
+    years = list((getattr(consolidation, "years", {}) or {}).keys())
+    context["年度数"] = sum(1 for y in years if y is not None)
+    context["分年度表"] = context["年度数"] >= 1 and len(years) >= 2
+    year_rows = []
+    if context["分年度表"]:
+        for year in years:
+            label = f"{year}年" if year is not None else NO_YEAR_LABEL
+            values = _row(consolidation, columns, label, year=year)
+            year_rows.append(
+                {**table_row("年度", label, f"{annex} {label}", values), "年份": year or ""}
+            )
+        year_rows.append(
+            {**table_row("年度", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total), "年份": ""}
+        )
+    context["分年度"] = year_rows
+    context["分年度注"] = _no_year_note(consolidation) if None in years else ""
+    context["数据来源"] = ledger.rows
     return context
+
+
+def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
+    """分年度看，2021年排查隐患3处、整改3处，2022年…；figures no year claims are said apart."""
+    years = list((getattr(consolidation, "years", {}) or {}).keys())
+    if sum(1 for y in years if y is not None) < 2:
+        return ""
+    parts = []
+    for year in years:
+        label = f"{year}年" if year is not None else "未分年度填报的"
+        found = consolidation.traced("排查隐患", year=year, what=f"{label}·排查隐患")
+        fixed = consolidation.traced("整改隐患", year=year, what=f"{label}·整改隐患")
+        if year is None and not found and not fixed:
+            continue
+        parts.append(
+            f"{label}排查隐患{ledger.say(where, found, '处', exact=True)}、"
+            f"整改{ledger.say(where, fixed, '处', exact=True)}"
+        )
+    return "分年度看，" + "，".join(parts) + "。"
+
+
+def _no_year_note(consolidation) -> str:
+    units = sorted({f.unit for f in consolidation.facts if f.year is None})
+    return _(
+        "注：“{row}”一行为未按年份分表填报的数字（{units}），不属于任何一年，计入合计。"
+    ).format(row=NO_YEAR_LABEL, units="、".join(units))
+
+
+def _sector_claims(
+    ledger: Ledger,
+    where: str,
+    settings: Settings,
+    consolidation,
+    sector: str,
+    figures: Mapping[str, Traced],
+    counts: RosterCounts,
+) -> dict[str, str]:
+    """The sentences of a sector that state what a figure or a roster supports, and only then."""
+    said: dict[str, str] = {}
+    if sector == "危险化学品和烟花爆竹":
+        outlets = [
+            ledger.say(where, figures[name], _measure(consolidation, name)) + name
+            for name in ("烟花爆竹经营点", "液化气经营点")
+            if figures.get(name)
+        ]
+        said["对象"] = "、".join(outlets)
+    elif sector == "地质灾害预防":
+        places = []
+        if counts.geological:
+            places.append(ledger.say(where, counts.geological, "个") + "地质灾害点")
+        if counts.flash_flood:
+            places.append(ledger.say(where, counts.flash_flood, "处") + "山洪灾害隐患点")
+        if figures.get("水库"):
+            places.append(
+                ledger.say(where, figures["水库"], _measure(consolidation, "水库")) + "水库"
+            )
+        said["部位"] = "、".join(places)
+        if counts.geological or counts.flash_flood:
+            said["告知"] = (
+                "并将在汛期前向受威胁群众发放安全告知书"
+                if _after(settings, "notices", "date")
+                else "向受威胁群众发放安全告知书"
+            )
+    elif sector == "森林防火" and "森林火灾" in (getattr(consolidation, "figures", {}) or {}):
+        fires = figures["森林火灾"]
+        said["火情"] = (
+            ledger.claim(where, fires, "辖区内无一起森林火灾发生。")
+            if not fires
+            else "辖区内发生森林火灾"
+            + ledger.say(where, fires, _measure(consolidation, "森林火灾"))
+            + "。"
+        )
+    elif sector == "校园及周边环境":
+        name = _kind_count(settings, "letters")
+        letters = counts.rows.get(name, Traced()) if name else Traced()
+        if letters:
+            holiday = settings.of("letters").get("holiday") or "假期"
+            will = "将" if _after(settings, "letters", "start") else ""
+            said["承诺书"] = (
+                f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, '份')}。"
+            )
+    return said

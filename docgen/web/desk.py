@@ -380,8 +380,8 @@ class Desk:
 
     def check(self) -> dict:
         """What ``docgen collect --json`` prints, plus each roster's problems and every file's."""
+        from docgen.figures import read_tallies
         from docgen.inputs.rosters import read_roster
-        from docgen.inputs.tallies import read_tallies
 
         settings = self.settings()
         consolidation = read_tallies([settings.paths.tallies])
