@@ -430,8 +430,19 @@ def build(config_path, force, pdf):
     for label, count, path in rows:
         echo(f"  {pad(label, label_width)}{pad(count, count_width)}{path}".rstrip())
     echo(totals_line(report.consolidation))
+    reporting_line(settings.expected, [u.unit for u in report.consolidation.units])
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
+
+
+def reporting_line(expected, units, err: bool = False) -> dict:
+    """催报: who of ``[tallies] expected`` has not sent a tally, printed when there is a list."""
+    from docgen.inputs.checking import reporting_status
+
+    status = reporting_status(expected, units)
+    if status.expected:
+        echo(_("催报：{line}").format(line=status.line()), err=err)
+    return status.to_json()
 
 
 def columns(text: str) -> int:
@@ -476,6 +487,7 @@ def check(paths, config_path):
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)
+    reporting_line(settings.expected, stats.unit_names)
     if errors:
         click.echo(
             _("共 {e} 个错误、{w} 条警告。请改正错误后重新检查。").format(
@@ -525,14 +537,18 @@ def collect(directory, output, as_json, config_path, force):
     if not output and not as_json:
         raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))
     with reported_errors():
+        settings = load_settings(config_path)
         if directory is None:
-            directory = load_settings(config_path).paths.tallies
+            directory = settings.paths.tallies
         consolidation = consolidate([directory])
         if output:
             write_summary_workbook(consolidation, output, force=force)
     show_warnings(consolidation.problems)
+    status = reporting_line(settings.expected, [u.unit for u in consolidation.units], err=as_json)
     if as_json:
-        click.echo(json_text(consolidation.to_json()))
+        data = consolidation.to_json()
+        data["expected"], data["missing"] = status["expected"], status["missing"]
+        click.echo(json_text(data))
     if output:
         echo(
             _("已写出 {file}：{n} 个填报单位").format(
@@ -567,7 +583,9 @@ def forms(directory, config_path, force):
 
     with reported_errors():
         settings = load_settings(config_path)
-        written = write_forms(directory, force=force, kinds=settings.kinds)
+        written = write_forms(
+            directory, force=force, kinds=settings.kinds, expected=settings.expected
+        )
     for path in written:
         echo(_("已写出 {file}").format(file=display_path(path)))
 

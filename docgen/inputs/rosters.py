@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ HEADER_SEARCH_ROWS = 10
 # Columns whose numbers are identifiers, not quantities: keep them as text.
 _TEXT_COLUMNS = re.compile(r"电话|手机|号码|身份证|证件|学号|编号|邮编|账号|代码")
 _FOOTER = re.compile(r"^(填表人|填报人|审核人|制表人|备注|注|说明)\s*[:：]")
+_TEXT_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?"
+)
 
 
 @dataclass
@@ -77,7 +81,16 @@ def _value(value: object, column: str) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        if "日期" in column:
+            # a date typed as text, or every date of a CSV: 2023年1月5日, 2023-1-5, 2023/1/5
+            m = _TEXT_DATE.fullmatch(unicodedata.normalize("NFKC", text))
+            if m:
+                try:
+                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError:
+                    pass  # 2023-2-30 stays text, and is reported where it is used
+        return text
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.datetime):

@@ -27,6 +27,7 @@ from docgen.inputs.workbook import (
     MAX_CELL_CHARS,
     CountError,
     cell_name,
+    distinct_files,
     input_files,
     is_blank,
     open_workbook,
@@ -872,8 +873,7 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
     Every problem (errors and warnings) is in ``.problems``; every file is read.
     """
     given = [Path(p) for p in paths]
-    files = input_files(given)
-    extra: list[Problem] = []
+    files, extra = distinct_files(input_files(given))  # a copy under another name counts once
     if not files:
         extra.append(no_files_problem(given))
     return consolidate([read_workbook(f) for f in files], extra)

@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from docgen.errors import DataError, Problem, display_path
+from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -253,6 +253,55 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
             unique.append(path)
     return unique
 
+
+def distinct_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files with every byte-identical copy left out, and a warning for each copy: the
+    same tally sent twice under two names counts once.  Of identical files the one with the
+    shortest name is kept (``石门村.xlsx`` rather than ``石门村 - 副本.xlsx``)."""
+    import hashlib
+
+    paths = [Path(p) for p in paths]
+    digests: dict[Path, bytes] = {}
+    for path in paths:
+        try:
+            size = path.stat().st_size
+            if not size or size > MAX_HASHED_BYTES or path.is_dir():
+                continue
+            digest = hashlib.sha256(path.suffix.lower().encode())  # same format too
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            continue  # reading it will say what is wrong
+        digests[path] = digest.digest()
+    original: dict[bytes, Path] = {}
+    for path in paths:
+        key = digests.get(path)
+        if key is not None:
+            best = original.get(key)
+            if best is None or (len(path.name), str(path)) < (len(best.name), str(best)):
+                original[key] = path
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        key = digests.get(path)
+        if key is None or original[key] == path:
+            kept.append(path)
+            continue
+        problems.append(
+            Problem(
+                _("与 {first} 的内容完全相同（同一份表交了两次），只计一次").format(
+                    first=display_path(original[key])
+                ),
+                file=display_path(path),
+                hint=_("请删除多余的一份"),
+                severity=WARNING,
+            )
+        )
+    return kept, problems
+
+
+MAX_HASHED_BYTES = 256 * 2**20  # larger files are refused when read; no need to compare them
 
 # Limits that keep reading bounded whatever a file declares.  A township's workbook is far
 # below all of them; a file beyond one is refused with a message, not read for minutes.
