@@ -94,10 +94,13 @@ def foreign_problem(kind: str, suffix: str) -> tuple[str, str] | None:
     if kind == "photo":
         return (
             _("这是照片，不是 Excel 表格：无法从照片中读出数字"),
-            send + _("，不要拍照或截图"),
+            _("请填报单位发送填好的 Excel 或 WPS 表格（.xlsx、.xls、.et 均可），不要拍照或截图"),
         )
     if kind == "pdf":
-        return (_("这是 PDF 文件，不是 Excel 表格：无法从中读出数字"), send + _("，不要转成 PDF"))
+        return (
+            _("这是 PDF 文件，不是 Excel 表格：无法从中读出数字"),
+            _("请填报单位发送填好的 Excel 或 WPS 表格（.xlsx、.xls、.et 均可），不要转成 PDF"),
+        )
     if kind in ("word", "rtf"):
         return (
             _("这是 Word 文档，不是 Excel 表格"),
@@ -113,7 +116,7 @@ def foreign_problem(kind: str, suffix: str) -> tuple[str, str] | None:
     if kind == "html":
         return (
             _("这是网页（HTML）文件，只是文件名为 {suffix}，不是真正的 Excel 表格").format(
-                suffix=suffix or _("表格")
+                suffix=suffix or "—"
             ),
             _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
         )
