@@ -392,6 +392,22 @@ def test_repeated_cells_in_an_ods_are_counted_before_they_are_expanded(tmp_path)
     _check_fails_quickly(tmp_path, "宽村.ods", "1000 列", seconds=10)
 
 
+def test_a_password_protected_ods_is_named(tmp_path):
+    import zipfile
+
+    path = tmp_path / "密码村.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+        z.writestr("content.xml", bytes(range(256)) * 4)
+    _check_fails_quickly(tmp_path, "密码村.ods", "加密", "密码")
+
+
 def test_a_hand_made_ods_reads_like_the_xlsx(tmp_path):
     def cell(value: str, kind: str = "string") -> str:
         attr = f' office:value="{value}"' if kind == "float" else ""

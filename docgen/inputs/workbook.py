@@ -635,6 +635,10 @@ def _read_zip(path: Path, suffix: str, fail) -> Book | None:
                     _("请先解压，再把其中的表格放进来"),
                 )
             _check_package(archive, fail)
+            if kind == "ods" and "META-INF/manifest.xml" in archive.namelist():
+                manifest = archive.open("META-INF/manifest.xml").read(MAX_PART_BYTES)
+                if b"encryption-data" in manifest:  # saved with a password
+                    raise _encrypted(fail, suffix)
 
             def read() -> list[Sheet]:
                 scan = formats.scan_ods if kind == "ods" else formats.scan_xlsb
