@@ -642,3 +642,34 @@ def test_reporting_status_matches_names_as_typed():
     assert status.unexpected == ["外村"]
     assert status.line() == "已交 2/3，未交：柳溪社区"
     assert reporting_status([], ["石门村"]).to_json()["missing"] == []
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_damaged_copies_never_give_a_traceback(corpus, tmp_path, fmt):
+    """Cut and bit-flipped copies of a LibreOffice-made file: each is read or refused with a
+    message naming it, and the good tally beside them is still counted."""
+    import random
+
+    rng = random.Random(22)
+    data = (corpus / fmt / f"{TOWN[2].stem}.{fmt}").read_bytes()
+    folder = tmp_path / "tallies"
+    folder.mkdir()
+    for i in range(24):
+        damaged = bytearray(data[: rng.randrange(64, len(data))] if i % 3 == 0 else data)
+        for _ in range(rng.randrange(1, 8)):
+            at = rng.randrange(len(damaged))
+            damaged[at] = rng.randrange(256)
+        (folder / f"坏{i:02d}村.{fmt}").write_bytes(bytes(damaged))
+    shutil.copy(TOWN[5], folder / TOWN[5].name)
+    import time
+
+    started = time.monotonic()
+    result = run("check", folder)
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    errors = [line for line in result.output.splitlines() if line.startswith("错误：")]
+    named = {f"坏{i:02d}村.{fmt}" for i in range(24) if any(f"坏{i:02d}村" in e for e in errors)}
+    assert len(named) >= 12, result.output
+    assert not any(TOWN[5].name in e for e in errors)

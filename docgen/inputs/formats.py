@@ -297,6 +297,8 @@ def scan_biff(stream: bytes) -> Layout:
             if last < col:
                 last = col
             layout.cells += last - col + 1
+            if layout.cells > MAX_CELLS:
+                return layout  # refused by check_layout: no need to read further
             far_row, far_col = layout.far[current]
             layout.far[current] = (max(far_row, row + 1), max(far_col, last + 1))
             error = None
@@ -415,6 +417,8 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
             elif 2 <= kind <= 11 and size >= 4:  # value cells (not blank ones)
                 col = _u32(data, pos)
                 layout.cells += 1
+                if layout.cells > MAX_CELLS:
+                    _bound(fail, layout, len(layout.far), row + 1, col + 1)
                 far_row, far_col = max(far_row, row + 1), max(far_col, col + 1)
             pos += size
         layout.far.append((far_row, far_col))
@@ -467,7 +471,7 @@ def _bound(fail: Fail, layout: Layout, sheet: int, row: int, col: int) -> None:
 def check_layout(layout: Layout, fail: Fail) -> None:
     if len(layout.far) > MAX_SHEETS:
         raise _too_many_sheets(fail, len(layout.far))
-    for far_row, far_col in layout.far:
+    for far_row, far_col in layout.far or [(1, 1)]:
         _bound(fail, layout, 0, far_row, far_col)
 
 
