@@ -137,7 +137,9 @@ def forms(
     from docgen.inputs.forms import write_forms
 
     settings = load_settings(config)
-    return write_forms(Path(directory), force=force, kinds=settings.kinds)
+    return write_forms(
+        Path(directory), force=force, kinds=settings.kinds, expected=settings.expected
+    )
 
 
 def summary(

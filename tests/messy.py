@@ -326,13 +326,15 @@ def bad_encrypted(directory: Path) -> Path:
 
 
 def bad_old_formats(directory: Path) -> list[Path]:
+    """Files in the other formats that still cannot be read: an .xls and an .et cut off after
+    their first sector (a download that did not finish), a CSV that is not text."""
     directory = Path(directory)
     xls = directory / "旧格式村.xls"
     xls.write_bytes(OLE_FILE)
     et = directory / "金山村.et"
     et.write_bytes(OLE_FILE)
     csv = directory / "导出村.csv"
-    csv.write_text("领域,检查次数\n消防安全,3\n", encoding="utf-8")
+    csv.write_bytes("领域,检查次数\n消防安全,3\n".encode("utf-16-le"))
     return [xls, et, csv]
 
 

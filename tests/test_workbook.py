@@ -139,12 +139,22 @@ def _one_problem(path: Path) -> str:
     return problem.message + " " + problem.hint
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".et", ".csv", ".ods"])
-def test_old_formats_say_save_as_xlsx(tmp_path, suffix):
-    path = tmp_path / f"村{suffix}"
-    path.write_bytes(b"anything")
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("村.xls", messy.OLE_FILE, "不完整"),
+        ("村.et", messy.OLE_FILE, "不完整"),
+        ("村.ods", b"PK\x03\x04 not really a package", "损坏"),
+        ("村.xlsb", b"PK\x03\x04 not really a package", "损坏"),
+        ("村.csv", "领域,检查次数".encode("utf-16-le"), "编码"),
+        ("村.numbers", b"anything", ".numbers"),
+    ],
+)
+def test_unreadable_files_of_other_formats_say_save_as_xlsx(tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
     text = _one_problem(path)
-    assert suffix in text and "另存为 .xlsx" in text
+    assert expected in text and "另存为 .xlsx" in text
 
 
 def test_encrypted_workbook(tmp_path):

@@ -153,3 +153,13 @@ def paragraph_ranges(numbers: list[int]) -> str:
         if number is not None:
             start = previous = number
     return "、".join(pieces)
+
+
+def reporting_line(expected, units, err: bool = False) -> dict:
+    """催报: who of ``[tallies] expected`` has not sent a tally, printed when there is a list."""
+    from docgen.inputs.checking import reporting_status
+
+    status = reporting_status(expected, units)
+    if status.expected:
+        echo(_("催报：{line}").format(line=status.line()), err=err)
+    return status.to_json()

@@ -23,6 +23,7 @@ from docgen.cli.report import (
     pad,
     progress_bars,
     reported_errors,
+    reporting_line,
     show_warnings,
 )
 from docgen.errors import display_path
@@ -95,6 +96,7 @@ def build(config_path, force, pdf):
     for label, count, path in rows:
         echo(f"  {pad(label, label_width)}{pad(count, count_width)}{path}".rstrip())
     echo(totals_line(report.consolidation))
+    reporting_line(settings.expected, [u.unit for u in report.consolidation.units])
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
 
@@ -116,10 +118,12 @@ def build(config_path, force, pdf):
 @config_option
 def check(paths, config_path):
     with reported_errors():
-        problems, stats = docgen.check(paths, config=config_path)
+        settings = docgen.load_settings(config_path)
+        problems, stats = docgen.check(paths, config=settings)
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)
+    reporting_line(settings.expected, stats.unit_names)
     if errors:
         click.echo(
             _("共 {e} 个错误、{w} 条警告。请改正错误后重新检查。").format(
@@ -166,10 +170,14 @@ def collect(directory, output, as_json, config_path, force):
     if not output and not as_json:
         raise click.UsageError(_("请用 -o 指定汇总表文件（如 -o 汇总表.xlsx），或加 --json"))
     with reported_errors():
-        consolidation = docgen.collect(directory, output=output, config=config_path, force=force)
+        settings = docgen.load_settings(config_path)
+        consolidation = docgen.collect(directory, output=output, config=settings, force=force)
     show_warnings(consolidation.problems)
+    status = reporting_line(settings.expected, [u.unit for u in consolidation.units], err=as_json)
     if as_json:
-        click.echo(json_text(consolidation.to_json()))
+        data = consolidation.to_json()
+        data["expected"], data["missing"] = status["expected"], status["missing"]
+        click.echo(json_text(data))
     if output:
         echo(
             _("已写出 {file}：{n} 个填报单位").format(

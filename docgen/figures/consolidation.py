@@ -21,7 +21,7 @@ from docgen.inputs.tallies import (
     sorted_years,
     year_label,
 )
-from docgen.inputs.workbook import input_files, shorten
+from docgen.inputs.workbook import distinct_files, input_files, shorten
 
 ANY_YEAR = "*"
 
@@ -269,8 +269,7 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
     Every problem (errors and warnings) is in ``.problems``; every file is read.
     """
     given = [Path(p) for p in paths]
-    files = input_files(given)
-    extra: list[Problem] = []
+    files, extra = distinct_files(input_files(given))  # a copy under another name counts once
     if not files:
         extra.append(no_files_problem(given))
     return consolidate([read_workbook(f) for f in files], extra)

@@ -12,7 +12,7 @@ from docgen.figures.consolidation import consolidate, no_files_problem
 from docgen.i18n import _, join
 from docgen.inputs.rosters import check_roster, headers_of, kind_of_headers, read_roster
 from docgen.inputs.tallies import find_figures_header, find_tally_header, read_workbook
-from docgen.inputs.workbook import input_files, open_workbook, sheet_rows
+from docgen.inputs.workbook import distinct_files, input_files, open_workbook, sheet_rows
 from docgen.kinds.registry import Registry, registry
 
 
@@ -48,6 +48,7 @@ class CheckStats:
     roster_rows: int = 0
     rosters: dict[str, int] = field(default_factory=dict)  # kind key → roster rows
     unknown_files: int = 0
+    unit_names: list[str] = field(default_factory=list)  # the reporting units found, in order
 
 
 def check_paths(
@@ -57,8 +58,7 @@ def check_paths(
     each roster by its kind.  Returns all problems and counts for the closing line."""
     kinds = kinds or registry()
     given = [Path(p) for p in paths]
-    files = input_files(given)
-    problems: list[Problem] = []
+    files, problems = distinct_files(input_files(given))  # a copy under another name: once
     stats = CheckStats(rosters={kind.key: 0 for kind in kinds.batches})
     if not files:
         problems.append(no_files_problem(given))
@@ -100,7 +100,69 @@ def check_paths(
         problems.extend(consolidation.problems)
         stats.tally_files = len(books)
         stats.units = len(consolidation.units)
+        stats.unit_names = [unit.unit for unit in consolidation.units]
     return problems, stats
 
 
-__all__ = ["CheckStats", "check_paths", "check_roster", "is_tally_workbook"]
+# ---------------------------------------------------------------- 催报: who has not reported
+
+
+@dataclass
+class ReportingStatus:
+    """Which of the units that must send a tally (``[tallies] expected``) have sent one."""
+
+    expected: list[str]
+    submitted: list[str]  # expected units with a tally, in the order of the list
+    missing: list[str]  # expected units without one, in the order of the list
+    unexpected: list[str]  # units with a tally that are not on the list
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def line(self) -> str:
+        """``已交 10/12，未交：青山村、石门村`` for the command line and the build report."""
+        done = _("已交 {n}/{m}").format(n=len(self.submitted), m=len(self.expected))
+        if not self.missing:
+            return _("{done}，应交的单位都已交齐").format(done=done)
+        return _("{done}，未交：{missing}").format(done=done, missing="、".join(self.missing))
+
+    def to_json(self) -> dict:
+        return {
+            "expected": list(self.expected),
+            "submitted": list(self.submitted),
+            "missing": list(self.missing),
+            "unexpected": list(self.unexpected),
+        }
+
+
+def unit_key(name: object) -> str:
+    """A unit's name as compared: full-width forms folded, spaces removed."""
+    return vocab.clean_text(name)
+
+
+def reporting_status(expected: Iterable[str], units: Iterable[str]) -> ReportingStatus:
+    """Who of ``expected`` has sent a tally, given the reporting units found in the tallies
+    (``Consolidation.units``' names, or ``CheckStats.unit_names``)."""
+    wanted: list[str] = []
+    seen: set[str] = set()
+    for name in expected:
+        key = unit_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            wanted.append(str(name).strip())
+    found = {unit_key(u): str(u) for u in units}
+    submitted = [name for name in wanted if unit_key(name) in found]
+    missing = [name for name in wanted if unit_key(name) not in found]
+    unexpected = [name for key, name in found.items() if key not in seen]
+    return ReportingStatus(wanted, submitted, missing, unexpected)
+
+
+__all__ = [
+    "CheckStats",
+    "ReportingStatus",
+    "check_paths",
+    "check_roster",
+    "is_tally_workbook",
+    "reporting_status",
+]

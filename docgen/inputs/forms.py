@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen import vocabulary as vocab
 from docgen.kinds.registry import Kind, Registry, registry
-from docgen.output.files import atomic_path, ensure_writable
+from docgen.output.files import atomic_path, ensure_writable, safe_filename
 
 TALLY_FORM = "统计表.xlsx"
 FIGURES_SHEET = "指标"
@@ -104,8 +104,9 @@ def _print_setup(ws, header_row: int, landscape: bool) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def tally_form() -> Workbook:
-    """统计表: one row per sector, four metric columns, a 指标 sheet for the named figures."""
+def tally_form(unit: str | None = None) -> Workbook:
+    """统计表: one row per sector, four metric columns, a 指标 sheet for the named figures;
+    with ``unit``, its name already in the 填报单位 line."""
     wb = Workbook()
     ws = wb.active
     ws.title = "统计表"
@@ -113,7 +114,7 @@ def tally_form() -> Workbook:
     width = len(headers)
     _title(ws, 1, "安全生产专项整治统计表", width)
     ws.cell(row=2, column=1, value="填报单位：").font = Font(bold=True)
-    ws.cell(row=2, column=2, value=None)
+    ws.cell(row=2, column=2, value=unit or None)
     ws.cell(row=2, column=2).border = Border(bottom=_THIN)
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
     ws.cell(row=2, column=4, value="填报日期：")
@@ -257,16 +258,39 @@ def form_files(kinds: Registry) -> dict[str, str]:
     return files
 
 
-def write_forms(directory: Path, force: bool = False, kinds: Registry | None = None) -> list[Path]:
-    """Write the blank forms into ``directory``; refuse before writing if any exists."""
+def unit_form_name(unit: str) -> str:
+    """``统计表-青山村.xlsx``: the pre-named tally form of one expected unit."""
+    return f"{Path(TALLY_FORM).stem}-{safe_filename(unit)}.xlsx"
+
+
+def write_forms(
+    directory: Path,
+    force: bool = False,
+    kinds: Registry | None = None,
+    expected: tuple[str, ...] | list[str] = (),
+) -> list[Path]:
+    """Write the blank forms into ``directory``; refuse before writing if any exists.
+
+    ``expected`` (``[tallies] expected``) adds one tally form per unit, its name already in
+    the 填报单位 line and in the file name, so that returns never collide.
+    """
     kinds = kinds or registry()
     directory = Path(directory)
     paths = {key: directory / name for key, name in form_files(kinds).items()}
-    ensure_writable(list(paths.values()), force)
+    units: dict[Path, str] = {}
+    for unit in expected:
+        name = str(unit).strip()
+        if name:
+            units.setdefault(directory / unit_form_name(name), name)
+    ensure_writable(list(paths.values()) + list(units), force)
     written = []
     for key, path in paths.items():
         wb = tally_form() if key == "tally" else roster_form(kinds[key])
         with atomic_path(path) as tmp:
             wb.save(tmp)
+        written.append(path)
+    for path, unit in units.items():
+        with atomic_path(path) as tmp:
+            tally_form(unit).save(tmp)
         written.append(path)
     return written

@@ -77,7 +77,10 @@ def _value(value: object, column: str) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        if "日期" in column:  # a date typed as text, or every date of a CSV
+            return vocab.parse_date(text) or text
+        return text
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.datetime):

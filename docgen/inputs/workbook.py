@@ -1,8 +1,10 @@
 """Open real-world workbooks safely and read their cells the way a secretary means them.
 
-Villages send workbooks made by Excel, WPS or LibreOffice, sometimes old ``.xls`` files,
-CSV exports or password-protected files.  ``open_workbook`` turns every such case into a
-``DataError`` that says what to do; ``parse_count`` reads ``20``, ``２０``, ``3处`` or
+Villages send workbooks made by Excel, WPS or LibreOffice: ``.xlsx``, old ``.xls``, WPS's
+``.et``, ``.ods``, ``.xlsb``, CSV exports, and sometimes password-protected files or a photo.
+``open_workbook`` reads every format into the same ``Book`` of ``Sheet`` rows (``.xlsx``
+through openpyxl, the others through ``docgen.inputs.formats``), or raises a ``DataError``
+that says what to do; ``parse_count`` reads ``20``, ``２０``, ``3处`` or
 ``1,500`` as numbers and refuses ``若干``, ``-5``, ``3.5`` or a date with a reason.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
@@ -22,12 +25,33 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from docgen.errors import DataError, Problem, display_path
+from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Read as well, through calamine (binary and OpenDocument formats) or as delimited text.
+OTHER_WORKBOOK_SUFFIXES = (".xls", ".et", ".ods", ".xlsb", ".csv")
+READABLE_SUFFIXES = WORKBOOK_SUFFIXES + OTHER_WORKBOOK_SUFFIXES
 # Found in folders so that they get a clear message instead of being silently skipped.
-UNSUPPORTED_SUFFIXES = (".xls", ".et", ".csv", ".ods")
+UNSUPPORTED_SUFFIXES = (".numbers", ".xltx", ".xlt", ".ett")
+# Photos, PDFs, Word files and archives sent instead of a table: reported when they lie
+# directly in a folder of tallies (not in its subfolders, where photos for notices live).
+FOREIGN_SUFFIXES = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".heic",
+    ".gif",
+    ".bmp",
+    ".webp",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".rar",
+    ".7z",
+    ".zip",
+)
 OLE_HEADER = b"\xd0\xcf\x11\xe0"
 
 # Measure words a village may type after a count: 3处, 12个, 25车次.
@@ -195,16 +219,23 @@ def _too_large(value: object) -> CountError:
 def input_files(paths: Iterable[Path]) -> list[Path]:
     """The workbook files to read: files as given, folders searched recursively (sorted).
 
-    Folders yield ``.xlsx``/``.xlsm`` and also ``.xls``/``.et``/``.csv``/``.ods`` (so those get a
-    clear message); lock files (``~$…``) and hidden files (``.…``) are skipped.
+    Folders yield every readable workbook (``.xlsx``, ``.xls``, ``.et``, ``.ods``, ``.xlsb``,
+    ``.csv``) and formats still refused (so those get a clear message), and photos, PDFs and
+    Word files lying directly in the folder; lock files (``~$…``) and hidden files (``.…``)
+    are skipped.
     """
     found: list[Path] = []
-    wanted = WORKBOOK_SUFFIXES + UNSUPPORTED_SUFFIXES
+    wanted = READABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if not child.is_file() or child.suffix.lower() not in wanted:
+                suffix = child.suffix.lower()
+                if suffix not in wanted and not (
+                    suffix in FOREIGN_SUFFIXES and child.parent == path
+                ):
+                    continue
+                if not child.is_file():
                     continue
                 relative = child.relative_to(path).parts
                 if any(part.startswith((".", "~$")) for part in relative):
@@ -223,6 +254,55 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
+def distinct_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files with every byte-identical copy left out, and a warning for each copy: the
+    same tally sent twice under two names counts once.  Of identical files the one with the
+    shortest name is kept (``石门村.xlsx`` rather than ``石门村 - 副本.xlsx``)."""
+    import hashlib
+
+    paths = [Path(p) for p in paths]
+    digests: dict[Path, bytes] = {}
+    for path in paths:
+        try:
+            size = path.stat().st_size
+            if not size or size > MAX_HASHED_BYTES or path.is_dir():
+                continue
+            digest = hashlib.sha256(path.suffix.lower().encode())  # same format too
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            continue  # reading it will say what is wrong
+        digests[path] = digest.digest()
+    original: dict[bytes, Path] = {}
+    for path in paths:
+        key = digests.get(path)
+        if key is not None:
+            best = original.get(key)
+            if best is None or (len(path.name), str(path)) < (len(best.name), str(best)):
+                original[key] = path
+    kept: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        key = digests.get(path)
+        if key is None or original[key] == path:
+            kept.append(path)
+            continue
+        problems.append(
+            Problem(
+                _("与 {first} 的内容完全相同（同一份表交了两次），只计一次").format(
+                    first=display_path(original[key])
+                ),
+                file=display_path(path),
+                hint=_("请删除多余的一份"),
+                severity=WARNING,
+            )
+        )
+    return kept, problems
+
+
+MAX_HASHED_BYTES = 256 * 2**20  # larger files are refused when read; no need to compare them
+
 # Limits that keep reading bounded whatever a file declares.  A township's workbook is far
 # below all of them; a file beyond one is refused with a message, not read for minutes.
 MAX_MEMBERS = 10_000  # parts in the zip container
@@ -233,6 +313,7 @@ MAX_ROWS = 100_000  # last row holding a value
 MAX_COLUMNS = 1_000  # last column holding a value
 MAX_CELLS = 1_000_000  # cells holding a value, per workbook
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_SHEETS = 250  # worksheets in one workbook
 
 _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 # Self-closing cells and rows (with their coordinates) hold no value, only formatting: a
@@ -325,7 +406,14 @@ def shorten(value: object, keep: int = 20) -> str:
 
 def open_workbook(path: Path, data_only: bool = True) -> Book:
     """Read a workbook in bounded memory and time, or raise ``DataError`` saying what is wrong
-    with the file and what to do."""
+    with the file and what to do.
+
+    What a file is comes from its content, not its name: an ``.xls`` that is really an
+    ``.xlsx`` (or a web page) is read (or refused) for what it is.  ``data_only=False`` gives
+    formulas as text, for ``.xlsx`` only (the other formats give the values saved with them).
+    """
+    from docgen.inputs import formats
+
     path = Path(path)
     shown = display_path(path)
 
@@ -333,29 +421,48 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
         return DataError([Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint)])
 
     suffix = path.suffix.lower()
+    if not path.exists():
+        raise fail(_("文件不存在"), _("请检查文件名和路径"))
+    if path.is_dir():
+        raise fail(_("这是一个文件夹，不是工作簿"))
     if suffix in UNSUPPORTED_SUFFIXES:
         raise fail(
             _("不支持 {suffix} 格式的文件").format(suffix=suffix),
             _("请用 Excel 或 WPS 打开，另存为 .xlsx 格式后再试"),
         )
-    if not path.exists():
-        raise fail(_("文件不存在"), _("请检查文件名和路径"))
-    if path.is_dir():
-        raise fail(_("这是一个文件夹，不是工作簿"))
-    if suffix not in WORKBOOK_SUFFIXES:
-        raise fail(
-            _("不是 Excel 工作簿（应为 .xlsx）"),
-            _("请用 Excel 或 WPS 另存为 .xlsx"),
-        )
     try:
+        size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(4096)
     except OSError as exc:
         raise fail(_("无法读取文件：{reason}").format(reason=exc.strerror or exc)) from None
-    if head.startswith(OLE_HEADER):
+    kind = formats.sniff(head)
+    foreign = formats.foreign_problem(kind, suffix)
+    if foreign:
+        raise fail(*foreign)
+    resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
+    if kind == "ole":
+        return _read_ole(path, size, suffix, fail)
+    if kind == "zip":
+        zipped = _read_zip(path, suffix, fail)
+        if zipped is not None:
+            return zipped
+    elif suffix in (".csv", ".xls", ".et"):
+        # .xls and .et files exported by web systems are often tab-separated text
+        if size > formats.MAX_TEXT_BYTES:
+            raise fail(
+                _("文件有 {size} MB，超过上限 {limit} MB，不像是一个村或单位的表格").format(
+                    size=size // 2**20, limit=formats.MAX_TEXT_BYTES // 2**20
+                ),
+                _("请把数据分成几个较小的文件，或删除多余的行后再试"),
+            )
+        if suffix == ".et" and formats.decode_text(path.read_bytes()) is None:
+            raise _wps_proprietary(fail)
+        return Book([formats.read_csv(path, path.read_bytes(), fail)])
+    elif suffix not in WORKBOOK_SUFFIXES:
         raise fail(
-            _("文件已加密或是旧格式（.xls）的工作簿"),
-            _("加密或旧格式：请取消密码后用 Excel 或 WPS 另存为 .xlsx"),
+            _("不是 Excel 工作簿（应为 .xlsx、.xls、.et、.ods 或 .csv）"),
+            _("请用 Excel 或 WPS 另存为 .xlsx"),
         )
     corrupt = (
         _("文件已损坏，不是有效的 .xlsx 工作簿"),
@@ -363,20 +470,25 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
     )
     if not zipfile.is_zipfile(path):
         raise fail(*corrupt)
-    resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
     try:
         with zipfile.ZipFile(path) as archive:
             _check_package(archive, fail)
             try:
-                workbook_xml = archive.open("xl/workbook.xml").read(4096)
+                workbook_xml = archive.open("xl/workbook.xml").read(MAX_PART_BYTES)
             except KeyError:
                 workbook_xml = b""
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise fail(*corrupt) from None
-    if _STRICT_NS in workbook_xml:
+    if _STRICT_NS in workbook_xml[:4096]:
         raise fail(
             _("这是“Strict Open XML”格式的工作簿，无法读取"),
             _("请用 Excel 打开，另存为时选择“Excel 工作簿(*.xlsx)”"),
+        )
+    declared = len(re.findall(rb"<(?:[\w.-]+:)?sheet\s", workbook_xml))
+    if declared > MAX_SHEETS:
+        raise fail(
+            _("工作簿有 {n} 个工作表，超过上限 {limit} 个").format(n=declared, limit=MAX_SHEETS),
+            _("请把数据分成几个较小的工作簿，或删除多余的工作表后另存为 .xlsx"),
         )
     with warnings.catch_warnings():
         # openpyxl's notes (unsupported extensions, no default style) mean nothing to a secretary
@@ -397,12 +509,145 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
             ) from None
         finally:
             wb.close()
+    return _book(sheets, fail)
+
+
+def _book(sheets: list[Sheet], fail) -> Book:
     if not sheets:
         raise fail(
             _("工作簿中没有工作表"),
             _("请用 Excel 或 WPS 打开，确认有填写数据的工作表后另存为 .xlsx"),
         )
     return Book(sheets)
+
+
+def _truncated(fail) -> DataError:
+    return fail(
+        _("文件不完整或已损坏（可能没有下载或接收完），无法读取"),
+        _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
+    )
+
+
+def _encrypted(fail, suffix: str) -> DataError:
+    if suffix == ".et":
+        return fail(
+            _("这是设置了密码或 WPS 文档加密的 .et 文件，无法读取"),
+            _("请在 WPS 中取消密码或文档加密（文件→文档加密），再另存为 .xlsx"),
+        )
+    return fail(
+        _("文件已加密（设置了打开密码），无法读取"),
+        _("加密或旧格式：请取消密码后用 Excel 或 WPS 另存为 .xlsx"),
+    )
+
+
+def _wps_proprietary(fail) -> DataError:
+    return fail(
+        _("这是 WPS 的专有或加密格式的 .et 文件（不是 WPS 常用的与 Excel 兼容的格式），无法读取"),
+        _("请在 WPS 中打开，取消文档加密后“另存为” Excel 工作簿（.xlsx）"),
+    )
+
+
+def _calamine(read, fail, suffix: str) -> list[Sheet]:
+    """Run a calamine read; whatever it raises (or a panic in its Rust code) becomes a message."""
+    from docgen.inputs import formats
+
+    try:
+        return read()
+    except DataError:
+        raise
+    except formats.Truncated:
+        raise _truncated(fail) from None
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        if type(exc).__name__ == "PasswordError":
+            raise _encrypted(fail, suffix) from None
+        raise fail(
+            _("无法打开工作簿：{reason}").format(reason=_("文件已损坏或格式不对")),
+            _("请用 Excel 或 WPS 打开并另存为 .xlsx"),
+        ) from None
+
+
+def _read_ole(path: Path, size: int, suffix: str, fail) -> Book:
+    """An OLE compound file: .xls/.et (BIFF), an encrypted .xlsx, or a Word .doc."""
+    from docgen.inputs import formats
+
+    if size > formats.MAX_FILE_BYTES:
+        raise fail(
+            _("文件有 {size} MB，超过上限 {limit} MB，不像是一个村或单位的表格").format(
+                size=size // 2**20, limit=formats.MAX_FILE_BYTES // 2**20
+            ),
+            _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx"),
+        )
+    data = path.read_bytes()
+    try:
+        ole = formats.Ole(data)
+    except (formats.Truncated, struct.error):
+        if suffix in WORKBOOK_SUFFIXES:
+            raise fail(
+                _("文件已加密或是旧格式（.xls）的工作簿"),
+                _("加密或旧格式：请取消密码后用 Excel 或 WPS 另存为 .xlsx"),
+            ) from None
+        raise _truncated(fail) from None
+    names = ole.names()
+    if "encryptioninfo" in names or "encryptedpackage" in names:
+        raise _encrypted(fail, suffix)
+    stream = "workbook" if "workbook" in names else "book" if "book" in names else None
+    if stream is None:
+        if "worddocument" in names:
+            raise fail(*(formats.foreign_problem("word", suffix) or ("", "")))
+        if "powerpoint document" in names:
+            raise fail(*(formats.foreign_problem("powerpoint", suffix) or ("", "")))
+        if suffix == ".et":
+            raise _wps_proprietary(fail)
+        raise fail(
+            _("不是 Excel 工作簿（应为 .xlsx、.xls、.et、.ods 或 .csv）"),
+            _("请用 Excel 或 WPS 另存为 .xlsx"),
+        )
+
+    def read() -> list[Sheet]:
+        layout = formats.scan_biff(ole.stream(stream))
+        if layout.encrypted:
+            raise _encrypted(fail, suffix)
+        return formats.read_calamine(io.BytesIO(data), layout, fail)
+
+    return _book(_calamine(read, fail, suffix), fail)
+
+
+def _read_zip(path: Path, suffix: str, fail) -> Book | None:
+    """An .ods or .xlsb package read through calamine; None for an .xlsx (read by openpyxl)."""
+    from docgen.inputs import formats
+
+    corrupt = (
+        _("文件已损坏，不是有效的工作簿"),
+        _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
+    )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            kind = formats.zip_kind(archive)
+            if kind in ("word", "powerpoint"):
+                raise fail(*(formats.foreign_problem(kind, suffix) or ("", "")))
+            if kind == "xlsx" or (kind == "other" and suffix in WORKBOOK_SUFFIXES):
+                return None
+            if kind == "other":
+                raise fail(
+                    _("这是压缩包，不是 Excel 表格"),
+                    _("请先解压，再把其中的表格放进来"),
+                )
+            _check_package(archive, fail)
+            if kind == "ods" and "META-INF/manifest.xml" in archive.namelist():
+                manifest = archive.open("META-INF/manifest.xml").read(MAX_PART_BYTES)
+                if b"encryption-data" in manifest:  # saved with a password
+                    raise _encrypted(fail, suffix)
+
+            def read() -> list[Sheet]:
+                scan = formats.scan_ods if kind == "ods" else formats.scan_xlsb
+                layout = scan(archive, fail)
+                return formats.read_calamine(path, layout, fail)
+
+            return _book(_calamine(read, fail, suffix), fail)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise fail(*corrupt) from None
 
 
 def _check_package(archive: zipfile.ZipFile, fail) -> None:
@@ -418,7 +663,9 @@ def _check_package(archive: zipfile.ZipFile, fail) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        sheet = info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
+        sheet = (
+            info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
+        ) or info.filename == "content.xml"
         limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
         if info.file_size > limit or total > MAX_TOTAL_BYTES:
             raise fail(
