@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,26 @@ def libreoffice_only_when_marked(request, monkeypatch):
         return found
 
     monkeypatch.setattr(pdf, "find_soffice", guarded)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A workspace made by ``docgen init`` and built by ``docgen build``, and what the build
+    printed."""
+
+    root: Path
+    output: str
+
+
+@pytest.fixture(scope="session")
+def demo_town(tmp_path_factory) -> Built:
+    """The demo town, initialised and built once for the whole run.  Tests only read it; a
+    test that changes a workspace copies it first (``shutil.copytree``)."""
+    from clirun import run
+
+    root = tmp_path_factory.mktemp("town") / "松岚镇"
+    result = run("init", root)
+    assert result.exit_code == 0, result.output
+    result = run("build", cwd=root)
+    assert result.exit_code == 0, result.output
+    return Built(root, result.output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -351,8 +352,9 @@ def test_generation_is_deterministic_and_files_are_small(workspace, tmp_path):
         assert path.stat().st_size < 100_000, path.name
 
 
-def test_existing_inputs_are_not_overwritten_without_force(tmp_path):
-    first = demo.write_demo_inputs(tmp_path)
+def test_existing_inputs_are_not_overwritten_without_force(workspace, tmp_path):
+    shutil.copytree(workspace / "inputs", tmp_path / "inputs")  # as write_demo_inputs left it
+    first = demo.demo_input_paths(tmp_path)
     first[0].write_bytes(b"edited by the secretary")
 
     with pytest.raises(OutputExistsError):
@@ -363,13 +365,13 @@ def test_existing_inputs_are_not_overwritten_without_force(tmp_path):
     assert first[0].read_bytes().startswith(b"PK")
 
 
-def test_shipped_demo_is_up_to_date(tmp_path):
+def test_shipped_demo_is_up_to_date(workspace):
     """The shipped inputs (docgen/demo/inputs, the repository's inputs/) are what
-    ``python tests/demotown.py --force`` writes."""
-    fresh = demo.write_demo_inputs(tmp_path)
+    ``python tests/demotown.py --force`` writes (the ``workspace`` fixture wrote them afresh)."""
+    fresh = demo.demo_input_paths(workspace)
     stale = [
-        p.relative_to(tmp_path)
+        p.relative_to(workspace)
         for p in fresh
-        if (demo.SHIPPED / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()
+        if (demo.SHIPPED / p.relative_to(workspace)).read_bytes() != p.read_bytes()
     ]
     assert not stale, f"run: python tests/demotown.py --force  (stale: {stale})"

@@ -2,26 +2,22 @@
 
 Every file of ``tests/hostile.py`` goes through ``check``, ``collect`` (JSON and ``-o``),
 ``render`` and ``templates check`` (templates through ``render``, ``templates check`` and
-``templates vars``), each in its own ``python -m docgen`` process with an address-space limit.
+``templates vars``), each in a process of its own with an address-space limit (forked from one
+that imported docgen once: ``tests/isolated.py``).
 Each run ends with exit 0 or 1 within 10 s and 500 MB, says what is wrong in Chinese, shows
 no traceback or Python class name, and leaves nothing in the output folder when it fails.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import resource
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import hostile
+import isolated
 import openpyxl
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 SECONDS = 10
 PEAK_MB = 500
 ADDRESS_SPACE = 2 * 2**30  # a runaway reader fails here instead of taking the machine
@@ -31,43 +27,10 @@ _PYTHON_WORDS = re.compile(
 )
 
 
-def _limit():
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-
 def run(args: list[str], cwd: Path) -> tuple[int, str, str, float, float]:
-    """``python -m docgen ARGS``: exit status, stdout, stderr, seconds and peak memory (MB)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "zh_CN.UTF-8", "LANGUAGE": ""}
-    out, err = cwd / ".stdout", cwd / ".stderr"
-    with out.open("wb") as o, err.open("wb") as e:
-        start = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "docgen", *args],
-            cwd=cwd,
-            stdout=o,
-            stderr=e,
-            env=env,
-            preexec_fn=_limit,
-        )
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > SECONDS * 3:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = usage.ru_maxrss / 1024
-    return (
-        proc.returncode,
-        out.read_text("utf-8", "replace"),
-        err.read_text("utf-8", "replace"),
-        seconds,
-        peak,
-    )
+    """``docgen ARGS`` in a process of its own: exit status, stdout, stderr, seconds and peak
+    memory (MB)."""
+    return isolated.run(args, cwd, limit=ADDRESS_SPACE, timeout=SECONDS * 3)
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,8 @@ number = "松府发〔2022〕15号"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("own") / "松岚镇"
-    result = run("init", str(root))
-    assert result.exit_code == 0, result.output
-    result = run("build", "-c", str(root / "docgen.toml"))
-    assert result.exit_code == 0, result.output
-    return root
+def built(demo_town) -> Path:
+    return demo_town.root
 
 
 def summary(

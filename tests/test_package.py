@@ -9,10 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree
-
-from docgen.cli import cli
 
 NS = {
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
@@ -24,13 +21,8 @@ NS = {
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("pkg") / "ws"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    result = runner.invoke(cli, ["build", "-c", str(root / "docgen.toml")])
-    assert result.exit_code == 0, result.output
-    return root / "outputs"
+def outputs(demo_town) -> Path:
+    return demo_town.root / "outputs"
 
 
 def documents(outputs: Path) -> list[Path]:

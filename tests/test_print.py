@@ -23,6 +23,7 @@ from printing import fake_soffice, page_count, pdf_text
 
 from docgen.cli import cli
 from docgen.gongwen.official import TEXT_WIDTH
+from docgen.kinds.registry import registry
 from docgen.output import pdf
 from docgen.output.batch import PendingPrint
 from docgen.output.files import MAX_NAME_BYTES
@@ -499,22 +500,19 @@ def test_a_large_batch_is_split_into_runs_libreoffice_can_take(config, tmp_path,
 
 
 @pytest.fixture(scope="module")
-def rendered(config, tmp_path_factory):
-    """Every built-in template rendered through the command line from the demo inputs."""
-    root = tmp_path_factory.mktemp("rendered")
-    inputs = config.parent / "inputs"
-    out = {}
-    result = run("summary", "-c", config, "-o", root / "工作总结.docx")
-    assert result.exit_code == 0, result.output
-    out["summary"] = ([root / "工作总结.docx"], None, 1)
+def rendered(demo_town):
+    """Every built-in template rendered through the command line from the demo inputs: the
+    documents ``docgen build`` wrote for the demo town, each batch with its 合订本."""
+    outputs, inputs = demo_town.root / "outputs", demo_town.root / "inputs"
+    kinds = registry()
+    out = {"summary": ([outputs / kinds["summary"].output_file], None, 1)}
     for kind, roster in (
         ("agreements", "units.xlsx"),
         ("notices", "hazards.xlsx"),
         ("letters", "students.xlsx"),
     ):
-        folder, combined = root / kind, root / f"{kind}-合订本.docx"
-        result = run(kind, inputs / roster, "-o", folder, "--combined", combined, "-c", config)
-        assert result.exit_code == 0, result.output
+        folder = outputs / kinds[kind].output_folder
+        combined = outputs / kinds[kind].combined_name
         sheet = openpyxl.load_workbook(inputs / roster).active
         # below the title, the note and the header: one record a filled row
         rows = sum(1 for r in sheet.iter_rows(min_row=4, values_only=True) if any(r))
