@@ -622,7 +622,8 @@ def summary(config_path, tally_dir, output, pdf, force):
             force=force,
             pdf=bool(pdf),
         )
-    show_warnings(inputs.consolidation.problems)
+    counts = roster_counts(settings, inputs.rosters)
+    show_warnings(inputs.consolidation.problems + counts.problems)
     echo(_("已写出 {file}").format(file=display_path(output)))
     for path in pdfs:
         echo(_("已写出 {file}").format(file=display_path(path)))
