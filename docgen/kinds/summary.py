@@ -698,3 +698,11 @@ def _sector_claims(
                 f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, '份')}。"
             )
     return said
+
+
+def summary_sources(settings: Settings, consolidation, rosters: Mapping[str, Any]) -> list[dict]:
+    """Every figure the summary prints, with its cells, as JSON for the page and scripts:
+    ``[{"where", "what", "value", "printed", "refs", "cells": [{"file", "sheet", "cell",
+    "value", "ref"}]}]`` — the rows of 汇总表's 数据来源 sheet."""
+    counts = roster_counts(settings, rosters)
+    return [row.as_dict() for row in summary_context(settings, consolidation, counts)["数据来源"]]
