@@ -521,3 +521,24 @@ def test_two_columns_for_one_metric_warn(tmp_path):
     [problem] = result.problems
     assert problem.severity == "warning" and problem.cell == "D1" and "B1" in problem.message
     assert result.totals["消防安全"]["检查次数"] == 2
+
+
+def test_summary_workbook_lists_the_sources_of_every_figure(summary, villages):
+    ws = summary["数据来源"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("位置", "内容", "数值", "印作", "来源")
+    books: dict = {}
+    whats = set()
+    for where, what, value, printed, refs in rows[1:]:
+        assert where in ("分领域汇总", "指标")
+        whats.add(what)
+        cited = 0
+        for ref in refs.split("；") if refs else []:
+            book, sheet, cell = re.fullmatch(r"'\[([^\]]+)\](.+)'!([A-Z]+\d+)", ref).groups()
+            if book not in books:
+                books[book] = openpyxl.load_workbook(villages / book, data_only=True)
+            raw = books[book][sheet][cell].value
+            cited += int(re.sub(r"\D", "", unicodedata.normalize("NFKC", str(raw))) or 0)
+        assert cited == value, (what, refs)
+        assert printed.startswith(str(value))
+    assert "消防安全·排查隐患" in whats and "发放宣传册" in whats
