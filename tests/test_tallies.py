@@ -542,3 +542,23 @@ def test_summary_workbook_lists_the_sources_of_every_figure(summary, villages):
         assert cited == value, (what, refs)
         assert printed.startswith(str(value))
     assert "消防安全·排查隐患" in whats and "发放宣传册" in whats
+
+
+def test_a_cell_is_cited_as_excel_writes_an_external_reference(tmp_path):
+    path = messy.save_rows(
+        tmp_path / "05-龙潭村-统计表.xlsx",
+        {
+            "2021年": [["填报单位：龙潭村"], messy.STANDARD_HEADER, ["消防", 3, 2, "2处", None]],
+            "龙潭村's 2022": [messy.STANDARD_HEADER, ["消防", 4, "１", 0, 0]],
+        },
+    )
+    result = read_tallies([path])
+    found = result.traced("排查隐患", sector="消防安全")
+    assert found == 3
+    assert (
+        found.refs
+        == "'[05-龙潭村-统计表.xlsx]2021年'!C3；'[05-龙潭村-统计表.xlsx]龙潭村''s 2022'!C2"
+    )
+    # a typed 0 is cited, an empty cell is not
+    assert [c.ref for c in result.traced("查处违章").cells] == ["E2"]
+    assert result.traced("检查次数", year=2021) == 3 and result.traced("检查次数", year=None) == 4
