@@ -162,18 +162,12 @@ def summary(
         settings = dataclasses.replace(settings, paths=paths)
     inputs, skipped = read_inputs(settings)
     output = Path(output)
-    pdfs = write_summary(
-        settings,
-        inputs.consolidation,
-        roster_counts(settings, inputs.rosters),
-        output,
-        force=force,
-        pdf=pdf,
-    )
+    counts = roster_counts(settings, inputs.rosters)
+    pdfs = write_summary(settings, inputs.consolidation, counts, output, force=force, pdf=pdf)
     return BuildReport(
         consolidation=inputs.consolidation,
         written=[Written(settings.kinds["summary"].label, output)],
-        warnings=[p for p in inputs.consolidation.problems if not p.is_error],
+        warnings=[p for p in inputs.consolidation.problems + counts.problems if not p.is_error],
         skipped=skipped,
         pdfs=pdfs,
     )

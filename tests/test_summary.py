@@ -282,3 +282,20 @@ def test_summary_prints_through_libreoffice(demo_context, template, tmp_path):
         "合计",
     ):
         assert expected in flat, expected
+
+
+def test_summary_sources_as_json_for_the_page(demo_settings):
+    import json
+
+    from docgen.kinds.summary import summary_sources
+
+    inputs, _skipped = read_inputs(demo_settings)
+    sources = json.loads(
+        json.dumps(summary_sources(demo_settings, inputs.consolidation, inputs.rosters))
+    )
+    road = next(s for s in sources if s["printed"] == "20余起")
+    assert road["where"] == "正文二、（一）道路交通安全" and road["value"] == 23
+    assert road["what"] == "道路交通安全·排查隐患"
+    assert sum(c["value"] for c in road["cells"]) == 23
+    assert set(road["cells"][0]) == {"file", "sheet", "cell", "value", "ref"}
+    assert road["refs"] == "；".join(c["ref"] for c in road["cells"])

@@ -521,3 +521,44 @@ def test_two_columns_for_one_metric_warn(tmp_path):
     [problem] = result.problems
     assert problem.severity == "warning" and problem.cell == "D1" and "B1" in problem.message
     assert result.totals["消防安全"]["检查次数"] == 2
+
+
+def test_summary_workbook_lists_the_sources_of_every_figure(summary, villages):
+    ws = summary["数据来源"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("位置", "内容", "数值", "印作", "来源")
+    books: dict = {}
+    whats = set()
+    for where, what, value, printed, refs in rows[1:]:
+        assert where in ("分领域汇总", "指标")
+        whats.add(what)
+        cited = 0
+        for ref in refs.split("；") if refs else []:
+            book, sheet, cell = re.fullmatch(r"'\[([^\]]+)\](.+)'!([A-Z]+\d+)", ref).groups()
+            if book not in books:
+                books[book] = openpyxl.load_workbook(villages / book, data_only=True)
+            raw = books[book][sheet][cell].value
+            cited += int(re.sub(r"\D", "", unicodedata.normalize("NFKC", str(raw))) or 0)
+        assert cited == value, (what, refs)
+        assert printed.startswith(str(value))
+    assert "消防安全·排查隐患" in whats and "发放宣传册" in whats
+
+
+def test_a_cell_is_cited_as_excel_writes_an_external_reference(tmp_path):
+    path = messy.save_rows(
+        tmp_path / "05-龙潭村-统计表.xlsx",
+        {
+            "2021年": [["填报单位：龙潭村"], messy.STANDARD_HEADER, ["消防", 3, 2, "2处", None]],
+            "龙潭村's 2022": [messy.STANDARD_HEADER, ["消防", 4, "１", 0, 0]],
+        },
+    )
+    result = read_tallies([path])
+    found = result.traced("排查隐患", sector="消防安全")
+    assert found == 3
+    assert (
+        found.refs
+        == "'[05-龙潭村-统计表.xlsx]2021年'!C3；'[05-龙潭村-统计表.xlsx]龙潭村''s 2022'!C2"
+    )
+    # a typed 0 is cited, an empty cell is not
+    assert [c.ref for c in result.traced("查处违章").cells] == ["E2"]
+    assert result.traced("检查次数", year=2021) == 3 and result.traced("检查次数", year=None) == 4

@@ -159,14 +159,10 @@ def roster_counts(settings: Settings, rosters: Mapping[str, Any]) -> RosterCount
             count = kind.roster.count
             rows[count] = ranges(
                 signed,
-                _("{title}名册中成文日期前已签订的行").format(title=title)
-                if dated
-                else _("{title}名册的行").format(title=title),
+                f"{title}名册中成文日期前已签订的行" if dated else f"{title}名册的行",
             )
             if later:
-                planned[count] = ranges(
-                    later, _("{title}名册中成文日期后签订或未填签订日期的行").format(title=title)
-                )
+                planned[count] = ranges(later, f"{title}名册中成文日期后签订或未填签订日期的行")
                 first = roster.rows.index(later[0])
                 problems.append(
                     Problem(
@@ -344,7 +340,7 @@ def _hazard_clauses(
     said = [_phrase(sector, "排查隐患") + ledger.say(where, found, measure, exact=True)]
     if int(fixed) > int(found):  # the tally is inconsistent; reading warned about the cell
         return said + ["整改" + ledger.say(where, fixed, measure, exact=True)]
-    open_hazards = found.minus(fixed, _("{what}：排查减整改（未整改）").format(what=found.what))
+    open_hazards = found.minus(fixed, f"{found.what}：排查减整改（未整改）")
     if not fixed:
         return said + ["均在整改中"]
     return said + [
@@ -406,7 +402,7 @@ def _agreements(ledger: Ledger, settings: Settings, counts: RosterCounts) -> str
     name = _kind_count(settings, "agreements")
     if not name:
         return ""
-    where = _("正文一、")
+    where = "正文一、"
     signed = counts.rows.get(name, Traced())
     planned = counts.planned.get(name, Traced())
     if signed and planned:
@@ -431,7 +427,7 @@ PUBLICITY = (
 
 
 def _publicity(ledger: Ledger, consolidation, figures: Mapping[str, Traced]) -> str:
-    where = _("正文一、")
+    where = "正文一、"
     return "，".join(
         words + ledger.say(where, figures[name], _measure(consolidation, name))
         for name, words in PUBLICITY
@@ -494,7 +490,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     context["宣传"] = _publicity(ledger, consolidation, figures)
 
     # 二、 the campaign's totals, then the years
-    where = _("正文二、")
+    where = "正文二、"
     total = _row(consolidation, columns, TOTAL_LABEL)
     context["总体情况"] = _sentence(_figure_clauses(ledger, where, None, total), "各领域共")
     context["年度情况"] = _years_sentence(ledger, consolidation, where)
@@ -522,7 +518,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         if not active:
             row["情况"] = ""
             continue
-        here = _("正文二、{number}{sector}").format(number=row["序号"], sector=sector)
+        here = "正文二、{number}{sector}".format(number=row["序号"], sector=sector)
         extra = []
         if sector == "校园及周边环境" and figures.get("检查校车"):
             extra.append(
@@ -537,7 +533,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             )
 
     # 三、 what is still open is followed to closure
-    where = _("正文三、")
+    where = "正文三、"
     context["未整改"] = (
         "对尚未整改完毕的"
         + "、".join(
@@ -568,7 +564,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         out["整改率"] = _rate(out)
         return out
 
-    annex = _("附件1")
+    annex = "附件1"
     context["分领域"] = [
         {
             **table_row("领域", r["领域"], f"{annex} {r['领域']}", r),
@@ -584,7 +580,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         }
     ]
 
-    annex = _("附件2")
+    annex = "附件2"
     units = getattr(consolidation, "units", []) or []
     unit_rows = [
         table_row(
@@ -600,7 +596,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     ]
     context["填报单位数"] = len(unit_rows)
 
-    annex = _("附件3")
+    annex = "附件3"
     years = list((getattr(consolidation, "years", {}) or {}).keys())
     context["年度数"] = sum(1 for y in years if y is not None)
     context["分年度表"] = context["年度数"] >= 1 and len(years) >= 2
@@ -642,7 +638,8 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
 
 def _no_year_note(consolidation) -> str:
     units = sorted({f.unit for f in consolidation.facts if f.year is None})
-    return _(
+    # the document's own words: Chinese whatever the language of the messages
+    return (
         "注：“{row}”一行为未按年份分表填报的数字（{units}），不属于任何一年，计入合计。"
     ).format(row=NO_YEAR_LABEL, units="、".join(units))
 
@@ -701,3 +698,11 @@ def _sector_claims(
                 f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, '份')}。"
             )
     return said
+
+
+def summary_sources(settings: Settings, consolidation, rosters: Mapping[str, Any]) -> list[dict]:
+    """Every figure the summary prints, with its cells, as JSON for the page and scripts:
+    ``[{"where", "what", "value", "printed", "refs", "cells": [{"file", "sheet", "cell",
+    "value", "ref"}]}]`` — the rows of 汇总表's 数据来源 sheet."""
+    counts = roster_counts(settings, rosters)
+    return [row.as_dict() for row in summary_context(settings, consolidation, counts)["数据来源"]]
