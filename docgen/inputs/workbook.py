@@ -456,9 +456,15 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
                 ),
                 _("请把数据分成几个较小的文件，或删除多余的行后再试"),
             )
-        if suffix == ".et" and formats.decode_text(path.read_bytes()) is None:
-            raise _wps_proprietary(fail)
-        return Book([formats.read_csv(path, path.read_bytes(), fail)])
+        data = path.read_bytes()
+        if suffix != ".csv" and formats.decode_text(data) is None:
+            if suffix == ".et":
+                raise _wps_proprietary(fail)
+            raise fail(
+                _("文件已损坏，不是有效的工作簿"),
+                _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
+            )
+        return Book([formats.read_csv(path, data, fail)])
     elif suffix not in WORKBOOK_SUFFIXES:
         raise fail(
             _("不是 Excel 工作簿（应为 .xlsx、.xls、.et、.ods 或 .csv）"),
