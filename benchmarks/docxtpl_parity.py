@@ -21,7 +21,7 @@ HOOK = r"""
 import json, os, sys, traceback
 from pathlib import Path
 import docxtpl
-from docgen.render.engine import CompiledTemplate
+from docgen.render.compile import CompiledTemplate
 from docgen.errors import DocgenError
 
 out = Path(os.environ["PARITY_OUT"])

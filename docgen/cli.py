@@ -652,12 +652,12 @@ def run_roster_batch(
     template_path, roster_path, kind, outdir, *, pattern, sheet, combined, force, pdf, context=None
 ):
     from docgen.inputs.rosters import read_records
+    from docgen.kinds.documents import load_template
     from docgen.output.batch import run_batch
-    from docgen.render.engine import CompiledTemplate
 
     with reported_errors():
         roster = read_records(roster_path, sheet=sheet, kind=kind)
-        template = CompiledTemplate.load(template_path)
+        template = load_template(template_path, kind)
         if pattern is None:
             from docgen.output.batch import default_pattern
 
@@ -890,7 +890,7 @@ def templates_update(config_path):
 )
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 def templates_vars(template):
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
     with reported_errors():
         compiled = CompiledTemplate.load(template)
@@ -916,7 +916,7 @@ def templates_vars(template):
 def templates_check(template, roster, sheet, config_path):
     from docgen.inputs.rosters import read_roster
     from docgen.kinds.documents import kind_of_template, supplied_variables
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
     with reported_errors():
         settings = load_settings(config_path)

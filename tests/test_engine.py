@@ -20,7 +20,9 @@ from docxtpl import RichText
 
 from docgen.errors import TemplateError
 from docgen.output.pdf import find_soffice
-from docgen.render.engine import CompiledTemplate, render_batch, render_combined
+from docgen.render.combined import render_combined
+from docgen.render.compile import CompiledTemplate
+from docgen.render.pool import render_batch
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -501,3 +503,50 @@ def test_libreoffice_opens_outputs_with_one_page_per_record(tmp_path):
             assert f"学校{i}第1页" in page_texts[i]
             # numbered lists start again at 1 in every letter
             assert "1.不私自下水游泳2.遵守交通规则" in page_texts[i]
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def test_the_renderer_imports_nothing_of_official_layout_kinds_or_inputs():
+    """docgen.render is a docxtpl-compatible engine: a kind hands it its finishing steps."""
+    import ast
+
+    import docgen.render
+
+    package = Path(docgen.render.__file__).parent
+    found = []
+    for module in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if name.startswith(("docgen.gongwen", "docgen.kinds", "docgen.inputs")):
+                    found.append(f"{module.name}: {name}")
+    assert len(list(package.glob("*.py"))) >= 6
+    assert found == []
+
+
+def _mark_finished(xml: str, context) -> str:
+    return xml.replace("待办", f"已办（{context['经办人']}）")
+
+
+def test_finishing_steps_run_over_every_rendered_document(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ 事项 }}待办"])
+    compiled = CompiledTemplate.load(template, finish=[_mark_finished])
+    contexts = [{"事项": f"第{i}件", "经办人": f"张{i}"} for i in range(3)]
+    paths = [tmp_path / f"{i}.docx" for i in range(3)]
+    render_batch(compiled, contexts, paths)
+    render_combined(compiled, contexts, tmp_path / "all.docx")
+    assert [docx.Document(str(p)).paragraphs[0].text for p in paths] == [
+        "第0件已办（张0）",
+        "第1件已办（张1）",
+        "第2件已办（张2）",
+    ]
+    combined = [p.text for p in docx.Document(str(tmp_path / "all.docx")).paragraphs if p.text]
+    assert combined == ["第0件已办（张0）", "第1件已办（张1）", "第2件已办（张2）"]
+    plain = CompiledTemplate.load(template).render_bytes(contexts[0])
+    assert docx.Document(io.BytesIO(plain)).paragraphs[0].text == "第0件待办"

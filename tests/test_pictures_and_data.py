@@ -22,7 +22,7 @@ from test_engine import png
 from test_package import check_package
 
 from docgen.errors import TemplateError
-from docgen.render.engine import CompiledTemplate
+from docgen.render.compile import CompiledTemplate
 from docgen.render.pictures import image_size
 
 DEMO = Path(__file__).resolve().parents[1] / "docgen" / "demo" / "inputs"

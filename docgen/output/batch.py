@@ -15,7 +15,7 @@ from docgen.inputs.rosters import Roster
 from docgen.output.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 
 if TYPE_CHECKING:
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -86,7 +86,7 @@ def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None)
     """The context of each record: its columns (plus what ``build`` adds), ``_row`` (the
     roster's row; a .json file's records have none) and the roster's folder, where a
     picture's relative path starts."""
-    from docgen.render.engine import BASE_DIR
+    from docgen.render.sandbox import BASE_DIR
 
     folder = str(Path(roster.path).parent.resolve())
     rows: list[int | None] = list(roster.rows) or [None] * len(roster.records)
@@ -159,7 +159,8 @@ def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
     Everything is written to a staging folder first and moved into place only when the whole
     batch, combined file included, has succeeded: a failed batch leaves nothing behind.
     """
-    from docgen.render.engine import render_batch, render_combined
+    from docgen.render.combined import render_combined
+    from docgen.render.pool import render_batch
 
     outdir = plan.paths[0].parent
     with staging_folder(outdir) as staging:

@@ -12,6 +12,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docgen.i18n import _
@@ -208,3 +209,18 @@ def build(members: list[Member]) -> bytes:
     directory = b"".join(central)
     end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0)
     return b"".join(out) + directory + end
+
+
+def rels_name(part: str) -> str:
+    """The relationships part of ``part``: ``word/document.xml`` → ``word/_rels/document.xml.rels``."""
+    folder, _sep, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def insert_before(data: bytes, marker: str, items: Iterable[str]) -> bytes:
+    """``items`` inserted into an XML part before the last ``marker`` (a closing tag)."""
+    text = data.decode("utf-8")
+    cut = text.rfind(marker)
+    if cut < 0:
+        return data
+    return (text[:cut] + "".join(items) + text[cut:]).encode("utf-8")
