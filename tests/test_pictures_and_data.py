@@ -413,3 +413,76 @@ def test_a_richtext_link_is_refused_not_written_damaged(tmp_path):
     with pytest.raises(TemplateError, match="引用了文档中没有的部件（rId99）"):
         tpl.render_to({"链接": link}, tmp_path / "out.docx", index=0)
     assert not (tmp_path / "out.docx").exists()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_render_stops_a_tag_that_would_build_a_huge_text(tmp_path):
+    import time
+
+    tpl = template(tmp_path / "大.docx", ["{{ 名称 }}", '{{ "x"|center(10**9) }}'])
+    data = tmp_path / "d.json"
+    data.write_text('{"名称": "甲"}', encoding="utf-8")
+    started = time.monotonic()
+    result = run("render", tpl, data, "-o", tmp_path / "out")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert (
+        '大.docx，第 2 段“{{ "x"|center(10**9) }}”：标签 {{ "x"|center(10**9) }} '
+        "会生成过大的文字（超过 10,000,000 个字符），已停止"
+    ) in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def _bomb(path: Path, inflated: int) -> Path:
+    """A .docx whose document.xml is valid but ``inflated`` bytes of repeated paragraphs."""
+    source = template(tmp := path.with_name("源.docx"), ["{{ 名称 }}"])
+    body = "<w:p><w:r><w:t>{{ 名称 }}</w:t></w:r></w:p>"
+    with zipfile.ZipFile(source) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        head, _sep, tail = xml.partition("<w:body>")
+        padding = body * (inflated // len(body.encode("utf-8")))
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = z.read(info)
+                if info.filename == "word/document.xml":
+                    data = (head + "<w:body>" + padding + tail).encode("utf-8")
+                out.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    tmp.unlink()
+    return path
+
+
+def test_a_template_inflating_to_60_mb_is_refused_before_it_is_inflated(tmp_path):
+    import time
+
+    bomb = _bomb(tmp_path / "炸.docx", 60 * 2**20)
+    assert bomb.stat().st_size < 400 * 1024
+    data = tmp_path / "d.json"
+    data.write_text('{"名称": "甲"}', encoding="utf-8")
+    for args in (("render", bomb, data, "-o", tmp_path / "out"), ("templates", "vars", bomb)):
+        started = time.monotonic()
+        result = run(*args)
+        assert time.monotonic() - started < 1, args
+        assert result.exit_code == 1, result.output
+        assert "炸.docx" in result.output
+        assert "word/document.xml”解压后有 60 MB" in result.output
+        assert "为安全起见拒绝使用" in result.output
+
+
+def test_a_highly_compressed_part_is_refused_below_the_size_limit(tmp_path):
+    bomb = _bomb(tmp_path / "压.docx", 12 * 2**20)  # under 25 MB, but some 500 to 1
+    with pytest.raises(TemplateError, match="解压后有 12 MB.*为安全起见拒绝使用"):
+        CompiledTemplate.load(bomb)
+
+
+def test_a_json_integer_of_5000_digits_gives_a_message_not_a_traceback(tmp_path):
+    tpl = template(tmp_path / "t.docx", ["{{ 编号 }}"])
+    data = tmp_path / "长.json"
+    data.write_text('[\n  {"编号": ' + "7" * 5000 + "}\n]", encoding="utf-8")
+    result = run("render", tpl, data, "-o", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "长.json：JSON 第 2 行第 10 列的数字位数过多（5000 位），无法读取" in result.output
+    assert "请加英文双引号写成文字" in result.output

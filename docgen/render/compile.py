@@ -33,7 +33,7 @@ from lxml import etree
 from docgen.errors import TemplateError
 from docgen.i18n import _, join
 from docgen.output.files import write_bytes_atomic
-from docgen.render import docxzip, filters, pictures
+from docgen.render import bounds, docxzip, filters, pictures
 from docgen.render.docxzip import insert_before, rels_name
 from docgen.render.sandbox import (
     CONTROL,
@@ -99,7 +99,7 @@ class _Part:
 
     def render(self, context: dict, finish: Sequence[Finish] = ()) -> str:
         assert self.template is not None
-        xml = self.template.render(context)
+        xml = _generate(self.template, context)
         # undo render_xml_part's one-paragraph-per-line layout, then docxtpl's escapes
         xml = xml.replace("\n<w:p", "<w:p")  # values are escaped: no "<" of theirs can match
         xml = (
@@ -219,6 +219,7 @@ def _jinja_template(path: Path, part: _Part) -> Template:
     bad = forbidden_use(tree)
     if bad:
         raise _forbidden(path, part.location(bad[1]), bad[0])
+    bounds.guard_loops(tree, ENV)
     try:
         return ENV.from_string(tree)
     except TemplateSyntaxError as exc:  # an unknown filter or test is found only here
@@ -426,20 +427,21 @@ class CompiledTemplate:
         a package where two pictures share one as unreadable."""
         out = RenderedParts()
         counter = iter(range(max(1001, self._first_drawing_id), 1 << 30))
-        for name, part in self._parts.items():
-            placed = Placed({})
-            token = PLACED.set(placed)
-            try:
-                xml = self._render_part(part, context, index)
-            finally:
-                PLACED.reset(token)
-            if "<wp:docPr" in xml:
-                xml = DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
-            if placed.raw_xml:
-                self._check_references(part, xml, placed, context, index)
-            out[name] = xml
-            if placed.pictures:
-                out.pictures[name] = placed.pictures
+        with bounds.budget():
+            for name, part in self._parts.items():
+                placed = Placed({})
+                token = PLACED.set(placed)
+                try:
+                    xml = self._render_part(part, context, index)
+                finally:
+                    PLACED.reset(token)
+                if "<wp:docPr" in xml:
+                    xml = DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+                if placed.raw_xml:
+                    self._check_references(part, xml, placed, context, index)
+                out[name] = xml
+                if placed.pictures:
+                    out.pictures[name] = placed.pictures
         return out
 
     def _check_references(
@@ -483,6 +485,8 @@ class CompiledTemplate:
                 where=part.location(_template_line(exc)),
                 hint=_("请检查名册的列标题是否与模板中的变量名完全一致"),
             ) from None
+        except (bounds.TooLarge, bounds.TooSlow) as exc:
+            raise self._unbounded(part, exc, _record_label(context, index)) from None
         except SecurityError as exc:
             raise _forbidden(self.path, part.location(_template_line(exc)), str(exc)) from None
         except PictureFailure as exc:
@@ -522,6 +526,31 @@ class CompiledTemplate:
             raise TemplateError(
                 message, template=self.path, where=part.location(_template_line(exc))
             ) from None
+
+    def _unbounded(
+        self, part: _Part, exc: bounds.TooLarge | bounds.TooSlow, record: str
+    ) -> TemplateError:
+        """The message for a render stopped by its bounds: the template, paragraph and tag."""
+        lineno = _template_line(exc)
+        tag = _tag_at(part, lineno, exc.what if isinstance(exc, bounds.TooLarge) else "")
+        where = part.location(lineno)
+        if isinstance(exc, bounds.TooSlow):
+            return TemplateError(
+                _(
+                    "填入{record}时模板运行超过 {seconds} 秒仍未完成（停在标签 {tag} 处），已停止"
+                ).format(record=record or _("数据"), seconds=f"{exc.seconds:g}", tag=tag),
+                template=self.path,
+                where=where,
+                hint=_("请检查模板中的循环（{% for %}）是否套得太多层、次数太多"),
+            )
+        return TemplateError(
+            _("标签 {tag} 会生成过大的文字（超过 {limit} 个字符），已停止").format(
+                tag=tag, limit=f"{exc.limit:,}"
+            ),
+            template=self.path,
+            where=where,
+            hint=_("请检查这个标签中的宽度、重复次数和循环"),
+        )
 
     def _document_members(self, rendered: RenderedParts) -> list[docxzip.Member]:
         package = self._package
@@ -600,6 +629,49 @@ def picture_defaults(package: Package, images: Iterable[pictures.Image]) -> list
         for ext, ctype in sorted(needed.items())
         if ext not in package.defaults
     ]
+
+
+def _generate(template: Template, context: dict) -> str:
+    """The template rendered, stopped as soon as the text passes ``bounds.MAX_OUTPUT``."""
+    chunks = []
+    size = 0
+    generator = template.generate(context)
+    for chunk in generator:
+        size += len(chunk)
+        if size > bounds.MAX_OUTPUT:
+            error = bounds.TooLarge("", bounds.MAX_OUTPUT)
+            error.lineno = _suspended_line(template, generator)
+            getattr(generator, "close", lambda: None)()
+            raise error
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _suspended_line(template: Template, generator) -> int | None:
+    """The template line a suspended render generator stands at."""
+    lineno = None
+    inner = generator
+    while inner is not None:
+        frame = getattr(inner, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == "<template>":
+            lineno = template.get_corresponding_lineno(frame.f_lineno)
+        inner = getattr(inner, "gi_yieldfrom", None)
+    return lineno
+
+
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def _tag_at(part: _Part, lineno: int | None, what: str) -> str:
+    """The tag of paragraph ``lineno`` a stopped operation is likely in (the first one naming
+    it), shortened for a message."""
+    text = part.paragraphs[lineno - 1][2] if lineno and lineno <= len(part.paragraphs) else ""
+    tags = _TAGS.findall(text)
+    word = re.sub(r"\W.*", "", what.lstrip(".%"), flags=re.DOTALL)
+    tag = next((t for t in tags if word and word in t), tags[0] if tags else "")
+    if not tag:
+        return f"“{what}”" if what else ""
+    return tag if len(tag) <= 40 else tag[:38] + "…" + tag[-2:]
 
 
 def _template_line(exc: BaseException) -> int | None:

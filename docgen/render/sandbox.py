@@ -19,18 +19,18 @@ from pathlib import Path
 
 from docxtpl import InlineImage
 from jinja2 import StrictUndefined, Undefined, UndefinedError, nodes, pass_context
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from markupsafe import Markup
 
-from docgen.render import filters, pictures
+from docgen.render import bounds, filters, pictures
 from docgen.render.filters import FILTERS
 
 # characters XML 1.0 does not allow; \t \n and docxtpl's \a (new paragraph) and \f (page
 # break) in a value are laid out by the listing step, the rest is removed
 CONTROL = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_RANGE = 10_000
-MAX_SEQUENCE = 1_000_000
 
 _FORBIDDEN_NAMES = frozenset(
     {
@@ -146,10 +146,20 @@ def _safe_range(*args: int) -> range:
     return rng
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with size limits on ``*`` and ``**`` so a tag cannot exhaust memory."""
+class _Generator(CodeGenerator):
+    """Jinja's code generator, with every ``~`` concatenation measured."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    def visit_Concat(self, node, frame):
+        self.write("environment.concatenated(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with every way of building a large value bounded (see ``bounds``)."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _Generator
 
     def is_safe_attribute(self, obj, attr, value):
         if attr == "format" and isinstance(obj, str):
@@ -169,16 +179,36 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             ):
                 raise SecurityError(f"{left!r} ** {right!r}")
             return left**right
-        for seq, times in ((left, right), (right, left)):
-            if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
-                if len(seq) * times > MAX_SEQUENCE:
-                    raise SecurityError(f"{type(seq).__name__} * {times}")
-        return left * right
+        bounds.check_binop(operator, left, right)
+        return bounds.built(self.binop_table[operator](left, right), operator)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        bounds.check_call(__obj, args, kwargs)
+        bounds.spend(0, "call")  # the time limit
+        result = super().call(__context, __obj, *args, **kwargs)
+        return bounds.built(result, getattr(__obj, "__name__", "call"))
+
+    def wrap_str_format(self, value):
+        wrapper = super().wrap_str_format(value)
+        if wrapper is None:
+            return None
+        fmt = value.__self__
+
+        def bounded(*args, **kwargs):
+            bounds.check_format(fmt, args, kwargs)
+            return bounds.built(wrapper(*args, **kwargs), "format")
+
+        return bounded
+
+    def concatenated(self, value):
+        """``a ~ b``, measured (see ``_Generator``)."""
+        return bounds.built(value, "~")
 
 
 def _finalize(value):
     """How a bare ``{{ 列 }}`` prints a roster cell: as the secretary typed it in Excel."""
     if isinstance(value, str):
+        bounds.spend(len(value), "{{ }}")
         if isinstance(value, Markup):
             _note_raw_xml()
         if CONTROL.search(value):
@@ -324,7 +354,9 @@ def make_environment() -> _Sandbox:
     )
     env.globals.clear()
     env.globals.update(range=_safe_range, dict=dict, namespace=Namespace)
+    env.filters.update({name: bounds.bounded_filter(name, f) for name, f in env.filters.items()})
     env.filters.update({name: _wrap_filter(name, f) for name, f in FILTERS.items()})
+    env.filters[bounds.LOOP_FILTER] = bounds.loop_guard
     env.filters.update(dict.fromkeys(PICTURE_FILTERS, _picture))
     return env
 
