@@ -649,7 +649,18 @@ def batch_options(f):
 
 
 def run_roster_batch(
-    template_path, roster_path, kind, outdir, *, pattern, sheet, combined, force, pdf, context=None
+    template_path,
+    roster_path,
+    kind,
+    outdir,
+    *,
+    pattern,
+    sheet,
+    combined,
+    force,
+    pdf,
+    context=None,
+    strict=False,
 ):
     from docgen.inputs.rosters import read_records
     from docgen.kinds.documents import load_template
@@ -661,7 +672,7 @@ def run_roster_batch(
         if pattern is None:
             from docgen.output.batch import default_pattern
 
-            pattern = default_pattern(roster)
+            pattern = default_pattern(roster, Path(template_path).stem)
         total = len(roster.records) * (2 if combined else 1)
         with progress_bars() as start:
             result = run_batch(
@@ -674,6 +685,7 @@ def run_roster_batch(
                 force=force,
                 pdf=bool(pdf),
                 progress=start(_("正在生成"), total),
+                strict=strict,
             )
     echo(_("已写出 {n} 份文档到 {dir}").format(n=result.records, dir=display_path(outdir)))
     if result.combined:
@@ -763,8 +775,13 @@ for _kind in registry().batches:
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", metavar="DATA", type=click.Path(dir_okay=False, path_type=Path))
 @option("--name", "pattern", help=N_('文件名格式，用 {列名} 取值，如 "{学校}-{学生姓名}"'))
+@option(
+    "--strict",
+    is_flag=True,
+    help=N_("模板用到的每个变量都必须在数据中（默认只要求不带 default/if 保护的变量）"),
+)
 @batch_options
-def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
+def render(template, roster, pattern, strict, outdir, sheet, combined, pdf, force):
     run_roster_batch(
         template,
         roster,
@@ -775,6 +792,7 @@ def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
         combined=combined,
         force=force,
         pdf=pdf,
+        strict=strict,
     )
 
 

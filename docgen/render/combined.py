@@ -210,6 +210,12 @@ class _Combiner:
         self._next_id = template._first_drawing_id
 
     def add(self, rendered: RenderedParts, index: int) -> None:
+        if rendered.merged.parts:
+            raise TemplateError(
+                _("合订本中不能放入由 .docx 文件建立的子文档（Subdoc）"),
+                template=self.template.path,
+                hint=_("请不加 --combined，逐份生成"),
+            )
         xml = rendered[self.main]
         head, sep, rest = xml.partition("<w:body>")
         if not sep:

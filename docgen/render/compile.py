@@ -25,7 +25,7 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaError
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError
 from jinja2.environment import Template
 from jinja2.sandbox import SecurityError
 from lxml import etree
@@ -33,7 +33,7 @@ from lxml import etree
 from docgen.errors import TemplateError
 from docgen.i18n import _, join
 from docgen.output.files import write_bytes_atomic
-from docgen.render import bounds, docxzip, filters, pictures
+from docgen.render import bounds, docxzip, filters, pictures, subdocs, variables
 from docgen.render.docxzip import insert_before, rels_name
 from docgen.render.sandbox import (
     CONTROL,
@@ -367,7 +367,7 @@ class CompiledTemplate:
             ),
             default=0,
         )
-        self._variables: set[str] | None = None
+        self._variables: tuple[frozenset[str], frozenset[str]] | None = None
 
     @classmethod
     def load(cls, path: Path, finish: Sequence[Finish] = ()) -> CompiledTemplate:
@@ -411,13 +411,26 @@ class CompiledTemplate:
                 yield name, kind
 
     def variables(self) -> set[str]:
-        """Top-level variables the template reads (roster columns it needs)."""
+        """Top-level variables the template reads (roster columns it may use)."""
+        return set(self._analysed()[0])
+
+    def required_variables(self) -> set[str]:
+        """The variables the template reads unguarded: a record without one cannot be
+        rendered.  ``{{ x|default(…) }}``, ``{% if x %}``, ``{% if x is defined %}`` … are
+        guarded (see ``variables.required``)."""
+        return set(self._analysed()[1])
+
+    def _analysed(self) -> tuple[frozenset[str], frozenset[str]]:
         if self._variables is None:
-            names: set[str] = set()
+            every: set[str] = set()
+            needed: set[str] = set()
             for part in self._parts.values():
-                names |= meta.find_undeclared_variables(ENV.parse(part.source))
-            self._variables = names - set(ENV.globals)
-        return set(self._variables)
+                tree = ENV.parse(part.source)
+                every |= variables.used(tree)
+                needed |= variables.required(tree)
+            names = set(ENV.globals)
+            self._variables = (frozenset(every - names), frozenset(needed - names))
+        return self._variables
 
     # -- rendering
 
@@ -437,22 +450,48 @@ class CompiledTemplate:
                     PLACED.reset(token)
                 if "<wp:docPr" in xml:
                     xml = DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+                if placed.subdocs and name == self._package.main:
+                    out.merged = subdocs.merge(
+                        placed.subdocs, self._package.content_types, self._package.main
+                    )
                 if placed.raw_xml:
-                    self._check_references(part, xml, placed, context, index)
+                    xml = self._check_references(part, xml, placed, context, index, out.merged)
                 out[name] = xml
                 if placed.pictures:
                     out.pictures[name] = placed.pictures
         return out
 
     def _check_references(
-        self, part: _Part, xml: str, placed: Placed, context: dict, index: int | None
-    ) -> None:
+        self,
+        part: _Part,
+        xml: str,
+        placed: Placed,
+        context: dict,
+        index: int | None,
+        merged: subdocs.Merged,
+    ) -> str:
         """A value given as XML (docxtpl's RichText with a link, a Subdoc with pictures) may
-        point at relationships this document does not have: refuse, never write a damaged file."""
+        point at relationships, styles or lists this document does not have: refuse, never
+        write a damaged file.  A style given by its name or in another case (docxtpl's
+        ``parastyle="myStyle"``) is pointed at the style it names.  Returns the XML."""
         known = part.rel_ids | set(placed.pictures)
         dangling = sorted({rid for rid in _REL_REF.findall(xml) if rid not in known})
+        record = _record_label(context, index)
+        if not dangling:
+            styles, numbering = self._styles_and_numbering(merged)
+            xml = subdocs.resolve_styles(xml, styles)
+            undefined = subdocs.dangling(xml, styles, numbering)
+            if undefined:
+                raise TemplateError(
+                    _(
+                        "{record}填入的内容用到了文档中没有定义的{what}，多半是子文档（Subdoc）"
+                        "或 RichText 用了模板中没有的样式"
+                    ).format(record=record or _("数据中"), what=join(undefined)),
+                    template=self.path,
+                    where=_PART_NAMES().get(part.kind, ""),
+                    hint=_("请在模板中先建立这些样式（或列表），或在数据中改用模板已有的样式"),
+                )
         if dangling:
-            record = _record_label(context, index)
             raise TemplateError(
                 _(
                     "{record}填入的内容引用了文档中没有的部件（{ids}），多半是带超链接的 RichText 或带图片的"
@@ -462,6 +501,18 @@ class CompiledTemplate:
                 where=_PART_NAMES().get(part.kind, ""),
                 hint=_("超链接请写成文字网址；图片请用 {{ 路径|图片(宽=8) }} 过滤器放入"),
             )
+        return xml
+
+    def _styles_and_numbering(self, merged: subdocs.Merged) -> tuple[bytes | None, bytes | None]:
+        """The styles and numbering parts a rendered document will have."""
+        types = self._package.content_types
+        found: list[bytes | None] = []
+        for wanted in (subdocs.STYLES_TYPE, subdocs.NUMBERING_TYPE):
+            names = [n for n, t in types.items() if t == wanted]
+            names += [n for n in merged.parts if n not in types]
+            data = next((merged.parts.get(n) or self._package.contents.get(n) for n in names), None)
+            found.append(data)
+        return found[0], found[1]
 
     def _render_part(self, part: _Part, context: dict, index: int | None) -> str:
         try:
@@ -555,6 +606,7 @@ class CompiledTemplate:
     def _document_members(self, rendered: RenderedParts) -> list[docxzip.Member]:
         package = self._package
         changed = {name: (XML_DECLARATION + xml).encode("utf-8") for name, xml in rendered.items()}
+        changed.update(rendered.merged.parts)
         media: dict[str, bytes] = {}
         if rendered.pictures:
             for part, placed in rendered.pictures.items():
@@ -567,6 +619,12 @@ class CompiledTemplate:
                 "</Types>",
                 picture_defaults(package, images),
             )
+        if rendered.merged.types:
+            types = changed.get("[Content_Types].xml", package.contents["[Content_Types].xml"])
+            changed["[Content_Types].xml"] = insert_before(types, "</Types>", rendered.merged.types)
+            main_rels = rels_name(package.main)
+            listed = changed.get(main_rels, package.contents.get(main_rels) or EMPTY_RELS)
+            changed[main_rels] = insert_before(listed, "</Relationships>", rendered.merged.rels)
         members = []
         for m in package.members:
             data = changed.pop(m.name, None)
@@ -598,6 +656,7 @@ class RenderedParts(dict[str, str]):
     def __init__(self) -> None:
         super().__init__()
         self.pictures: dict[str, dict[str, pictures.Image]] = {}
+        self.merged = subdocs.Merged()  # styles and numbering merged for Subdocs from files
 
 
 _PICTURE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxtpl import InlineImage
@@ -24,7 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, missing
 from markupsafe import Markup
 
-from docgen.render import bounds, filters, pictures
+from docgen.render import bounds, filters, pictures, subdocs
 from docgen.render.filters import FILTERS
 
 # characters XML 1.0 does not allow; \t \n and docxtpl's \a (new paragraph) and \f (page
@@ -137,6 +137,9 @@ class _StrictUndefined(StrictUndefined):
 for _name, _value in {**vars(Undefined), **vars(StrictUndefined)}.items():
     if _value is Undefined._fail_with_undefined_error and _name != "_fail_with_undefined_error":
         setattr(_StrictUndefined, _name, _StrictUndefined._fail_with_undefined_error)
+# … but a missing variable is false in a test (``{% if 备注 %}``), as in docxtpl: the idiom
+# for an optional field.  Printing it, looping over it or computing with it stays an error.
+_StrictUndefined.__bool__ = lambda self: False  # type: ignore[assignment,misc]
 
 
 def _safe_range(*args: int) -> range:
@@ -222,6 +225,9 @@ def _finalize(value):
         return _inline_image(value)
     if hasattr(value, "__html__"):
         _note_raw_xml()  # docxtpl's RichText, Subdoc, Listing: XML of their own
+        placed = PLACED.get()
+        if placed is not None and subdocs.is_subdoc(value):
+            placed.subdocs.append(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)  # Excel keeps whole numbers as 3.0
     if isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -259,6 +265,7 @@ class Placed:
 
     pictures: dict[str, pictures.Image]
     raw_xml: bool = False  # a value given as XML (RichText, Subdoc …), not as text
+    subdocs: list = field(default_factory=list)  # docxtpl Subdoc values placed
 
 
 PLACED: contextvars.ContextVar[Placed | None] = contextvars.ContextVar(
