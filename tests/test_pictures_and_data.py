@@ -563,17 +563,18 @@ def test_an_object_in_a_file_name_is_refused_and_its_keys_can_be_used(tmp_path):
 
 
 def _subdoc_source(path: Path) -> Path:
-    """A .docx with a style of its own and a numbered list, for a Subdoc."""
+    """A .docx with a style of its own, a numbered list and a picture, for a Subdoc."""
     doc = docx.Document()
     doc.styles.add_style("附件正文", 1).font.bold = True
     doc.add_paragraph("子文档第一段", style="附件正文")
     doc.add_paragraph("条目一", style="List Number")
     doc.add_paragraph("条目二", style="List Number")
+    doc.add_picture(io.BytesIO(png(12, 6)), width=Cm(3))
     doc.save(path)
     return path
 
 
-def test_a_subdoc_from_a_file_brings_its_styles_and_lists(tmp_path):
+def test_a_subdoc_from_a_file_brings_its_styles_lists_and_pictures(tmp_path):
     from docxtpl import DocxTemplate
 
     tpl = template(tmp_path / "主.docx", ["前言", "{{p 附件 }}", "结尾"])
@@ -587,14 +588,31 @@ def test_a_subdoc_from_a_file_brings_its_styles_and_lists(tmp_path):
         ("子文档第一段", "附件正文"),
         ("条目一", "List Number"),
         ("条目二", "List Number"),
+        ("", "Normal"),
         ("结尾", "Normal"),
     ]
     assert doc.styles["附件正文"].font.bold
-    with pytest.raises(TemplateError, match="合订本中不能放入由 .docx 文件建立的子文档"):
+    assert [round(shape.width.cm, 1) for shape in doc.inline_shapes] == [3.0]
+    with pytest.raises(TemplateError, match="合订本中不能放入带图片或自带样式的子文档"):
         from docgen.render.combined import render_combined
 
         render_combined(CompiledTemplate.load(tpl), [{"附件": sub}], tmp_path / "all.docx")
     assert not (tmp_path / "all.docx").exists()
+
+
+def test_a_subdoc_built_with_python_docx_keeps_its_picture(tmp_path):
+    from docxtpl import DocxTemplate
+
+    tpl = template(tmp_path / "主.docx", ["{{p 附件 }}"])
+    sub = DocxTemplate(str(tpl)).new_subdoc()
+    sub.add_paragraph("附图：")
+    sub.add_picture(io.BytesIO(png(8, 8)), width=Cm(2))
+    out = tmp_path / "out.docx"
+    CompiledTemplate.load(tpl).render_to({"附件": sub}, out)
+    assert_sound(out)
+    doc = docx.Document(str(out))
+    assert doc.paragraphs[0].text == "附图："
+    assert [round(shape.width.cm, 1) for shape in doc.inline_shapes] == [2.0]
 
 
 def test_xml_values_using_an_undefined_style_are_refused(tmp_path):

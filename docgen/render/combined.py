@@ -212,7 +212,7 @@ class _Combiner:
     def add(self, rendered: RenderedParts, index: int) -> None:
         if rendered.merged.parts:
             raise TemplateError(
-                _("合订本中不能放入由 .docx 文件建立的子文档（Subdoc）"),
+                _("合订本中不能放入带图片或自带样式的子文档（Subdoc）"),
                 template=self.template.path,
                 hint=_("请不加 --combined，逐份生成"),
             )

@@ -452,7 +452,11 @@ class CompiledTemplate:
                     xml = DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
                 if placed.subdocs and name == self._package.main:
                     out.merged = subdocs.merge(
-                        placed.subdocs, self._package.content_types, self._package.main
+                        placed.subdocs,
+                        self._package.content_types,
+                        self._package.main,
+                        xml,
+                        set(part.rel_ids | set(placed.pictures)),
                     )
                 if placed.raw_xml:
                     xml = self._check_references(part, xml, placed, context, index, out.merged)
@@ -474,7 +478,7 @@ class CompiledTemplate:
         point at relationships, styles or lists this document does not have: refuse, never
         write a damaged file.  A style given by its name or in another case (docxtpl's
         ``parastyle="myStyle"``) is pointed at the style it names.  Returns the XML."""
-        known = part.rel_ids | set(placed.pictures)
+        known = part.rel_ids | set(placed.pictures) | merged.rel_ids
         dangling = sorted({rid for rid in _REL_REF.findall(xml) if rid not in known})
         record = _record_label(context, index)
         if not dangling:
@@ -509,7 +513,9 @@ class CompiledTemplate:
         found: list[bytes | None] = []
         for wanted in (subdocs.STYLES_TYPE, subdocs.NUMBERING_TYPE):
             names = [n for n, t in types.items() if t == wanted]
-            names += [n for n in merged.parts if n not in types]
+            names += (
+                [merged.numbering] if wanted == subdocs.NUMBERING_TYPE and merged.numbering else []
+            )
             data = next((merged.parts.get(n) or self._package.contents.get(n) for n in names), None)
             found.append(data)
         return found[0], found[1]
@@ -619,7 +625,7 @@ class CompiledTemplate:
                 "</Types>",
                 picture_defaults(package, images),
             )
-        if rendered.merged.types:
+        if rendered.merged.types or rendered.merged.rels:
             types = changed.get("[Content_Types].xml", package.contents["[Content_Types].xml"])
             changed["[Content_Types].xml"] = insert_before(types, "</Types>", rendered.merged.types)
             main_rels = rels_name(package.main)

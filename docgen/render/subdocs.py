@@ -11,6 +11,8 @@ record rather than write a document Word repairs or shows wrongly.
 
 from __future__ import annotations
 
+import html
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -46,22 +48,31 @@ class Merged:
     parts: dict[str, bytes] = field(default_factory=dict)
     types: list[str] = field(default_factory=list)  # [Content_Types].xml overrides to add
     rels: list[str] = field(default_factory=list)  # main document relationships to add
+    rel_ids: set[str] = field(default_factory=set)  # … their ids
+    styles: str | None = None  # the names of the merged styles and numbering parts
+    numbering: str | None = None
 
 
 def _xml(element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def merge(subdocs: list, content_types: dict[str, str], main: str) -> Merged:
-    """The styles and numbering parts, as docxtpl merged them for ``subdocs`` built from files."""
+def merge(
+    subdocs: list, content_types: dict[str, str], main: str, xml: str, known: set[str]
+) -> Merged:
+    """The styles and numbering parts, as docxtpl merged them for ``subdocs`` built from files,
+    and the parts (pictures) the rendered ``xml`` refers to through relationships docxtpl
+    added to the template's Document for them (``known``: those the template has)."""
     merged = Merged()
     for subdoc in subdocs:
+        _add_related(merged, subdoc.__dict__["docx"].part, main, xml, known)
         if not _from_file(subdoc):
             continue
         master = subdoc.__dict__["docx"]
         styles = next((n for n, t in content_types.items() if t == STYLES_TYPE), None)
         if styles is not None:
             merged.parts[styles] = _xml(master.styles.element)
+            merged.styles = styles
         try:
             numbering_part = master.part.numbering_part
         except (KeyError, NotImplementedError):
@@ -79,7 +90,37 @@ def merge(subdocs: list, content_types: dict[str, str], main: str) -> Merged:
                     f'Target="{target}"/>'
                 )
         merged.parts[name] = _xml(numbering_part.element)
+        merged.numbering = name
     return merged
+
+
+_REL_REF = re.compile(r'\br:(?:id|embed|link)="([^"]*)"')
+
+
+def _add_related(merged: Merged, part, main: str, xml: str, known: set[str]) -> None:
+    """Relationships (and their target parts) of the template's Document that ``xml`` uses
+    and the template file does not have: pictures added to a subdocument."""
+    folder = main.rpartition("/")[0]
+    for rid in sorted(set(_REL_REF.findall(xml)) - known - merged.rel_ids):
+        rel = part.rels.get(rid)
+        if rel is None:
+            continue
+        if rel.is_external:
+            target, mode = html.escape(rel.target_ref, quote=True), ' TargetMode="External"'
+        else:
+            target_part = rel.target_part
+            name = str(target_part.partname).lstrip("/")
+            if name in merged.parts:
+                continue
+            merged.parts[name] = target_part.blob
+            merged.types.append(
+                f'<Override PartName="/{name}" ContentType="{target_part.content_type}"/>'
+            )
+            target, mode = posixpath.relpath(name, folder) if folder else name, ""
+        merged.rels.append(
+            f'<Relationship Id="{rid}" Type="{rel.reltype}" Target="{target}"{mode}/>'
+        )
+        merged.rel_ids.add(rid)
 
 
 def style_ids(styles: bytes | None) -> set[str]:
