@@ -28,7 +28,8 @@ from docgen.inputs.rosters import read_roster  # noqa: E402
 from docgen.kinds.documents import KINDS  # noqa: E402
 from docgen.output.batch import record_contexts  # noqa: E402
 from docgen.output.pdf import convert_records_to_pdf, convert_to_pdf, find_soffice  # noqa: E402
-from docgen.render.engine import CompiledTemplate, render_batch  # noqa: E402
+from docgen.render.compile import CompiledTemplate  # noqa: E402
+from docgen.render.pool import render_batch  # noqa: E402
 from docgen.workspace import init_workspace, template_for  # noqa: E402
 
 ROSTER = {"letters": "students", "notices": "hazards", "agreements": "units"}

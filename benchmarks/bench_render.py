@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.render.engine import CompiledTemplate, render_batch, render_combined  # noqa: E402
+from docgen.render.combined import render_combined  # noqa: E402
+from docgen.render.compile import CompiledTemplate  # noqa: E402
 from docgen.render.filters import FILTERS  # noqa: E402
+from docgen.render.pool import render_batch  # noqa: E402
 
 SCHOOLS = ["青山小学", "石桥中心小学", "河口小学", "白沙初级中学"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

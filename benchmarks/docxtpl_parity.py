@@ -6,7 +6,10 @@ Usage: python benchmarks/docxtpl_parity.py DOCXTPL_TESTS_DIR [OUT_DIR]
 
 DOCXTPL_TESTS_DIR is the ``tests`` folder of a python-docx-template checkout.  Each script
 runs in its own process with ``DocxTemplate.render`` wrapped: after docxtpl renders, the
-same template file and context go through ``CompiledTemplate`` too.
+same template file and context go through ``CompiledTemplate`` too; when the context is plain
+data (what a .json file can hold), it is also written to a .json file and rendered by the
+command line, ``docgen render TEMPLATE DATA.json``, and that document compared as well.
+``module_execute`` (docxtpl's own command line over a .json file) is compared the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ HOOK = r"""
 import json, os, sys, traceback
 from pathlib import Path
 import docxtpl
-from docgen.render.engine import CompiledTemplate
+from docgen.render.compile import CompiledTemplate
 from docgen.errors import DocgenError
 
 out = Path(os.environ["PARITY_OUT"])
@@ -44,6 +47,13 @@ def render(self, context, jinja_env=None, autoescape=False):
     if jinja_env is not None and jinja_env.filters is not None:
         note["custom_env"] = True
     try:
+        data = json.dumps(dict(context), ensure_ascii=False)
+    except (TypeError, ValueError):
+        data = None
+    if data is not None and isinstance(self._parity_source, (str, os.PathLike)):
+        (out / f"{name}.data.json").write_text(data, encoding="utf-8")
+        note["template"] = str(Path(self._parity_source).resolve())
+    try:
         template = CompiledTemplate.load(Path(self._parity_source))
         (out / f"{name}.docgen.docx").write_bytes(template.render_bytes(dict(context)))
         note["docgen"] = "ok"
@@ -63,7 +73,7 @@ docxtpl.DocxTemplate.__init__ = init
 docxtpl.DocxTemplate.render = render
 docxtpl.DocxTemplate.save = save
 sys.argv = [script]
-exec(compile(open(script).read(), script, "exec"), {"__name__": "__main__"})
+exec(compile(open(script).read(), script, "exec"), {"__name__": "__main__", "__file__": os.path.abspath(script)})
 """
 
 
@@ -123,6 +133,40 @@ def package_faults(path: Path) -> list[str]:
     return faults
 
 
+def through_cli(template: Path, data: Path, out: Path, name: str) -> tuple[Path | None, str]:
+    """``docgen render TEMPLATE DATA -o OUT --name NAME``: the document, or why there is none."""
+    folder = out / f"{name}.cli"
+    run = subprocess.run(
+        [sys.executable, "-m", "docgen", "render", str(template), str(data), "-o", str(folder)]
+        + ["--name", "out", "--force"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])),
+    )
+    if run.returncode:
+        return None, (run.stdout + run.stderr).strip().splitlines()[-1][:200]
+    return folder / "out.docx", ""
+
+
+def compare(ours: Path, theirs: Path) -> str:
+    a, b = texts(ours), texts(theirs)
+    differ = sorted(k for k in set(a) | set(b) if a.get(k, "") != b.get(k, ""))
+    faults = package_faults(ours)
+    status = "same text" if not differ else "differs in " + ", ".join(differ)
+    return status + (f"; package faults: {faults[:3]}" if faults else "")
+
+
+# docxtpl's own command line over a .json file: (template, data, docxtpl's output)
+CLI_CASES = {
+    "module_execute": (
+        "templates/module_execute_tpl.docx",
+        "templates/module_execute.json",
+        "output/module_execute.docx",
+    )
+}
+
+
 def main() -> None:
     tests = Path(sys.argv[1]).resolve()
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "parity-out").resolve()
@@ -149,7 +193,15 @@ def main() -> None:
             text=True,
             timeout=300,
         )
-        notes = sorted(out.glob(f"{script.stem}.py-*.json"))
+        notes = sorted(out.glob(f"{script.stem}.py-[0-9].json"))
+        notes += sorted(out.glob(f"{script.stem}.py-[0-9][0-9].json"))
+        if script.stem in CLI_CASES:
+            tpl, data, theirs = (tests / p for p in CLI_CASES[script.stem])
+            ours, why = through_cli(tpl, data, out, script.stem)
+            results[script.stem + " (docgen render)"] = (
+                compare(ours, theirs) if ours else "refused: " + why
+            )
+            continue
         if not notes:
             results[script.stem] = "not run through render" + (
                 f" (script failed: {run.stderr.strip().splitlines()[-1]})" if run.returncode else ""
@@ -163,16 +215,20 @@ def main() -> None:
                 results[label] = note["docgen"].splitlines()[0][:200]
                 continue
             ours, theirs = out / f"{name}.docgen.docx", out / f"{name}.docxtpl.docx"
-            faults = package_faults(ours)
             if not theirs.exists():
+                faults = package_faults(ours)
                 results[label] = "docxtpl wrote nothing" + (f"; faults: {faults}" if faults else "")
                 continue
-            a, b = texts(ours), texts(theirs)
-            differ = sorted(k for k in set(a) | set(b) if a.get(k, "") != b.get(k, ""))
-            status = "same text" if not differ else "differs in " + ", ".join(differ)
+            status = compare(ours, theirs)
             if note.get("custom_env"):
                 status += " (custom Jinja environment)"
-            results[label] = status + (f"; package faults: {faults[:3]}" if faults else "")
+            data = out / f"{name}.data.json"
+            if note.get("template") and data.exists():
+                cli, why = through_cli(Path(note["template"]), data, out, name)
+                status += "; docgen render: " + (
+                    compare(cli, theirs).split(";")[0] if cli else "refused: " + why
+                )
+            results[label] = status
     width = max(map(len, results))
     for label, status in results.items():
         print(f"{label:<{width}}  {status}")

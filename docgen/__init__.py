@@ -183,13 +183,15 @@ def render(
     combined: str | Path | None = None,
     pdf: bool = False,
     force: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> BatchResult:
     """Mail merge: one file per row of ``data`` (a roster .xlsx, or .json) from any Word
     template, into the folder ``output``.
 
     ``name`` makes file names from columns (``"{单位名称}-通知"``); ``combined`` also writes
-    every record into one file, each on a new page."""
+    every record into one file, each on a new page.  ``strict`` asks every variable the
+    template uses of the data, even those it guards with ``default`` or ``if``."""
     return _render_batch(
         Path(template),
         Path(data),
@@ -200,6 +202,7 @@ def render(
         pdf=pdf,
         force=force,
         progress=progress,
+        strict=strict,
     )
 
 
@@ -250,25 +253,27 @@ def _render_batch(
     force: bool,
     progress: Progress | None,
     context: Callable[[dict], dict] | None = None,
+    strict: bool = False,
 ) -> BatchResult:
     from docgen.i18n import _
     from docgen.inputs.rosters import read_records
+    from docgen.kinds.documents import load_template
     from docgen.output.batch import default_pattern, run_batch
-    from docgen.render.engine import CompiledTemplate
 
     roster = read_records(data, sheet=sheet, kind=kind)
-    compiled = CompiledTemplate.load(template)
+    compiled = load_template(template, kind)
     total = len(roster.records) * (2 if combined else 1)
     return run_batch(
         compiled,
         roster,
         output,
-        name_pattern=name or default_pattern(roster),
+        name_pattern=name or default_pattern(roster, template.stem),
         context=context,
         combined=Path(combined) if combined else None,
         force=force,
         pdf=pdf,
         progress=progress(_("正在生成"), total) if progress else None,
+        strict=strict,
     )
 
 

@@ -206,13 +206,14 @@ def write_summary(
     template=None,
 ) -> list[Path]:
     """The formal summary report (and its PDF on request)."""
+    from docgen.kinds.documents import load_template
     from docgen.kinds.summary import summary_context
     from docgen.kinds.templates import template_for
-    from docgen.render.engine import CompiledTemplate
 
     targets = [path] + ([path.with_suffix(".pdf")] if pdf else [])
     ensure_writable(targets, force)
-    template = template or CompiledTemplate.load(template_for(settings, settings.kinds["summary"]))
+    kind = settings.kinds["summary"]
+    template = template or load_template(template_for(settings, kind), kind)
     context = summary_context(settings, consolidation, counts)
     if pdf:
         from docgen.gongwen.fitting import fit_summary
@@ -241,7 +242,7 @@ def build(
     build interrupted while printing resumes: the next run converts only what is missing.
     ``read`` is what ``read_inputs(settings)`` returned, when the caller has read them already.
     """
-    from docgen.kinds.documents import record_context
+    from docgen.kinds.documents import load_template, record_context
     from docgen.kinds.templates import template_for
     from docgen.output.batch import (
         PendingPrint,
@@ -250,7 +251,6 @@ def build(
         pdf_targets,
         plan_batch,
     )
-    from docgen.render.engine import CompiledTemplate
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read or read_inputs(settings)
@@ -264,14 +264,14 @@ def build(
     # Every template is compiled, every batch planned and every target checked before the
     # first file is written.
     singles = [
-        (kind, CompiledTemplate.load(template_for(settings, kind)), out / kind.output_file)
+        (kind, load_template(template_for(settings, kind), kind), out / kind.output_file)
         for kind in settings.kinds.singles
     ]
     plans = {}
     for key, roster in inputs.rosters.items():
         spec = settings.kinds[key]
         plans[key] = plan_batch(
-            CompiledTemplate.load(template_for(settings, spec)),
+            load_template(template_for(settings, spec), spec),
             roster,
             out / spec.output_folder,
             name_pattern=spec.output_name or default_pattern(roster),

@@ -6,14 +6,15 @@ import io
 
 import docx
 
-from docgen.render.engine import CompiledTemplate
+from docgen.kinds.documents import load_template
 
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 
 
 def render(path, context) -> docx.Document:
-    """A template rendered through docgen's engine, opened with python-docx."""
-    return docx.Document(io.BytesIO(CompiledTemplate.load(path).render_bytes(context)))
+    """A template rendered through docgen's engine, with the finishing steps of the kind it is
+    the template of (if any), opened with python-docx."""
+    return docx.Document(io.BytesIO(load_template(path).render_bytes(context)))
 
 
 def text_of(doc) -> str:

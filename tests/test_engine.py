@@ -20,7 +20,9 @@ from docxtpl import RichText
 
 from docgen.errors import TemplateError
 from docgen.output.pdf import find_soffice
-from docgen.render.engine import CompiledTemplate, render_batch, render_combined
+from docgen.render.combined import render_combined
+from docgen.render.compile import CompiledTemplate
+from docgen.render.pool import render_batch
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -299,7 +301,6 @@ PAYLOADS = [
     # built at run time, so only the sandbox can stop them
     "{{ 学校[('_' * 2) ~ 'class' ~ ('_' * 2)] }}",
     "{{ 学校|attr(('_' * 2) ~ 'class' ~ ('_' * 2)) }}",
-    "{{ 'x' * 100000000 }}",
     "{% set n = 100000 %}{% for i in range(n * 10) %}{% endfor %}",
 ]
 
@@ -318,6 +319,105 @@ def test_sandbox_refuses_escapes(tmp_path, payload):
     assert not marker.exists()
     assert not out.exists()
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- bounds
+
+# Every way a tag could build a huge string or list: each refused before the work is done
+# (or as soon as the value passes the bound), in well under a second and a few MB.
+HUGE = [
+    '{{ "x"|center(10**9) }}',
+    '{{ "x"|center(1000000000) }}',
+    '{{ "%10000000000s"|format("a") }}',
+    '{{ "%*s"|format(1000000000, "a") }}',
+    '{{ "{:>999999999}".format("a") }}',
+    '{{ "{:{w}}".format("a", w=1000000000) }}',
+    '{{ "%999999999s" % "a" }}',
+    "{{ 'x' * 100000000 }}",
+    '{{ ["x"] * 100000000 }}',
+    '{{ "x"|indent(1000000000) }}',
+    '{{ "x".ljust(1000000000) }}',
+    '{{ ("y" * 1000000)|replace("y", "q" * 1000000) }}',
+    '{{ ("y" * 1000000).replace("y", "q" * 1000000) }}',
+    '{{ (["y" * 1000000] * 100000)|join }}',
+    '{{ "-".join(["y" * 1000000] * 100000) }}',
+    "{{ [1]|batch(1000000000, 0)|list|length }}",
+    "{{ range(10)|slice(1000000000)|list|length }}",
+    '{{ "x"|wordwrap(1, wrapstring="y" * 5000000) }}',
+    '{{ {"a": 1}|tojson(indent=1000000000) }}',
+    '{% set ns = namespace(s="xx") %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}'
+    "{% endfor %}{{ ns.s|length }}",
+    '{% set ns = namespace(s="x") %}{% for i in range(100) %}{% set ns.s = ns.s + ns.s %}'
+    "{% endfor %}{{ ns.s|length }}",
+    '{% set ns = namespace(s=["x"]) %}{% for i in range(100) %}{% set ns.s = ns.s + ns.s %}'
+    "{% endfor %}{{ ns.s|length }}",
+    '{% set big = "x" * 5000000 %}{% for i in range(10000) %}{{ big }}{% endfor %}',
+    '{% set big = "x" * 5000000 %}{% set out %}{% for i in range(10000) %}{{ big }}'
+    "{% endfor %}{% endset %}{{ out|length }}",
+]
+
+
+@pytest.mark.parametrize("payload", HUGE)
+def test_tags_that_would_build_huge_text_are_stopped(tmp_path, payload):
+    import time
+    import tracemalloc
+
+    path = make_template(tmp_path / "t.docx", ["{{ 学校 }}", payload])
+    out = tmp_path / "out" / "letter.docx"
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateError) as info:
+            render_batch(CompiledTemplate.load(path), [RECORD], [out])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 10
+    assert peak < 300 * 2**20
+    assert "会生成过大的文字" in info.value.message, str(info.value)
+    assert "已停止" in info.value.message
+    assert info.value.where.startswith("第 2 段")
+    tag = info.value.message.split("标签 ")[1].split(" 会生成")[0]
+    assert tag.startswith(("{{", "{%")) and tag.rstrip("…}%") in payload.replace("…", "")
+    assert not out.exists()
+
+
+def test_bounded_operations_still_work_at_ordinary_sizes(tmp_path):
+    path = make_template(
+        tmp_path / "t.docx",
+        [
+            '{{ "标题"|center(8) }}|{{ "%5s"|format("a") }}|{{ "{:>4}".format(7) }}|'
+            '{{ ["甲", "乙"]|join("、") }}|{{ "ab" * 3 }}|{{ "x" ~ 学校 }}|{{ "%03d" % 5 }}',
+            '{% set ns = namespace(s="") %}{% for i in range(3) %}{% set ns.s = ns.s ~ i %}'
+            "{% endfor %}{{ ns.s }}|{{ ([1, 2] + [3])|sum }}|{{ range(5)|batch(2)|list|length }}",
+        ],
+    )
+    doc = docx.Document(io.BytesIO(CompiledTemplate.load(path).render_bytes(RECORD)))
+    assert doc.paragraphs[0].text == f"   标题   |    a|   7|甲、乙|ababab|x{RECORD['学校']}|005"
+    assert doc.paragraphs[1].text == "012|6|3"
+
+
+def test_a_render_running_past_its_time_limit_is_stopped(tmp_path, monkeypatch):
+    import time
+
+    from docgen.render import bounds
+
+    monkeypatch.setattr(bounds, "TIME_LIMIT", 1.0)
+    path = make_template(
+        tmp_path / "t.docx",
+        [
+            "{{ 学校 }}",
+            "{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}"
+            "{% endfor %}{% endfor %}{% endfor %}",
+        ],
+    )
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as info:
+        render_batch(CompiledTemplate.load(path), [RECORD], [tmp_path / "a.docx"])
+    assert time.monotonic() - started < 5
+    assert "模板运行超过 1 秒仍未完成" in info.value.message
+    assert "{% for i in range(10000) %}" in info.value.message
+    assert info.value.where.startswith("第 2 段")
 
 
 # --------------------------------------------------------------------------- batches
@@ -501,3 +601,50 @@ def test_libreoffice_opens_outputs_with_one_page_per_record(tmp_path):
             assert f"学校{i}第1页" in page_texts[i]
             # numbered lists start again at 1 in every letter
             assert "1.不私自下水游泳2.遵守交通规则" in page_texts[i]
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def test_the_renderer_imports_nothing_of_official_layout_kinds_or_inputs():
+    """docgen.render is a docxtpl-compatible engine: a kind hands it its finishing steps."""
+    import ast
+
+    import docgen.render
+
+    package = Path(docgen.render.__file__).parent
+    found = []
+    for module in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if name.startswith(("docgen.gongwen", "docgen.kinds", "docgen.inputs")):
+                    found.append(f"{module.name}: {name}")
+    assert len(list(package.glob("*.py"))) >= 6
+    assert found == []
+
+
+def _mark_finished(xml: str, context) -> str:
+    return xml.replace("待办", f"已办（{context['经办人']}）")
+
+
+def test_finishing_steps_run_over_every_rendered_document(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ 事项 }}待办"])
+    compiled = CompiledTemplate.load(template, finish=[_mark_finished])
+    contexts = [{"事项": f"第{i}件", "经办人": f"张{i}"} for i in range(3)]
+    paths = [tmp_path / f"{i}.docx" for i in range(3)]
+    render_batch(compiled, contexts, paths)
+    render_combined(compiled, contexts, tmp_path / "all.docx")
+    assert [docx.Document(str(p)).paragraphs[0].text for p in paths] == [
+        "第0件已办（张0）",
+        "第1件已办（张1）",
+        "第2件已办（张2）",
+    ]
+    combined = [p.text for p in docx.Document(str(tmp_path / "all.docx")).paragraphs if p.text]
+    assert combined == ["第0件已办（张0）", "第1件已办（张1）", "第2件已办（张2）"]
+    plain = CompiledTemplate.load(template).render_bytes(contexts[0])
+    assert docx.Document(io.BytesIO(plain)).paragraphs[0].text == "第0件待办"

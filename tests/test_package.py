@@ -4,6 +4,7 @@ without a repair prompt (parts typed, relationships resolvable, ids unique, body
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -81,6 +82,35 @@ def check_package(path: Path) -> list[str]:
         faults += [f"duplicate drawing id {i}" for i, n in doc_pr.items() if n > 1]
         bookmarks = Counter(doc.xpath("//w:bookmarkStart/@w:id", namespaces=NS))
         faults += [f"duplicate bookmark id {i}" for i, n in bookmarks.items() if n > 1]
+        faults += dangling_styles_and_lists(z, names)
+    return faults
+
+
+def dangling_styles_and_lists(z: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """Styles (paragraph, run, table) and lists (w:numId) a part uses that the package's
+    styles.xml and numbering.xml do not define."""
+    faults = []
+    styles: set[str] = set()
+    lists = {"0"}  # numId 0: "no list"
+    if "word/styles.xml" in names:
+        root = etree.fromstring(z.read("word/styles.xml"))
+        styles = set(root.xpath("//w:style/@w:styleId", namespaces=NS))
+    if "word/numbering.xml" in names:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+        lists |= set(numbering.xpath("//w:num/@w:numId", namespaces=NS))
+        abstract = set(numbering.xpath("//w:abstractNum/@w:abstractNumId", namespaces=NS))
+        for ref in numbering.xpath("//w:num/w:abstractNumId/@w:val", namespaces=NS):
+            if ref not in abstract:
+                faults.append(f"word/numbering.xml: a list refers to abstractNumId {ref}")
+    story = re.compile(r"word/(document|header|footer|footnotes|endnotes)\d*\.xml$")
+    for name in sorted(n for n in names if story.match(n)):
+        root = etree.fromstring(z.read(name))
+        used = set(
+            root.xpath("//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val", namespaces=NS)
+        )
+        faults += [f"{name}: style {s} is not defined" for s in sorted(used - styles)]
+        numbers = set(root.xpath("//w:numId/@w:val", namespaces=NS))
+        faults += [f"{name}: list numId {n} is not defined" for n in sorted(numbers - lists)]
     return faults
 
 

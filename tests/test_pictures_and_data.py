@@ -22,7 +22,7 @@ from test_engine import png
 from test_package import check_package
 
 from docgen.errors import TemplateError
-from docgen.render.engine import CompiledTemplate
+from docgen.render.compile import CompiledTemplate
 from docgen.render.pictures import image_size
 
 DEMO = Path(__file__).resolve().parents[1] / "docgen" / "demo" / "inputs"
@@ -413,3 +413,219 @@ def test_a_richtext_link_is_refused_not_written_damaged(tmp_path):
     with pytest.raises(TemplateError, match="引用了文档中没有的部件（rId99）"):
         tpl.render_to({"链接": link}, tmp_path / "out.docx", index=0)
     assert not (tmp_path / "out.docx").exists()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_render_stops_a_tag_that_would_build_a_huge_text(tmp_path):
+    import time
+
+    tpl = template(tmp_path / "大.docx", ["{{ 名称 }}", '{{ "x"|center(10**9) }}'])
+    data = tmp_path / "d.json"
+    data.write_text('{"名称": "甲"}', encoding="utf-8")
+    started = time.monotonic()
+    result = run("render", tpl, data, "-o", tmp_path / "out")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert (
+        '大.docx，第 2 段“{{ "x"|center(10**9) }}”：标签 {{ "x"|center(10**9) }} '
+        "会生成过大的文字（超过 10,000,000 个字符），已停止"
+    ) in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def _bomb(path: Path, inflated: int) -> Path:
+    """A .docx whose document.xml is valid but ``inflated`` bytes of repeated paragraphs."""
+    source = template(tmp := path.with_name("源.docx"), ["{{ 名称 }}"])
+    body = "<w:p><w:r><w:t>{{ 名称 }}</w:t></w:r></w:p>"
+    with zipfile.ZipFile(source) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        head, _sep, tail = xml.partition("<w:body>")
+        padding = body * (inflated // len(body.encode("utf-8")))
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = z.read(info)
+                if info.filename == "word/document.xml":
+                    data = (head + "<w:body>" + padding + tail).encode("utf-8")
+                out.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    tmp.unlink()
+    return path
+
+
+def test_a_template_inflating_to_60_mb_is_refused_before_it_is_inflated(tmp_path):
+    import time
+
+    bomb = _bomb(tmp_path / "炸.docx", 60 * 2**20)
+    assert bomb.stat().st_size < 400 * 1024
+    data = tmp_path / "d.json"
+    data.write_text('{"名称": "甲"}', encoding="utf-8")
+    for args in (("render", bomb, data, "-o", tmp_path / "out"), ("templates", "vars", bomb)):
+        started = time.monotonic()
+        result = run(*args)
+        assert time.monotonic() - started < 1, args
+        assert result.exit_code == 1, result.output
+        assert "炸.docx" in result.output
+        assert "word/document.xml”解压后有 60 MB" in result.output
+        assert "为安全起见拒绝使用" in result.output
+
+
+def test_a_highly_compressed_part_is_refused_below_the_size_limit(tmp_path):
+    bomb = _bomb(tmp_path / "压.docx", 12 * 2**20)  # under 25 MB, but some 500 to 1
+    with pytest.raises(TemplateError, match="解压后有 12 MB.*为安全起见拒绝使用"):
+        CompiledTemplate.load(bomb)
+
+
+def test_a_json_integer_of_5000_digits_gives_a_message_not_a_traceback(tmp_path):
+    tpl = template(tmp_path / "t.docx", ["{{ 编号 }}"])
+    data = tmp_path / "长.json"
+    data.write_text('[\n  {"编号": ' + "7" * 5000 + "}\n]", encoding="utf-8")
+    result = run("render", tpl, data, "-o", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "长.json：JSON 第 2 行第 10 列的数字位数过多（5000 位），无法读取" in result.output
+    assert "请加英文双引号写成文字" in result.output
+
+
+# --------------------------------------------------------------------------- docxtpl idioms
+
+
+def test_guarded_variables_may_be_absent_and_strict_asks_for_every_one(tmp_path):
+    tpl = template(
+        tmp_path / "通知.docx",
+        [
+            "{{ 名称 }}",
+            '备注：{{ 备注|default("无") }}',
+            "{% if 电话 is defined %}电话：{{ 电话 }}{% endif %}",
+            "{% if 网址 %}网址：{{ 网址 }}{% else %}没有网址{% endif %}",
+            '{{ 邮箱 or "未留邮箱" }}',
+        ],
+    )
+    data = tmp_path / "d.json"
+    data.write_text('[{"名称": "青山村"}, {"名称": "石门村", "网址": "x.cn"}]', encoding="utf-8")
+    result = run("render", tpl, data, "-o", tmp_path / "out", "--name", "{名称}")
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in docx.Document(str(tmp_path / "out" / "青山村.docx")).paragraphs]
+    assert texts == ["青山村", "备注：无", "", "没有网址", "未留邮箱"]
+    second = docx.Document(str(tmp_path / "out" / "石门村.docx")).paragraphs[3].text
+    assert second == "网址：x.cn"
+
+    result = run("render", tpl, data, "-o", tmp_path / "strict", "--name", "{名称}", "--strict")
+    assert result.exit_code == 1, result.output
+    assert "模板用到的变量 “备注”、“电话”、“网址”、“邮箱” 在名册" in result.output
+    assert not (tmp_path / "strict").exists()
+
+    unguarded = template(tmp_path / "缺.docx", ["{{ 名称 }}{{ 地址 }}", '{{ 备注|default("") }}'])
+    result = run("render", unguarded, data, "-o", tmp_path / "bad")
+    assert result.exit_code == 1, result.output
+    assert "模板用到的变量 “地址” 在名册" in result.output
+    assert "备注" not in result.output.split("名册的列有")[0]
+
+
+def test_a_record_without_variables_gets_a_numbered_name(tmp_path):
+    tpl = template(tmp_path / "通知.docx", ["各村：请于周五前报送。"])
+    one = tmp_path / "一.json"
+    one.write_text("{}", encoding="utf-8")
+    result = run("render", tpl, one, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["通知-1.docx"]
+    two = tmp_path / "二.json"
+    two.write_text("[{}, {}]", encoding="utf-8")
+    result = run("render", tpl, two, "-o", tmp_path / "two")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["通知-1.docx", "通知-2.docx"]
+    assert (
+        docx.Document(str(tmp_path / "two" / "通知-2.docx")).paragraphs[0].text.startswith("各村")
+    )
+
+    result = run("render", tpl, one, "-o", tmp_path / "named", "--name", "{客户}")
+    assert result.exit_code == 1, result.output
+    assert "文件名格式“{客户}”用到的列 客户" in result.output
+    assert "可用的列：（没有）" in result.output
+    assert "_dir" not in result.output and "_row" not in result.output
+
+
+def test_an_object_in_a_file_name_is_refused_and_its_keys_can_be_used(tmp_path):
+    tpl = template(tmp_path / "函.docx", ["{{ 客户.名称 }}"])
+    data = tmp_path / "d.json"
+    data.write_text('[{"客户": {"名称": "青山村", "编号": 7}}]', encoding="utf-8")
+    result = run("render", tpl, data, "-o", tmp_path / "out", "--name", "{客户}")
+    assert result.exit_code == 1, result.output
+    assert (
+        "文件名格式“{客户}”中的 {客户} 在第 1 条记录是一组数据（对象），不能作文件名；"
+        "可以用 {客户.名称} 这样的写法取其中的一项"
+    ) in result.output
+    assert not (tmp_path / "out").exists()
+    result = run("render", tpl, data, "-o", tmp_path / "ok", "--name", "{客户.编号}-{客户.名称}")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "ok").iterdir()] == ["7-青山村.docx"]
+
+
+def _subdoc_source(path: Path) -> Path:
+    """A .docx with a style of its own, a numbered list and a picture, for a Subdoc."""
+    doc = docx.Document()
+    doc.styles.add_style("附件正文", 1).font.bold = True
+    doc.add_paragraph("子文档第一段", style="附件正文")
+    doc.add_paragraph("条目一", style="List Number")
+    doc.add_paragraph("条目二", style="List Number")
+    doc.add_picture(io.BytesIO(png(12, 6)), width=Cm(3))
+    doc.save(path)
+    return path
+
+
+def test_a_subdoc_from_a_file_brings_its_styles_lists_and_pictures(tmp_path):
+    from docxtpl import DocxTemplate
+
+    tpl = template(tmp_path / "主.docx", ["前言", "{{p 附件 }}", "结尾"])
+    sub = DocxTemplate(str(tpl)).new_subdoc(str(_subdoc_source(tmp_path / "子.docx")))
+    out = tmp_path / "out.docx"
+    CompiledTemplate.load(tpl).render_to({"附件": sub}, out)
+    assert_sound(out)  # no dangling relationship, style or list
+    doc = docx.Document(str(out))
+    assert [(p.text, p.style.name) for p in doc.paragraphs] == [
+        ("前言", "Normal"),
+        ("子文档第一段", "附件正文"),
+        ("条目一", "List Number"),
+        ("条目二", "List Number"),
+        ("", "Normal"),
+        ("结尾", "Normal"),
+    ]
+    assert doc.styles["附件正文"].font.bold
+    assert [round(shape.width.cm, 1) for shape in doc.inline_shapes] == [3.0]
+    with pytest.raises(TemplateError, match="合订本中不能放入带图片或自带样式的子文档"):
+        from docgen.render.combined import render_combined
+
+        render_combined(CompiledTemplate.load(tpl), [{"附件": sub}], tmp_path / "all.docx")
+    assert not (tmp_path / "all.docx").exists()
+
+
+def test_a_subdoc_built_with_python_docx_keeps_its_picture(tmp_path):
+    from docxtpl import DocxTemplate
+
+    tpl = template(tmp_path / "主.docx", ["{{p 附件 }}"])
+    sub = DocxTemplate(str(tpl)).new_subdoc()
+    sub.add_paragraph("附图：")
+    sub.add_picture(io.BytesIO(png(8, 8)), width=Cm(2))
+    out = tmp_path / "out.docx"
+    CompiledTemplate.load(tpl).render_to({"附件": sub}, out)
+    assert_sound(out)
+    doc = docx.Document(str(out))
+    assert doc.paragraphs[0].text == "附图："
+    assert [round(shape.width.cm, 1) for shape in doc.inline_shapes] == [2.0]
+
+
+def test_xml_values_using_an_undefined_style_are_refused(tmp_path):
+    from docxtpl import RichText
+
+    tpl = template(tmp_path / "t.docx", ["{{r 说明 }}"])
+    with pytest.raises(TemplateError) as info:
+        CompiledTemplate.load(tpl).render_bytes({"说明": RichText("红字", style="不存在的样式")})
+    assert "用到了文档中没有定义的样式 不存在的样式" in info.value.message
+    ok = CompiledTemplate.load(tpl).render_bytes({"说明": RichText("红字", color="FF0000")})
+    assert "红字" in docx.Document(io.BytesIO(ok)).paragraphs[0].text
+    # a style given by its name, or its id in another case, as docxtpl users write them
+    for given in ("Title Char", "titlechar"):
+        named = CompiledTemplate.load(tpl).render_bytes({"说明": RichText("标题", style=given)})
+        runs = docx.Document(io.BytesIO(named)).paragraphs[0].runs
+        assert [r.style.style_id for r in runs if r.text == "标题"] == ["TitleChar"]

@@ -93,8 +93,13 @@ class KindCommand(Command):
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", metavar="DATA", type=click.Path(dir_okay=False, path_type=Path))
 @option("--name", "pattern", help=N_('文件名格式，用 {列名} 取值，如 "{学校}-{学生姓名}"'))
+@option(
+    "--strict",
+    is_flag=True,
+    help=N_("模板用到的每个变量都必须在数据中（默认只要求不带 default/if 保护的变量）"),
+)
 @batch_options
-def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
+def render(template, roster, pattern, strict, outdir, sheet, combined, pdf, force):
     with reported_errors(), progress_bars() as progress:
         result = docgen.render(
             template,
@@ -105,6 +110,7 @@ def render(template, roster, pattern, outdir, sheet, combined, pdf, force):
             combined=combined,
             pdf=bool(pdf),
             force=force,
+            strict=strict,
             progress=progress,
         )
     report_batch(result, outdir)
@@ -215,7 +221,7 @@ def templates_update(config_path):
 )
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 def templates_vars(template):
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
     with reported_errors():
         compiled = CompiledTemplate.load(template)

@@ -19,8 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docgen.gongwen.official import TIGHT_PITCHES
-from docgen.render.engine import LINE_PITCH, TIGHTEN_FROM
+from docgen.gongwen.official import PITCH_FROM_KEY, PITCH_KEY, TIGHT_PITCHES
 from docgen.render.filters import date as date_text
 
 # A signature page carrying fewer body characters than this is worth trying to tighten
@@ -83,7 +82,7 @@ def fit_summary(template, context: dict) -> dict:
         # only the last pages are tightened: from the page before the signature's
         start = _PAGE_NUMBER.sub("", pages[page - 1])[:12] if page > 0 else ""
         for pitch in TIGHT_PITCHES:
-            trial = {**context, LINE_PITCH: pitch, TIGHTEN_FROM: start}
+            trial = {**context, PITCH_KEY: pitch, PITCH_FROM_KEY: start}
             tried = _measure(template, trial)
             moved = signature_page(tried, trial)
             if moved is not None and moved < page and body_on_page(tried[moved], trial):

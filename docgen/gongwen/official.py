@@ -7,7 +7,7 @@ made with these functions; user templates keep their own look.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx.document import Document
@@ -808,6 +808,29 @@ def place_record(xml: str) -> str:
     else:
         sect.extend([v_align, title_pg])
     return etree.tostring(root, encoding="unicode")
+
+
+# Context variables a record sets for the finishing steps below.
+SEALED_KEY = "加盖印章"  # True: the sealed layout of the signature (7.3.5.1)
+PITCH_KEY = "正文行距"  # the main text's tightened line pitch in twips (7.3.5.5) …
+PITCH_FROM_KEY = "正文行距起"  # … from the page that begins with these words
+
+
+def finish_signature(xml: str, context: Mapping) -> str:
+    """Finishing step: the 署名 and 成文日期 placed for the text they print (``place_signature``)."""
+    return place_signature(xml, sealed=context.get(SEALED_KEY) is True)
+
+
+def finish_record(xml: str, context: Mapping) -> str:
+    """Finishing step: the 版记 at the foot of an even last page (``place_record``)."""
+    return place_record(xml)
+
+
+def finish_tightening(xml: str, context: Mapping) -> str:
+    """Finishing step: the last page's body at the pitch fitting measured (``tighten_body``)."""
+    if not context.get(PITCH_KEY):
+        return xml
+    return tighten_body(xml, int(context[PITCH_KEY]), str(context.get(PITCH_FROM_KEY, "")))
 
 
 def _direct_ppr(p, **children) -> etree._Element:

@@ -401,6 +401,18 @@ def read_json_records(path: Path) -> Roster:
         ) from None
     except RecursionError:
         raise fail(_("JSON 嵌套层次过深")) from None
+    except ValueError:  # Python refuses to read an integer of more than 4300 digits
+        long = re.search(r"\d{4000,}", text)
+        at = long.start() if long else 0
+        line = text.count("\n", 0, at) + 1
+        raise fail(
+            _("JSON 第 {line} 行第 {column} 列的数字位数过多（{digits} 位），无法读取").format(
+                line=line,
+                column=at - text.rfind("\n", 0, at),
+                digits=len(long.group(0)) if long else "?",
+            ),
+            _("编号、证件号等请加英文双引号写成文字"),
+        ) from None
     items = data if isinstance(data, list) else [data]
     columns: list[str] = []
     for number, item in enumerate(items, start=1):

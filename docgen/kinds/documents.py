@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import WARNING, Problem, display_path
+from docgen.gongwen import official
 from docgen.i18n import _
 from docgen.kinds.registry import CONTEXTS, Kind, registry
-from docgen.render.engine import SEALED
 from docgen.render.filters import date as format_date
 from docgen.vocabulary import hazard_group, parse_date, sector_of, unit_type_of
 
 if TYPE_CHECKING:
     from docgen.inputs.rosters import Roster
+    from docgen.render.compile import CompiledTemplate, Finish
 
 BLANK_DATE = "　　　　年　　月　　日"
 # Printed when the roster leaves 预警信号 empty: the signal most villages use.
@@ -101,7 +102,7 @@ def base_context(record: Mapping, settings: Settings) -> dict:
     context.setdefault("发文机关", settings.issuer.name)
     context.setdefault("简称", settings.issuer.short_name)
     context.setdefault("成文日期", settings.summary.date)
-    context[SEALED] = settings.issuer.seal
+    context[official.SEALED_KEY] = settings.issuer.seal
     return context
 
 
@@ -220,6 +221,31 @@ def letter_context(record: Mapping, settings: Settings) -> dict:
     context["放假日期"] = _date_text(section.get("start"))
     context["假期结束"] = _date_text(section.get("end"))
     return context
+
+
+def finishing_steps(kind: Kind | None) -> tuple[Finish, ...]:
+    """What a kind's rendered document needs after its template is filled: the renderer knows
+    nothing of official layout, the kind hands it these steps.  A kind with ``signature``
+    gets its 署名 and 成文日期 placed (GB/T 9704 7.3.5); an official one its 版记 and, when
+    fitting asked for it, its last page tightened."""
+    if kind is None:
+        return ()
+    steps: list[Finish] = []
+    if kind.signature:
+        steps.append(official.finish_signature)
+    if kind.official:
+        steps += [official.finish_record, official.finish_tightening]
+    return tuple(steps)
+
+
+def load_template(path, kind: Kind | None = None) -> CompiledTemplate:
+    """``path`` compiled with the finishing steps of ``kind`` (by default, the kind whose
+    template file ``path`` is named after, if any)."""
+    from docgen.render.compile import CompiledTemplate
+
+    if kind is None:
+        kind = kind_of_template(path)
+    return CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
 
 
 def kind_of_template(path, settings: Settings | None = None) -> Kind | None:

@@ -17,10 +17,10 @@ from docgen.config import Settings
 from docgen.errors import WARNING, Problem, display_path
 from docgen.figures.printing import Ledger
 from docgen.figures.sources import Traced, row_ranges, total
+from docgen.gongwen import official
 from docgen.gongwen.official import text_width
 from docgen.i18n import _
 from docgen.inputs.tallies import NO_YEAR_LABEL
-from docgen.render.engine import SEALED
 from docgen.render.filters import cn, percent
 from docgen.vocabulary import METRICS, SECTORS, hazard_group
 
@@ -469,7 +469,7 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             "简称": settings.issuer.short_name,
             "本级": _level(settings.issuer.short_name),
             "成文日期": settings.summary.date,
-            SEALED: settings.issuer.seal,
+            official.SEALED_KEY: settings.issuer.seal,
             "起止年度": _year_range(settings.summary.years),
             "起始年度": settings.summary.years[0] if settings.summary.years else "",
             "截止年度": settings.summary.years[1] if settings.summary.years else "",

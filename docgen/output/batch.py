@@ -15,7 +15,7 @@ from docgen.inputs.rosters import Roster
 from docgen.output.files import NameAllocator, ensure_writable, move_into_place, staging_folder
 
 if TYPE_CHECKING:
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -37,13 +37,49 @@ class BatchResult:
         return len(self.files)
 
 
+# The field a name pattern may use for the record's number (1, 2, …) when no column has it.
+NUMBER_FIELD = "序号"
+_INTERNAL = ("_row", "_dir")  # keys docgen adds to a record's context
+
+
 def pattern_fields(pattern: str) -> list[str]:
     return [name.strip() for name in _FIELD.findall(pattern)]
 
 
-def format_name(pattern: str, record: dict) -> str:
-    """``{学校}-{学生姓名}`` filled from a record; only plain column names are allowed."""
-    return _FIELD.sub(lambda m: _plain(record.get(m.group(1).strip(), "")), pattern)
+def _lookup(record: dict, field: str, number: int | None) -> object:
+    """``单位`` or ``客户.名称`` (a key of an object in a .json record) or ``序号``."""
+    if field == NUMBER_FIELD and field not in record and number is not None:
+        return number
+    value: object = record
+    for key in field.split(".") if field not in record else [field]:
+        value = value.get(key, "") if isinstance(value, dict) else ""
+    return value
+
+
+def format_name(pattern: str, record: dict, number: int | None = None) -> str:
+    """``{学校}-{学生姓名}`` filled from a record: columns, ``{客户.名称}`` for a key of an object
+    in a .json record, ``{序号}`` for the record's number.  Raises ``NamePatternError`` for a
+    field whose value is an object or a list."""
+
+    def fill(m: re.Match) -> str:
+        field = m.group(1).strip()
+        value = _lookup(record, field, number)
+        if isinstance(value, (dict, list, tuple)):
+            raise NamePatternError(
+                _(
+                    "文件名格式“{pattern}”中的 {{{field}}} 在{record}是一组数据（{what}），"
+                    "不能作文件名"
+                ).format(
+                    pattern=pattern,
+                    field=field,
+                    record=_("第 {n} 条记录").format(n=number) if number else _("数据中"),
+                    what=_("对象") if isinstance(value, dict) else _("列表"),
+                )
+                + _("；可以用 {{{field}.名称}} 这样的写法取其中的一项").format(field=field)
+            )
+        return _plain(value)
+
+    return _FIELD.sub(fill, pattern)
 
 
 def _plain(value: object) -> str:
@@ -58,7 +94,13 @@ def _plain(value: object) -> str:
 
 
 def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
-    unknown = [name for name in pattern_fields(pattern) if name not in columns]
+    columns = [c for c in columns if c not in _INTERNAL]
+    known = {*columns, NUMBER_FIELD}
+    unknown = [
+        name
+        for name in pattern_fields(pattern)
+        if name not in known and name.split(".")[0] not in known
+    ]
     if unknown:
         raise NamePatternError(
             _(
@@ -67,26 +109,29 @@ def check_pattern(pattern: str, columns: list[str], roster: Roster) -> None:
                 pattern=pattern,
                 names=join(unknown),
                 file=display_path(roster.path),
-                columns=join(columns),
+                columns=join(columns) or _("（没有）"),
             )
         )
 
 
-def default_pattern(roster: Roster) -> str:
+def default_pattern(roster: Roster, stem: str = "") -> str:
     """Files named by the first required column, or the first one holding plain values
-    (a .json file's nested lists make no file name)."""
+    (a .json file's nested lists make no file name); with none, ``stem`` (the template's
+    name) and the record's number."""
     if roster.required:
         return "{" + roster.required[0] + "}"
     first = roster.records[0] if roster.records else {}
-    plain = [c for c in roster.columns if not isinstance(first.get(c), (dict, list))]
-    return "{" + (plain or roster.columns or [""])[0] + "}"
+    plain = [c for c in roster.columns if not isinstance(first.get(c), (dict, list, tuple))]
+    if plain:
+        return "{" + plain[0] + "}"
+    return f"{stem or _('文档')}-{{{NUMBER_FIELD}}}"
 
 
 def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None) -> list[dict]:
     """The context of each record: its columns (plus what ``build`` adds), ``_row`` (the
     roster's row; a .json file's records have none) and the roster's folder, where a
     picture's relative path starts."""
-    from docgen.render.engine import BASE_DIR
+    from docgen.render.sandbox import BASE_DIR
 
     folder = str(Path(roster.path).parent.resolve())
     rows: list[int | None] = list(roster.rows) or [None] * len(roster.records)
@@ -100,14 +145,17 @@ def record_contexts(roster: Roster, build: Callable[[dict], dict] | None = None)
     return contexts
 
 
-def check_variables(template, contexts: list[dict], roster: Roster) -> None:
-    """Refuse before rendering anything when the template uses a variable no record supplies."""
+def check_variables(template, contexts: list[dict], roster: Roster, strict: bool = False) -> None:
+    """Refuse before rendering anything when the template needs a variable the first record
+    does not supply: one it uses unguarded (``{{ x }}``, not ``{{ x|default("…") }}`` or
+    ``{% if x %}``), or, ``strict``, any it uses."""
     if not contexts:
         raise TemplateError(
             _("名册 {file} 没有数据行，没有可生成的文档").format(file=display_path(roster.path)),
             hint=_("请在表头下方逐行填写"),
         )
-    missing = sorted(template.variables() - set(contexts[0]))
+    needed = template.variables() if strict else template.required_variables()
+    missing = sorted(needed - set(contexts[0]))
     if missing:
         raise TemplateError(
             _("模板用到的变量 {names} 在名册 {file} 中没有对应的列").format(
@@ -115,7 +163,7 @@ def check_variables(template, contexts: list[dict], roster: Roster) -> None:
             ),
             template=template.path,
             hint=_("名册的列有：{columns}；请在名册中加上这一列，或在模板中改用已有的列名").format(
-                columns=join(roster.columns)
+                columns=join(roster.columns) or _("（没有）")
             ),
         )
 
@@ -142,14 +190,18 @@ def plan_batch(
     name_pattern: str,
     context: Callable[[dict], dict] | None = None,
     combined: Path | None = None,
+    strict: bool = False,
 ) -> BatchPlan:
     """Check the template's variables and the name pattern against the roster and give every
     record its file name; raises before anything is written."""
     contexts = record_contexts(roster, context)
     check_pattern(name_pattern, list(contexts[0]) if contexts else roster.columns, roster)
-    check_variables(template, contexts, roster)
+    check_variables(template, contexts, roster, strict)
     allocator = NameAllocator(Path(outdir), ".docx")
-    paths = [allocator.allocate(format_name(name_pattern, c)) for c in contexts]
+    paths = [
+        allocator.allocate(format_name(name_pattern, c, number))
+        for number, c in enumerate(contexts, start=1)
+    ]
     return BatchPlan(template, contexts, paths, Path(combined) if combined else None)
 
 
@@ -159,7 +211,8 @@ def write_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) 
     Everything is written to a staging folder first and moved into place only when the whole
     batch, combined file included, has succeeded: a failed batch leaves nothing behind.
     """
-    from docgen.render.engine import render_batch, render_combined
+    from docgen.render.combined import render_combined
+    from docgen.render.pool import render_batch
 
     outdir = plan.paths[0].parent
     with staging_folder(outdir) as staging:
@@ -303,6 +356,7 @@ def run_batch(
     force: bool = False,
     pdf: bool = False,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
 ) -> BatchResult:
     """Render one file per roster row into ``outdir`` (and the combined file, and PDFs).
 
@@ -310,7 +364,13 @@ def run_batch(
     the roster, the name pattern, and that no output exists (unless ``force``).
     """
     plan = plan_batch(
-        template, roster, outdir, name_pattern=name_pattern, context=context, combined=combined
+        template,
+        roster,
+        outdir,
+        name_pattern=name_pattern,
+        context=context,
+        combined=combined,
+        strict=strict,
     )
     pending = PendingPrint(outdir, fingerprint(plan))
     if pdf and not force and pending.matches(plan.targets):

@@ -474,7 +474,7 @@ def convert_records_to_pdf(
     if not soffice:
         raise ConversionError(missing_soffice_message())
     remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
-    from docgen.render.engine import render_combined
+    from docgen.render.combined import render_combined
 
     count = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
     size = max(1, min(SPLIT_CHUNK, -(-len(paths) // count)))

@@ -12,6 +12,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docgen.i18n import _
@@ -21,6 +22,12 @@ from docgen.i18n import _
 MAX_MEMBERS = 5_000
 MAX_MEMBER_BYTES = 50 * 2**20  # uncompressed, one part
 MAX_TOTAL_BYTES = 200 * 2**20  # uncompressed, all parts
+# An XML part is parsed (and a templated one compiled): a real document.xml of a thousand pages
+# is a few MB, and Word's XML deflates about 10 to 1; a part far larger or far more
+# compressed than that is a zip bomb, refused from the zip's directory before inflating it.
+MAX_XML_BYTES = 25 * 2**20
+MAX_RATIO = 100  # uncompressed / compressed, for parts of more than RATIO_FROM bytes
+RATIO_FROM = 2 * 2**20
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -89,6 +96,7 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
                         resave,
                     )
                 total += info.file_size
+                _check_inflated(info)
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
                     raise ZipFormatError(
                         _(
@@ -145,6 +153,20 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
             raise
         raise ZipFormatError(_("文件已损坏，或不是 Word 文档"), resave) from exc
     return members, contents
+
+
+def _check_inflated(info: zipfile.ZipInfo) -> None:
+    """Refuse an XML part too large to parse, or any part compressed like a zip bomb."""
+    size, packed = info.file_size, max(info.compress_size, 1)
+    xml = info.filename.endswith((".xml", ".rels"))
+    if (xml and size > MAX_XML_BYTES) or (size > RATIO_FROM and size / packed > MAX_RATIO):
+        raise ZipFormatError(
+            _(
+                "文件中的部件“{name}”解压后有 {size} MB（压缩时只有 {packed} KB），"
+                "不像是 Word 写出的文档，为安全起见拒绝使用"
+            ).format(name=info.filename[:60], size=size // 2**20, packed=packed // 1024),
+            _("请用 Word 或 WPS 打开后另存为 .docx；如确是超大的文档，请拆成几个文件"),
+        )
 
 
 def _dos(date_time: tuple) -> tuple[int, int]:
@@ -208,3 +230,18 @@ def build(members: list[Member]) -> bytes:
     directory = b"".join(central)
     end = _END.pack(0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0)
     return b"".join(out) + directory + end
+
+
+def rels_name(part: str) -> str:
+    """The relationships part of ``part``: ``word/document.xml`` → ``word/_rels/document.xml.rels``."""
+    folder, _sep, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def insert_before(data: bytes, marker: str, items: Iterable[str]) -> bytes:
+    """``items`` inserted into an XML part before the last ``marker`` (a closing tag)."""
+    text = data.decode("utf-8")
+    cut = text.rfind(marker)
+    if cut < 0:
+        return data
+    return (text[:cut] + "".join(items) + text[cut:]).encode("utf-8")

@@ -324,7 +324,7 @@ class Desk:
         """Compile the template; a built-in kind's template is checked against its roster."""
         from docgen.inputs.rosters import read_roster
         from docgen.kinds.documents import kind_of_template, supplied_variables
-        from docgen.render.engine import CompiledTemplate
+        from docgen.render.compile import CompiledTemplate
 
         try:
             compiled = CompiledTemplate.load(path)
