@@ -1,8 +1,8 @@
 """Errors a secretary can act on.
 
 Every problem docgen finds in an input carries *where* it is (file, sheet, cell, or
-template paragraph) and *what to do*.  Library code raises these; only ``cli.py`` turns
-them into output and an exit status.
+template paragraph) and *what to do*.  Library code raises these; only the command line
+(docgen/cli) turns them into output and an exit status.
 """
 
 from __future__ import annotations

@@ -152,9 +152,17 @@ def test_build_twice_refuses_without_force_and_changes_nothing(workspace):
 def test_build_with_force_rewrites(workspace, tmp_path):
     copy = tmp_path / "ws"
     shutil.copytree(workspace, copy)
+    students = openpyxl.load_workbook(copy / "inputs" / "students.xlsx")
+    students.active.delete_rows(4 + 3, students.active.max_row)  # 3 of the 943 pupils will do
+    students.save(copy / "inputs" / "students.xlsx")
+    before = files_under(copy / "outputs")
     result = run("build", "--force", "-q", cwd=copy)
     assert result.exit_code == 0, result.output
     assert result.output == ""
+    after = files_under(copy / "outputs")
+    rewritten = [name for name in before if after[name] != before[name]]
+    assert "工作总结.docx" in rewritten and "汇总表.xlsx" in rewritten
+    assert len([n for n in rewritten if n.startswith("安全承诺书/")]) == 3
 
 
 def test_build_with_a_bad_tally_lists_problems_and_writes_nothing(workspace, tmp_path):
