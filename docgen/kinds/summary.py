@@ -403,19 +403,20 @@ def _agreements(ledger: Ledger, settings: Settings, counts: RosterCounts) -> str
     if not name:
         return ""
     where = "正文一、"
+    unit = vocab.measure_of("签订责任书")
     signed = counts.rows.get(name, Traced())
     planned = counts.planned.get(name, Traced())
     if signed and planned:
         return (
-            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，"
-            f"另有{ledger.say(where, planned, '家')}单位的责任书计划签订。"
+            f"与{ledger.say(where, signed, unit)}单位签订安全生产责任书，"
+            f"另有{ledger.say(where, planned, unit)}单位的责任书计划签订。"
         )
     if signed:
         return (
-            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+            f"与{ledger.say(where, signed, unit)}单位签订安全生产责任书，明确责任目标和考核奖惩。"
         )
     if planned:
-        return f"计划与{ledger.say(where, planned, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+        return f"计划与{ledger.say(where, planned, unit)}单位签订安全生产责任书，明确责任目标和考核奖惩。"
     return ""
 
 
@@ -623,6 +624,7 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
     if sum(1 for y in years if y is not None) < 2:
         return ""
     parts = []
+    measure = vocab.measure_of("排查隐患")
     for year in years:
         label = f"{year}年" if year is not None else "未分年度填报的"
         found = consolidation.traced("排查隐患", year=year, what=f"{label}·排查隐患")
@@ -630,8 +632,8 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
         if year is None and not found and not fixed:
             continue
         parts.append(
-            f"{label}排查隐患{ledger.say(where, found, '处', exact=True)}、"
-            f"整改{ledger.say(where, fixed, '处', exact=True)}"
+            f"{label}排查隐患{ledger.say(where, found, measure, exact=True)}、"
+            f"整改{ledger.say(where, fixed, measure, exact=True)}"
         )
     return "分年度看，" + "，".join(parts) + "。"
 
@@ -665,9 +667,14 @@ def _sector_claims(
     elif sector == "地质灾害预防":
         places = []
         if counts.geological:
-            places.append(ledger.say(where, counts.geological, "个") + "地质灾害点")
+            places.append(
+                ledger.say(where, counts.geological, vocab.measure_of("地质灾害点")) + "地质灾害点"
+            )
         if counts.flash_flood:
-            places.append(ledger.say(where, counts.flash_flood, "处") + "山洪灾害隐患点")
+            places.append(
+                ledger.say(where, counts.flash_flood, vocab.measure_of("山洪灾害点"))
+                + "山洪灾害隐患点"
+            )
         if figures.get("水库"):
             places.append(
                 ledger.say(where, figures["水库"], _measure(consolidation, "水库")) + "水库"
@@ -695,7 +702,7 @@ def _sector_claims(
             holiday = settings.of("letters").get("holiday") or "假期"
             will = "将" if _after(settings, "letters", "start") else ""
             said["承诺书"] = (
-                f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, '份')}。"
+                f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, vocab.measure_of('签订承诺书'))}。"
             )
     return said
 
