@@ -167,7 +167,7 @@ def roster_counts(settings: Settings, rosters: Mapping[str, Any]) -> RosterCount
                 problems.append(
                     Problem(
                         _(
-                            "{n} 行的签订日期晚于工作总结的成文日期 {date}（或没有填写），"
+                            "{n} 行的签订日期晚于工作总结的成文日期 {date}（或没有填写日期），"
                             "工作总结只写已签订的 {signed} 份，其余写作计划签订"
                         ).format(n=len(later), date=_date_text(date), signed=len(signed)),
                         file=shown,
