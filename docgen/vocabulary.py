@@ -68,8 +68,8 @@ SECTOR_MEASURES: dict[tuple[str, str], str] = {
     ("食品药品安全", "排查隐患"): "起",
     ("食品药品安全", "整改隐患"): "起",
 }
-# Named figures (指标 sheet) the summary prints, with the measure word used when the sheet
-# gives none.
+# Named figures (指标 sheet) and roster counts the summary prints, with their measure word
+# (a 指标 sheet's own 单位 column wins for its figures).
 FIGURE_MEASURES: dict[str, str] = {
     "发放宣传册": "份",
     "推送微信": "条",
@@ -79,6 +79,11 @@ FIGURE_MEASURES: dict[str, str] = {
     "液化气经营点": "个",
     "水库": "座",
     "森林火灾": "起",
+    # roster counts
+    "签订责任书": "家",
+    "签订承诺书": "份",
+    "地质灾害点": "个",
+    "山洪灾害点": "处",
 }
 
 

@@ -150,7 +150,6 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
     """Read the tallies and the three rosters; raise DataError with every problem of all of them."""
     from docgen.figures import read_tallies
     from docgen.inputs.rosters import read_roster
-    from docgen.inputs.workbook import input_files
     from docgen.kinds.documents import check_with_settings
 
     problems: list[Problem] = []
@@ -168,7 +167,7 @@ def read_inputs(settings: Settings) -> tuple[Inputs, list[str]]:
                 )
             ]
         )
-    consolidation = read_tallies(input_files([tally_dir]))
+    consolidation = read_tallies([tally_dir])
     problems += consolidation.problems
 
     rosters = {}

@@ -147,7 +147,7 @@ def test_forms_and_summary(town, tmp_path):
     made = docgen.summary(tmp_path / "总结.docx", config=docgen.load_settings(town / "docgen.toml"))
     assert made.written[0].path == tmp_path / "总结.docx" and made.pdfs == []
     text = text_of(tmp_path / "总结.docx")
-    assert "青山镇人民政府" in text and f"共签订{PUPILS}份" in text
+    assert "青山镇人民政府" in text and f"安全承诺书{PUPILS}份" in text
 
 
 def test_render_any_template_and_a_kind(town, tmp_path):

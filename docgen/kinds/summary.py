@@ -7,22 +7,20 @@ Variable names are Chinese, as the template uses them: ``{{ 消防安全.排查�
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from docgen import vocabulary as vocab
 from docgen.config import Settings
-from docgen.errors import WARNING, Problem, display_path
 from docgen.figures.printing import Ledger
-from docgen.figures.sources import Traced, row_ranges, total
+from docgen.figures.rosters import RosterCounts, roster_counts
+from docgen.figures.sources import Traced
+from docgen.figures.wording import figure_clauses, sentence
 from docgen.gongwen import official
 from docgen.gongwen.official import text_width
-from docgen.i18n import _
 from docgen.inputs.tallies import NO_YEAR_LABEL
 from docgen.render.filters import cn, percent
-from docgen.vocabulary import METRICS, SECTORS, hazard_group
+from docgen.vocabulary import METRICS, SECTORS
 
 # Figures (指标 sheet) the built-in summary prints; a missing one counts as 0.
 KNOWN_FIGURES: tuple[str, ...] = (
@@ -47,6 +45,8 @@ SECTOR_FIGURES: dict[str, tuple[str, ...]] = {
 
 TOTAL_LABEL = "合计"
 NO_RATE = "—"
+# a sector's sentences that hold only when an input supports them ("" otherwise)
+SECTOR_CLAIMS = ("对象", "部位", "告知", "火情", "承诺书")
 
 # A 2号 title line holds 20 characters (156 mm / 22 pt).
 TITLE_LINE = 20
@@ -68,125 +68,11 @@ RECORD_LINE = 29
 PAGE_LINES = 22
 
 
-@dataclass(frozen=True)
-class RosterCounts:
-    """What the rosters add to the summary: each roster's rows under the variable its kind's
-    manifest names (``count = "签订责任书"``), as ranges of rows; hazard points by 类型 as
-    written.  A roster with a 签订日期 column counts in ``rows`` only what was signed by the
-    summary's 成文日期; the rest (later or undated) is ``planned``."""
-
-    rows: dict[str, Traced] = field(default_factory=dict)
-    hazards_by_type: dict[str, Traced] = field(default_factory=dict)
-    planned: dict[str, Traced] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    def _group(self, group: str, what: str) -> Traced:
-        return total(
-            (n for kind, n in self.hazards_by_type.items() if hazard_group(kind) == group), what
-        )
-
-    @property
-    def geological(self) -> Traced:
-        """Points of any landslide-type hazard (地质灾害, 滑坡, 崩塌, 泥石流 …)."""
-        return self._group("地质灾害", "地质灾害点（隐患点名册中类型属地质灾害的行）")
-
-    @property
-    def flash_flood(self) -> Traced:
-        return self._group("山洪灾害", "山洪灾害隐患点（隐患点名册中类型属山洪灾害的行）")
-
-
-SIGNED = "签订日期"
-
-
 def rectification_rate(found: int, fixed: int) -> str:
     """``整改隐患 / 排查隐患`` as ``95.0%``; ``—`` when no hazard was found."""
     if not found:
         return NO_RATE
     return percent(fixed / found)
-
-
-def _date_text(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        match = re.fullmatch(
-            r"\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*", value
-        )
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None
-    return None
-
-
-def roster_counts(settings: Settings, rosters: Mapping[str, Any]) -> RosterCounts:
-    """Each roster's rows as ranges (``'[students.xlsx]Sheet1'!A2:E944``) under the summary
-    variable its kind names; rows signed after the 成文日期 are counted apart, with a warning."""
-    from openpyxl.utils import get_column_letter
-
-    rows: dict[str, Traced] = {}
-    planned: dict[str, Traced] = {}
-    problems: list[Problem] = []
-    hazards: dict[str, Traced] = {}
-    date = settings.summary.date
-    for key, roster in rosters.items():
-        kind = settings.kinds.get(key)
-        if kind is None or kind.roster is None:
-            continue
-        shown = display_path(roster.path)
-        last = get_column_letter(max(roster.positions or [1]))
-        title = kind.roster.title or kind.label
-
-        def ranges(numbers: list[int], what: str, shown=shown, sheet=roster.sheet, last=last):
-            return Traced(row_ranges(shown, sheet, numbers, last), what)
-
-        if kind.roster.count:
-            signed: list[int] = []
-            later: list[int] = []
-            dated = SIGNED in roster.columns
-            for index, record in enumerate(roster.records):
-                when = _as_date(record.get(SIGNED)) if dated else None
-                (later if dated and (when is None or when > date) else signed).append(
-                    roster.rows[index]
-                )
-            count = kind.roster.count
-            rows[count] = ranges(
-                signed,
-                f"{title}名册中成文日期前已签订的行" if dated else f"{title}名册的行",
-            )
-            if later:
-                planned[count] = ranges(later, f"{title}名册中成文日期后签订或未填签订日期的行")
-                first = roster.rows.index(later[0])
-                problems.append(
-                    Problem(
-                        _(
-                            "{n} 行的签订日期晚于工作总结的成文日期 {date}（或没有填写），"
-                            "工作总结只写已签订的 {signed} 份，其余写作计划签订"
-                        ).format(n=len(later), date=_date_text(date), signed=len(signed)),
-                        file=shown,
-                        sheet=roster.sheet,
-                        cell=roster.cell(first, SIGNED) if dated else "",
-                        hint=_(
-                            "如已签订，请填写签订日期；或在 docgen.toml 的 [summary] date 中改正成文日期"
-                        ),
-                        severity=WARNING,
-                    )
-                )
-        if kind.context == "notices" and "类型" in roster.columns:
-            by_type: dict[str, list[int]] = {}
-            for index, record in enumerate(roster.records):
-                by_type.setdefault(str(record.get("类型", "")).strip(), []).append(
-                    roster.rows[index]
-                )
-            hazards.update({name: ranges(numbers, name) for name, numbers in by_type.items()})
-    return RosterCounts(rows=rows, hazards_by_type=hazards, planned=planned, problems=problems)
 
 
 def _year_range(years: tuple[int, int] | None) -> str:
@@ -290,86 +176,6 @@ def _footer(settings: Settings) -> dict | None:
     }
 
 
-# The words a figure follows in the text, declared once per column; sectors that say it their
-# own way override them.  排查整治 is said when every hazard found was rectified.
-PHRASES: dict[str, str] = {
-    "检查次数": "开展检查",
-    "检查单位": "检查单位",
-    "检查家次": "检查生产经营单位",
-    "排查隐患": "排查一般隐患",
-    "排查整治": "排查整治一般隐患",
-    "查处违章": "查处违章行为",
-}
-SECTOR_PHRASES: dict[str, dict[str, str]] = {
-    "道路交通安全": {"查处违章": "整治违章行为"},
-    "消防安全": {
-        "排查隐患": "排查一般火灾隐患",
-        "排查整治": "排查整治一般火灾隐患",
-        "查处违章": "纠正违规用火用电行为",
-    },
-    "危险化学品和烟花爆竹": {"排查隐患": "排查一般安全隐患", "排查整治": "排查整治一般安全隐患"},
-    "地质灾害预防": {"检查次数": "开展巡查", "排查隐患": "排查隐患", "排查整治": "排查整治隐患"},
-    "建筑施工": {"排查隐患": "排查一般安全隐患", "排查整治": "排查整治一般安全隐患"},
-    "森林防火": {
-        "检查次数": "开展巡查",
-        "排查隐患": "排查火险隐患",
-        "排查整治": "排查整治火险隐患",
-    },
-    "校园及周边环境": {"排查隐患": "排查隐患", "排查整治": "排查整治隐患"},
-    "食品药品安全": {"排查隐患": "查出一般隐患", "排查整治": "查出并整改一般隐患"},
-}
-INSPECTIONS = ("检查次数", "检查单位", "检查家次")
-# a sector's sentences that hold only when an input supports them ("" otherwise)
-SECTOR_CLAIMS = ("对象", "部位", "告知", "火情", "承诺书")
-
-
-def _phrase(sector: str | None, key: str) -> str:
-    return SECTOR_PHRASES.get(sector or "", {}).get(key) or PHRASES[key]
-
-
-def _hazard_clauses(
-    ledger: Ledger, where: str, sector: str | None, found: Traced, fixed: Traced
-) -> list[str]:
-    """排查整治…14处 when all were rectified; else how many are still open, by number."""
-    measure = vocab.measure_of("排查隐患", sector)
-    if not found:
-        return []
-    if int(fixed) == int(found):
-        return [_phrase(sector, "排查整治") + ledger.say(where, found, measure)]
-    # beside what is still open the figures are exact, so that the three add up
-    said = [_phrase(sector, "排查隐患") + ledger.say(where, found, measure, exact=True)]
-    if int(fixed) > int(found):  # the tally is inconsistent; reading warned about the cell
-        return said + ["整改" + ledger.say(where, fixed, measure, exact=True)]
-    open_hazards = found.minus(fixed, f"{found.what}：排查减整改（未整改）")
-    if not fixed:
-        return said + ["均在整改中"]
-    return said + [
-        "已整改" + ledger.say(where, fixed, measure, exact=True),
-        "尚有" + ledger.say(where, open_hazards, measure, exact=True) + "正在整改",
-    ]
-
-
-def _figure_clauses(
-    ledger: Ledger, where: str, sector: str | None, row: Mapping[str, Traced], extra=()
-) -> list[str]:
-    clauses = [
-        _phrase(sector, column) + ledger.say(where, row[column], vocab.measure_of(column, sector))
-        for column in INSPECTIONS
-        if row.get(column)
-    ]
-    clauses += list(extra)
-    clauses += _hazard_clauses(ledger, where, sector, row["排查隐患"], row["整改隐患"])
-    if row.get("查处违章"):
-        measure = vocab.measure_of("查处违章", sector)
-        clauses.append(_phrase(sector, "查处违章") + ledger.say(where, row["查处违章"], measure))
-    return clauses
-
-
-def _sentence(clauses: list[str], lead: str = "共") -> str:
-    """One sentence of figures: 共 once, at its head; the clauses share its subject."""
-    return lead + "，".join(clauses) + "。" if clauses else ""
-
-
 def _row(consolidation, columns, what: str, **where) -> dict[str, Traced]:
     return {
         column: consolidation.traced(column, what=f"{what}·{column}", **where) for column in columns
@@ -403,19 +209,20 @@ def _agreements(ledger: Ledger, settings: Settings, counts: RosterCounts) -> str
     if not name:
         return ""
     where = "正文一、"
+    unit = vocab.measure_of("签订责任书")
     signed = counts.rows.get(name, Traced())
     planned = counts.planned.get(name, Traced())
     if signed and planned:
         return (
-            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，"
-            f"另有{ledger.say(where, planned, '家')}单位的责任书计划签订。"
+            f"与{ledger.say(where, signed, unit)}单位签订安全生产责任书，"
+            f"另有{ledger.say(where, planned, unit)}单位的责任书计划签订。"
         )
     if signed:
         return (
-            f"与{ledger.say(where, signed, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+            f"与{ledger.say(where, signed, unit)}单位签订安全生产责任书，明确责任目标和考核奖惩。"
         )
     if planned:
-        return f"计划与{ledger.say(where, planned, '家')}单位签订安全生产责任书，明确责任目标和考核奖惩。"
+        return f"计划与{ledger.say(where, planned, unit)}单位签订安全生产责任书，明确责任目标和考核奖惩。"
     return ""
 
 
@@ -442,17 +249,57 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
     figures (``检查次数``, ``排查隐患`` …, traced ints), ``整改率``, ``序号`` — ``（一）``,
     ``（二）``… over the active sectors only, ``""`` for a sector with nothing to report, so
     the numbering closes up — and ``情况``, the sentence of its figures.  ``数据来源`` lists
-    every figure the built-in template prints (汇总表's 数据来源 sheet).
+    every figure the built-in template prints (汇总表's 数据来源 sheet), in the order printed.
     """
     ledger = Ledger()
     figures_in = dict(getattr(consolidation, "figures", {}) or {})
     names = list(KNOWN_FIGURES) + [n for n in figures_in if n not in KNOWN_FIGURES]
     figures = {name: consolidation.figure(name) for name in names}
     columns = tuple(getattr(consolidation, "columns", METRICS))
+    context = _document_fields(settings, counts, figures)
 
-    context: dict = {}
-    context.update({name: value for name, value in figures.items() if name not in SECTORS})
-    geological, flash_flood = counts.geological, counts.flash_flood
+    # 一、 responsibility and publicity
+    context["责任书"] = _agreements(ledger, settings, counts)
+    context["宣传"] = _publicity(ledger, consolidation, figures)
+
+    # 二、 the campaign's totals, then the years, then each sector with something to report
+    where = "正文二、"
+    total = _row(consolidation, columns, TOTAL_LABEL)
+    context["总体情况"] = sentence(figure_clauses(ledger, where, None, total), "各领域共")
+    context["年度情况"] = _years_sentence(ledger, consolidation, where)
+    sector_rows, open_hazards = _sectors(
+        ledger, context, settings, consolidation, columns, figures, counts
+    )
+
+    # 三、 what is still open is followed to closure
+    where = "正文三、"
+    context["未整改"] = (
+        "对尚未整改完毕的"
+        + "、".join(
+            f"{sector}领域"
+            + ledger.say(where, figure, vocab.measure_of("排查隐患", sector), exact=True)
+            for sector, figure in open_hazards
+        )
+        + "隐患逐一跟踪督办，直至整改销号"
+        if open_hazards
+        else ""
+    )
+    context["合计"] = {
+        **total,
+        "整改率": _rate(total),
+        "开展检查": total["检查次数"],
+        "检查单位": total.get("检查单位", Traced()),
+    }
+    context["领域数"] = sum(1 for r in sector_rows if r["序号"])
+    context.update(_annexes(ledger, consolidation, columns, sector_rows, total))
+    context["数据来源"] = ledger.rows
+    return context
+
+
+def _document_fields(settings: Settings, counts: RosterCounts, figures: dict) -> dict:
+    """The settings' part of the context (title, issuer, dates, 版头, 版记) and the figures
+    and roster counts by name."""
+    context: dict = {name: value for name, value in figures.items() if name not in SECTORS}
     context.update(
         {
             "标题": settings.summary.title,
@@ -479,23 +326,25 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
                 if kind.roster and kind.roster.count
             },
             **counts.rows,
-            "地质灾害点": geological,
-            "山洪灾害点": flash_flood,
+            "地质灾害点": counts.geological,
+            "山洪灾害点": counts.flash_flood,
             "指标": figures,
         }
     )
+    return context
 
-    # 一、 responsibility and publicity
-    context["责任书"] = _agreements(ledger, settings, counts)
-    context["宣传"] = _publicity(ledger, consolidation, figures)
 
-    # 二、 the campaign's totals, then the years
-    where = "正文二、"
-    total = _row(consolidation, columns, TOTAL_LABEL)
-    context["总体情况"] = _sentence(_figure_clauses(ledger, where, None, total), "各领域共")
-    context["年度情况"] = _years_sentence(ledger, consolidation, where)
-
-    # 二、（一）… each sector that has something to report
+def _sectors(
+    ledger: Ledger,
+    context: dict,
+    settings: Settings,
+    consolidation,
+    columns: tuple[str, ...],
+    figures: dict[str, Traced],
+    counts: RosterCounts,
+) -> tuple[list[dict], list[tuple[str, Traced]]]:
+    """二、（一）…: each sector's row into ``context``; (annex rows, hazards still open)."""
+    figures_in = getattr(consolidation, "figures", {}) or {}
     number = 0
     sector_rows = []
     open_hazards: list[tuple[str, Traced]] = []
@@ -505,98 +354,70 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
         active = any(row[c] for c in columns) or any(context.get(name) for name in related)
         if sector == "森林防火" and "森林火灾" in figures_in:
             active = True  # a forest-fire count is worth saying, even 0
-        if active:
-            number += 1
+        number += active
         row["序号"] = f"（{cn(number)}）" if active else ""
         row["名称"] = sector
         row["整改率"] = _rate(row)
         row["开展检查"] = row["检查次数"]  # the names earlier templates used
         row["检查单位"] = row.get("检查单位", Traced())
+        row.update({key: "" for key in SECTOR_CLAIMS}, 情况="")
         context[sector] = row
         sector_rows.append({"领域": sector, **row})
-        row.update({key: "" for key in SECTOR_CLAIMS})
         if not active:
-            row["情况"] = ""
             continue
-        here = "正文二、{number}{sector}".format(number=row["序号"], sector=sector)
+        here = f"正文二、{row['序号']}{sector}"
         extra = []
         if sector == "校园及周边环境" and figures.get("检查校车"):
-            extra.append(
-                "检查校车"
-                + ledger.say(here, figures["检查校车"], _measure(consolidation, "检查校车"))
-            )
-        row["情况"] = _sentence(_figure_clauses(ledger, here, sector, row, extra))
+            measure = _measure(consolidation, "检查校车")
+            extra.append("检查校车" + ledger.say(here, figures["检查校车"], measure))
+        row["情况"] = sentence(figure_clauses(ledger, here, sector, row, extra))
         row.update(_sector_claims(ledger, here, settings, consolidation, sector, figures, counts))
         if int(row["整改隐患"]) < int(row["排查隐患"]):
-            open_hazards.append(
-                (sector, row["排查隐患"].minus(row["整改隐患"], f"{sector}·未整改隐患"))
-            )
+            still = row["排查隐患"].minus(row["整改隐患"], f"{sector}·未整改隐患")
+            open_hazards.append((sector, still))
+    return sector_rows, open_hazards
 
-    # 三、 what is still open is followed to closure
-    where = "正文三、"
-    context["未整改"] = (
-        "对尚未整改完毕的"
-        + "、".join(
-            f"{sector}领域{ledger.say(where, figure, vocab.measure_of('排查隐患', sector), exact=True)}"
-            for sector, figure in open_hazards
-        )
-        + "隐患逐一跟踪督办，直至整改销号"
-        if open_hazards
-        else ""
-    )
 
-    context["合计"] = {
-        **total,
-        "整改率": _rate(total),
-        "开展检查": total["检查次数"],
-        "检查单位": total.get("检查单位", Traced()),
-    }
-    context["领域数"] = number
-    context["附表列"] = [{"键": c, "名称": c, "单位": f"（{vocab.MEASURES[c]}）"} for c in columns]
+def _annexes(
+    ledger: Ledger, consolidation, columns: tuple[str, ...], sector_rows: list[dict], total
+) -> dict:
+    """附件1–3: by sector, by unit, by year (with a 未分年度 row); every cell a traced figure."""
 
-    # 附件1-3: every cell printed is a figure with its sources
     def table_row(label_key: str, label: str, where: str, values: dict) -> dict:
         out: dict[str, Any] = {label_key: label, "领域": label}
         for column in columns:
-            out[column] = ledger.cell(
-                where, values[column], f"{label}·{column}（{vocab.MEASURES[column]}）"
-            )
+            what = f"{label}·{column}（{vocab.MEASURES[column]}）"
+            out[column] = ledger.cell(where, values[column], what)
         out["整改率"] = _rate(out)
         return out
 
-    annex = "附件1"
+    context: dict[str, Any] = {
+        "附表列": [{"键": c, "名称": c, "单位": f"（{vocab.MEASURES[c]}）"} for c in columns]
+    }
     context["分领域"] = [
         {
-            **table_row("领域", r["领域"], f"{annex} {r['领域']}", r),
+            **table_row("领域", r["领域"], f"附件1 {r['领域']}", r),
             "序号": r["序号"],
             "名称": r["领域"],
         }
         for r in sector_rows
     ] + [
         {
-            **table_row("领域", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total),
+            **table_row("领域", TOTAL_LABEL, f"附件1 {TOTAL_LABEL}", total),
             "序号": "",
             "名称": TOTAL_LABEL,
         }
     ]
-
-    annex = "附件2"
-    units = getattr(consolidation, "units", []) or []
     unit_rows = [
         table_row(
-            "填报单位",
-            u.unit,
-            f"{annex} {u.unit}",
-            _row(consolidation, columns, u.unit, unit=u.unit),
+            "填报单位", u.unit, f"附件2 {u.unit}", _row(consolidation, columns, u.unit, unit=u.unit)
         )
-        for u in units
+        for u in getattr(consolidation, "units", []) or []
     ]
-    context["分单位"] = unit_rows + [
-        table_row("填报单位", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total)
-    ]
+    total_row = table_row("填报单位", TOTAL_LABEL, f"附件2 {TOTAL_LABEL}", total)
+    context["分单位"] = [*unit_rows, total_row]
     context["填报单位数"] = len(unit_rows)
 
-    annex = "附件3"
     years = list((getattr(consolidation, "years", {}) or {}).keys())
     context["年度数"] = sum(1 for y in years if y is not None)
     context["分年度表"] = context["年度数"] >= 1 and len(years) >= 2
@@ -606,14 +427,12 @@ def summary_context(settings: Settings, consolidation, counts: RosterCounts) -> 
             label = f"{year}年" if year is not None else NO_YEAR_LABEL
             values = _row(consolidation, columns, label, year=year)
             year_rows.append(
-                {**table_row("年度", label, f"{annex} {label}", values), "年份": year or ""}
+                {**table_row("年度", label, f"附件3 {label}", values), "年份": year or ""}
             )
-        year_rows.append(
-            {**table_row("年度", TOTAL_LABEL, f"{annex} {TOTAL_LABEL}", total), "年份": ""}
-        )
+        total_row = table_row("年度", TOTAL_LABEL, f"附件3 {TOTAL_LABEL}", total)
+        year_rows.append({**total_row, "年份": ""})
     context["分年度"] = year_rows
     context["分年度注"] = _no_year_note(consolidation) if None in years else ""
-    context["数据来源"] = ledger.rows
     return context
 
 
@@ -623,6 +442,7 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
     if sum(1 for y in years if y is not None) < 2:
         return ""
     parts = []
+    measure = vocab.measure_of("排查隐患")
     for year in years:
         label = f"{year}年" if year is not None else "未分年度填报的"
         found = consolidation.traced("排查隐患", year=year, what=f"{label}·排查隐患")
@@ -630,8 +450,8 @@ def _years_sentence(ledger: Ledger, consolidation, where: str) -> str:
         if year is None and not found and not fixed:
             continue
         parts.append(
-            f"{label}排查隐患{ledger.say(where, found, '处', exact=True)}、"
-            f"整改{ledger.say(where, fixed, '处', exact=True)}"
+            f"{label}排查隐患{ledger.say(where, found, measure, exact=True)}、"
+            f"整改{ledger.say(where, fixed, measure, exact=True)}"
         )
     return "分年度看，" + "，".join(parts) + "。"
 
@@ -665,9 +485,14 @@ def _sector_claims(
     elif sector == "地质灾害预防":
         places = []
         if counts.geological:
-            places.append(ledger.say(where, counts.geological, "个") + "地质灾害点")
+            places.append(
+                ledger.say(where, counts.geological, vocab.measure_of("地质灾害点")) + "地质灾害点"
+            )
         if counts.flash_flood:
-            places.append(ledger.say(where, counts.flash_flood, "处") + "山洪灾害隐患点")
+            places.append(
+                ledger.say(where, counts.flash_flood, vocab.measure_of("山洪灾害点"))
+                + "山洪灾害隐患点"
+            )
         if figures.get("水库"):
             places.append(
                 ledger.say(where, figures["水库"], _measure(consolidation, "水库")) + "水库"
@@ -695,7 +520,7 @@ def _sector_claims(
             holiday = settings.of("letters").get("holiday") or "假期"
             will = "将" if _after(settings, "letters", "start") else ""
             said["承诺书"] = (
-                f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, '份')}。"
+                f"{holiday}前{will}组织学生家长签订安全承诺书{ledger.say(where, letters, vocab.measure_of('签订承诺书'))}。"
             )
     return said
 
