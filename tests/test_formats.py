@@ -113,10 +113,36 @@ def corpus(tmp_path_factory) -> Path:
     rosters = root / "rosters"
     rosters.mkdir()
     shutil.copy(DEMO / "units.xlsx", rosters / "units.xlsx")
-    sources = [*sorted(town.glob("*.xlsx")), *village_files, rosters / "units.xlsx"]
+    formulas = messy.save_rows(
+        root / "formulas" / "公式村.xlsx",
+        {
+            "Sheet1": [
+                ["填报单位：公式村"],
+                messy.STANDARD_HEADER,
+                ["消防安全", 3, 2, 1, 0],
+                ["道路交通安全", "=B3*2", "=1/0", "=C3-1", 0],
+            ]
+        },
+    )
+    good_formulas = messy.save_rows(
+        root / "formulas" / "算好村.xlsx",
+        {
+            "Sheet1": [
+                ["填报单位：算好村"],
+                messy.STANDARD_HEADER,
+                ["消防安全", 3, 2, 1, 0],
+                ["道路交通安全", "=B3*2", "=C3+5", "=C3-1", 0],
+                ["合计", "=SUM(B3:B4)", "=SUM(C3:C4)", "=SUM(D3:D4)", "=SUM(E3:E4)"],
+            ]
+        },
+    )
+    formulas = [formulas, good_formulas]
+    sources = [*sorted(town.glob("*.xlsx")), *village_files, rosters / "units.xlsx", *formulas]
     profile = root / "profile"
     _convert(soffice, sources, root / "xls", "xls", profile)
     _convert(soffice, sources, root / "ods", "ods", profile)
+    # saved by LibreOffice, the .xlsx keeps its formulas' results too
+    _convert(soffice, formulas, root / "lo-xlsx", "xlsx", profile)
 
     mixed = root / "town-mixed"
     mixed.mkdir()
@@ -200,6 +226,33 @@ def test_messy_villages_as_csv_ods_xls_and_et_give_the_xlsx_figures(corpus):
     # the 合计 that disagrees is named in the .ods as in the .xlsx: sheet and cell
     [stated] = [p for p in converted["problems"] if p["file"].endswith("石桥村.ods")]
     assert stated["cell"] == messy.VILLAGE_SHIQIAO_TOTAL_CELL and stated["sheet"]
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("where", ["lo-xlsx/公式村.xlsx", "xls/公式村.xls", "ods/公式村.ods"])
+def test_formulas_are_read_by_their_saved_results_and_errors_are_named(corpus, tmp_path, where):
+    folder = tmp_path / "tallies"
+    folder.mkdir()
+    shutil.copy(corpus / where, folder)
+    result = run("check", folder)
+    assert result.exit_code == 1
+    # =1/0 is an error value in every format, never an empty cell counted as 0
+    [error] = [line for line in result.output.splitlines() if line.startswith("错误：")]
+    assert "单元格 C4" in error and "#DIV/0!" in error
+    # the other formulas (=B3*2, =C3-1) were read by their saved results: no other error
+    assert "没有保存计算结果" not in result.output
+    # formulas count by the results saved with them, and a 合计 row of formulas checks out
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(corpus / where.replace("公式村", "算好村"), good)
+    data = collect_json(good)
+    assert data["totals"]["道路交通安全"] == {
+        "检查次数": 6,
+        "排查隐患": 7,
+        "整改隐患": 1,
+        "查处违章": 0,
+    }
+    assert data["problems"] == []
 
 
 @pytest.mark.soffice
