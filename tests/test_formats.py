@@ -520,40 +520,47 @@ def test_photos_pdfs_and_word_files_dropped_as_tallies_are_named(tmp_path, name,
     assert all(n in run("check", path).output for n in needles)
 
 
-def _ole_with_stream(name: str, data: bytes = b"") -> bytes:
-    """A minimal OLE compound file holding one stream called ``name`` (at most 63 KB, kept
-    in regular sectors: 0 is the FAT, 1 the directory, the stream from 2 on)."""
+def _ole_with_stream(name: str, data: bytes = b"", shift: int = 9) -> bytes:
+    """A minimal OLE compound file holding one stream called ``name``: the FAT sectors
+    first, then the directory, then the stream (kept in regular sectors)."""
     import struct
 
+    size = 1 << shift
     if data:
         data += bytes(max(0, 4096 - len(data)))  # below 4096 bytes it would be a mini stream
-    sectors = (len(data) + 511) // 512
-    assert sectors <= 126
+    sectors = (len(data) + size - 1) // size
+    per_fat = size // 4
+    fats = 1
+    while fats * per_fat < fats + 1 + sectors:
+        fats += 1
+    assert fats <= 109
     header = bytearray(512)
     header[:8] = messy.OLE_FILE[:8]
-    struct.pack_into("<HHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9)
+    struct.pack_into("<HHHH", header, 0x18, 0x3E, 3 if shift == 9 else 4, 0xFFFE, shift)
     struct.pack_into("<H", header, 0x20, 6)
-    struct.pack_into("<IIII", header, 0x2C, 1, 1, 0, 0x1000)
+    struct.pack_into("<IIII", header, 0x2C, fats, fats, 0, 0x1000)
     struct.pack_into("<IIII", header, 0x3C, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-    difat = [0] + [0xFFFFFFFF] * 108
-    struct.pack_into("<109I", header, 0x4C, *difat)
-    chain = [2 + i + 1 for i in range(sectors - 1)] + ([0xFFFFFFFE] if sectors else [])
-    fat_entries = [0xFFFFFFFD, 0xFFFFFFFE, *chain]
-    fat = struct.pack("<128I", *fat_entries, *([0xFFFFFFFF] * (128 - len(fat_entries))))
+    struct.pack_into("<109I", header, 0x4C, *range(fats), *([0xFFFFFFFF] * (109 - fats)))
+    first = fats + 1
+    chain = [first + i + 1 for i in range(sectors - 1)] + ([0xFFFFFFFE] if sectors else [])
+    entries = [0xFFFFFFFD] * fats + [0xFFFFFFFE, *chain]
+    entries += [0xFFFFFFFF] * (fats * per_fat - len(entries))
+    fat = struct.pack(f"<{len(entries)}I", *entries)
 
-    def entry(text: str, kind: int, start: int, size: int = 0) -> bytes:
+    def entry(text: str, kind: int, start: int, length: int = 0) -> bytes:
         raw = bytearray(128)
         encoded = (text + "\0").encode("utf-16-le")
         raw[: len(encoded)] = encoded
         struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
         struct.pack_into("<III", raw, 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if kind == 5 else 0xFFFFFFFF)
-        struct.pack_into("<II", raw, 116, start, size)
+        struct.pack_into("<II", raw, 116, start, length)
         return bytes(raw)
 
     directory = entry("Root Entry", 5, 0xFFFFFFFE)
-    directory += entry(name, 2, 2 if sectors else 0xFFFFFFFE, len(data))
-    directory += bytes(512 - len(directory))
-    return bytes(header) + fat + directory + data + bytes(sectors * 512 - len(data))
+    directory += entry(name, 2, first if sectors else 0xFFFFFFFE, len(data))
+    directory += bytes(size - len(directory))
+    header += bytes(size - len(header))
+    return bytes(header) + fat + directory + data + bytes(sectors * size - len(data))
 
 
 def _biff(cells: list[tuple[int, int]]) -> bytes:
@@ -588,6 +595,15 @@ def test_an_xls_whose_cells_span_the_whole_grid_is_refused_before_parsing(tmp_pa
     # the same records with a small span are read: the sheet holds numbers but no header
     small = [line for line in output.splitlines() if "小村.xls" in line and "全表村" not in line]
     assert small and all("无法识别这个工作簿" in line for line in small), output
+
+
+def test_an_xls_of_millions_of_empty_records_ends_with_a_message(tmp_path):
+    import struct
+
+    records = _biff([(0, 0)])[:-4] + struct.pack("<HH", 0x0001, 0) * 2_100_000
+    path = tmp_path / "记录村.xls"
+    path.write_bytes(_ole_with_stream("Workbook", records, shift=12))
+    _check_fails_quickly(tmp_path, "记录村.xls", "内部记录超过", seconds=30)
 
 
 def test_text_export_named_xls_is_read_as_a_table(tmp_path):

@@ -266,9 +266,17 @@ class Layout:
     errors: list[dict[tuple[int, int], str]] = field(default_factory=list)
     cells: int = 0
     encrypted: bool = False
+    records: int = 0  # set when the scan stopped at MAX_RECORDS
 
 
 _BIFF_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x00D6, 0x0006, 0x0205, 0x00BD}
+
+
+_BIFF_SEEN = frozenset({0x002F, 0x0085, 0x0809, 0x0409, 0x0209, 0x0009} | _BIFF_CELLS)
+_RECORD_HEAD = struct.Struct("<HH")
+# A township's .xls holds a few thousand records; a stream of millions of tiny ones is a
+# file made to keep a reader busy.
+MAX_RECORDS = 2_000_000
 
 
 def scan_biff(stream: bytes) -> Layout:
@@ -276,9 +284,18 @@ def scan_biff(stream: bytes) -> Layout:
     layout = Layout()
     sheet_at: dict[int, int] = {}
     current: int | None = None
+    head, seen = _RECORD_HEAD.unpack_from, _BIFF_SEEN
     pos, end = 0, len(stream)
+    records = 0
     while pos + 4 <= end:
-        kind, length = struct.unpack_from("<HH", stream, pos)
+        kind, length = head(stream, pos)
+        records += 1
+        if records > MAX_RECORDS:
+            layout.records = records
+            return layout  # refused by check_layout
+        if kind not in seen:
+            pos += 4 + length
+            continue
         body = pos + 4
         if body + length > end:
             raise Truncated
@@ -292,7 +309,7 @@ def scan_biff(stream: bytes) -> Layout:
         elif kind in (0x0809, 0x0409, 0x0209, 0x0009):  # BOF of a substream
             current = sheet_at.get(pos)
         elif current is not None and kind in _BIFF_CELLS and length >= 6:
-            row, col = struct.unpack_from("<HH", stream, body)
+            row, col = head(stream, body)
             last = _u16(stream, body + length - 2) if kind == 0x00BD else col
             if last < col:
                 last = col
@@ -314,7 +331,7 @@ def scan_biff(stream: bytes) -> Layout:
             if error:
                 layout.errors[current][(row + 1, col + 1)] = error
         pos = body + length
-    if pos != end and end - pos > 4:
+    if pos > end or (pos != end and end - pos > 4):
         raise Truncated
     return layout
 
@@ -469,6 +486,13 @@ def _bound(fail: Fail, layout: Layout, sheet: int, row: int, col: int) -> None:
 
 
 def check_layout(layout: Layout, fail: Fail) -> None:
+    if layout.records > MAX_RECORDS:
+        raise fail(
+            _("工作簿中的内部记录超过 {limit} 条，不像是一个村或单位的表格").format(
+                limit=MAX_RECORDS
+            ),
+            _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx"),
+        )
     if len(layout.far) > MAX_SHEETS:
         raise _too_many_sheets(fail, len(layout.far))
     for far_row, far_col in layout.far or [(1, 1)]:
