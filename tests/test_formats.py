@@ -453,6 +453,53 @@ def test_repeated_cells_in_an_ods_are_counted_before_they_are_expanded(tmp_path)
     _check_fails_quickly(tmp_path, "宽村.ods", "1000 列", seconds=10)
 
 
+def test_an_ods_of_millions_of_tiny_elements_ends_with_a_message(tmp_path):
+    """5 million empty elements in one cell (45 MB of XML, a 90 KB file): counted, never
+    kept, and refused at 2 million."""
+    import zipfile
+
+    path = tmp_path / "细碎村.ods"
+    cell = '<table:table-cell office:value-type="string"><text:p>'
+    _ods(path, f"<table:table-row>{cell}X</text:p></table:table-cell></table:table-row>")
+    with zipfile.ZipFile(path) as z:
+        content = z.read("content.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        with z.open("content.xml", "w", force_zip64=True) as member:
+            before, after = content.split(b">X<")
+            member.write(before + b">")
+            for _ in range(50):
+                member.write(b"<text:s/>" * 100_000)
+            member.write(b"<" + after)
+    _check_fails_quickly(tmp_path, "细碎村.ods", "内部记录超过", seconds=90)
+
+
+def _xlsb(path: Path, sheet: bytes) -> Path:
+    """An .xlsb package holding one worksheet part (enough for the pre-scan to measure it)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00\x84\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def test_hostile_xlsb_parts_are_measured_before_parsing(tmp_path):
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return bytes([kind, len(body)]) + body
+
+    real = struct.pack("<IId", 0, 0, 1.0)  # column, style, value
+    spread = record(0, struct.pack("<I", 0)) + record(5, real)
+    spread += record(0, struct.pack("<I", 99_999)) + record(5, struct.pack("<IId", 999, 0, 1.0))
+    _xlsb(tmp_path / "满表村.xlsb", spread)
+    _xlsb(tmp_path / "细碎村.xlsb", b"\x01\x00" * 2_100_000)
+    output = _check_fails_quickly(tmp_path, "满表村.xlsb", "细碎村.xlsb", seconds=60)
+    assert "区域太大" in output and "内部记录超过" in output
+
+
 def test_a_password_protected_ods_is_named(tmp_path):
     import zipfile
 

@@ -342,6 +342,11 @@ _OFFICE = "{" + _ODS + "office:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 
 
+_ODS_KEPT = frozenset(
+    _TABLE + name for name in ("table", "table-row", "table-cell", "covered-table-cell")
+)
+
+
 def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
     """Stream content.xml, counting rows and cells with their repeat counts, never expanding
     them: a million repeated rows cost one element."""
@@ -366,6 +371,9 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
             load_dtd=False,
         )
         for event, element in events:
+            layout.records += 1
+            if layout.records > 2 * MAX_RECORDS:  # start and end of each element
+                check_layout(layout, fail)
             tag = element.tag
             if event == "start":
                 if tag == _TABLE + "table":
@@ -379,6 +387,12 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
                     row_repeat = _repeat(element, "number-rows-repeated")
                     col = 0
                     row_far = 0
+                continue
+            if tag not in _ODS_KEPT:
+                # text inside a cell: keep only the last sibling (an error cell's text)
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
                 continue
             if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell") and sheet >= 0:
                 repeat = _repeat(element, "number-columns-repeated")
@@ -401,6 +415,7 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:  # rows already counted
                     del element.getparent()[0]
+    layout.records = 0  # counted only to stop early
     return layout
 
 
@@ -425,6 +440,9 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
         row = 0
         pos, end = 0, len(data)
         while pos < end:
+            layout.records += 1
+            if layout.records > MAX_RECORDS:
+                check_layout(layout, fail)
             kind, pos = _varint(data, pos, 2)
             size, pos = _varint(data, pos, 4)
             if pos + size > end:
@@ -440,6 +458,7 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
             pos += size
         layout.far.append((far_row, far_col))
         layout.errors.append({})
+    layout.records = 0  # counted only to stop early
     return layout
 
 
@@ -486,7 +505,7 @@ def _bound(fail: Fail, layout: Layout, sheet: int, row: int, col: int) -> None:
 
 
 def check_layout(layout: Layout, fail: Fail) -> None:
-    if layout.records > MAX_RECORDS:
+    if layout.records > MAX_RECORDS:  # set by a scan that stopped early
         raise fail(
             _("工作簿中的内部记录超过 {limit} 条，不像是一个村或单位的表格").format(
                 limit=MAX_RECORDS
