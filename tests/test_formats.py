@@ -399,6 +399,11 @@ def test_a_csv_of_ten_million_lines_ends_with_a_message(tmp_path):
     _check_fails_quickly(tmp_path, "千万行.csv", "100000 行", "A100001")
 
 
+def test_a_csv_line_of_thirty_million_fields_ends_with_a_message(tmp_path):
+    (tmp_path / "逗号村.csv").write_bytes(b"1" + b"," * 30_000_000 + b"1\n")
+    _check_fails_quickly(tmp_path, "逗号村.csv", "第 1 行")
+
+
 def test_a_huge_csv_is_refused_by_its_size_before_reading(tmp_path):
     path = tmp_path / "巨大.csv"
     with path.open("wb") as handle:  # sparse: 40 MB declared, nothing written

@@ -607,6 +607,9 @@ def _tidy(raw: list[list], errors: dict[tuple[int, int], str], title: str, fail)
 
 
 _SEP_LINE = re.compile(r"sep=(.)\s*$", re.IGNORECASE)
+# A line this long is no township's table; csv would make a row of a million fields of it.
+MAX_LINE_CHARS = 1_000_000
+_LONG_LINE = re.compile(rf"^[^\r\n]{{{MAX_LINE_CHARS}}}", re.MULTILINE)
 
 
 def decode_text(data: bytes) -> str | None:
@@ -654,6 +657,15 @@ def read_csv(path: Path, data: bytes, fail: Fail) -> Sheet:
         raise fail(
             _("无法识别这个 CSV 文件的文字编码（不是 UTF-8 或 GB18030/GBK），或它不是文本文件"),
             _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
+        )
+    long = _LONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
+    if long:
+        raise fail(
+            _("CSV 文件第 {n} 行格式有误（引号不成对或内容过长）").format(
+                n=text.count("\n", 0, long.start()) + 1
+            ),
+            _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
+            path.stem[:31] or "Sheet1",
         )
     first, _newline, rest = text.partition("\n")
     sep = _SEP_LINE.fullmatch(first.strip())
