@@ -732,6 +732,25 @@ def test_the_same_unit_twice_is_an_error(tmp_path):
     assert run("collect", folder, "--json").exit_code == 1
 
 
+def test_the_same_unit_in_year_sheets_and_in_an_undated_sheet_of_another_file(tmp_path):
+    """石门村 sent its three year sheets, then one sheet with the three years added up."""
+    folder = tmp_path / "tallies"
+    folder.mkdir()
+    shutil.copy(DEMO / "tallies" / "金竹村.xlsx", folder / "金竹村.xlsx")
+    rows = [["填报单位：金竹村"], messy.STANDARD_HEADER, ["消防安全", 30, 6, 6, 0]]
+    messy.save_rows(folder / "金竹村三年合计.xlsx", {"Sheet1": rows})
+    result = run("check", folder)
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if line.startswith("错误：")]
+    assert "金竹村三年合计.xlsx" in error and "不分年度" in error and "重复计算" in error
+    assert "金竹村.xlsx" in error.split("不分年度")[1]
+    assert run("collect", folder, "--json").exit_code == 1
+    # one file per year, each with its year sheet, is how a unit may send them
+    (folder / "金竹村三年合计.xlsx").unlink()
+    messy.save_rows(folder / "金竹村2023.xlsx", {"2023年": rows})
+    assert run("check", folder).exit_code == 0
+
+
 # ---------------------------------------------------------------- 催报
 
 

@@ -17,7 +17,13 @@ from docgen.inputs.tallies import (
     no_files_problem,
     read_workbook,
 )
-from docgen.inputs.workbook import distinct_files, input_files, open_workbook, sheet_rows
+from docgen.inputs.workbook import (
+    distinct_files,
+    input_files,
+    open_workbook,
+    sheet_rows,
+    units_in_two_files,
+)
 from docgen.kinds.registry import Registry, registry
 
 
@@ -101,7 +107,7 @@ def check_paths(
         stats.roster_rows += len(roster.records)
 
     if books:
-        consolidation = consolidate(books)
+        consolidation = consolidate(books, units_in_two_files(books))
         problems.extend(consolidation.problems)
         stats.tally_files = len(books)
         stats.units = len(consolidation.units)

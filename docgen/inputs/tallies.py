@@ -34,6 +34,7 @@ from docgen.inputs.workbook import (
     parse_count,
     sheet_rows,
     shorten,
+    units_in_two_files,
 )
 from docgen.output.files import atomic_path, ensure_writable
 
@@ -876,7 +877,8 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
     files, extra = distinct_files(input_files(given))  # a copy under another name counts once
     if not files:
         extra.append(no_files_problem(given))
-    return consolidate([read_workbook(f) for f in files], extra)
+    books = [read_workbook(f) for f in files]
+    return consolidate(books, extra + units_in_two_files(books))
 
 
 def no_files_problem(paths: list[Path]) -> Problem:
