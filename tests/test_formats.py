@@ -113,10 +113,36 @@ def corpus(tmp_path_factory) -> Path:
     rosters = root / "rosters"
     rosters.mkdir()
     shutil.copy(DEMO / "units.xlsx", rosters / "units.xlsx")
-    sources = [*sorted(town.glob("*.xlsx")), *village_files, rosters / "units.xlsx"]
+    formulas = messy.save_rows(
+        root / "formulas" / "公式村.xlsx",
+        {
+            "Sheet1": [
+                ["填报单位：公式村"],
+                messy.STANDARD_HEADER,
+                ["消防安全", 3, 2, 1, 0],
+                ["道路交通安全", "=B3*2", "=1/0", "=C3-1", 0],
+            ]
+        },
+    )
+    good_formulas = messy.save_rows(
+        root / "formulas" / "算好村.xlsx",
+        {
+            "Sheet1": [
+                ["填报单位：算好村"],
+                messy.STANDARD_HEADER,
+                ["消防安全", 3, 2, 1, 0],
+                ["道路交通安全", "=B3*2", "=C3+5", "=C3-1", 0],
+                ["合计", "=SUM(B3:B4)", "=SUM(C3:C4)", "=SUM(D3:D4)", "=SUM(E3:E4)"],
+            ]
+        },
+    )
+    formulas = [formulas, good_formulas]
+    sources = [*sorted(town.glob("*.xlsx")), *village_files, rosters / "units.xlsx", *formulas]
     profile = root / "profile"
     _convert(soffice, sources, root / "xls", "xls", profile)
     _convert(soffice, sources, root / "ods", "ods", profile)
+    # saved by LibreOffice, the .xlsx keeps its formulas' results too
+    _convert(soffice, formulas, root / "lo-xlsx", "xlsx", profile)
 
     mixed = root / "town-mixed"
     mixed.mkdir()
@@ -200,6 +226,33 @@ def test_messy_villages_as_csv_ods_xls_and_et_give_the_xlsx_figures(corpus):
     # the 合计 that disagrees is named in the .ods as in the .xlsx: sheet and cell
     [stated] = [p for p in converted["problems"] if p["file"].endswith("石桥村.ods")]
     assert stated["cell"] == messy.VILLAGE_SHIQIAO_TOTAL_CELL and stated["sheet"]
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("where", ["lo-xlsx/公式村.xlsx", "xls/公式村.xls", "ods/公式村.ods"])
+def test_formulas_are_read_by_their_saved_results_and_errors_are_named(corpus, tmp_path, where):
+    folder = tmp_path / "tallies"
+    folder.mkdir()
+    shutil.copy(corpus / where, folder)
+    result = run("check", folder)
+    assert result.exit_code == 1
+    # =1/0 is an error value in every format, never an empty cell counted as 0
+    [error] = [line for line in result.output.splitlines() if line.startswith("错误：")]
+    assert "单元格 C4" in error and "#DIV/0!" in error
+    # the other formulas (=B3*2, =C3-1) were read by their saved results: no other error
+    assert "没有保存计算结果" not in result.output
+    # formulas count by the results saved with them, and a 合计 row of formulas checks out
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(corpus / where.replace("公式村", "算好村"), good)
+    data = collect_json(good)
+    assert data["totals"]["道路交通安全"] == {
+        "检查次数": 6,
+        "排查隐患": 7,
+        "整改隐患": 1,
+        "查处违章": 0,
+    }
+    assert data["problems"] == []
 
 
 @pytest.mark.soffice
@@ -346,6 +399,11 @@ def test_a_csv_of_ten_million_lines_ends_with_a_message(tmp_path):
     _check_fails_quickly(tmp_path, "千万行.csv", "100000 行", "A100001")
 
 
+def test_a_csv_line_of_thirty_million_fields_ends_with_a_message(tmp_path):
+    (tmp_path / "逗号村.csv").write_bytes(b"1" + b"," * 30_000_000 + b"1\n")
+    _check_fails_quickly(tmp_path, "逗号村.csv", "第 1 行")
+
+
 def test_a_huge_csv_is_refused_by_its_size_before_reading(tmp_path):
     path = tmp_path / "巨大.csv"
     with path.open("wb") as handle:  # sparse: 40 MB declared, nothing written
@@ -398,6 +456,53 @@ def test_repeated_cells_in_an_ods_are_counted_before_they_are_expanded(tmp_path)
     )
     _ods(tmp_path / "宽村.ods", f"<table:table-row>{wide}</table:table-row>")
     _check_fails_quickly(tmp_path, "宽村.ods", "1000 列", seconds=10)
+
+
+def test_an_ods_of_millions_of_tiny_elements_ends_with_a_message(tmp_path):
+    """5 million empty elements in one cell (45 MB of XML, a 90 KB file): counted, never
+    kept, and refused at 2 million."""
+    import zipfile
+
+    path = tmp_path / "细碎村.ods"
+    cell = '<table:table-cell office:value-type="string"><text:p>'
+    _ods(path, f"<table:table-row>{cell}X</text:p></table:table-cell></table:table-row>")
+    with zipfile.ZipFile(path) as z:
+        content = z.read("content.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        with z.open("content.xml", "w", force_zip64=True) as member:
+            before, after = content.split(b">X<")
+            member.write(before + b">")
+            for _ in range(50):
+                member.write(b"<text:s/>" * 100_000)
+            member.write(b"<" + after)
+    _check_fails_quickly(tmp_path, "细碎村.ods", "内部记录超过", seconds=90)
+
+
+def _xlsb(path: Path, sheet: bytes) -> Path:
+    """An .xlsb package holding one worksheet part (enough for the pre-scan to measure it)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00\x84\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def test_hostile_xlsb_parts_are_measured_before_parsing(tmp_path):
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return bytes([kind, len(body)]) + body
+
+    real = struct.pack("<IId", 0, 0, 1.0)  # column, style, value
+    spread = record(0, struct.pack("<I", 0)) + record(5, real)
+    spread += record(0, struct.pack("<I", 99_999)) + record(5, struct.pack("<IId", 999, 0, 1.0))
+    _xlsb(tmp_path / "满表村.xlsb", spread)
+    _xlsb(tmp_path / "细碎村.xlsb", b"\x01\x00" * 2_100_000)
+    output = _check_fails_quickly(tmp_path, "满表村.xlsb", "细碎村.xlsb", seconds=60)
+    assert "区域太大" in output and "内部记录超过" in output
 
 
 def test_a_password_protected_ods_is_named(tmp_path):
@@ -467,40 +572,47 @@ def test_photos_pdfs_and_word_files_dropped_as_tallies_are_named(tmp_path, name,
     assert all(n in run("check", path).output for n in needles)
 
 
-def _ole_with_stream(name: str, data: bytes = b"") -> bytes:
-    """A minimal OLE compound file holding one stream called ``name`` (at most 63 KB, kept
-    in regular sectors: 0 is the FAT, 1 the directory, the stream from 2 on)."""
+def _ole_with_stream(name: str, data: bytes = b"", shift: int = 9) -> bytes:
+    """A minimal OLE compound file holding one stream called ``name``: the FAT sectors
+    first, then the directory, then the stream (kept in regular sectors)."""
     import struct
 
+    size = 1 << shift
     if data:
         data += bytes(max(0, 4096 - len(data)))  # below 4096 bytes it would be a mini stream
-    sectors = (len(data) + 511) // 512
-    assert sectors <= 126
+    sectors = (len(data) + size - 1) // size
+    per_fat = size // 4
+    fats = 1
+    while fats * per_fat < fats + 1 + sectors:
+        fats += 1
+    assert fats <= 109
     header = bytearray(512)
     header[:8] = messy.OLE_FILE[:8]
-    struct.pack_into("<HHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9)
+    struct.pack_into("<HHHH", header, 0x18, 0x3E, 3 if shift == 9 else 4, 0xFFFE, shift)
     struct.pack_into("<H", header, 0x20, 6)
-    struct.pack_into("<IIII", header, 0x2C, 1, 1, 0, 0x1000)
+    struct.pack_into("<IIII", header, 0x2C, fats, fats, 0, 0x1000)
     struct.pack_into("<IIII", header, 0x3C, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-    difat = [0] + [0xFFFFFFFF] * 108
-    struct.pack_into("<109I", header, 0x4C, *difat)
-    chain = [2 + i + 1 for i in range(sectors - 1)] + ([0xFFFFFFFE] if sectors else [])
-    fat_entries = [0xFFFFFFFD, 0xFFFFFFFE, *chain]
-    fat = struct.pack("<128I", *fat_entries, *([0xFFFFFFFF] * (128 - len(fat_entries))))
+    struct.pack_into("<109I", header, 0x4C, *range(fats), *([0xFFFFFFFF] * (109 - fats)))
+    first = fats + 1
+    chain = [first + i + 1 for i in range(sectors - 1)] + ([0xFFFFFFFE] if sectors else [])
+    entries = [0xFFFFFFFD] * fats + [0xFFFFFFFE, *chain]
+    entries += [0xFFFFFFFF] * (fats * per_fat - len(entries))
+    fat = struct.pack(f"<{len(entries)}I", *entries)
 
-    def entry(text: str, kind: int, start: int, size: int = 0) -> bytes:
+    def entry(text: str, kind: int, start: int, length: int = 0) -> bytes:
         raw = bytearray(128)
         encoded = (text + "\0").encode("utf-16-le")
         raw[: len(encoded)] = encoded
         struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
         struct.pack_into("<III", raw, 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if kind == 5 else 0xFFFFFFFF)
-        struct.pack_into("<II", raw, 116, start, size)
+        struct.pack_into("<II", raw, 116, start, length)
         return bytes(raw)
 
     directory = entry("Root Entry", 5, 0xFFFFFFFE)
-    directory += entry(name, 2, 2 if sectors else 0xFFFFFFFE, len(data))
-    directory += bytes(512 - len(directory))
-    return bytes(header) + fat + directory + data + bytes(sectors * 512 - len(data))
+    directory += entry(name, 2, first if sectors else 0xFFFFFFFE, len(data))
+    directory += bytes(size - len(directory))
+    header += bytes(size - len(header))
+    return bytes(header) + fat + directory + data + bytes(sectors * size - len(data))
 
 
 def _biff(cells: list[tuple[int, int]]) -> bytes:
@@ -535,6 +647,15 @@ def test_an_xls_whose_cells_span_the_whole_grid_is_refused_before_parsing(tmp_pa
     # the same records with a small span are read: the sheet holds numbers but no header
     small = [line for line in output.splitlines() if "小村.xls" in line and "全表村" not in line]
     assert small and all("无法识别这个工作簿" in line for line in small), output
+
+
+def test_an_xls_of_millions_of_empty_records_ends_with_a_message(tmp_path):
+    import struct
+
+    records = _biff([(0, 0)])[:-4] + struct.pack("<HH", 0x0001, 0) * 2_100_000
+    path = tmp_path / "记录村.xls"
+    path.write_bytes(_ole_with_stream("Workbook", records, shift=12))
+    _check_fails_quickly(tmp_path, "记录村.xls", "内部记录超过", seconds=30)
 
 
 def test_text_export_named_xls_is_read_as_a_table(tmp_path):
@@ -609,6 +730,25 @@ def test_the_same_unit_twice_is_an_error(tmp_path):
     assert result.exit_code == 1
     assert first.name in result.output and second.name in result.output and "重复" in result.output
     assert run("collect", folder, "--json").exit_code == 1
+
+
+def test_the_same_unit_in_year_sheets_and_in_an_undated_sheet_of_another_file(tmp_path):
+    """石门村 sent its three year sheets, then one sheet with the three years added up."""
+    folder = tmp_path / "tallies"
+    folder.mkdir()
+    shutil.copy(DEMO / "tallies" / "金竹村.xlsx", folder / "金竹村.xlsx")
+    rows = [["填报单位：金竹村"], messy.STANDARD_HEADER, ["消防安全", 30, 6, 6, 0]]
+    messy.save_rows(folder / "金竹村三年合计.xlsx", {"Sheet1": rows})
+    result = run("check", folder)
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if line.startswith("错误：")]
+    assert "金竹村三年合计.xlsx" in error and "不分年度" in error and "重复计算" in error
+    assert "金竹村.xlsx" in error.split("不分年度")[1]
+    assert run("collect", folder, "--json").exit_code == 1
+    # one file per year, each with its year sheet, is how a unit may send them
+    (folder / "金竹村三年合计.xlsx").unlink()
+    messy.save_rows(folder / "金竹村2023.xlsx", {"2023年": rows})
+    assert run("check", folder).exit_code == 0
 
 
 # ---------------------------------------------------------------- 催报

@@ -21,7 +21,7 @@ from docgen.inputs.tallies import (
     sorted_years,
     year_label,
 )
-from docgen.inputs.workbook import distinct_files, input_files, shorten
+from docgen.inputs.workbook import distinct_files, input_files, shorten, units_in_two_files
 
 ANY_YEAR = "*"
 
@@ -272,7 +272,8 @@ def read_tallies(paths: Iterable[Path | str]) -> Consolidation:
     files, extra = distinct_files(input_files(given))  # a copy under another name counts once
     if not files:
         extra.append(no_files_problem(given))
-    return consolidate([read_workbook(f) for f in files], extra)
+    books = [read_workbook(f) for f in files]
+    return consolidate(books, extra + units_in_two_files(books))
 
 
 def no_files_problem(paths: list[Path]) -> Problem:

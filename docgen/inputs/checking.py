@@ -12,7 +12,13 @@ from docgen.figures.consolidation import consolidate, no_files_problem
 from docgen.i18n import _, join
 from docgen.inputs.rosters import check_roster, headers_of, kind_of_headers, read_roster
 from docgen.inputs.tallies import find_figures_header, find_tally_header, read_workbook
-from docgen.inputs.workbook import distinct_files, input_files, open_workbook, sheet_rows
+from docgen.inputs.workbook import (
+    distinct_files,
+    input_files,
+    open_workbook,
+    sheet_rows,
+    units_in_two_files,
+)
 from docgen.kinds.registry import Registry, registry
 
 
@@ -96,7 +102,7 @@ def check_paths(
         stats.roster_rows += len(roster.records)
 
     if books:
-        consolidation = consolidate(books)
+        consolidation = consolidate(books, units_in_two_files(books))
         problems.extend(consolidation.problems)
         stats.tally_files = len(books)
         stats.units = len(consolidation.units)

@@ -266,9 +266,17 @@ class Layout:
     errors: list[dict[tuple[int, int], str]] = field(default_factory=list)
     cells: int = 0
     encrypted: bool = False
+    records: int = 0  # set when the scan stopped at MAX_RECORDS
 
 
 _BIFF_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x00D6, 0x0006, 0x0205, 0x00BD}
+
+
+_BIFF_SEEN = frozenset({0x002F, 0x0085, 0x0809, 0x0409, 0x0209, 0x0009} | _BIFF_CELLS)
+_RECORD_HEAD = struct.Struct("<HH")
+# A township's .xls holds a few thousand records; a stream of millions of tiny ones is a
+# file made to keep a reader busy.
+MAX_RECORDS = 2_000_000
 
 
 def scan_biff(stream: bytes) -> Layout:
@@ -276,9 +284,18 @@ def scan_biff(stream: bytes) -> Layout:
     layout = Layout()
     sheet_at: dict[int, int] = {}
     current: int | None = None
+    head, seen = _RECORD_HEAD.unpack_from, _BIFF_SEEN
     pos, end = 0, len(stream)
+    records = 0
     while pos + 4 <= end:
-        kind, length = struct.unpack_from("<HH", stream, pos)
+        kind, length = head(stream, pos)
+        records += 1
+        if records > MAX_RECORDS:
+            layout.records = records
+            return layout  # refused by check_layout
+        if kind not in seen:
+            pos += 4 + length
+            continue
         body = pos + 4
         if body + length > end:
             raise Truncated
@@ -292,7 +309,7 @@ def scan_biff(stream: bytes) -> Layout:
         elif kind in (0x0809, 0x0409, 0x0209, 0x0009):  # BOF of a substream
             current = sheet_at.get(pos)
         elif current is not None and kind in _BIFF_CELLS and length >= 6:
-            row, col = struct.unpack_from("<HH", stream, body)
+            row, col = head(stream, body)
             last = _u16(stream, body + length - 2) if kind == 0x00BD else col
             if last < col:
                 last = col
@@ -314,7 +331,7 @@ def scan_biff(stream: bytes) -> Layout:
             if error:
                 layout.errors[current][(row + 1, col + 1)] = error
         pos = body + length
-    if pos != end and end - pos > 4:
+    if pos > end or (pos != end and end - pos > 4):
         raise Truncated
     return layout
 
@@ -323,6 +340,11 @@ _ODS = "urn:oasis:names:tc:opendocument:xmlns:"
 _TABLE = "{" + _ODS + "table:1.0}"
 _OFFICE = "{" + _ODS + "office:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+_ODS_KEPT = frozenset(
+    _TABLE + name for name in ("table", "table-row", "table-cell", "covered-table-cell")
+)
 
 
 def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
@@ -349,6 +371,9 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
             load_dtd=False,
         )
         for event, element in events:
+            layout.records += 1
+            if layout.records > 2 * MAX_RECORDS:  # start and end of each element
+                check_layout(layout, fail)
             tag = element.tag
             if event == "start":
                 if tag == _TABLE + "table":
@@ -362,6 +387,12 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
                     row_repeat = _repeat(element, "number-rows-repeated")
                     col = 0
                     row_far = 0
+                continue
+            if tag not in _ODS_KEPT:
+                # text inside a cell: keep only the last sibling (an error cell's text)
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
                 continue
             if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell") and sheet >= 0:
                 repeat = _repeat(element, "number-columns-repeated")
@@ -384,6 +415,7 @@ def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:  # rows already counted
                     del element.getparent()[0]
+    layout.records = 0  # counted only to stop early
     return layout
 
 
@@ -408,6 +440,9 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
         row = 0
         pos, end = 0, len(data)
         while pos < end:
+            layout.records += 1
+            if layout.records > MAX_RECORDS:
+                check_layout(layout, fail)
             kind, pos = _varint(data, pos, 2)
             size, pos = _varint(data, pos, 4)
             if pos + size > end:
@@ -423,6 +458,7 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
             pos += size
         layout.far.append((far_row, far_col))
         layout.errors.append({})
+    layout.records = 0  # counted only to stop early
     return layout
 
 
@@ -469,6 +505,13 @@ def _bound(fail: Fail, layout: Layout, sheet: int, row: int, col: int) -> None:
 
 
 def check_layout(layout: Layout, fail: Fail) -> None:
+    if layout.records > MAX_RECORDS:  # set by a scan that stopped early
+        raise fail(
+            _("工作簿中的内部记录超过 {limit} 条，不像是一个村或单位的表格").format(
+                limit=MAX_RECORDS
+            ),
+            _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx"),
+        )
     if len(layout.far) > MAX_SHEETS:
         raise _too_many_sheets(fail, len(layout.far))
     for far_row, far_col in layout.far or [(1, 1)]:
@@ -564,6 +607,9 @@ def _tidy(raw: list[list], errors: dict[tuple[int, int], str], title: str, fail)
 
 
 _SEP_LINE = re.compile(r"sep=(.)\s*$", re.IGNORECASE)
+# A line this long is no township's table; csv would make a row of a million fields of it.
+MAX_LINE_CHARS = 1_000_000
+_LONG_LINE = re.compile(rf"^[^\r\n]{{{MAX_LINE_CHARS}}}", re.MULTILINE)
 
 
 def decode_text(data: bytes) -> str | None:
@@ -611,6 +657,15 @@ def read_csv(path: Path, data: bytes, fail: Fail) -> Sheet:
         raise fail(
             _("无法识别这个 CSV 文件的文字编码（不是 UTF-8 或 GB18030/GBK），或它不是文本文件"),
             _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
+        )
+    long = _LONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
+    if long:
+        raise fail(
+            _("CSV 文件第 {n} 行格式有误（引号不成对或内容过长）").format(
+                n=text.count("\n", 0, long.start()) + 1
+            ),
+            _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
+            path.stem[:31] or "Sheet1",
         )
     first, _newline, rest = text.partition("\n")
     sep = _SEP_LINE.fullmatch(first.strip())

@@ -301,6 +301,35 @@ def distinct_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return kept, problems
 
 
+def units_in_two_files(books) -> list[Problem]:
+    """The same 填报单位 in two files where one of them has a sheet for no year: its figures
+    would be added to the other file's year sheets (the same unit and year twice is already a
+    double count of its own).  ``books`` are ``tallies.WorkbookTallies``."""
+    found: dict[str, dict[str, list]] = {}
+    for book in books:
+        for tally in book.tallies:
+            found.setdefault(tally.unit, {}).setdefault(tally.file, []).append(tally)
+    problems = []
+    for unit, by_file in found.items():
+        undated = [(file, t) for file, items in by_file.items() for t in items if t.year is None]
+        if len(by_file) < 2 or len({file for file, _t in undated}) != 1:
+            continue
+        file, sheet = undated[0][0], undated[0][1].sheet
+        others = [f for f in by_file if f != file]
+        problems.append(
+            Problem(
+                _(
+                    "“{unit}”的统计数在 {file}（工作表“{sheet}”，不分年度）和 {others} 中都有，"
+                    "会重复计算"
+                ).format(unit=shorten(unit), file=file, sheet=sheet, others="、".join(others)),
+                file=file,
+                sheet=sheet,
+                hint=_("请删除重复的文件；如是不同年度的数，请把工作表命名为年份，如“2021年”"),
+            )
+        )
+    return problems
+
+
 MAX_HASHED_BYTES = 256 * 2**20  # larger files are refused when read; no need to compare them
 
 # Limits that keep reading bounded whatever a file declares.  A township's workbook is far
