@@ -239,6 +239,8 @@ def test_settings_keep_the_files_comments_and_refuse_a_bad_value(client, workspa
             "summary.date": "2023-01-05",
             "summary.footer": True,
             "summary.footer.cc": "区安委会办公室、区应急管理局",
+            "summary.footer.printer": "松岚镇党政办公室",
+            "summary.footer.printed": "2023-01-06",
         }
     )
     r = client.post("/api/settings", json=values)
