@@ -389,7 +389,7 @@ async def formatted_file(request: Request):
 
 async def docgen_error(request: Request, exc: Exception):
     """A broken docgen.toml or kind.toml answers 400 with its message (file, line, fix)."""
-    return error(str(exc), 400, config_error=isinstance(exc, ConfigError))
+    return error(desk_of(request).shown(str(exc)), 400, config_error=isinstance(exc, ConfigError))
 
 
 ROUTES = [

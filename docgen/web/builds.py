@@ -79,6 +79,21 @@ class Job:
             raise Cancelled
 
 
+def remove_folder(folder: Path, wait: float = 10) -> None:
+    """Remove a build's private folder; a cancelled batch's workers may still be finishing the
+    document they had started, so look again until it stays gone."""
+    deadline = time.monotonic() + wait
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            time.sleep(0.3)
+            if not folder.exists():
+                return
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
+
+
 def stamp(when: float) -> str:
     """A moment as the page shows it: ``2026-12-07 10:32:05`` (local time)."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
@@ -151,10 +166,13 @@ class Builds:
 
     def _run(self, job: Job) -> None:
         staging = None
+        state = "failed"
         try:
             settings = self.settings()
             out = settings.paths.outputs
             out.mkdir(parents=True, exist_ok=True)
+            for left in out.glob(f"{_STAGING}*"):  # an earlier build's, stopped by a crash
+                remove_folder(left, wait=0)
             staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
             self._build_into(job, settings, staging)
             job.step()
@@ -167,31 +185,32 @@ class Builds:
             self._move_in(job, staging, out, files)
             job.done = job.total
             job.stage = ""
-            job.state = "done"
+            state = "done"
         except Cancelled:
             job.error = _("已取消生成；没有写入任何文件，上一次生成的文档保持不变")
-            job.state = "cancelled"
+            state = "cancelled"
         except DataError as exc:
             job.error = _(
                 "统计表或名册有 {n} 个错误，未生成任何文件；请按提示改正后重新生成"
             ).format(n=len(exc.errors))
             job.problems = [self.problem_json(p) for p in exc.problems]
-            job.state = "failed"
+            state = "failed"
         except DocgenError as exc:
             job.error = self._unstaged(str(exc), staging)
-            job.state = "failed"
+            state = "failed"
         except OSError as exc:
             job.error = self._unstaged(describe_os_error(exc), staging)
-            job.state = "failed"
+            state = "failed"
         except Exception as exc:  # the page must hear of it, not only a log
             job.error = self._unstaged(
                 _("生成时出现意外错误：{error}").format(error=repr(exc)), staging
             )
-            job.state = "failed"
+            state = "failed"
         finally:
             if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
+                remove_folder(staging)
             job.finished = time.time()
+            job.state = state  # only once nothing of this build is left behind
 
     def _unstaged(self, text: str, staging: Path | None) -> str:
         """A message without the build's private folder: it names the outputs folder."""

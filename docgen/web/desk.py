@@ -126,7 +126,7 @@ class Desk(Builds):
         try:
             form = settings_form.form(self.config, settings.kinds)
         except DocgenError as exc:
-            form, config_error = [], config_error or str(exc)
+            form, config_error = [], config_error or self.shown(str(exc))
         return {
             "form": form,
             "templates": self.templates(settings),
@@ -178,6 +178,7 @@ class Desk(Builds):
         settings, config_error = self.fallback_settings()
         return {
             "files": self.files(settings),
+            "roster_kinds": self.roster_kinds(settings),
             "refused": self.refusals.all(),
             "config_error": config_error,
             "demo": [self.name_of(p) for p in inbox.demo_inputs(self.root)],

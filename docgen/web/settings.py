@@ -175,7 +175,7 @@ def _kind_field(section: str, setting: Setting, group: str) -> Field:
         _short(setting.comment, setting.name),
         required=setting.type in ("integer", "choice"),
         choices=setting.choices,
-        help=setting.comment if _short(setting.comment, "") != setting.comment else "",
+        help=setting.comment[len(_short(setting.comment, "")) :].lstrip("，,；;：: "),
         group=group,
     )
 

@@ -104,7 +104,9 @@ function showRefused(refused) {
   box.append(el("h3", {}, T.refused_title),
     el("ul", { class: "refused-list" }, refused.map((r) =>
       el("li", { "data-refused": r.name },
-        el("span", { class: "refused-text" }, el("strong", {}, r.name), " ", r.message),
+        el("span", { class: "refused-text" },
+          r.message.startsWith(r.name) ? [el("strong", {}, r.name), r.message.slice(r.name.length)]
+                                       : [el("strong", {}, r.name), "：", r.message]),
         el("button", { type: "button", class: "dismiss", "aria-label": fmt(T.dismiss_label, { name: r.name }),
           onclick: async () => {
             await api("DELETE", "/api/refused/" + encodeURIComponent(r.id));
@@ -158,6 +160,7 @@ function showBarStatus() {
     parts.push(fmt(T.reported, { n: data.expected.length - data.missing.length, m: data.expected.length }));
   }
   parts.push(data.errors ? fmt(T.errors_block, { n: data.errors }) : T.ready);
+  if (data.refused && data.refused.length) parts.push(fmt(T.refused_n, { n: data.refused.length }));
   const status = $("#bar-status");
   status.textContent = parts.join(" · ");
   status.className = "bar-status " + (data.errors ? "error" : "ok");
@@ -184,13 +187,14 @@ async function refreshCheck() {
     // a broken docgen.toml: the files are still listed, the message says what to fix
     const listing = await api("GET", "/api/files");
     if (listing.status === 200) {
-      showFiles(listing.data.files, [...new Set(listing.data.files.map((f) => f.kind))]
-        .filter((k) => k !== "tally" && k !== "template").map((k) => ({ kind: k, title: k })));
+      showFiles(listing.data.files, listing.data.roster_kinds);
       showRefused(listing.data.refused);
     }
     const summary = $("#check-summary");
     summary.className = "summary error";
     summary.textContent = data.error;
+    $("#bar-status").className = "bar-status error";
+    $("#bar-status").textContent = data.error;
     return;
   }
   checked = data;
@@ -233,6 +237,7 @@ function uploaded(data) {
 async function uploadFiles(files, replace) {
   $("#upload-messages").replaceChildren();
   const busy = say("#upload-messages", "info", T.uploading);
+  let refused = false;
   for (const file of files) {
     const { status, data } = await uploadOne(file, replace);
     if (status === 409 && !replace && data.name) {
@@ -246,6 +251,8 @@ async function uploadFiles(files, replace) {
           else uploaded(again.data);
           refreshCheck();
         } }, T.replace));
+    } else if (status === 400 || status === 413) {
+      refused = true;  // listed with the other refusals, until she dismisses it
     } else if (status !== 200) {
       say("#upload-messages", "error", data.error);
     } else {
@@ -253,7 +260,8 @@ async function uploadFiles(files, replace) {
     }
   }
   busy.remove();
-  refreshCheck();
+  await refreshCheck();
+  if (refused) $("#refused").scrollIntoView({ block: "nearest" });
 }
 
 async function removeFile(name) {
