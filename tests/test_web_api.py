@@ -419,3 +419,41 @@ def test_twenty_clients_and_three_builds_at_once(workspace, tmp_path):
         f"median {statistics.median(timings):.2f}s, max {max(timings):.2f}s, "
         f"total {elapsed:.1f}s"
     )
+
+
+def test_twenty_villages_send_统计表_at_once_and_every_one_is_kept(workspace, tmp_path):
+    """Every village returns the blank form as 统计表.xlsx, all at the same moment."""
+    app = create_app(workspace)
+    units = [f"第{n}村" for n in range(1, 21)]
+    paths = {}
+    for n, unit in enumerate(units, start=1):
+        rows = [
+            [f"填报单位：{unit}"],
+            ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"],
+            ["消防安全", n, 0, 0, 0],
+        ]
+        paths[unit] = save_rows(tmp_path / unit / "统计表.xlsx", {"2022年": rows})
+    answers: dict[str, int] = {}
+    with running(app) as url:
+
+        def send(unit):
+            r = httpx.post(
+                f"{url}/api/files",
+                files=[("files", ("统计表.xlsx", paths[unit].read_bytes(), XLSX))],
+                timeout=120,
+            )
+            answers[unit] = r.status_code
+
+        threads = [threading.Thread(target=send, args=(u,)) for u in units]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check = httpx.get(f"{url}/api/check", timeout=120).json()
+    assert set(answers.values()) == {200}, answers
+    folder = workspace / "inputs" / "tallies"
+    stored = sorted(p.name for p in folder.glob("统计表*.xlsx"))
+    assert len(stored) == 20
+    reported = {u["unit"]: u for u in check["units"]}
+    for n, unit in enumerate(units, start=1):
+        assert reported[unit]["totals"]["消防安全"]["检查次数"] == n

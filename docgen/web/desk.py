@@ -22,7 +22,15 @@ from docgen.output.files import (
 from docgen.web import inbox
 from docgen.web.builds import Builds, Job, Refused
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+
+def _upload_suffixes() -> tuple[str, ...]:
+    """The workbooks docgen reads (more formats as the reader learns them) and templates."""
+    from docgen.inputs.workbook import WORKBOOK_SUFFIXES
+
+    return (*WORKBOOK_SUFFIXES, ".docx")
+
+
+UPLOAD_SUFFIXES = _upload_suffixes()
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MANIFEST = ".docgen-build.json"
 _STAGING = ".~docgen-build-"
@@ -301,6 +309,16 @@ class Desk(Builds):
             if c["kind"] == "tally":
                 units = set(c["units"])
                 same = sorted(n for n, u in known.items() if units and units & u)
+                if same and (self.root / same[0]) in inbox.demo_inputs(self.root):
+                    raise Refused(
+                        _(
+                            "{unit} 与演示数据中的 {name} 是同一个单位；演示数据是虚构的，"
+                            "建议先点“清空演示数据”；也可以点“替换”用本镇的表代替它"
+                        ).format(unit=join(sorted(units)), name=same[0]),
+                        409,
+                        name=same[0],
+                        original=c["original"],
+                    )
                 if same:
                     raise Refused(
                         _(
