@@ -89,7 +89,13 @@ class Desk(Builds):
                 outputs=self.root / "outputs",
                 rosters={k: self.root / v for k, v in kinds.roster_paths().items()},
             )
-            return dataclasses.replace(defaults, root=self.root, paths=paths, kinds=kinds), str(exc)
+            settings = dataclasses.replace(defaults, root=self.root, paths=paths, kinds=kinds)
+            return settings, self.shown(str(exc))
+
+    def shown(self, text: str) -> str:
+        """A message with the workspace's own paths written from the workspace (docgen.toml
+        rather than /home/…/松岚镇/docgen.toml)."""
+        return text.replace(str(self.root) + os.sep, "")
 
     def kinds(self) -> Registry:
         """The kinds of this workspace (the built-in ones when a kind.toml is broken)."""
