@@ -191,8 +191,10 @@ async def upload(request: Request):
         if isinstance(item, str):
             return error(_("files 字段应是文件"))
         if item.size is not None and item.size > MAX_FILE_BYTES:
-            await run_in_threadpool(desk.remember_refusal, item.filename or "", "")
-            return _too_large(item.filename or "")
+            answer = _too_large(item.filename or "")
+            message = json.loads(bytes(answer.body))["error"]
+            await run_in_threadpool(desk.remember_refusal, item.filename or "", message)
+            return answer
         uploads.append(Upload(item.filename or "", await item.read()))
     given = request.query_params.get("replace") or form.get("replace") or None
     replace = given if isinstance(given, str) else None

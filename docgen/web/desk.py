@@ -162,7 +162,9 @@ class Desk(Builds):
         return [
             {
                 "kind": k.roster.path_key,
-                "title": _("{title}名册").format(title=k.roster.title),
+                "title": k.roster.title
+                if k.roster.title.endswith("名册")
+                else _("{title}名册").format(title=k.roster.title),
                 "documents": k.label,
                 "name": self.name_of(settings.paths.roster(k.roster.path_key)),
             }
@@ -214,6 +216,8 @@ class Desk(Builds):
     def delete(self, name: str) -> None:
         with self.inputs_lock:
             path, _kind = self.path_of(name, self.fallback_settings()[0])
+            if path.is_file():
+                inbox.back_up(self.root, path)  # a file removed by mistake can be found again
             path.unlink(missing_ok=True)
 
     def dismiss(self, refusal_id: str) -> None:
@@ -297,6 +301,7 @@ class Desk(Builds):
                 "original": c["original"],
                 "units": c.get("units", []),
                 "backup": c.get("backup"),
+                "renamed": c.get("renamed", False),
                 "problems": c["problems"],
             }
             for c in checked
@@ -338,6 +343,7 @@ class Desk(Builds):
                 dest = c["dest"]
                 if (dest.exists() or dest in taken) and c["units"]:
                     dest = tallies / inbox.unit_file_name(dest.name, c["units"][0])
+                    c["renamed"] = True
                 c["dest"], c["name"] = dest, self.name_of(dest)
                 c["problems"] = [self._rename(p, c["name"]) for p in c["problems"]]
             if c["dest"] in taken:

@@ -228,7 +228,7 @@ function uploaded(data) {
   for (const stored of data.files || []) {
     if (stored.backup) {
       say("#upload-messages", "ok", fmt(T.replaced, { name: stored.name, backup: stored.backup }));
-    } else if (stored.original && stored.name.split("/").pop() !== stored.original.split("/").pop()) {
+    } else if (stored.renamed) {
       say("#upload-messages", "ok", fmt(T.kept_apart, { original: stored.original, name: stored.name }));
     }
   }
