@@ -457,3 +457,17 @@ def test_twenty_villages_send_统计表_at_once_and_every_one_is_kept(workspace,
     reported = {u["unit"]: u for u in check["units"]}
     for n, unit in enumerate(units, start=1):
         assert reported[unit]["totals"]["消防安全"]["检查次数"] == n
+
+
+def test_docgens_own_summary_workbook_is_refused_even_from_the_command_line(
+    client, workspace, tmp_path
+):
+    from clirun import run
+
+    made = run("collect", workspace / "inputs" / "tallies", "-o", tmp_path / "汇总表.xlsx")
+    assert made.exit_code == 0, made.output
+    r = upload(client, tmp_path / "汇总表.xlsx")
+    assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
+    assert not (workspace / "inputs" / "tallies" / "汇总表.xlsx").exists()
+    listing = client.get("/api/files").json()
+    assert [x["name"] for x in listing["refused"]] == ["汇总表.xlsx"]

@@ -33,6 +33,8 @@ def _upload_suffixes() -> tuple[str, ...]:
 UPLOAD_SUFFIXES = _upload_suffixes()
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MANIFEST = ".docgen-build.json"
+# the sheets of docgen's 汇总表.xlsx (docgen.inputs.tallies.write_summary_workbook)
+SUMMARY_SHEETS = {"分领域汇总", "分单位明细", "问题清单", "数据来源"}
 _STAGING = ".~docgen-build-"
 _OLD = ".~docgen-old-"
 
@@ -386,12 +388,7 @@ class Desk(Builds):
         temp = holding / safe_filename(Path(original).name)
         temp.write_bytes(upload.data)
         if is_generated(temp):
-            raise Refused(
-                _(
-                    "{name} 是 docgen 自己生成的文件，不能当作统计表、名册或模板上传；"
-                    "请上传各村、各单位交回的原表，或从“模板”下载的模板"
-                ).format(name=original)
-            )
+            raise Refused(generated_message(original))
         units: list[str] = []
         if temp.suffix.lower() == ".docx":
             dest = target[0] if target else settings.paths.templates / temp.name
@@ -453,6 +450,8 @@ class Desk(Builds):
             wb = open_workbook(path)
         except DataError as exc:
             raise Refused(join_problems(exc.problems, path, original)) from None
+        if len(SUMMARY_SHEETS & set(wb.sheetnames)) >= 2:  # 汇总表 from a build without its mark
+            raise Refused(generated_message(original))
         if is_tally_workbook(wb):
             kind = "tally"
         else:
@@ -680,6 +679,13 @@ def near_roster(headers: list[set[str]], kinds: Registry):
             if present >= 2 and missing and (best is None or present > best[2]):
                 best = (kind, missing, present)
     return (best[0], best[1]) if best else None
+
+
+def generated_message(name: str) -> str:
+    return _(
+        "{name} 是 docgen 自己生成的文件，不能当作统计表、名册或模板上传；"
+        "请上传各村、各单位交回的原表，或从“模板”下载的模板"
+    ).format(name=name)
 
 
 def join_problems(problems: list[Problem], path: Path, original: str) -> str:

@@ -305,6 +305,9 @@ function dropZone(drop, inputs, take) {
       input.value = "";
     });
   }
+  drop.addEventListener("click", (e) => {  // the whole zone opens the chooser, as before
+    if (e.target === drop || !e.target.closest("label, button, input")) inputs[0].click();
+  });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", async (e) => {
