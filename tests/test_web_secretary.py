@@ -135,10 +135,18 @@ def test_every_village_sends_统计表_and_none_is_lost(page, workspace, tmp_pat
     assert "东山村" in conflict.inner_text() and "备份" in conflict.inner_text()
     assert load_workbook(folder / "统计表.xlsx")["2022年"]["B3"].value == 5
     shot(page, "secretary-resend.png", "#upload-messages")
+    assert page.locator("#refused li").count() == 0  # told once, beside its 替换 button
+    # she reloads before deciding: the resend is still listed, not silently dropped
+    page.reload()
+    page.locator('#refused li[data-refused="统计表.xlsx"]').wait_for()
+    assert "重新报送" in page.locator("#refused").inner_text()
+    page.set_input_files("#file-input", str(again))
+    conflict.wait_for()
     button = conflict.locator("button.confirm-replace")
     assert "统计表.xlsx" in button.get_attribute("aria-label")
     button.click()
     wait_text(page, "#upload-messages", "旧文件留作备份")
+    page.locator('#refused li[data-refused="统计表.xlsx"]').wait_for(state="detached")
     assert load_workbook(folder / "统计表.xlsx")["2022年"]["B3"].value == 9
     [backup] = (workspace / ".docgen" / "backups").glob("*统计表.xlsx")
     assert load_workbook(backup)["2022年"]["B3"].value == 5

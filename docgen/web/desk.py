@@ -248,7 +248,10 @@ class Desk(Builds):
         try:
             stored = self._store(uploads, replace)
         except Refused as exc:
-            if exc.status != 409 and uploads:
+            if exc.status == 409 and exc.extra.get("original"):
+                # not stored until she says so: kept in the list, so a reload does not lose it
+                self.refusals.add(Path(exc.extra["original"]).name, str(exc))
+            elif exc.status != 409:
                 for upload in uploads:
                     self.refusals.add(Path(upload.filename).name, str(exc))
             raise

@@ -97,10 +97,13 @@ function fileEntry(file, label) {
     problemList(file.problems || []));
 }
 
+const pending = new Set();  // files waiting for her 替换 in the messages above
+
 function showRefused(refused) {
   const box = $("#refused");
   box.replaceChildren();
-  if (!refused || !refused.length) return;
+  refused = (refused || []).filter((r) => !pending.has(r.name));
+  if (!refused.length) return;
   box.append(el("h3", {}, T.refused_title),
     el("ul", { class: "refused-list" }, refused.map((r) =>
       el("li", { "data-refused": r.name },
@@ -236,16 +239,19 @@ function uploaded(data) {
 
 async function uploadFiles(files, replace) {
   $("#upload-messages").replaceChildren();
+  pending.clear();
   const busy = say("#upload-messages", "info", T.uploading);
   let refused = false;
   for (const file of files) {
     const { status, data } = await uploadOne(file, replace);
     if (status === 409 && !replace && data.name) {
       const box = say("#upload-messages", "error conflict", data.error + " ");
+      pending.add(file.name);
       box.append(el("button", { type: "button", class: "confirm-replace",
         "aria-label": fmt(T.replace_confirm, { original: file.name, name: data.name }),
         onclick: async () => {
           box.remove();
+          pending.delete(file.name);
           const again = await uploadOne(file, data.name);
           if (again.status !== 200) say("#upload-messages", "error", again.data.error);
           else uploaded(again.data);
@@ -325,6 +331,7 @@ function setUpDrop() {
     if (!window.confirm(T.confirm_demo)) return;
     const { status, data } = await api("DELETE", "/api/demo");
     $("#upload-messages").replaceChildren();
+    pending.clear();
     if (status === 200) say("#upload-messages", "ok", fmt(T.demo_cleared, { n: data.removed.length }));
     else say("#upload-messages", "error", data.error);
     refreshCheck();
