@@ -471,3 +471,33 @@ def test_docgens_own_summary_workbook_is_refused_even_from_the_command_line(
     assert not (workspace / "inputs" / "tallies" / "汇总表.xlsx").exists()
     listing = client.get("/api/files").json()
     assert [x["name"] for x in listing["refused"]] == ["汇总表.xlsx"]
+
+
+def test_settings_are_every_key_docgen_toml_declares(client, workspace):
+    values = client.get("/api/settings").json()
+    for key in (
+        "issuer.seal",
+        "summary.header.signer",
+        "summary.footer.printed",
+        "tallies.expected",
+        "agreements.term",
+        "notices.date",
+        "notices.duty_phone",
+        "letters.holiday",
+        "letters.start",
+        "letters.end",
+    ):
+        assert key in values, key
+    assert values["letters.holiday"] == "寒假" and values["agreements.term"] == 1
+    r = client.put("/api/settings", json={**values, "tallies.expected": "青山村\n石门村"})
+    assert r.status_code == 200, r.text
+    assert client.get("/api/check").json()["expected"] == ["青山村", "石门村"]
+    for bad, field in (
+        ({"issuer.seal": "false"}, "issuer.seal"),
+        ({"agreements.term": 10**9}, "agreements.term"),
+        ({"letters.holiday": "国庆"}, "letters.holiday"),
+        ({"summary.years": ["2022", "2020"]}, "summary.years"),
+        ({"summary.header": True, "summary.header.mark": ""}, "summary.header.mark"),
+    ):
+        r = client.put("/api/settings", json={**values, **bad})
+        assert r.status_code == 400 and r.json()["field"] == field, (bad, r.text)
