@@ -501,3 +501,22 @@ def test_settings_are_every_key_docgen_toml_declares(client, workspace):
     ):
         r = client.put("/api/settings", json={**values, **bad})
         assert r.status_code == 400 and r.json()["field"] == field, (bad, r.text)
+
+
+def test_two_unnamed_统计表_are_not_taken_for_one_unit(client, workspace, tmp_path):
+    first = save_rows(
+        tmp_path / "a" / "统计表.xlsx", {"2022年": [STANDARD, ["消防安全", 1, 0, 0, 0]]}
+    )
+    second = save_rows(
+        tmp_path / "b" / "统计表.xlsx", {"2022年": [STANDARD, ["消防安全", 2, 0, 0, 0]]}
+    )
+    assert upload(client, first).status_code == 200
+    r = upload(client, second)
+    assert r.status_code == 409 and "没有填写“填报单位”" in r.json()["error"]
+    assert "XX村-统计表.xlsx" in r.json()["error"]
+    assert [x["name"] for x in client.get("/api/files").json()["refused"]] == ["统计表.xlsx"]
+    wb = load_workbook(workspace / "inputs" / "tallies" / "统计表.xlsx")
+    assert wb["2022年"]["B2"].value == 1
+
+
+STANDARD = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]

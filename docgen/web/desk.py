@@ -14,6 +14,7 @@ from typing import Any
 
 from docgen.errors import ConfigError, DataError, DocgenError, Problem
 from docgen.i18n import _, join
+from docgen.inputs.tallies import unit_from_stem
 from docgen.kinds.registry import Registry, load_registry, registry
 from docgen.output.files import (
     is_generated,
@@ -335,6 +336,17 @@ class Desk(Builds):
                         name=same[0],
                         original=c["original"],
                     )
+                if same and c.get("unnamed"):
+                    raise Refused(
+                        _(
+                            "{original} 没有填写“填报单位”，与已有的 {name} 分不清是哪个单位的；"
+                            "请在表头上方填写“填报单位：XX村”，或把文件改名为“XX村-统计表.xlsx”"
+                            "后再上传；确是同一单位重新报送的，请点“替换”（旧文件会留作备份）"
+                        ).format(original=c["original"], name=same[0]),
+                        409,
+                        name=same[0],
+                        original=c["original"],
+                    )
                 if same:
                     raise Refused(
                         _(
@@ -393,6 +405,7 @@ class Desk(Builds):
         if is_generated(temp):
             raise Refused(generated_message(original))
         units: list[str] = []
+        unnamed = False
         if temp.suffix.lower() == ".docx":
             dest = target[0] if target else settings.paths.templates / temp.name
             if target and target[1] != "template":
@@ -408,6 +421,7 @@ class Desk(Builds):
             if kind == "tally":
                 dest = settings.paths.tallies / temp.name
                 units = units_of(temp)
+                unnamed = units == [unit_from_stem(temp)]  # no 填报单位: named after the file
             else:
                 dest = self.rosters(settings)[kind]
             if target:
@@ -433,6 +447,7 @@ class Desk(Builds):
             "temp": temp,
             "dest": dest,
             "units": units,
+            "unnamed": unnamed,
             "problems": [self._relabel(p, temp, name) for p in problems],
         }
 
