@@ -166,7 +166,8 @@ function showBarStatus() {
   if (data.refused && data.refused.length) parts.push(fmt(T.refused_n, { n: data.refused.length }));
   const status = $("#bar-status");
   status.textContent = parts.join(" · ");
-  status.className = "bar-status " + (data.errors ? "error" : "ok");
+  const warn = (data.refused && data.refused.length) || (data.missing && data.missing.length);
+  status.className = "bar-status " + (data.errors ? "error" : warn ? "warn" : "ok");
 }
 
 function showFiles(files, rosterKinds) {
