@@ -258,87 +258,97 @@ def form(config: Path, kinds: Registry) -> list[dict]:
     return list(groups.values())
 
 
-def _text(name: str, raw) -> str:
+def _text(f: Field, raw) -> str:
     if raw is None:
         return ""
     if not isinstance(raw, (str, int)) or isinstance(raw, bool):
-        raise SettingsError(_("{field} 应是文字").format(field=name), name)
+        raise SettingsError(_("{field} 应是文字").format(field=f.label), f.name)
     text = str(raw).strip()
     if len(text) > MAX_TEXT:
-        raise SettingsError(_("{field} 太长（超过 {n} 个字）").format(field=name, n=MAX_TEXT), name)
+        raise SettingsError(
+            _("{field} 太长（超过 {n} 个字）").format(field=f.label, n=MAX_TEXT), f.name
+        )
     return text
 
 
-def _items(name: str, raw) -> list[str]:
+def _items(f: Field, raw) -> list[str]:
     if isinstance(raw, list):
-        parts = [_text(name, v) for v in raw]
+        parts = [_text(f, v) for v in raw]
     else:
-        parts = re.split(r"[\n、，,；;]", _text(name, raw))
+        parts = re.split(r"[\n、，,；;]", _text(f, raw))
     return [p.strip() for p in parts if p.strip()]
+
+
+def _years(f: Field, raw) -> list[int] | None:
+    parts = [str(p).strip() for p in (raw or []) if str(p).strip()]
+    if not parts:
+        return None
+    try:
+        years = [int(p) for p in parts]
+    except ValueError:
+        years = []
+    if len(years) != 2 or not all(YEARS[0] <= y <= YEARS[1] for y in years):
+        raise SettingsError(_("起止年度应是两个年份，例如 2020 和 2022"), f.name)
+    if years[0] > years[1]:
+        raise SettingsError(_("起止年度的开始年不能晚于结束年"), f.name)
+    return years
+
+
+def _integer(f: Field, raw) -> int | None:
+    text = "" if raw is None or isinstance(raw, bool) else str(raw).strip()
+    if not text and not isinstance(raw, bool):
+        return None  # left empty: "不能为空" when the key must have a value
+    try:
+        number = int(text)
+    except ValueError:
+        raise SettingsError(_("{field} 应是整数").format(field=f.label), f.name) from None
+    if not 1 <= number <= MAX_INTEGER:
+        raise SettingsError(
+            _("{field} 应在 1 到 {max} 之间").format(field=f.label, max=MAX_INTEGER), f.name
+        )
+    return number
+
+
+def _date(f: Field, text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not YEARS[0] <= day.year <= YEARS[1]:
+        raise SettingsError(_("{field} 应是日期，例如 2022-12-20").format(field=f.label), f.name)
+    return day
 
 
 def _convert(f: Field, raw):
     """A form value as the TOML value; None leaves the key out."""
-    name = f.name
     if f.type == "bool":
         if not isinstance(raw, bool):
             raise SettingsError(
-                _("{field} 应是 true 或 false（不加引号）").format(field=name), name
+                _("{field} 应是 true 或 false（不加引号）").format(field=f.label), f.name
             )
         return raw
     if f.type == "years":
-        parts = [str(p).strip() for p in (raw or []) if str(p).strip()]
-        if not parts:
-            return None
-        try:
-            years = [int(p) for p in parts]
-        except ValueError:
-            years = []
-        if len(years) != 2 or not all(YEARS[0] <= y <= YEARS[1] for y in years):
-            raise SettingsError(_("起止年度应是两个年份，例如 2020 和 2022"), name)
-        if years[0] > years[1]:
-            raise SettingsError(_("起止年度的开始年不能晚于结束年"), name)
-        return years
+        return _years(f, raw)
     if f.type == "integer":
-        if isinstance(raw, bool):
-            raise SettingsError(_("{field} 应是整数").format(field=name), name)
-        text = str(raw if raw is not None else "").strip()
-        if not text:
-            return None
-        try:
-            number = int(text)
-        except ValueError:
-            raise SettingsError(_("{field} 应是整数").format(field=name), name) from None
-        if not 1 <= number <= MAX_INTEGER:
-            raise SettingsError(
-                _("{field} 应在 1 到 {max} 之间").format(field=name, max=MAX_INTEGER), name
-            )
-        return number
+        return _integer(f, raw)
     if f.type == "list":
-        items = _items(name, raw)
-        return items or None
-    text = _text(name, raw)
+        return _items(f, raw) or None
+    text = _text(f, raw)
     if not text:
         return None
     if f.type == "date":
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            day = None
-        if day is None or not YEARS[0] <= day.year <= YEARS[1]:
-            raise SettingsError(
-                _("{field} 应是日期，例如 2022-12-20").format(field=name), name
-            ) from None
-        return day
+        return _date(f, text)
     if f.type == "lines":
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         return lines[0] if len(lines) == 1 else lines
     if f.type == "choice" and text not in f.choices:
         raise SettingsError(
-            _("{field} 应是以下之一：{choices}").format(field=name, choices="、".join(f.choices)),
-            name,
+            _("{field} 应是以下之一：{choices}").format(
+                field=f.label, choices="、".join(f.choices)
+            ),
+            f.name,
         )
-    if name == "summary.header.number":
+    if f.name == "summary.header.number":
         text = _YEAR_BRACKETS.sub(r"〔\1〕", text)
     return text
 
