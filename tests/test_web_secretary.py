@@ -123,6 +123,10 @@ def test_every_village_sends_统计表_and_none_is_lost(page, workspace, tmp_pat
     kept = page.locator('#tally-list li[data-name="inputs/tallies/统计表-西山村.xlsx"]')
     kept.wait_for()
     assert "统计表-西山村.xlsx" in page.locator("#upload-messages").inner_text()
+    first = page.locator('#tally-list li[data-name="inputs/tallies/统计表.xlsx"]')
+    wait_text(page, '#tally-list li[data-name="inputs/tallies/统计表.xlsx"]', "填报单位：东山村")
+    assert "填报单位" not in kept.inner_text()  # its name says it already
+    assert first.count() == 1
     folder = workspace / "inputs" / "tallies"
     assert load_workbook(folder / "统计表.xlsx")["2022年"]["B3"].value == 5
     assert load_workbook(folder / "统计表-西山村.xlsx")["2022年"]["B3"].value == 7

@@ -593,9 +593,15 @@ class Desk(Builds):
         by_file: dict[str, list[dict]] = {}
         for problem in result["problems"] + [p for r in rosters for p in r["problems"]]:
             by_file.setdefault(problem["file"], []).append(problem)
+        units_by_file: dict[str, list[str]] = {}
+        for unit in consolidation.units:
+            for file in unit.files:
+                units_by_file.setdefault(self.name_of(file), []).append(unit.unit)
         files = self.files(settings)
         for entry in files:
             entry["problems"] = by_file.pop(entry["name"], [])
+            if entry["kind"] == "tally":
+                entry["units"] = units_by_file.get(entry["name"], [])
         result["files"] = files
         result["other_problems"] = [p for ps in by_file.values() for p in ps]
         result["errors"] = sum(

@@ -144,6 +144,7 @@ def page_text() -> dict[str, str]:
         "missing_message": _("以下单位还没有交回统计表，请尽快报送：{names}"),
         "refused_title": _("未收下的文件（改正后重新上传；看过后可关闭）"),
         "dismiss": _("关闭"),
+        "unit_of_file": _("填报单位：{units}"),
         "refused_n": _("{n} 个文件未收下"),
         "dismiss_label": _("关闭关于 {name} 的提示"),
         "remove_label": _("删除 {name}"),

@@ -88,7 +88,9 @@ function fileEntry(file, label) {
     el("div", { class: "file-row" },
       label ? el("span", { class: "file-name", title: file.name }, el("strong", {}, label), " ",
         el("span", { class: "file-kind" }, short)) :
-        el("span", { class: "file-name", title: file.name }, short),
+        el("span", { class: "file-name", title: file.name }, short,
+          file.units && file.units.length && !file.units.every((u) => short.includes(u))
+            ? el("span", { class: "file-unit" }, fmt(T.unit_of_file, { units: file.units.join("、") })) : null),
       statusBadge(file.problems || []),
       pickerButton(T.replace, fmt(T.replace_label, { name: short }), ".xlsx,.xlsm",
         (chosen) => uploadFiles([chosen], file.name)),
