@@ -520,3 +520,20 @@ def test_two_unnamed_统计表_are_not_taken_for_one_unit(client, workspace, tmp
 
 
 STANDARD = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
+
+
+def test_a_summary_built_on_the_command_line_is_refused_as_a_template(client, workspace):
+    from clirun import run
+
+    (workspace / "inputs" / "students.xlsx").unlink()  # the summary is what matters
+    built = run("build", cwd=workspace)
+    assert built.exit_code == 0, built.output
+    summary = workspace / "outputs" / "工作总结.docx"
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/工作总结.docx"},
+        files=[("files", ("工作总结.docx", summary.read_bytes(), "application/octet-stream"))],
+    )
+    assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
+    template = workspace / "templates" / "工作总结.docx"
+    assert template.read_bytes() != summary.read_bytes()

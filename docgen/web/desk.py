@@ -376,6 +376,21 @@ class Desk(Builds):
                 )
             taken.add(c["dest"])
 
+    def _is_an_output(self, data: bytes, settings) -> bool:
+        """Whether these bytes are a file in the outputs folder (written by ``docgen build`` on
+        the command line, which does not mark its files): same size first, then same bytes."""
+        out = settings.paths.outputs
+        if not out.is_dir():
+            return False
+        for path in out.rglob("*"):
+            try:
+                if path.suffix.lower() in (".docx", ".xlsx") and path.stat().st_size == len(data):
+                    if path.read_bytes() == data:
+                        return True
+            except OSError:
+                continue
+        return False
+
     def _rename(self, problem: dict, name: str) -> dict:
         old = problem["file"]
         if not old or old == name:
@@ -402,7 +417,7 @@ class Desk(Builds):
         holding.mkdir()
         temp = holding / safe_filename(Path(original).name)
         temp.write_bytes(upload.data)
-        if is_generated(temp):
+        if is_generated(temp) or self._is_an_output(upload.data, settings):
             raise Refused(generated_message(original))
         units: list[str] = []
         unnamed = False
