@@ -239,6 +239,8 @@ def test_settings_keep_the_files_comments_and_refuse_a_bad_value(client, workspa
             "summary.date": "2023-01-05",
             "summary.footer": True,
             "summary.footer.cc": "区安委会办公室、区应急管理局",
+            "summary.footer.printer": "松岚镇党政办公室",
+            "summary.footer.printed": "2023-01-06",
         }
     )
     r = client.post("/api/settings", json=values)
@@ -417,3 +419,121 @@ def test_twenty_clients_and_three_builds_at_once(workspace, tmp_path):
         f"median {statistics.median(timings):.2f}s, max {max(timings):.2f}s, "
         f"total {elapsed:.1f}s"
     )
+
+
+def test_twenty_villages_send_统计表_at_once_and_every_one_is_kept(workspace, tmp_path):
+    """Every village returns the blank form as 统计表.xlsx, all at the same moment."""
+    app = create_app(workspace)
+    units = [f"第{n}村" for n in range(1, 21)]
+    paths = {}
+    for n, unit in enumerate(units, start=1):
+        rows = [
+            [f"填报单位：{unit}"],
+            ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"],
+            ["消防安全", n, 0, 0, 0],
+        ]
+        paths[unit] = save_rows(tmp_path / unit / "统计表.xlsx", {"2022年": rows})
+    answers: dict[str, int] = {}
+    with running(app) as url:
+
+        def send(unit):
+            r = httpx.post(
+                f"{url}/api/files",
+                files=[("files", ("统计表.xlsx", paths[unit].read_bytes(), XLSX))],
+                timeout=120,
+            )
+            answers[unit] = r.status_code
+
+        threads = [threading.Thread(target=send, args=(u,)) for u in units]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check = httpx.get(f"{url}/api/check", timeout=120).json()
+    assert set(answers.values()) == {200}, answers
+    folder = workspace / "inputs" / "tallies"
+    stored = sorted(p.name for p in folder.glob("统计表*.xlsx"))
+    assert len(stored) == 20
+    reported = {u["unit"]: u for u in check["units"]}
+    for n, unit in enumerate(units, start=1):
+        assert reported[unit]["totals"]["消防安全"]["检查次数"] == n
+
+
+def test_docgens_own_summary_workbook_is_refused_even_from_the_command_line(
+    client, workspace, tmp_path
+):
+    from clirun import run
+
+    made = run("collect", workspace / "inputs" / "tallies", "-o", tmp_path / "汇总表.xlsx")
+    assert made.exit_code == 0, made.output
+    r = upload(client, tmp_path / "汇总表.xlsx")
+    assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
+    assert not (workspace / "inputs" / "tallies" / "汇总表.xlsx").exists()
+    listing = client.get("/api/files").json()
+    assert [x["name"] for x in listing["refused"]] == ["汇总表.xlsx"]
+
+
+def test_settings_are_every_key_docgen_toml_declares(client, workspace):
+    values = client.get("/api/settings").json()
+    for key in (
+        "issuer.seal",
+        "summary.header.signer",
+        "summary.footer.printed",
+        "tallies.expected",
+        "agreements.term",
+        "notices.date",
+        "notices.duty_phone",
+        "letters.holiday",
+        "letters.start",
+        "letters.end",
+    ):
+        assert key in values, key
+    assert values["letters.holiday"] == "寒假" and values["agreements.term"] == 1
+    r = client.put("/api/settings", json={**values, "tallies.expected": "青山村\n石门村"})
+    assert r.status_code == 200, r.text
+    assert client.get("/api/check").json()["expected"] == ["青山村", "石门村"]
+    for bad, field in (
+        ({"issuer.seal": "false"}, "issuer.seal"),
+        ({"agreements.term": 10**9}, "agreements.term"),
+        ({"letters.holiday": "国庆"}, "letters.holiday"),
+        ({"summary.years": ["2022", "2020"]}, "summary.years"),
+        ({"summary.header": True, "summary.header.mark": ""}, "summary.header.mark"),
+    ):
+        r = client.put("/api/settings", json={**values, **bad})
+        assert r.status_code == 400 and r.json()["field"] == field, (bad, r.text)
+
+
+def test_two_unnamed_统计表_are_not_taken_for_one_unit(client, workspace, tmp_path):
+    first = save_rows(
+        tmp_path / "a" / "统计表.xlsx", {"2022年": [STANDARD, ["消防安全", 1, 0, 0, 0]]}
+    )
+    second = save_rows(
+        tmp_path / "b" / "统计表.xlsx", {"2022年": [STANDARD, ["消防安全", 2, 0, 0, 0]]}
+    )
+    assert upload(client, first).status_code == 200
+    r = upload(client, second)
+    assert r.status_code == 409 and "没有填写“填报单位”" in r.json()["error"]
+    assert "XX村-统计表.xlsx" in r.json()["error"]
+    assert [x["name"] for x in client.get("/api/files").json()["refused"]] == ["统计表.xlsx"]
+    wb = load_workbook(workspace / "inputs" / "tallies" / "统计表.xlsx")
+    assert wb["2022年"]["B2"].value == 1
+
+
+STANDARD = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
+
+
+def test_a_summary_built_on_the_command_line_is_refused_as_a_template(client, workspace):
+    from clirun import run
+
+    (workspace / "inputs" / "students.xlsx").unlink()  # the summary is what matters
+    built = run("build", cwd=workspace)
+    assert built.exit_code == 0, built.output
+    summary = workspace / "outputs" / "工作总结.docx"
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/工作总结.docx"},
+        files=[("files", ("工作总结.docx", summary.read_bytes(), "application/octet-stream"))],
+    )
+    assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
+    template = workspace / "templates" / "工作总结.docx"
+    assert template.read_bytes() != summary.read_bytes()

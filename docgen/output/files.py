@@ -245,3 +245,79 @@ def staging_folder(beside: Path) -> Iterator[Path]:
             beside.rmdir()
         raise
     shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- docgen's own outputs ----------------------------------------------------------------------
+# Every .docx and .xlsx docgen writes says so in its core properties (docProps/core.xml,
+# cp:contentStatus), so that a generated 汇总表.xlsx or 工作总结.docx dropped back on the page
+# is recognised and refused as an input or a template.  Word, WPS and Excel keep the property
+# when the file is saved again.
+
+GENERATED_STATUS = "docgen 生成"
+_CORE_PART = "docProps/core.xml"
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+_STATUS = re.compile(rb"<cp:contentStatus>(.*?)</cp:contentStatus>|<cp:contentStatus\s*/>", re.S)
+_EMPTY_CORE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<cp:coreProperties xmlns:cp="' + _CORE_NS["cp"].encode() + b'" '
+    b'xmlns:dc="' + _CORE_NS["dc"].encode() + b'"></cp:coreProperties>'
+)
+_CORE_CONTENT_TYPE = (
+    b'<Override PartName="/docProps/core.xml" '
+    b'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+)
+_CORE_RELATIONSHIP = (
+    b'<Relationship Id="rIdDocgenCore" '
+    b'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+    b'core-properties" Target="docProps/core.xml"/>'
+)
+
+
+def _marked_core(core: bytes) -> bytes:
+    status = f"<cp:contentStatus>{GENERATED_STATUS}</cp:contentStatus>".encode()
+    if _STATUS.search(core):
+        return _STATUS.sub(lambda _m: status, core, count=1)
+    return re.sub(rb"</cp:coreProperties>\s*$", status + b"</cp:coreProperties>", core.rstrip())
+
+
+def mark_generated(path: Path) -> None:
+    """Mark a .docx/.xlsx/.xlsm that docgen wrote as generated (its core properties), in place
+    and atomically.  Writers call it on what they write; the page refuses such a file as an
+    input or a template."""
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as source:
+        names = source.namelist()
+        parts = {info.filename: info for info in source.infolist()}
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as target:
+            for name in names:
+                data = source.read(name)
+                if name == _CORE_PART:
+                    data = _marked_core(data)
+                elif name == "[Content_Types].xml" and _CORE_PART not in parts:
+                    data = data.replace(b"</Types>", _CORE_CONTENT_TYPE + b"</Types>")
+                elif name == "_rels/.rels" and _CORE_PART not in parts:
+                    data = data.replace(
+                        b"</Relationships>", _CORE_RELATIONSHIP + b"</Relationships>"
+                    )
+                info = parts[name]
+                target.writestr(info, data, compress_type=info.compress_type)
+            if _CORE_PART not in parts:
+                target.writestr(_CORE_PART, _marked_core(_EMPTY_CORE), zipfile.ZIP_DEFLATED)
+
+
+def is_generated(path: Path) -> bool:
+    """Whether a .docx/.xlsx says it was written by docgen (see ``mark_generated``)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read(_CORE_PART)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    match = _STATUS.search(core)
+    return bool(match and match.group(1) and GENERATED_STATUS.encode() in match.group(1))

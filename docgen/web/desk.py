@@ -4,43 +4,40 @@ the finished outputs.  It calls the library the command line calls; it knows no 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import secrets
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DataError, DocgenError, Problem, describe_os_error
+from docgen.errors import ConfigError, DataError, DocgenError, Problem
 from docgen.i18n import _, join
-from docgen.kinds.registry import registry
-from docgen.output.files import safe_filename, write_bytes_atomic
+from docgen.inputs.tallies import unit_from_stem
+from docgen.kinds.registry import Registry, load_registry, registry
+from docgen.output.files import (
+    is_generated,
+    safe_filename,
+)
+from docgen.web import inbox
+from docgen.web.builds import Builds, Job, Refused
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+
+def _upload_suffixes() -> tuple[str, ...]:
+    """The workbooks docgen reads (.xlsx, .xls, WPS .et, .ods, .csv …) and templates."""
+    from docgen.inputs.workbook import READABLE_SUFFIXES
+
+    return (*READABLE_SUFFIXES, ".docx")
+
+
+UPLOAD_SUFFIXES = _upload_suffixes()
 MAX_FILE_BYTES = 20 * 1024 * 1024
-# roster kind (documents.KINDS) → the [paths] key of its file, which is also its kind in the API
-ROSTER_KEYS = {kind.key: kind.roster.path_key for kind in registry().batches if kind.roster}
-# kind → its template's file name in templates/
-TEMPLATES = {kind.key: kind.template for kind in registry()}
-SUMMARY_DOCUMENT = registry()["summary"].output_file
 MANIFEST = ".docgen-build.json"
+# the sheets of docgen's 汇总表.xlsx (docgen.inputs.tallies.write_summary_workbook)
+SUMMARY_SHEETS = {"分领域汇总", "分单位明细", "问题清单", "数据来源"}
 _STAGING = ".~docgen-build-"
 _OLD = ".~docgen-old-"
-
-
-class Refused(DocgenError):
-    """Raised when a request cannot be carried out; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400, name: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.name = name  # the existing file a refused upload would have replaced
 
 
 @dataclass
@@ -51,36 +48,7 @@ class Upload:
     data: bytes
 
 
-@dataclass
-class Job:
-    """One build: its progress and, when finished, its report or what went wrong."""
-
-    id: str
-    pdf: bool
-    state: str = "running"
-    done: int = 0
-    total: int = 0
-    stage: str = ""
-    report: dict | None = None
-    error: str = ""
-    problems: list[dict] = field(default_factory=list)
-    started: float = field(default_factory=time.time)
-    finished: float | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "job": self.id,
-            "state": self.state,
-            "done": self.done,
-            "total": self.total,
-            "stage": self.stage,
-            "report": self.report,
-            "error": self.error,
-            "problems": self.problems,
-        }
-
-
-class Desk:
+class Desk(Builds):
     """One workspace folder served to the page."""
 
     def __init__(self, root: Path):
@@ -94,6 +62,7 @@ class Desk:
         self.jobs: dict[str, Job] = {}
         self.current: Job | None = None
         self.scratch = Path(tempfile.mkdtemp(prefix="docgen-web-"))
+        self.refusals = inbox.Refusals(self.root)
         self.finished = self._read_manifest()
 
     def close(self) -> None:
@@ -102,9 +71,41 @@ class Desk:
     # ------------------------------------------------------------ settings and names
 
     def settings(self):
+        """docgen.toml read and checked; ConfigError (file, line, what to write) when broken."""
         from docgen.config import load
 
         return load(self.config) if self.config.exists() else load(root=self.root)
+
+    def fallback_settings(self):
+        """The settings, or when docgen.toml is broken the defaults for this workspace (so
+        the page can still list the files); with the error's message or None."""
+        try:
+            return self.settings(), None
+        except ConfigError as exc:
+            from docgen.config import Paths, load
+
+            kinds = self.kinds()
+            defaults = load(root=self.scratch / "none")
+            paths = Paths(
+                tallies=self.root / "inputs" / "tallies",
+                templates=self.root / "templates",
+                outputs=self.root / "outputs",
+                rosters={k: self.root / v for k, v in kinds.roster_paths().items()},
+            )
+            settings = dataclasses.replace(defaults, root=self.root, paths=paths, kinds=kinds)
+            return settings, self.shown(str(exc))
+
+    def shown(self, text: str) -> str:
+        """A message with the workspace's own paths written from the workspace (docgen.toml
+        rather than /home/…/松岚镇/docgen.toml)."""
+        return text.replace(str(self.root) + os.sep, "")
+
+    def kinds(self) -> Registry:
+        """The kinds of this workspace (the built-in ones when a kind.toml is broken)."""
+        try:
+            return load_registry(self.root)
+        except ConfigError:
+            return registry()
 
     def name_of(self, path: str | Path) -> str:
         """A path as the page shows it: relative to the workspace, with forward slashes."""
@@ -134,11 +135,47 @@ class Desk:
             "text": str(problem),
         }
 
+    def page_context(self) -> dict:
+        """What the page's HTML is rendered with; a broken docgen.toml is shown, not fatal."""
+        from docgen.web import settings as settings_form
+
+        settings, config_error = self.fallback_settings()
+        try:
+            form = settings_form.form(self.config, settings.kinds)
+        except DocgenError as exc:
+            form, config_error = [], config_error or self.shown(str(exc))
+        return {
+            "form": form,
+            "templates": self.templates(settings),
+            "soffice": self.soffice(),
+            "root": str(self.root),
+            "finished": self.finished is not None,
+            "config_error": config_error,
+            "demo": bool(inbox.demo_inputs(self.root)),
+            "accept": ",".join(UPLOAD_SUFFIXES),
+            "accept_workbooks": ",".join(x for x in UPLOAD_SUFFIXES if x != ".docx"),
+        }
+
     # ------------------------------------------------------------ the files in the workspace
 
     def rosters(self, settings=None) -> dict[str, Path]:
-        """API kind (units, hazards, students) → the configured roster file."""
+        """API kind (a roster's [paths] key: units, hazards, students …) → its roster file."""
         return dict((settings or self.settings()).paths.rosters)
+
+    def roster_kinds(self, settings) -> list[dict]:
+        """Every roster the workspace's kinds read, for the page's list."""
+        return [
+            {
+                "kind": k.roster.path_key,
+                "title": k.roster.title
+                if k.roster.title.endswith("名册")
+                else _("{title}名册").format(title=k.roster.title),
+                "documents": k.label,
+                "name": self.name_of(settings.paths.roster(k.roster.path_key)),
+            }
+            for k in settings.kinds.batches
+            if k.roster
+        ]
 
     def files(self, settings=None) -> list[dict]:
         """Every file the page manages: tallies, the rosters present, the templates folder."""
@@ -157,6 +194,17 @@ class Desk:
         ]
         return found
 
+    def listing(self) -> dict:
+        """GET /api/files: the files, the refusals kept until dismissed, a broken config."""
+        settings, config_error = self.fallback_settings()
+        return {
+            "files": self.files(settings),
+            "roster_kinds": self.roster_kinds(settings),
+            "refused": self.refusals.all(),
+            "config_error": config_error,
+            "demo": [self.name_of(p) for p in inbox.demo_inputs(self.root)],
+        }
+
     def template_files(self, settings=None) -> list[Path]:
         folder = (settings or self.settings()).paths.templates
         if not folder.is_dir():
@@ -172,15 +220,49 @@ class Desk:
 
     def delete(self, name: str) -> None:
         with self.inputs_lock:
-            path, _kind = self.path_of(name)
+            path, _kind = self.path_of(name, self.fallback_settings()[0])
+            if path.is_file():
+                inbox.back_up(self.root, path)  # a file removed by mistake can be found again
             path.unlink(missing_ok=True)
+
+    def dismiss(self, refusal_id: str) -> None:
+        if not self.refusals.dismiss(refusal_id):
+            raise Refused(_("没有这条记录（可能已经关闭）"), 404)
+
+    def remember_refusal(self, name: str, message: str) -> None:
+        self.refusals.add(name, message or _("文件太大，未上传"))
+
+    def clear_demo(self) -> list[str]:
+        """Remove ``docgen init``'s demo inputs that are still unchanged; the names removed."""
+        with self.inputs_lock:
+            removed = []
+            for path in inbox.demo_inputs(self.root):
+                path.unlink(missing_ok=True)
+                removed.append(self.name_of(path))
+            return removed
 
     # ------------------------------------------------------------ uploads
 
     def store(self, uploads: list[Upload], replace: str | None = None) -> list[dict]:
         """Check every file, then store them all or none: a tally into the tallies folder, a
         roster at its [paths] place, a template into templates/.  An existing file is replaced
-        only when ``replace`` names it."""
+        only when ``replace`` names it, and is kept in .docgen/backups.  A refusal is
+        remembered until the secretary dismisses it."""
+        try:
+            stored = self._store(uploads, replace)
+        except Refused as exc:
+            if exc.status == 409 and exc.extra.get("original"):
+                # not stored until she says so: kept in the list, so a reload does not lose it
+                self.refusals.add(Path(exc.extra["original"]).name, str(exc))
+            elif exc.status != 409:
+                for upload in uploads:
+                    self.refusals.add(Path(upload.filename).name, str(exc))
+            raise
+        for upload in uploads:
+            self.refusals.forget(Path(upload.filename).name)
+        return stored
+
+    def _store(self, uploads: list[Upload], replace: str | None) -> list[dict]:
         if not uploads:
             raise Refused(_("没有收到文件，请选择要上传的 .xlsx 或 .docx 文件"))
         if replace and len(uploads) != 1:
@@ -212,20 +294,11 @@ class Desk:
                 for n, upload in enumerate(uploads)
             ]
             with self.inputs_lock:
-                names = [c["name"] for c in checked]
-                for c in checked:
-                    if names.count(c["name"]) > 1:
-                        raise Refused(_("{name} 重复上传了两次").format(name=c["name"]), 409)
-                    if not replace and c["dest"].exists():
-                        raise Refused(
-                            _("工作目录中已有 {name}；要用新文件代替它，请点“替换”").format(
-                                name=c["name"]
-                            ),
-                            409,
-                            name=c["name"],
-                        )
+                self._place(checked, settings, bool(replace))
                 for c in checked:
                     c["dest"].parent.mkdir(parents=True, exist_ok=True)
+                    if c["dest"].exists():
+                        c["backup"] = self.name_of(inbox.back_up(self.root, c["dest"]))
                     os.replace(c["temp"], c["dest"])
         finally:
             shutil.rmtree(holding, ignore_errors=True)
@@ -234,14 +307,109 @@ class Desk:
                 "name": c["name"],
                 "kind": c["kind"],
                 "original": c["original"],
+                "units": c.get("units", []),
+                "backup": c.get("backup"),
+                "renamed": c.get("renamed", False),
                 "problems": c["problems"],
             }
             for c in checked
         ]
 
-    def _replace_target(self, name: str, settings) -> tuple[Path, str]:
+    def _place(self, checked: list[dict], settings, replacing: bool) -> None:
+        """Where each checked upload goes.  Tallies of different units under one name are kept
+        apart (统计表-东山村.xlsx); a resend from a unit already in (same name or another) is
+        answered 409 naming the file it would replace."""
+        tallies = settings.paths.tallies
+        known = self._tally_units(settings) if not replacing else {}
+        taken: set[Path] = set()
+        for c in checked:
+            if replacing:
+                continue
+            if c["kind"] == "tally":
+                units = set(c["units"])
+                same = sorted(n for n, u in known.items() if units and units & u)
+                if same and (self.root / same[0]) in inbox.demo_inputs(self.root):
+                    raise Refused(
+                        _(
+                            "{unit} 与演示数据中的 {name} 是同一个单位；演示数据是虚构的，"
+                            "建议先点“清空演示数据”；也可以点“替换”用本镇的表代替它"
+                        ).format(unit=join(sorted(units)), name=same[0]),
+                        409,
+                        name=same[0],
+                        original=c["original"],
+                    )
+                if same and c.get("unnamed"):
+                    raise Refused(
+                        _(
+                            "{original} 没有填写“填报单位”，与已有的 {name} 分不清是哪个单位的；"
+                            "请在表头上方填写“填报单位：XX村”，或把文件改名为“XX村-统计表.xlsx”"
+                            "后再上传；确是同一单位重新报送的，请点“替换”（旧文件会留作备份）"
+                        ).format(original=c["original"], name=same[0]),
+                        409,
+                        name=same[0],
+                        original=c["original"],
+                    )
+                if same:
+                    raise Refused(
+                        _(
+                            "{unit} 的统计表已经在工作目录中（{name}）；这是重新报送的吗？"
+                            "确认用新文件代替它，请点“替换”（旧文件会留作备份）"
+                        ).format(unit=join(sorted(units)), name=same[0]),
+                        409,
+                        name=same[0],
+                        original=c["original"],
+                    )
+                dest = c["dest"]
+                if (dest.exists() or dest in taken) and c["units"]:
+                    dest = tallies / inbox.unit_file_name(dest.name, c["units"][0])
+                    c["renamed"] = True
+                c["dest"], c["name"] = dest, self.name_of(dest)
+                c["problems"] = [self._rename(p, c["name"]) for p in c["problems"]]
+            if c["dest"] in taken:
+                raise Refused(_("{name} 重复上传了两次").format(name=c["name"]), 409)
+            if c["dest"].exists():
+                raise Refused(
+                    _(
+                        "工作目录中已有 {name}；要用新文件代替它，请点“替换”（旧文件会留作备份）"
+                    ).format(name=c["name"]),
+                    409,
+                    name=c["name"],
+                    original=c["original"],
+                )
+            taken.add(c["dest"])
 
-        builtin = {self.name_of(settings.paths.templates / n) for n in TEMPLATES.values()}
+    def _is_an_output(self, data: bytes, settings) -> bool:
+        """Whether these bytes are a file in the outputs folder (written by ``docgen build`` on
+        the command line, which does not mark its files): same size first, then same bytes."""
+        out = settings.paths.outputs
+        if not out.is_dir():
+            return False
+        for path in out.rglob("*"):
+            try:
+                if path.suffix.lower() in (".docx", ".xlsx") and path.stat().st_size == len(data):
+                    if path.read_bytes() == data:
+                        return True
+            except OSError:
+                continue
+        return False
+
+    def _rename(self, problem: dict, name: str) -> dict:
+        old = problem["file"]
+        if not old or old == name:
+            return problem
+        return {k: (v.replace(old, name) if isinstance(v, str) else v) for k, v in problem.items()}
+
+    def _tally_units(self, settings) -> dict[str, set[str]]:
+        """Each tally in the workspace → the units it reports for."""
+        from docgen.inputs.workbook import input_files
+
+        folder = settings.paths.tallies
+        if not folder.is_dir():
+            return {}
+        return {self.name_of(p): set(units_of(p)) for p in input_files([folder])}
+
+    def _replace_target(self, name: str, settings) -> tuple[Path, str]:
+        builtin = {self.name_of(settings.paths.templates / k.template) for k in settings.kinds}
         if name in builtin:
             return self.root / name, "template"
         return self.path_of(name, settings)
@@ -251,6 +419,10 @@ class Desk:
         holding.mkdir()
         temp = holding / safe_filename(Path(original).name)
         temp.write_bytes(upload.data)
+        if is_generated(temp) or self._is_an_output(upload.data, settings):
+            raise Refused(generated_message(original))
+        units: list[str] = []
+        unnamed = False
         if temp.suffix.lower() == ".docx":
             dest = target[0] if target else settings.paths.templates / temp.name
             if target and target[1] != "template":
@@ -259,12 +431,14 @@ class Desk:
                         name=original, target=self.name_of(target[0])
                     )
                 )
-            problems = self._check_template(temp, dest, settings)
+            problems = self._check_template(temp, dest, settings, original)
             kind = "template"
         else:
-            kind, problems = self._check_workbook(temp, original)
+            kind, problems = self._check_workbook(temp, original, settings)
             if kind == "tally":
                 dest = settings.paths.tallies / temp.name
+                units = units_of(temp)
+                unnamed = units == [unit_from_stem(temp)]  # no 填报单位: named after the file
             else:
                 dest = self.rosters(settings)[kind]
             if target:
@@ -289,6 +463,8 @@ class Desk:
             "original": original,
             "temp": temp,
             "dest": dest,
+            "units": units,
+            "unnamed": unnamed,
             "problems": [self._relabel(p, temp, name) for p in problems],
         }
 
@@ -300,7 +476,7 @@ class Desk:
             found[key] = found[key].replace(held, name).replace(str(temp), name)
         return found
 
-    def _check_workbook(self, path: Path, original: str) -> tuple[str, list[Problem]]:
+    def _check_workbook(self, path: Path, original: str, settings) -> tuple[str, list[Problem]]:
         from docgen.inputs.checking import check_paths, is_tally_workbook
         from docgen.inputs.rosters import headers_of, kind_of_headers
         from docgen.inputs.workbook import open_workbook
@@ -309,32 +485,52 @@ class Desk:
             wb = open_workbook(path)
         except DataError as exc:
             raise Refused(join_problems(exc.problems, path, original)) from None
+        if len(SUMMARY_SHEETS & set(wb.sheetnames)) >= 2:  # 汇总表 from a build without its mark
+            raise Refused(generated_message(original))
         if is_tally_workbook(wb):
             kind = "tally"
         else:
-            roster = kind_of_headers(headers_of(wb))
+            headers = headers_of(wb)
+            roster = kind_of_headers(headers, settings.kinds)
             if roster is None:
-                problems, _stats = check_paths([path])
+                near = near_roster(headers, settings.kinds)
+                if near is not None:
+                    found, missing = near
+                    raise Refused(
+                        _(
+                            "{name} 像是{title}名册，但表头缺少必需的列：{columns}；"
+                            "请在表头中补上这些列（列名须一致）后重新上传"
+                        ).format(name=original, title=found.roster.title, columns=join(missing))
+                    )
+                problems, _stats = check_paths([path], settings.kinds)
                 raise Refused(join_problems(problems, path, original))
-            kind = ROSTER_KEYS[roster.key]
-        problems, _stats = check_paths([path])
+            assert roster.roster is not None
+            kind = roster.roster.path_key
+        problems, _stats = check_paths([path], settings.kinds)
         return kind, problems
 
-    def _check_template(self, path: Path, dest: Path, settings) -> list[Problem]:
-        """Compile the template; a built-in kind's template is checked against its roster."""
+    def _check_template(self, path: Path, dest: Path, settings, original: str) -> list[Problem]:
+        """Compile the template; a kind's template is checked against its roster."""
         from docgen.inputs.rosters import read_roster
         from docgen.kinds.documents import kind_of_template, supplied_variables
         from docgen.render.compile import CompiledTemplate
 
+        typed = inbox.full_width_tags(path)
+        if typed:
+            raise Refused(
+                _(
+                    "{name} 中的模板标记是用中文输入法打的全角括号（如“{text}”），"
+                    "生成时会原样印出；请用半角 {{{{ }}}} 和 {{% %}}（切换到英文输入法）重新输入"
+                ).format(name=original, text=typed[0])
+            )
         try:
             compiled = CompiledTemplate.load(path)
         except DocgenError as exc:
             raise Refused(str(exc).replace(str(path), dest.name)) from None
-        found = kind_of_template(dest)
+        found = kind_of_template(dest, settings)
         if found is None:
             return []
-        kind = found.key
-        roster_path = self.rosters(settings)[ROSTER_KEYS[kind]] if kind in ROSTER_KEYS else None
+        roster_path = settings.paths.roster(found.roster.path_key) if found.roster else None
         if roster_path is not None and not roster_path.is_file():
             return [
                 Problem(
@@ -348,7 +544,7 @@ class Desk:
         columns, first = [], None
         if roster_path is not None:
             try:
-                roster = read_roster(roster_path, kind=kind)
+                roster = read_roster(roster_path, kind=found)
             except DataError:
                 return [
                     Problem(
@@ -379,7 +575,8 @@ class Desk:
     # ------------------------------------------------------------ checking
 
     def check(self) -> dict:
-        """What ``docgen collect --json`` prints, plus each roster's problems and every file's."""
+        """What ``docgen collect --json`` prints, plus each roster's problems and every file's,
+        the units expected and those missing (催报), and the refusals kept."""
         from docgen.figures import read_tallies
         from docgen.inputs.rosters import read_roster
 
@@ -388,8 +585,10 @@ class Desk:
         result: dict[str, Any] = consolidation.to_json()
         result["problems"] = [self.problem_json(p) for p in consolidation.problems]
         rosters: list[dict[str, Any]] = []
-        for kind, key in ROSTER_KEYS.items():
-            path = self.rosters(settings)[key]
+        for kind in settings.kinds.batches:
+            assert kind.roster is not None
+            key = kind.roster.path_key
+            path = settings.paths.roster(key)
             if not path.is_file():
                 continue
             try:
@@ -401,17 +600,25 @@ class Desk:
                 {
                     "name": self.name_of(path),
                     "kind": key,
+                    "documents": kind.key,
                     "rows": rows,
                     "problems": [self.problem_json(p) for p in problems],
                 }
             )
         result["rosters"] = rosters
+        result["roster_kinds"] = self.roster_kinds(settings)
         by_file: dict[str, list[dict]] = {}
         for problem in result["problems"] + [p for r in rosters for p in r["problems"]]:
             by_file.setdefault(problem["file"], []).append(problem)
+        units_by_file: dict[str, list[str]] = {}
+        for unit in consolidation.units:
+            for file in unit.files:
+                units_by_file.setdefault(self.name_of(file), []).append(unit.unit)
         files = self.files(settings)
         for entry in files:
             entry["problems"] = by_file.pop(entry["name"], [])
+            if entry["kind"] == "tally":
+                entry["units"] = units_by_file.get(entry["name"], [])
         result["files"] = files
         result["other_problems"] = [p for ps in by_file.values() for p in ps]
         result["errors"] = sum(
@@ -419,209 +626,11 @@ class Desk:
             for p in result["problems"] + [p for r in rosters for p in r["problems"]]
             if p["severity"] == "error"
         )
+        result["expected"] = list(settings.expected)
+        result["missing"] = missing_units(settings.expected, [u.unit for u in consolidation.units])
+        result["refused"] = self.refusals.all()
+        result["demo"] = [self.name_of(p) for p in inbox.demo_inputs(self.root)]
         return result
-
-    # ------------------------------------------------------------ building
-
-    def start_build(self, pdf: bool = False) -> Job:
-        """Start a build in the background; Refused (409) while another one runs."""
-        if pdf:
-            from docgen.output.pdf import find_soffice, missing_soffice_message
-
-            if not find_soffice():
-                raise Refused(missing_soffice_message())
-        with self._jobs_lock:
-            if self.current is not None and self.current.state == "running":
-                raise Refused(_("正在生成文档，请等这一次完成后再生成"), 409)
-            job = Job(id=secrets.token_hex(6), pdf=pdf)
-            self.jobs[job.id] = job
-            self.current = job
-        threading.Thread(
-            target=self._run, args=(job,), name=f"docgen-build-{job.id}", daemon=True
-        ).start()
-        return job
-
-    def wait(self, job: Job, timeout: float = 600) -> Job:
-        deadline = time.monotonic() + timeout
-        while job.state == "running" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return job
-
-    def _run(self, job: Job) -> None:
-        from docgen.workspace import build, read_inputs, totals_line
-
-        staging = None
-        try:
-            settings = self.settings()
-            job.stage = _("检查统计表和名册")
-            with self.inputs_lock:
-                inputs, skipped = read_inputs(settings)
-            records = sum(len(r.records) for r in inputs.rosters.values())
-            job.total = records * 2 + ((records + len(inputs.rosters) + 1) if job.pdf else 0)
-            out = settings.paths.outputs
-            out.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
-            staged = dataclasses.replace(
-                settings, paths=dataclasses.replace(settings.paths, outputs=staging)
-            )
-
-            def progress(label: str, total: int):
-                job.stage = label
-
-                def advance(n: int = 1) -> None:
-                    job.done = min(job.total, job.done + n)
-
-                return advance
-
-            job.stage = _("汇总表和工作总结")
-            report = build(
-                staged, force=True, pdf=job.pdf, progress=progress, read=(inputs, skipped)
-            )
-            files = sorted(
-                p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
-            )
-            job.report = {
-                "written": [
-                    {
-                        "label": w.label,
-                        "path": w.path.relative_to(staging).as_posix(),
-                        "count": w.count,
-                        "folder": w.path.is_dir(),
-                    }
-                    for w in report.written
-                ],
-                "warnings": [self.problem_json(p) for p in report.warnings],
-                "skipped": [
-                    s.replace(self.name_of(staging), self.name_of(out)) for s in report.skipped
-                ],
-                "pdfs": len(report.pdfs),
-                "totals": totals_line(report.consolidation),
-                "files": len(files),
-                "outputs": self.name_of(out),
-            }
-            self._move_in(job, staging, out, files)
-            job.done = job.total
-            job.stage = ""
-            job.state = "done"
-        except DataError as exc:
-            job.error = _(
-                "统计表或名册有 {n} 个错误，未生成任何文件；请按提示改正后重新生成"
-            ).format(n=len(exc.errors))
-            job.problems = [self.problem_json(p) for p in exc.problems]
-            job.state = "failed"
-        except DocgenError as exc:
-            job.error = str(exc)
-            job.state = "failed"
-        except OSError as exc:
-            job.error = describe_os_error(exc)
-            job.state = "failed"
-        except Exception as exc:  # the page must hear of it, not only a log
-            job.error = _("生成时出现意外错误：{error}").format(error=repr(exc))
-            job.state = "failed"
-        finally:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-            job.finished = time.time()
-
-    def _move_in(self, job: Job, staging: Path, out: Path, files: list[str]) -> None:
-        """Put a finished build in place of the last one, under the lock downloads take."""
-        entries = [p.name for p in staging.iterdir()]
-        with self.outputs_lock:
-            old = out / f"{_OLD}{job.id}"
-            previous = {f.split("/")[0] for f in (self.finished or {}).get("files", [])}
-            for name in set(entries) | previous:
-                if (out / name).exists() and not name.startswith("."):
-                    old.mkdir(exist_ok=True)
-                    os.replace(out / name, old / name)
-            for name in entries:
-                os.replace(staging / name, out / name)
-            self.finished = {
-                "build": job.id,
-                "outputs": self.name_of(out),
-                "files": files,
-                "report": job.report,
-                "pdf": job.pdf,
-                "time": time.time(),
-            }
-            write_bytes_atomic(
-                out / MANIFEST, json.dumps(self.finished, ensure_ascii=False).encode("utf-8")
-            )
-            shutil.rmtree(old, ignore_errors=True)
-
-    def _read_manifest(self) -> dict | None:
-        try:
-            out = self.settings().paths.outputs
-            found = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError, DocgenError):
-            return None
-        if not all((out / f).is_file() for f in found.get("files", [])):
-            return None
-        return found
-
-    # ------------------------------------------------------------ downloads
-
-    def output_file(self, name: str) -> Path:
-        """A file of the last finished build; Refused (404) for anything else."""
-        finished = self.finished
-        if not finished or name not in finished["files"]:
-            raise Refused(_("没有这个输出文件：{name}；请先生成").format(name=name), 404)
-        return self.settings().paths.outputs / name
-
-    def outputs_zip(self) -> Path:
-        """One zip of every output of the last finished build, made once per build."""
-        with self.outputs_lock:
-            finished = self.finished
-            if not finished:
-                raise Refused(_("还没有生成文档；请先点“生成全部文档”"), 404)
-            target = self.scratch / f"outputs-{finished['build']}.zip"
-            if target.exists():
-                return target
-            out = self.settings().paths.outputs
-            partial = target.with_suffix(".partial")
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-                for name in finished["files"]:
-                    zf.write(out / name, name)
-            os.replace(partial, target)
-            return target
-
-    def preview(self) -> Path | None:
-        """The summary's first page as a PNG (LibreOffice and pdftoppm); None without them."""
-        from docgen.output.pdf import convert_to_pdf, find_soffice
-
-        finished = self.finished
-        if not finished or SUMMARY_DOCUMENT not in finished["files"]:
-            return None
-        if not find_soffice() or not shutil.which("pdftoppm"):
-            return None
-        with self._preview_lock:
-            png = self.scratch / f"preview-{finished['build']}.png"
-            if png.exists():
-                return png
-            folder = self.scratch / f"preview-{finished['build']}"
-            folder.mkdir(exist_ok=True)
-            copy = folder / SUMMARY_DOCUMENT
-            with self.outputs_lock:
-                shutil.copyfile(self.settings().paths.outputs / SUMMARY_DOCUMENT, copy)
-            [pdf] = convert_to_pdf([copy], force=True, timeout=120)
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    "80",
-                    "-f",
-                    "1",
-                    "-l",
-                    "1",
-                    "-singlefile",
-                    str(pdf),
-                    str(png.with_suffix("")),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
-            return png
 
     def soffice(self) -> bool:
         from docgen.output.pdf import find_soffice
@@ -630,25 +639,26 @@ class Desk:
 
     # ------------------------------------------------------------ templates
 
-    def templates(self) -> list[dict]:
-        """The built-in templates (the workspace's copy when there is one) and the others."""
-
-        settings = self.settings()
+    def templates(self, settings=None) -> list[dict]:
+        """Every kind's template (the workspace's copy when there is one) and the others."""
+        settings = settings or self.settings()
         folder = settings.paths.templates
         rows = []
-        for kind, name in TEMPLATES.items():
+        for kind in settings.kinds:
             rows.append(
                 {
-                    "name": self.name_of(folder / name),
-                    "file": name,
-                    "kind": kind,
-                    "copy": (folder / name).is_file(),
+                    "name": self.name_of(folder / kind.template),
+                    "file": kind.template,
+                    "kind": kind.key,
+                    "title": kind.label,
+                    "copy": (folder / kind.template).is_file(),
                 }
             )
+        known = {k.template for k in settings.kinds}
         rows += [
-            {"name": self.name_of(p), "file": p.name, "kind": None, "copy": True}
+            {"name": self.name_of(p), "file": p.name, "kind": None, "title": "", "copy": True}
             for p in self.template_files(settings)
-            if p.name not in TEMPLATES.values()
+            if p.name not in known
         ]
         return rows
 
@@ -656,13 +666,60 @@ class Desk:
         from docgen.kinds.templates import template_for
 
         settings = self.settings()
-        for row in self.templates():
+        for row in self.templates(settings):
             if row["name"] == name:
                 if row["copy"]:
                     return self.root / name
-                kind = next(k for k, n in TEMPLATES.items() if n == row["file"])
-                return template_for(settings, kind)
+                return template_for(settings, row["kind"])
         raise Refused(_("没有这个模板：{name}").format(name=name), 404)
+
+
+_UNITS: dict[tuple, list[str]] = {}
+
+
+def units_of(path: Path) -> list[str]:
+    """The units a tally workbook reports for (its 填报单位, else its file name)."""
+    from docgen.inputs.tallies import read_workbook
+
+    try:
+        info = path.stat()
+    except OSError:
+        return []
+    key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
+    if key not in _UNITS:
+        found = read_workbook(path)
+        units = {t.unit for t in found.tallies} | {f.unit for f in found.figures}
+        if len(_UNITS) > 5000:
+            _UNITS.clear()
+        _UNITS[key] = sorted(units)
+    return _UNITS[key]
+
+
+def missing_units(expected, reported) -> list[str]:
+    """The expected units (docgen.toml [tallies] expected) that sent no tally (催报)."""
+    from docgen.inputs.checking import reporting_status
+
+    return reporting_status(expected, reported).missing
+
+
+def near_roster(headers: list[set[str]], kinds: Registry):
+    """A roster kind whose columns a header row mostly has, and the required ones it lacks."""
+    best = None
+    for names in headers:
+        for kind in kinds.batches:
+            assert kind.roster is not None
+            present = sum(1 for n in kind.roster.names if n in names)
+            missing = [n for n in kind.roster.required if n not in names]
+            if present >= 2 and missing and (best is None or present > best[2]):
+                best = (kind, missing, present)
+    return (best[0], best[1]) if best else None
+
+
+def generated_message(name: str) -> str:
+    return _(
+        "{name} 是 docgen 自己生成的文件，不能当作统计表、名册或模板上传；"
+        "请上传各村、各单位交回的原表，或从“模板”下载的模板"
+    ).format(name=name)
 
 
 def join_problems(problems: list[Problem], path: Path, original: str) -> str:

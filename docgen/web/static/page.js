@@ -2,6 +2,7 @@
 "use strict";
 
 const T = JSON.parse(document.getElementById("t").textContent);
+const WORKBOOKS = JSON.parse(document.getElementById("accept").textContent);
 const $ = (selector) => document.querySelector(selector);
 
 function fmt(text, values) {
@@ -71,38 +72,143 @@ function statusBadge(problems) {
   return el("span", { class: "badge ok" }, "✓ " + T.ok);
 }
 
-function fileEntry(file, label) {
-  const picker = el("input", { type: "file", accept: ".xlsx,.xlsm", hidden: true });
+// A hidden file input opened by a real button (so the keyboard reaches it).
+function pickerButton(text, label, accept, take) {
+  const picker = el("input", { type: "file", accept, class: "visually-hidden", tabindex: "-1", "aria-hidden": "true" });
   picker.addEventListener("change", () => {
-    if (picker.files.length) uploadFiles([picker.files[0]], file.name);
+    if (picker.files.length) take(picker.files[0]);
+    picker.value = "";
   });
+  const button = el("button", { type: "button", "aria-label": label, onclick: () => picker.click() }, text);
+  return [button, picker];
+}
+
+function fileEntry(file, label) {
+  const short = file.name.split("/").pop();
   return el("li", { "data-name": file.name },
     el("div", { class: "file-row" },
       label ? el("span", { class: "file-name", title: file.name }, el("strong", {}, label), " ",
-        el("span", { class: "file-kind" }, file.name.split("/").pop())) :
-        el("span", { class: "file-name", title: file.name }, file.name.split("/").pop()),
+        el("span", { class: "file-kind" }, short)) :
+        el("span", { class: "file-name", title: file.name }, short,
+          file.units && file.units.length && !file.units.every((u) => short.includes(u))
+            ? el("span", { class: "file-unit" }, fmt(T.unit_of_file, { units: file.units.join("、") })) : null),
       statusBadge(file.problems || []),
-      el("label", { class: "button" }, T.replace, picker),
-      el("button", { type: "button", class: "remove", onclick: () => removeFile(file.name) }, T.remove)),
+      pickerButton(T.replace, fmt(T.replace_label, { name: short }), WORKBOOKS,
+        (chosen) => uploadFiles([chosen], file.name)),
+      el("button", { type: "button", class: "remove", "aria-label": fmt(T.remove_label, { name: short }),
+        onclick: () => removeFile(file.name) }, T.remove)),
     problemList(file.problems || []));
+}
+
+const pending = new Set();  // files waiting for her 替换 in the messages above
+
+function showRefused(refused) {
+  const box = $("#refused");
+  box.replaceChildren();
+  refused = (refused || []).filter((r) => !pending.has(r.name));
+  if (!refused.length) return;
+  box.append(el("h3", {}, T.refused_title),
+    el("ul", { class: "refused-list" }, refused.map((r) =>
+      el("li", { "data-refused": r.name },
+        el("span", { class: "refused-text" },
+          r.message.startsWith(r.name) ? [el("strong", {}, r.name), r.message.slice(r.name.length)]
+                                       : [el("strong", {}, r.name), "：", r.message]),
+        el("button", { type: "button", class: "dismiss", "aria-label": fmt(T.dismiss_label, { name: r.name }),
+          onclick: async () => {
+            await api("DELETE", "/api/refused/" + encodeURIComponent(r.id));
+            refreshCheck();
+          } }, T.dismiss)))));
+}
+
+function showReporting(data) {
+  const box = $("#reporting");
+  box.hidden = false;
+  const count = $("#reporting-count");
+  const list = $("#missing-list");
+  const copy = $("#copy-missing");
+  if (!data.expected.length) {
+    count.textContent = "";
+    list.textContent = T.no_expected;
+    copy.hidden = true;
+    box.className = "reporting none";
+    return;
+  }
+  const have = data.expected.length - data.missing.length;
+  count.textContent = fmt(T.reported, { n: have, m: data.expected.length });
+  list.textContent = data.missing.length ? fmt(T.missing_units, { names: data.missing.join("、") }) : T.all_reported;
+  copy.hidden = !data.missing.length;
+  copy.dataset.text = fmt(T.missing_message, { names: data.missing.join("、") });
+  box.className = "reporting " + (data.missing.length ? "warn" : "ok");
+}
+
+async function copyMissing() {
+  const text = $("#copy-missing").dataset.text || "";
+  let done = false;
+  try { await navigator.clipboard.writeText(text); done = true; } catch (e) { done = false; }
+  if (!done) {  // plain http on another computer: the old way
+    const area = el("textarea", { class: "visually-hidden" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try { done = document.execCommand("copy"); } catch (e) { done = false; }
+    area.remove();
+  }
+  $("#copy-message").textContent = done ? "✓ " + T.copied : text;
+}
+
+let checked = null;
+
+function showBarStatus() {
+  const data = checked;
+  if (!data) return;
+  const parts = [];
+  if (data.expected && data.expected.length) {
+    parts.push(fmt(T.reported, { n: data.expected.length - data.missing.length, m: data.expected.length }));
+  }
+  parts.push(data.errors ? fmt(T.errors_block, { n: data.errors }) : T.ready);
+  if (data.refused && data.refused.length) parts.push(fmt(T.refused_n, { n: data.refused.length }));
+  const status = $("#bar-status");
+  status.textContent = parts.join(" · ");
+  const warn = (data.refused && data.refused.length) || (data.missing && data.missing.length);
+  status.className = "bar-status " + (data.errors ? "error" : warn ? "warn" : "ok");
+}
+
+function showFiles(files, rosterKinds) {
+  const tallies = files.filter((f) => f.kind === "tally");
+  $("#tally-list").replaceChildren(...(tallies.length ? tallies.map((f) => fileEntry(f)) :
+    [el("li", { class: "empty" }, T.no_tallies)]));
+  $("#roster-list").replaceChildren(...rosterKinds.map((r) => {
+    const file = files.find((f) => f.kind === r.kind);
+    if (file) return fileEntry(file, r.title);
+    return el("li", { class: "empty", "data-kind": r.kind },
+      el("div", { class: "file-row" },
+        el("span", { class: "file-name" }, r.title),
+        el("span", { class: "badge none" }, T.no_roster)));
+  }));
+  return tallies;
 }
 
 async function refreshCheck() {
   const { status, data } = await api("GET", "/api/check");
-  if (status !== 200) return;
-  const tallies = data.files.filter((f) => f.kind === "tally");
-  const list = $("#tally-list");
-  list.replaceChildren(...(tallies.length ? tallies.map((f) => fileEntry(f)) :
-    [el("li", { class: "empty" }, T.no_tallies)]));
-  const rosters = $("#roster-list");
-  rosters.replaceChildren(...["units", "hazards", "students"].map((kind) => {
-    const file = data.files.find((f) => f.kind === kind);
-    if (file) return fileEntry(file, T["kind_" + kind]);
-    return el("li", { class: "empty" },
-      el("div", { class: "file-row" },
-        el("span", { class: "file-name" }, T["kind_" + kind]),
-        el("span", { class: "badge none" }, T.no_roster)));
-  }));
+  if (status !== 200) {
+    // a broken docgen.toml: the files are still listed, the message says what to fix
+    const listing = await api("GET", "/api/files");
+    if (listing.status === 200) {
+      showFiles(listing.data.files, listing.data.roster_kinds);
+      showRefused(listing.data.refused);
+    }
+    const summary = $("#check-summary");
+    summary.className = "summary error";
+    summary.textContent = data.error;
+    $("#bar-status").className = "bar-status error";
+    $("#bar-status").textContent = data.error;
+    return;
+  }
+  checked = data;
+  const tallies = showFiles(data.files, data.roster_kinds);
+  showRefused(data.refused);
+  showReporting(data);
+  $("#demo-banner").hidden = !data.demo.length;
   const warnings = data.problems.length + data.rosters.reduce((n, r) => n + r.problems.length, 0) - data.errors;
   const summary = $("#check-summary");
   summary.className = "summary " + (data.errors ? "error" : "ok");
@@ -115,6 +221,7 @@ async function refreshCheck() {
   if (data.other_problems.length) {
     other.append(el("h3", {}, T.other_problems), problemList(data.other_problems));
   }
+  showBarStatus();
 }
 
 async function uploadOne(file, replace) {
@@ -124,31 +231,47 @@ async function uploadOne(file, replace) {
   return api("POST", url, form);
 }
 
+function uploaded(data) {
+  for (const stored of data.files || []) {
+    if (stored.backup) {
+      say("#upload-messages", "ok", fmt(T.replaced, { name: stored.name, backup: stored.backup }));
+    } else if (stored.renamed) {
+      say("#upload-messages", "ok", fmt(T.kept_apart, { original: stored.original, name: stored.name }));
+    }
+  }
+}
+
 async function uploadFiles(files, replace) {
   $("#upload-messages").replaceChildren();
+  pending.clear();
   const busy = say("#upload-messages", "info", T.uploading);
+  let refused = false;
   for (const file of files) {
     const { status, data } = await uploadOne(file, replace);
-    if (status === 409 && !replace) {
-      const name = data.error;
-      const box = say("#upload-messages", "error", name + " ");
-      box.append(el("button", { type: "button", onclick: async () => {
-        box.remove();
-        const target = conflictName(file, data);
-        const again = await uploadOne(file, target);
-        if (again.status !== 200) say("#upload-messages", "error", again.data.error);
-        refreshCheck();
-      } }, T.replace));
+    if (status === 409 && !replace && data.name) {
+      const box = say("#upload-messages", "error conflict", data.error + " ");
+      pending.add(file.name);
+      box.append(el("button", { type: "button", class: "confirm-replace",
+        "aria-label": fmt(T.replace_confirm, { original: file.name, name: data.name }),
+        onclick: async () => {
+          box.remove();
+          pending.delete(file.name);
+          const again = await uploadOne(file, data.name);
+          if (again.status !== 200) say("#upload-messages", "error", again.data.error);
+          else uploaded(again.data);
+          refreshCheck();
+        } }, T.replace));
+    } else if (status === 400 || status === 413) {
+      refused = true;  // listed with the other refusals, until she dismisses it
     } else if (status !== 200) {
       say("#upload-messages", "error", data.error);
+    } else {
+      uploaded(data);
     }
   }
   busy.remove();
-  refreshCheck();
-}
-
-function conflictName(file, data) {
-  return data.name || null;
+  await refreshCheck();
+  if (refused) $("#refused").scrollIntoView({ block: "nearest" });
 }
 
 async function removeFile(name) {
@@ -158,23 +281,65 @@ async function removeFile(name) {
   refreshCheck();
 }
 
-// A drop zone and its file input: ``take(files)`` gets the files dropped or chosen.
-function dropZone(drop, input, take) {
-  input.addEventListener("change", () => {
-    if (input.files.length) take(Array.from(input.files));
-    input.value = "";
+// Every file of a dropped folder (and its sub-folders), read through the entries API.
+async function droppedFiles(dataTransfer) {
+  const entries = Array.from(dataTransfer.items || []).map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+  if (!entries.length) return Array.from(dataTransfer.files);
+  const files = [];
+  async function walk(entry) {
+    if (entry.isFile) {
+      files.push(await new Promise((ok, fail) => entry.file(ok, fail)));
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      let batch;
+      do {
+        batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+        for (const child of batch) await walk(child);
+      } while (batch.length);
+    }
+  }
+  for (const entry of entries) await walk(entry);
+  return files;
+}
+
+function wanted(file) {
+  const name = file.name;
+  return !name.startsWith("~$") && !name.startsWith(".");
+}
+
+// A drop zone and its file inputs: ``take(files)`` gets the files dropped or chosen.
+function dropZone(drop, inputs, take) {
+  for (const input of inputs) {
+    input.addEventListener("change", () => {
+      if (input.files.length) take(Array.from(input.files).filter(wanted));
+      input.value = "";
+    });
+  }
+  drop.addEventListener("click", (e) => {  // the whole zone opens the chooser, as before
+    if (e.target === drop || !e.target.closest("label, button, input")) inputs[0].click();
   });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
+  drop.addEventListener("drop", async (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    if (e.dataTransfer.files.length) take(Array.from(e.dataTransfer.files));
+    const files = (await droppedFiles(e.dataTransfer)).filter(wanted);
+    if (files.length) take(files);
   });
 }
 
 function setUpDrop() {
-  dropZone($("#drop"), $("#file-input"), uploadFiles);
+  dropZone($("#drop"), [$("#file-input"), $("#folder-input")], uploadFiles);
+  $("#copy-missing").addEventListener("click", copyMissing);
+  $("#clear-demo").addEventListener("click", async () => {
+    if (!window.confirm(T.confirm_demo)) return;
+    const { status, data } = await api("DELETE", "/api/demo");
+    $("#upload-messages").replaceChildren();
+    pending.clear();
+    if (status === 200) say("#upload-messages", "ok", fmt(T.demo_cleared, { n: data.removed.length }));
+    else say("#upload-messages", "error", data.error);
+    refreshCheck();
+  });
 }
 
 // ---------------------------------------------------------------- ② settings
@@ -182,7 +347,7 @@ function setUpDrop() {
 function toggleOptional() {
   for (const set of document.querySelectorAll("fieldset.optional")) {
     const on = set.querySelector("legend input").checked;
-    for (const input of set.querySelectorAll(".grid input")) input.disabled = !on;
+    for (const input of set.querySelectorAll(".grid input, .grid textarea")) input.disabled = !on;
     set.classList.toggle("off", !on);
   }
 }
@@ -192,10 +357,11 @@ function settingsValues(form) {
   for (const input of form.querySelectorAll("input, textarea, select")) {
     if (!input.name) continue;
     if (input.type === "checkbox") values[input.name] = input.checked;
-    else if (input.name.startsWith("summary.years.")) continue;
-    else values[input.name] = input.value;
+    else if (input.dataset.type === "years") {
+      const name = input.name.replace(/\.[01]$/, "");
+      (values[name] = values[name] || []).push(input.value);
+    } else values[input.name] = input.value;
   }
-  values["summary.years"] = [form.elements["summary.years.0"].value, form.elements["summary.years.1"].value];
   return values;
 }
 
@@ -206,52 +372,103 @@ function setUpSettings() {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const message = $("#settings-message");
-    const { status, data } = await api("POST", "/api/settings", settingsValues(form));
+    for (const bad of form.querySelectorAll("[aria-invalid]")) bad.removeAttribute("aria-invalid");
+    const { status, data } = await api("PUT", "/api/settings", settingsValues(form));
     message.className = "message " + (status === 200 ? "ok" : "error");
     message.textContent = status === 200 ? "✓ " + T.saved : data.error;
+    if (status !== 200 && data.field) {
+      const field = form.querySelector(`[name="${data.field}"], [name="${data.field}.0"]`);
+      if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+    }
+    if (status === 200) {
+      for (const [name, value] of Object.entries(data)) {
+        const field = form.elements[name];
+        if (field && field.tagName !== "FIELDSET" && field.type !== "checkbox" && typeof value === "string") field.value = value;
+      }
+      refreshCheck();
+    }
   });
 }
 
 // ---------------------------------------------------------------- ③ build, ④ preview
 
 let polling = null;
+let watching = null;
+
+function building(on) {
+  $("#build").disabled = on;
+  $("#build").setAttribute("aria-busy", on ? "true" : "false");
+  $("#cancel-build").hidden = !on;
+  $("#progress").hidden = !on;
+  $("#bar-progress").hidden = !on;
+}
 
 async function startBuild() {
+  const button = $("#build");
+  if (button.disabled) return;
+  building(true);  // at once: a double click cannot start a second build
   $("#build-message").replaceChildren();
   const { status, data } = await api("POST", "/api/build", { pdf: $("#pdf").checked });
+  if (status === 409 && data.job) { follow(data.job); return; }  // one is running: show it
   if (status !== 202) {
+    building(false);
     say("#build-message", "error", data.error);
     return;
   }
-  $("#build").disabled = true;
-  $("#progress").hidden = false;
+  follow(data.job);
+}
+
+function follow(id) {
+  building(true);
+  watching = id;
   showProgress({ done: 0, total: 0, stage: T.building });
-  polling = setInterval(() => poll(data.job), 400);
+  clearInterval(polling);
+  polling = setInterval(() => poll(id), 400);
+  poll(id);
 }
 
 function showProgress(job) {
-  $("#progress-stage").textContent = job.stage || T.building;
-  $("#progress-count").textContent = job.total ? `${job.done} / ${job.total}` : "";
+  const stage = job.cancelling ? T.cancelling : (job.stage || T.building);
+  const count = job.total ? `${job.done} / ${job.total}` : "";
+  $("#progress-stage").textContent = stage;
+  $("#progress-count").textContent = count;
+  $("#bar-progress").textContent = stage + (count ? " " + count : "");
   $("#progress-fill").style.width = job.total ? (100 * job.done / job.total).toFixed(1) + "%" : "3%";
+  $("#progress-bar").setAttribute("aria-valuemax", String(job.total || 0));
+  $("#progress-bar").setAttribute("aria-valuenow", String(job.done || 0));
 }
 
 async function poll(id) {
   const { status, data } = await api("GET", "/api/build/" + id);
-  if (status !== 200) return;
+  if (status !== 200 || watching !== id) return;
   showProgress(data);
   if (data.state === "running") return;
   clearInterval(polling);
-  $("#build").disabled = false;
-  $("#progress").hidden = true;
+  watching = null;
+  building(false);
   if (data.state === "done") {
     await showOutputs();
     showPreview();
+  } else if (data.state === "cancelled") {
+    say("#build-message", "info", T.build_cancelled + "：" + data.error);
   } else {
     const box = say("#build-message", "error", T.build_failed + "：" + data.error);
     const list = problemList(data.problems || []);
     if (list) box.append(list);
     refreshCheck();
   }
+}
+
+async function cancelBuild() {
+  if (!watching) return;
+  $("#cancel-build").disabled = true;
+  await api("POST", "/api/build/" + watching + "/cancel", {});
+  $("#cancel-build").disabled = false;
+}
+
+async function pickUpBuild() {
+  const { status, data } = await api("GET", "/api/build");
+  if (status === 200 && data.job && data.state === "running") follow(data.job);
 }
 
 async function showOutputs() {
@@ -263,10 +480,19 @@ async function showOutputs() {
   const files = data.files;
   report.append(
     el("div", { class: "report-head" },
-      el("h3", {}, fmt(T.build_done, { n: files.length })),
+      el("h3", {}, fmt(T.build_done, { n: files.length }),
+        r.finished ? el("span", { class: "finished", id: "finished-at" }, fmt(T.finished_at, { time: r.finished })) : null),
       el("a", { class: "button download", id: "download-zip", href: "/api/outputs.zip", download: "" },
         "⇩ " + T.download_zip)),
     el("div", { class: "totals" }, r.totals));
+  if (r.missing && r.missing.length) {
+    report.append(el("div", { class: "alert warn", id: "report-missing" },
+      fmt(T.report_missing, { n: r.missing.length, names: r.missing.join("、") })));
+  }
+  if (r.refused && r.refused.length) {
+    report.append(el("div", { class: "alert warn", id: "report-refused" },
+      fmt(T.report_refused, { names: r.refused.map((x) => x.name).join("、") })));
+  }
   const rows = r.written.map((w) => {
     let link;
     if (w.folder) {
@@ -301,7 +527,9 @@ function showPreview() {
 // ---------------------------------------------------------------- ⑤ templates
 
 function setUpTemplates() {
-  for (const input of document.querySelectorAll(".template-upload")) {
+  for (const button of document.querySelectorAll(".template-pick")) {
+    const input = button.nextElementSibling;
+    button.addEventListener("click", () => input.click());
     input.addEventListener("change", async () => {
       if (!input.files.length) return;
       $("#template-message").replaceChildren();
@@ -316,6 +544,7 @@ function setUpTemplates() {
       } else {
         say("#template-message", "error", data.error);
       }
+      refreshCheck();
     });
   }
 }
@@ -356,7 +585,7 @@ async function formatDraft(file) {
 }
 
 function setUpFormat() {
-  dropZone($("#format-drop"), $("#format-input"), (files) => formatDraft(files[0]));
+  dropZone($("#format-drop"), [$("#format-input")], (files) => formatDraft(files[0]));
 }
 
 setUpDrop();
@@ -364,5 +593,7 @@ setUpFormat();
 setUpSettings();
 setUpTemplates();
 $("#build").addEventListener("click", startBuild);
+$("#cancel-build").addEventListener("click", cancelBuild);
 refreshCheck();
+pickUpBuild();
 if (window.DOCGEN.finished) { showOutputs(); showPreview(); }
