@@ -283,6 +283,7 @@ def build(
         )
     documents = [path for _kind, _template, path in singles]
     documents += [path for plan in plans.values() for path in plan.targets]
+    _confine(settings, out, singles, plans)
     targets = [out / SUMMARY_WORKBOOK] + documents
     pending = PendingPrint(
         out,
@@ -309,6 +310,17 @@ def build(
         )
         pending.end()
     return report
+
+
+def _confine(settings: Settings, out: Path, singles: list, plans: dict) -> None:
+    """Every place a kind writes stays inside outputs/, links already there included."""
+    from docgen.kinds.registry import confined_output
+
+    for kind, _template, path in singles:
+        confined_output(kind, out, path)
+    for key, plan in plans.items():
+        for path in plan.targets[:1] + ([plan.combined] if plan.combined else []):
+            confined_output(settings.kinds[key], out, path)
 
 
 def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: list) -> list[Written]:
