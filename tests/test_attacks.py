@@ -6,18 +6,23 @@ HTTP API through Starlette's test client or a real uvicorn) and reads the result
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docx
+import httpx
 import pytest
 from clirun import run
 
@@ -345,3 +350,293 @@ def test_the_build_record_serves_and_zips_only_files_inside_outputs(rebuilt, tmp
         assert sorted(names) == sorted(listed)
         assert "工作总结.docx" in names
         assert client.get("/outputs/工作总结.docx").status_code == 200
+
+
+# ---------------------------------------------------------------- 4. the page's defences
+
+
+@contextlib.contextmanager
+def serving(app):
+    """``app`` under uvicorn with the options ``docgen serve`` uses; yields (host, port)."""
+    import uvicorn
+
+    from docgen.web.security import server_options
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **server_options())
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.02)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def raw_request(port: int, data: bytes, timeout: float = 10) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+            if b"\r\n\r\n" in answer and b"content-length" not in answer.lower():
+                break
+        return answer
+
+
+@pytest.mark.parametrize("password", [None, "s3cret"])
+def test_the_host_header_is_checked_with_or_without_a_password(workspace, password):
+    # DNS rebinding: a page at evil.example whose name now points at this computer
+    with page(workspace, password, base="http://evil.example:8000") as client:
+        for path in ("/", "/login", "/api/check", "/static/page.js"):
+            assert client.get(path).status_code == 403, path
+        assert client.post("/login", data={"password": "s3cret"}).status_code == 403
+    with page(workspace, password, base="http://localhost:8000") as client:
+        assert client.get("/login" if password else "/api/check").status_code == 200
+    from starlette.testclient import TestClient
+
+    from docgen.web.app import create_app
+
+    app = create_app(workspace, password="s3cret", host="office-pc.lan")
+    for base, status in (("http://office-pc.lan:8000", 200), ("http://192.168.1.5", 200)):
+        with TestClient(app, base_url=base) as client:
+            assert client.get("/login").status_code == status
+
+
+def test_logins_are_throttled_per_client_with_a_lockout(workspace):
+    from starlette.testclient import TestClient
+
+    from docgen.web.app import create_app
+
+    app = create_app(workspace, password="s3cret")
+    base = "http://127.0.0.1:8000"
+    with TestClient(app, base_url=base, client=("10.0.0.7", 5000), follow_redirects=False) as c:
+        statuses = [c.post("/login", data={"password": f"guess{i}"}).status_code for i in range(7)]
+        assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
+        locked = c.post("/login", data={"password": "s3cret"})
+        assert locked.status_code == 429, "even the right password waits out the lockout"
+        assert int(locked.headers["retry-after"]) > 60 and "分钟后再试" in locked.json()["error"]
+    with TestClient(app, base_url=base, client=("10.0.0.8", 5000), follow_redirects=False) as c:
+        assert c.post("/login", data={"password": "s3cret"}).status_code == 303, "another client"
+
+
+def test_parallel_guesses_are_counted(workspace):
+    from docgen.web.app import create_app
+
+    with serving(create_app(workspace, password="s3cret")) as (host, port):
+        url = f"http://{host}:{port}/login"
+
+        def guess(n):
+            return httpx.post(url, data={"password": f"guess{n}"}, timeout=30).status_code
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(50) as pool:
+            statuses = list(pool.map(guess, range(100)))
+        assert statuses.count(401) <= 5 and statuses.count(429) >= 95, statuses
+        assert time.monotonic() - started < 20
+
+
+def test_responses_forbid_framing_sniffing_and_caching_downloads(rebuilt, monkeypatch):
+    import base64
+    import hashlib
+    import re
+
+    from docgen.output import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)  # the page asks; no need to print
+    with page(rebuilt) as client:
+        home = client.get("/")
+        policy = home.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        # the page's own inline scripts, and nothing else, may run
+        scripts = re.findall(r"<script(?![^>]*src=)[^>]*>(.*?)</script>", home.text, re.S)
+        for script in scripts:
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy
+        assert home.headers["x-content-type-options"] == "nosniff"
+        assert home.headers["referrer-policy"] == "same-origin"
+        assert home.headers["x-frame-options"] == "DENY"
+        for path in (
+            "/api/outputs.zip",
+            "/outputs/工作总结.docx",
+            "/templates/templates/工作总结.docx",
+        ):
+            r = client.get(path)
+            assert r.status_code == 200, path
+            assert r.headers["cache-control"] == "no-store", path
+            assert r.headers["x-content-type-options"] == "nosniff"
+        assert "no-store" not in client.get("/static/page.js").headers.get("cache-control", "")
+
+
+def test_a_malformed_cookie_is_a_4xx(workspace):
+    from docgen.web.app import create_app
+
+    with serving(create_app(workspace, password="s3cret")) as (_host, port):
+        for cookie in (
+            b"docgen_session=\xe9\xff",
+            b"docgen_session",
+            b'docgen_session="a',
+            b"=;;=",
+        ):
+            answer = raw_request(
+                port,
+                b"GET /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: "
+                + cookie
+                + b"\r\nConnection: close\r\n\r\n",
+            )
+            assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+
+
+def test_slow_and_stalled_requests_time_out(workspace, monkeypatch):
+    from docgen.web import security
+    from docgen.web.app import create_app
+
+    monkeypatch.setattr(security, "HEADER_TIMEOUT", 2.0)
+    monkeypatch.setattr(security, "BODY_IDLE", 2.0)
+    with serving(create_app(workspace)) as (_host, port):
+        # 800 connections trickling their headers a byte at a time
+        slow = []
+        for _ in range(800):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GET /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+            slow.append(s)
+        started = time.monotonic()
+        r = httpx.get(f"http://127.0.0.1:{port}/api/files", timeout=10)
+        assert r.status_code == 200 and time.monotonic() - started < 5, "still answering"
+        time.sleep(2.5)
+        closed = 0
+        for s in slow:
+            try:
+                s.sendall(b"b")
+                s.settimeout(5)
+                closed += s.recv(1) == b""
+            except OSError:
+                closed += 1
+            s.close()
+        assert closed == len(slow), "every stalled connection was closed by the server"
+
+        # a body that stops coming
+        with socket.create_connection(("127.0.0.1", port), timeout=15) as s:
+            s.sendall(
+                b"PUT /api/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                b'\r\nContent-Length: 1000\r\n\r\n{"issuer.name": '
+            )
+            started = time.monotonic()
+            answer = s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+            assert time.monotonic() - started < 6
+
+
+# ---------------------------------------------------------------- 5. no 500, no traceback
+
+
+def test_every_api_route_answers_4xx_while_docgen_toml_is_broken(workspace, monkeypatch):
+    from docgen.output import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    config = workspace / "docgen.toml"
+    text = config.read_text(encoding="utf-8")
+    for broken, words in (
+        (text.replace("[issuer]", "[issuer\n"), "第 4 行"),
+        ("a = " + "[" * 100_000, "套得太深"),
+        ("[" * 100_000, "docgen.toml"),
+    ):
+        config.write_text(broken, encoding="utf-8")
+        with page(workspace) as client:
+            assert "docgen.toml" in client.get("/").text, "the page still loads and says why"
+            for method, path, body in (
+                ("GET", "/api/files", None),
+                ("GET", "/api/check", None),
+                ("GET", "/api/settings", None),
+                ("GET", "/api/templates", None),
+                ("PUT", "/api/settings", {"issuer.name": "松岚镇"}),
+                ("POST", "/api/build", {"pdf": False}),
+                ("DELETE", "/api/files/inputs/units.xlsx", None),
+            ):
+                r = client.request(method, path, json=body)
+                assert 400 <= r.status_code < 500, (method, path, r.status_code)
+                assert "docgen.toml" in r.json()["error"] and words in r.json()["error"]
+        assert config.read_text(encoding="utf-8") == broken, "nothing saved over it"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"issuer.seal": "false"},
+        {"issuer.seal": 1},
+        {"issuer.name": 5},
+        {"issuer.name": ["松岚镇"]},
+        {"summary.date": 20221220},
+        {"summary.title": {"a": 1}},
+        {"summary.years": "2020"},
+        {"summary.years": [True, 2022]},
+        {"summary.years": ["2020", "99999999999999999999"]},
+        {"summary.years": [2020, 99999999999999999999]},
+        {"summary.footer": True, "summary.footer.cc": 7},
+    ],
+)
+def test_a_wrong_typed_setting_is_a_400_and_changes_nothing(workspace, form):
+    config = workspace / "docgen.toml"
+    before = config.read_bytes()
+    with page(workspace) as client:
+        r = client.put("/api/settings", json=form)
+        assert r.status_code == 400, r.text
+        assert next(iter(form)).split(".")[-1] in r.json()["error"] or "年度" in r.json()["error"]
+        assert client.get("/api/settings").json()["issuer.seal"] is False
+    assert config.read_bytes() == before
+
+
+def test_deep_brackets_in_docgen_toml_give_a_message_on_the_command_line(workspace):
+    (workspace / "docgen.toml").write_text("a = " + "[" * 100_000, encoding="utf-8")
+    for command in (["check"], ["build"], ["templates", "list"]):
+        result = run(*command, cwd=workspace)
+        assert result.exit_code == 1, (command, result.output)
+        assert "docgen.toml" in result.output and "套得太深" in result.output
+        assert "Traceback" not in result.output and "RecursionError" not in result.output
+
+
+def test_a_year_beyond_reason_in_docgen_toml_is_refused(workspace):
+    config = workspace / "docgen.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("years = [")
+    end = text.index("]", start) + 1
+    config.write_text(text[:start] + "years = [2020, 99999999999999999999]" + text[end:], "utf-8")
+    result = run("build", cwd=workspace)
+    assert result.exit_code == 1 and "years" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_page_runs_under_its_policy_and_cannot_be_framed(workspace, monkeypatch):
+    from webserver import browser, running
+
+    from docgen.output import pdf
+    from docgen.web.app import create_app
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    with running(create_app(workspace)) as url, browser() as chromium:
+        page = chromium.new_page()
+        violations = []
+        page.on(
+            "console", lambda m: violations.append(m.text) if "Security Policy" in m.text else 0
+        )
+        page.goto(url)
+        page.locator("#tally-list li").first.wait_for()  # the page's script ran
+        assert not violations, violations
+
+        framing = chromium.new_page()
+        refused = []
+        framing.on("console", lambda m: refused.append(m.text))
+        framing.set_content(f'<iframe id="f" src="{url}/" width="800" height="600"></iframe>')
+        framing.wait_for_timeout(1500)
+        frame = framing.frame_locator("#f")
+        assert frame.locator("#build").count() == 0, "the page did not load inside the frame"
+        assert any("frame-ancestors" in text for text in refused), refused

@@ -282,6 +282,10 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         raise _fail(path, _("找不到清单文件 kind.toml")) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
+    except RecursionError:
+        raise _fail(
+            path, _("格式有误：方括号 [ ] 或花括号 { } 套得太深（多写了 [ 或 {？），请检查并改正")
+        ) from None
 
     template = _str(data, "template", path)
     _confine_template(folder, template, path)

@@ -103,10 +103,11 @@ class Guard:
 
     def logged_in(self, request: Request) -> bool:
         token = request.cookies.get(COOKIE, "")
-        return any(hmac.compare_digest(token, known) for known in self.sessions)
+        given = token.encode("utf-8", "surrogateescape")  # any bytes a client sends
+        return any(hmac.compare_digest(given, known.encode()) for known in self.sessions)
 
 
-def create_app(root: Path, password: str | None = None) -> Starlette:
+def create_app(root: Path, password: str | None = None, host: str = "127.0.0.1") -> Starlette:
     """The page for the workspace ``root``; with ``password``, every request needs a login."""
     desk = Desk(root)
     sessions: set[str] = set()
@@ -364,6 +365,9 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.desk = desk
     app.add_middleware(Guard, password=password, sessions=sessions)
+    from docgen.web import security
+
+    security.install(app, host=host)  # outermost: Host, login throttle, timeouts, headers
     return app
 
 

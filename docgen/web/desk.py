@@ -426,6 +426,7 @@ class Desk:
 
     def start_build(self, pdf: bool = False) -> Job:
         """Start a build in the background; Refused (409) while another one runs."""
+        self.settings()  # a broken docgen.toml is told at once (ConfigError: 400)
         if pdf:
             from docgen.output.pdf import find_soffice, missing_soffice_message
 

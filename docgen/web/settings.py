@@ -69,13 +69,21 @@ def _table(doc, dotted: str, create: bool, created: list | None = None):
     return node
 
 
+def _parse(text: str, config: Path):
+    """docgen.toml through tomlkit; a broken file is a ConfigError saying where (never a 500)."""
+    try:
+        return tomlkit.parse(text)
+    except (ValueError, RecursionError):  # tomlkit's ParseError is a ValueError
+        from docgen.config import load
+
+        load(config)  # says what is wrong and where, as a ConfigError
+        raise ConfigError(_("{file} 格式有误").format(file=config.name)) from None
+
+
 def read(config: Path) -> dict:
     """The form's values: {"issuer.name": …, "summary.header": bool, …} (dates as ISO text)."""
-    doc = (
-        tomlkit.parse(config.read_text(encoding="utf-8-sig"))
-        if config.exists()
-        else tomlkit.document()
-    )
+    doc = _parse(config.read_text(encoding="utf-8-sig"), config) if config.exists() else None
+    doc = doc if doc is not None else tomlkit.document()
     values: dict = {}
     for table, key, kind in FIELDS:
         node = _table(doc, table, create=False)
@@ -95,12 +103,31 @@ def read(config: Path) -> dict:
     return values
 
 
+# the JSON types a field's value may have (anything else is refused, not converted)
+_TYPES: dict[str, tuple[type, ...]] = {
+    "bool": (bool,),
+    "years": (list, type(None)),
+    "list": (str, list, type(None)),
+}
+
+
 def _convert(name: str, kind: str, raw):
     """A form value as the TOML value; None leaves the key out."""
+    types = _TYPES.get(kind, (str, type(None)))
+    items: list = raw if isinstance(raw, list) else []
+    if not isinstance(raw, types) or not all(
+        isinstance(i, (str, int)) and not isinstance(i, bool) for i in items
+    ):
+        shown = {"bool": "true / false", "years": '["2020", "2022"]', "list": '"…"'}
+        raise SettingsError(
+            _("{field} 的值类型不对，应写作：{expected}").format(
+                field=name, expected=shown.get(kind, '"…"')
+            )
+        )
     if kind == "bool":
-        return bool(raw)
+        return raw
     if kind == "years":
-        parts = [str(p).strip() for p in (raw or []) if str(p).strip()]
+        parts = [str(p).strip() for p in items if str(p).strip()]
         if not parts:
             return None
         try:
@@ -135,7 +162,7 @@ def write(config: Path, form: dict) -> None:
     from docgen.config import load
 
     old = config.read_bytes() if config.exists() else None
-    doc = tomlkit.parse(old.decode("utf-8-sig")) if old is not None else tomlkit.document()
+    doc = _parse(old.decode("utf-8-sig"), config) if old is not None else tomlkit.document()
     for table in OPTIONAL_TABLES:
         if not form.get(table):
             parent, _dot, name = table.rpartition(".")
