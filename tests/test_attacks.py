@@ -640,3 +640,109 @@ def test_the_page_runs_under_its_policy_and_cannot_be_framed(workspace, monkeypa
         frame = framing.frame_locator("#f")
         assert frame.locator("#build").count() == 0, "the page did not load inside the frame"
         assert any("frame-ancestors" in text for text in refused), refused
+
+
+# ---------------------------------------------------------------- 5b. hostile drafts
+
+
+def _draft_with(path: Path, body: bytes | None = None, paragraphs: int = 0, dtd: bool = False):
+    """A hand-typed draft whose document.xml is rewritten: ``paragraphs`` more paragraphs, or
+    a DTD declaring entities that the text uses."""
+    base = path.with_suffix(".base.docx")
+    doc = docx.Document()
+    for text in ("关于做好安全生产工作的通知", "各村：", "一、加强领导。"):
+        doc.add_paragraph(text)
+    doc.save(str(base))
+    with zipfile.ZipFile(base) as zin:
+        xml = zin.read("word/document.xml")
+        head, sep, tail = xml.partition(b"<w:body>")
+        para = b"<w:p><w:r><w:t>" + "安全生产".encode() * 20 + b"</w:t></w:r></w:p>"
+        xml = head + sep + para * paragraphs + tail
+        if dtd:
+            declaration = (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<!DOCTYPE w:document [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+            )
+            xml = declaration + xml.split(b"?>", 1)[1].lstrip().replace("各村".encode(), b"&b;")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+            for info in zin.infolist():
+                data = xml if info.filename == "word/document.xml" else zin.read(info)
+                zout.writestr(info.filename, data)
+    base.unlink()
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_drafts(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("drafts")
+    bomb_paragraphs = 60 * 2**20 // 273  # document.xml of 60 MB
+    return {
+        "dtd": _draft_with(folder / "实体.docx", dtd=True),
+        "bomb": _draft_with(folder / "膨胀.docx", paragraphs=bomb_paragraphs),
+        "long": _draft_with(folder / "很长.docx", paragraphs=3 * 2**20 // 273),
+    }
+
+
+@pytest.mark.parametrize("kind, words", [("dtd", "DTD"), ("bomb", "超过草稿的上限")])
+def test_a_hostile_draft_is_refused_before_it_is_parsed(hostile_drafts, tmp_path, kind, words):
+    draft = hostile_drafts[kind]
+    assert draft.stat().st_size < 400_000
+    started = time.monotonic()
+    result = run("format", draft, "-o", tmp_path / "排版.docx")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1, result.output
+    assert words in result.output and draft.name in result.output
+    assert "检查通过" not in result.output and "Traceback" not in result.output
+    assert not list(tmp_path.iterdir()), "no .docx written"
+    lint = run("lint", draft)
+    assert lint.exit_code == 1 and words in lint.output and "检查通过" not in lint.output
+
+
+def test_the_page_refuses_a_hostile_draft_at_once(workspace, hostile_drafts):
+    with page(workspace) as client:
+        for kind, words in (("dtd", "DTD"), ("bomb", "超过草稿的上限")):
+            draft = hostile_drafts[kind]
+            started = time.monotonic()
+            r = client.post("/api/format", files={"file": (draft.name, draft.read_bytes())})
+            assert r.status_code == 400 and words in r.json()["error"], r.text
+            assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
+def test_the_server_stops_on_sigterm_while_a_draft_is_formatted(workspace, hostile_drafts):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = docgen_process(["serve", str(workspace), "--port", str(port), "--no-browser"], ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/api/files", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "not started"
+                time.sleep(0.1)
+        draft = hostile_drafts["long"]  # within the limit, and some seconds to format
+
+        def post():
+            try:
+                files = {"file": (draft.name, draft.read_bytes())}
+                return httpx.post(f"{url}/api/format", files=files, timeout=60).status_code
+            except httpx.TransportError:
+                return "cut off"
+
+        with ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(post)
+            time.sleep(2)
+            assert not answer.done(), "still formatting"
+            stopped = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            assert time.monotonic() - stopped < 15
+            assert answer.result(timeout=30) in ("cut off", 500, 503)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -38,6 +38,7 @@ BODY_IDLE = 15.0  # seconds between two pieces of a request body
 BODY_TOTAL = 180.0  # seconds for a whole request body (64 MB at 0.4 MB/s)
 KEEP_ALIVE = 5  # seconds an idle connection is kept
 MAX_HEADER_BYTES = 32 * 1024  # request line and headers
+SHUTDOWN_GRACE = 5  # seconds requests still running get when the server is told to stop
 LOGIN_FAILURES = 5  # failed logins (in LOGIN_WINDOW seconds) before a lockout
 LOGIN_WINDOW = 15 * 60
 LOCKOUT = 5 * 60
@@ -282,7 +283,23 @@ def server_options() -> dict:
         "http": _timed_protocol(),
         "timeout_keep_alive": KEEP_ALIVE,
         "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        "timeout_graceful_shutdown": SHUTDOWN_GRACE,
     }
+
+
+def stop_now() -> None:
+    """After the server has stopped (Ctrl-C, SIGTERM): end the process even when a thread is
+    still working for a request that was cut off (a draft being formatted).  Every file docgen
+    writes is written aside and moved into place, so nothing is left half-written."""
+    import os
+    import sys
+    import threading
+
+    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if busy:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @cache
