@@ -746,3 +746,14 @@ def test_the_server_stops_on_sigterm_while_a_draft_is_formatted(workspace, hosti
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@pytest.mark.parametrize("term", ["99999999999999999999", "9000", "-99999999999999999999"])
+def test_an_agreement_term_beyond_reason_is_refused(workspace, term):
+    config = workspace / "docgen.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nterm = 1" in text
+    config.write_text(text.replace("\nterm = 1", f"\nterm = {term}"), encoding="utf-8")
+    result = run("build", cwd=workspace)
+    assert result.exit_code == 1, result.output
+    assert "agreements.term" in result.output and "Traceback" not in result.output

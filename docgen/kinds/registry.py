@@ -101,6 +101,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     comment: str = ""
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,7 @@ def _setting(name: str, data: object, path: Path) -> Setting:
         choices=_choices(data.get("choices"), path),
         minimum=minimum if isinstance(minimum, int) else None,
         comment=str(data.get("comment", "")),
+        maximum=data["max"] if isinstance(data.get("max"), int) else None,
     )
 
 
@@ -497,6 +499,8 @@ def setting_matches(setting: Setting, value: object) -> bool:
             isinstance(value, int)
             and not isinstance(value, bool)
             and (setting.minimum is None or value >= setting.minimum)
+            and (value <= setting.maximum if setting.maximum is not None else value < 10**9)
+            and value > -(10**9)
         )
     if setting.type == "boolean":
         return isinstance(value, bool)
