@@ -359,11 +359,34 @@ def write_record(out: Path, **extra) -> None:
         "report": None,
         "pdf": any(f.endswith(".pdf") for f in files),
         "time": time.time(),
+        "stamps": stamps(out, files),
         **extra,
     }
     from docgen.output.files import write_bytes_atomic
 
     write_bytes_atomic(out / BUILD_RECORD, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def stamps(folder: Path, files: list[str]) -> dict[str, list[int]]:
+    """Size and modification time of each file: a file edited since the build is told apart."""
+    found = {}
+    for name in files:
+        try:
+            info = (Path(folder) / name).stat()
+        except OSError:
+            continue
+        found[name] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def _unchanged(out: Path, record: dict) -> set[str]:
+    """The recorded files still as the build left them (a record without stamps: all)."""
+    files = record["files"]
+    noted = record.get("stamps")
+    if not isinstance(noted, dict):
+        return set(files)
+    now = stamps(out, files)
+    return {name for name in files if noted.get(name) == now.get(name)}
 
 
 def read_record(out: Path) -> dict | None:
@@ -406,13 +429,15 @@ def output_path(out: Path, name: object) -> Path | None:
 
 def check_owned(staged: Path, out: Path) -> None:
     """Refuse (OutputExistsError, nothing moved) when the new set in ``staged`` would take the
-    place of files in ``out`` that the last build did not write: a secretary's own files."""
+    place of files in ``out`` that the last build did not write, or that were changed since:
+    a secretary's own files, or her edits."""
     import os
 
     from docgen.errors import OutputExistsError
     from docgen.i18n import join
 
-    owned = set(recorded_outputs(out))
+    record = read_record(out)
+    owned = _unchanged(out, record) if record else set()
     found: list[str] = []
     for entry in sorted(Path(staged).iterdir()):
         target = Path(out) / entry.name
@@ -432,8 +457,8 @@ def check_owned(staged: Path, out: Path) -> None:
         more = _("等 {n} 个文件").format(n=len(found)) if len(found) > 3 else ""
         raise OutputExistsError(
             _(
-                "{files}{more} 不是 docgen 上次生成的文件，为免覆盖，这次生成的文档没有放进"
-                " {folder}；请把这些文件移出该文件夹后再生成"
+                "{files}{more} 不是 docgen 上次生成的文件，或生成后被改动过；为免覆盖，"
+                "这次生成的文档没有放进 {folder}；请把这些文件移出该文件夹后再生成"
             ).format(files=join(found[:3]), more=more, folder=display_path(out))
         )
 

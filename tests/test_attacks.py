@@ -323,6 +323,13 @@ def test_a_page_build_does_not_overwrite_a_file_it_did_not_write(workspace):
         assert build_on_the_page(client)["state"] == "done", "its own files it replaces"
         assert set(visible(out)) == set(first)
 
+        # the secretary edits a generated document afterwards: the next build keeps her edit
+        edited = out / "工作总结.docx"
+        edited.write_bytes(edited.read_bytes() + b"\0")
+        state = build_on_the_page(client)
+        assert state["state"] == "failed" and "改动过" in state["error"], state
+        assert edited.read_bytes().endswith(b"\0")
+
 
 def test_the_build_record_serves_and_zips_only_files_inside_outputs(rebuilt, tmp_path):
     out = rebuilt / "outputs"

@@ -21,7 +21,13 @@ from docgen.errors import DataError, DocgenError, Problem, describe_os_error
 from docgen.i18n import _, join
 from docgen.kinds.registry import registry
 from docgen.output.files import finish_swap, safe_filename, swap_in, write_bytes_atomic
-from docgen.workspace import check_owned, output_path, read_record, recorded_outputs
+from docgen.workspace import (
+    check_owned,
+    output_path,
+    read_record,
+    recorded_outputs,
+    stamps,
+)
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".docx")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -534,6 +540,7 @@ class Desk:
                 "report": job.report,
                 "pdf": job.pdf,
                 "time": time.time(),
+                "stamps": stamps(staging, files),  # an edit made later is not overwritten
             }
             write_bytes_atomic(
                 staging / MANIFEST, json.dumps(finished, ensure_ascii=False).encode("utf-8")
