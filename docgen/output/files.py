@@ -289,17 +289,31 @@ def swap_in(staged: Path, out: Path, replaced: set[str] | frozenset[str] = froze
     note = {"pid": os.getpid(), "staged": staged.name, "trash": trash.name, "new": new, "old": old}
     with _signals_held():
         write_bytes_atomic(out / SWAP_JOURNAL, json.dumps(note, ensure_ascii=False).encode())
-        _complete_swap(out, note)
+        _complete_swap(out, note, undo=True)
 
 
-def _complete_swap(out: Path, note: dict) -> None:
+def _complete_swap(out: Path, note: dict, undo: bool = False) -> None:
+    """Move the old set aside, then the new one in.  With ``undo``, an old file that cannot be
+    moved (open in Word on Windows, no permission) puts back what was moved and raises: the
+    old set stays whole."""
     staged, trash = out / str(note["staged"]), out / str(note["trash"])
     trash.mkdir(exist_ok=True)
     new = set(note["new"])
-    for name in note["old"]:
-        moved_in = name in new and not os.path.lexists(staged / name)
-        if os.path.lexists(out / name) and not moved_in:
-            os.replace(out / name, trash / name)
+    moved: list[str] = []
+    try:
+        for name in note["old"]:
+            moved_in = name in new and not os.path.lexists(staged / name)
+            if os.path.lexists(out / name) and not moved_in:
+                os.replace(out / name, trash / name)
+                moved.append(name)
+    except OSError:
+        if not undo:
+            raise
+        for name in reversed(moved):
+            os.replace(trash / name, out / name)
+        (out / SWAP_JOURNAL).unlink(missing_ok=True)
+        shutil.rmtree(trash, ignore_errors=True)
+        raise
     for name in note["new"]:
         if os.path.lexists(staged / name):
             os.replace(staged / name, out / name)
