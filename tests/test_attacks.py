@@ -243,9 +243,9 @@ def replace(a, b):
         if len(moves) > 5:
             os._exit(9)
     return real_replace(a, b)
-def complete(out, note):
+def complete(out, note, **options):
     moves.append(out)
-    return real_complete(out, note)
+    return real_complete(out, note, **options)
 os.replace, files._complete_swap = replace, complete
 """
     started = time.time_ns()
