@@ -332,7 +332,8 @@ def build(
             [path for _kind, _template, path in singles], plans, progress
         )
         pending.end()
-        write_record(out, outputs=_shown(settings, out))
+        printed = [name for pdf in report.pdfs if (name := _inside(out, pdf)) is not None]
+        write_record(out, files=recorded_outputs(out) + printed, outputs=_shown(settings, out))
     return report
 
 
@@ -341,17 +342,19 @@ def build(
 BUILD_RECORD = ".docgen-build.json"
 
 
-def write_record(out: Path, **extra) -> None:
-    """Note every file now in ``out`` as the build's (hidden files apart)."""
+def write_record(out: Path, files: list[str] | None = None, **extra) -> None:
+    """Note ``files`` (default: every file now in ``out``, hidden ones apart) as the build's."""
     import json
     import secrets
     import time
 
-    files = sorted(
-        p.relative_to(out).as_posix()
-        for p in out.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
-    )
+    if files is None:
+        files = [
+            p.relative_to(out).as_posix()
+            for p in out.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+        ]
+    files = sorted(set(files))
     record = {
         "build": secrets.token_hex(6),
         "outputs": Path(out).name,
@@ -468,6 +471,15 @@ def _shown(settings: Settings, out: Path) -> str:
         return out.resolve().relative_to(Path(settings.root).resolve()).as_posix()
     except (ValueError, OSError):
         return str(out)
+
+
+def _inside(out: Path, path: Path) -> str | None:
+    """``path`` relative to ``out`` (with forward slashes) when it is a file there."""
+    try:
+        name = Path(path).resolve().relative_to(Path(out).resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+    return name if Path(path).is_file() else None
 
 
 def _top(out: Path, path: Path) -> str:

@@ -799,3 +799,20 @@ os.replace = replace
     assert "工作总结.docx" in output and "没有权限" in output and "Traceback" not in output
     assert visible(out) == old, "every file of the old set, untouched"
     assert not [p.name for p in out.iterdir() if p.name.startswith((".~docgen-", ".docgen-swap"))]
+
+
+@pytest.mark.soffice
+def test_a_printed_build_records_only_its_own_files(rebuilt):
+    for roster in ("units", "hazards", "students"):
+        (rebuilt / "inputs" / f"{roster}.xlsx").unlink()  # the summary alone is printed
+    out = rebuilt / "outputs"
+    mine = out / "我的笔记.docx"
+    mine.write_bytes(b"the secretary's own notes")
+    result = run("build", "--pdf", "--force", "-q", cwd=rebuilt)
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / ".docgen-build.json").read_text(encoding="utf-8"))
+    assert "工作总结.pdf" in record["files"] and "工作总结.docx" in record["files"]
+    assert "我的笔记.docx" not in record["files"]
+    assert run("build", "--force", "-q", cwd=rebuilt).exit_code == 0
+    assert mine.read_bytes() == b"the secretary's own notes", "not the build's: kept"
+    assert not (out / "工作总结.pdf").exists(), "the last build's print went with it"
