@@ -147,10 +147,12 @@ def test_a_link_in_outputs_cannot_lead_a_kind_outside(workspace, tmp_path):
 
 
 def test_a_shared_kind_with_plain_names_still_builds(workspace):
-    shared_kind(workspace, 'folder = "防汛/明白卡"\nname = "{户主}"')
+    shared_kind(workspace, 'folder = "防汛/明白卡"\nname = "../../../{户主}"')
     result = run("build", cwd=workspace)
     assert result.exit_code == 0, result.output
-    assert (workspace / "outputs" / "防汛" / "明白卡" / "刘大福.docx").is_file()
+    made = [p for p in (workspace / "outputs" / "防汛" / "明白卡").iterdir()]
+    assert [p.name for p in made] == ["_._._刘大福.docx"], "a name from the pattern stays put"
+    assert not list(workspace.parent.glob("*刘大福*"))
 
 
 # ---------------------------------------------------------------- 2. build --force as a whole
