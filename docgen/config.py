@@ -29,6 +29,7 @@ from docgen.kinds.registry import (
 
 CONFIG_NAME = "docgen.toml"
 SUMMARY_KINDS = ("工作总结", "报告")
+YEARS = (1949, 2199)  # the years a campaign can run in (a year beyond is a typing slip)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _is_years(value: object) -> bool:
         isinstance(value, list)
         and len(value) == 2
         and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
-        and value[0] <= value[1]
+        and YEARS[0] <= value[0] <= value[1] <= YEARS[1]
     )
 
 
@@ -162,7 +163,7 @@ _CORE: dict[str, dict[str, tuple[Check, str]]] = {
         "title": (_is_title, 'title = "XX镇安全生产专项整治三年行动工作总结"'),
         "kind": (_is_summary_kind, 'kind = "工作总结"（或 "报告"）'),
         "date": (_is_date, "date = 2022-12-20（不加引号）"),
-        "years": (_is_years, "years = [2020, 2022]"),
+        "years": (_is_years, "years = [2020, 2022]（开始年不晚于结束年）"),
         "note": (_is_text, 'note = "（联系人：张三，电话：12345678）"'),
     },
     "summary.header": {
@@ -358,7 +359,7 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
         try:
             text = source.read_text(encoding="utf-8-sig")
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise ConfigError(
                 _("{file} 格式有误：{error}").format(
                     file=display_path(source), error=_toml_error(exc)
@@ -458,4 +459,6 @@ def _toml_error(exc: Exception) -> str:
         ).format(line=match.group(1), column=match.group(2))
     if isinstance(exc, UnicodeDecodeError):
         return _("文件不是 UTF-8 编码，请用记事本另存为 UTF-8")
+    if isinstance(exc, RecursionError):
+        return _("方括号 [ ] 或花括号 { } 套得太深（多写了 [ 或 {？），请检查并改正")
     return text

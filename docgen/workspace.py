@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 from docgen.config import Settings
 from docgen.errors import DataError, Problem, display_path
 from docgen.i18n import _
-from docgen.output.files import atomic_path, ensure_writable
+from docgen.output.files import (
+    atomic_path,
+    ensure_writable,
+    finish_swap,
+    staging_folder,
+    swap_in,
+)
 
 if TYPE_CHECKING:
     from docgen.figures import Consolidation
@@ -279,6 +285,7 @@ def build(
         )
     documents = [path for _kind, _template, path in singles]
     documents += [path for plan in plans.values() for path in plan.targets]
+    _confine(settings, out, singles, plans)
     targets = [out / SUMMARY_WORKBOOK] + documents
     pending = PendingPrint(
         out,
@@ -291,10 +298,27 @@ def build(
             ),
         ),
     )
+    finish_swap(out)
     resuming = bool(pdf) and not force and pending.matches(targets)
     if not resuming:
         ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
-        _write_documents(settings, inputs, plans, singles, progress, pdf=bool(pdf))
+        # the new set is written aside, then takes the old one's place as a whole: the last
+        # build's files, the PDFs of these documents, a note of an unfinished print
+        replaced = {_top(out, p) for p in targets + pdf_targets(documents)}
+        replaced |= {_top(out, out / name) for name in recorded_outputs(out)}
+        replaced |= {PendingPrint.NAME, BUILD_RECORD}
+        with staging_folder(out) as staging:
+            _write_documents(
+                settings,
+                inputs,
+                {key: _rebased(plan, out, staging) for key, plan in plans.items()},
+                [(k, t, staging / path.relative_to(out)) for k, t, path in singles],
+                progress,
+                out=staging,
+                pdf=bool(pdf),
+            )
+            write_record(staging, outputs=_shown(settings, out))
+            swap_in(staging, out, replaced)
     report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
 
     if pdf:
@@ -304,7 +328,179 @@ def build(
             [path for _kind, _template, path in singles], plans, progress
         )
         pending.end()
+        printed = [name for pdf in report.pdfs if (name := _inside(out, pdf)) is not None]
+        write_record(out, files=recorded_outputs(out) + printed, outputs=_shown(settings, out))
     return report
+
+
+# The build record: which files in outputs/ the last build wrote (the page serves and zips
+# only these, and a later build replaces them without asking).
+BUILD_RECORD = ".docgen-build.json"
+
+
+def write_record(out: Path, files: list[str] | None = None, **extra) -> None:
+    """Note ``files`` (default: every file now in ``out``, hidden ones apart) as the build's."""
+    import json
+    import secrets
+    import time
+
+    if files is None:
+        files = [
+            p.relative_to(out).as_posix()
+            for p in out.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+        ]
+    files = sorted(set(files))
+    record = {
+        "build": secrets.token_hex(6),
+        "outputs": Path(out).name,
+        "files": files,
+        "report": None,
+        "pdf": any(f.endswith(".pdf") for f in files),
+        "time": time.time(),
+        "stamps": stamps(out, files),
+        **extra,
+    }
+    from docgen.output.files import write_bytes_atomic
+
+    write_bytes_atomic(out / BUILD_RECORD, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def stamps(folder: Path, files: list[str]) -> dict[str, list[int]]:
+    """Size and modification time of each file: a file edited since the build is told apart."""
+    found = {}
+    for name in files:
+        try:
+            info = (Path(folder) / name).stat()
+        except OSError:
+            continue
+        found[name] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def _unchanged(out: Path, record: dict) -> set[str]:
+    """The recorded files still as the build left them (a record without stamps: all)."""
+    files = record["files"]
+    noted = record.get("stamps")
+    if not isinstance(noted, dict):
+        return set(files)
+    now = stamps(out, files)
+    return {name for name in files if noted.get(name) == now.get(name)}
+
+
+def read_record(out: Path) -> dict | None:
+    """The build record in ``out``, its ``files`` reduced to those really there: names that
+    stay inside ``out`` (no ``..``, no absolute path, no link leading out) of regular files."""
+    import json
+
+    try:
+        record = json.loads((Path(out) / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    files = record.get("files")
+    record["files"] = [
+        name for name in (files if isinstance(files, list) else []) if output_path(out, name)
+    ]
+    return record
+
+
+def recorded_outputs(out: Path) -> list[str]:
+    record = read_record(out)
+    return record["files"] if record else []
+
+
+def output_path(out: Path, name: object) -> Path | None:
+    """``out/name`` when ``name`` is a relative name of a regular file inside ``out``, else None."""
+    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+        return None
+    relative = Path(name)
+    if relative.is_absolute() or relative.drive or ".." in relative.parts:
+        return None
+    path = Path(out) / relative
+    try:
+        path.resolve(strict=True).relative_to(Path(out).resolve(strict=True))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return path if path.is_file() else None
+
+
+def check_owned(staged: Path, out: Path) -> None:
+    """Refuse (OutputExistsError, nothing moved) when the new set in ``staged`` would take the
+    place of files in ``out`` that the last build did not write, or that were changed since:
+    a secretary's own files, or her edits."""
+    import os
+
+    from docgen.errors import OutputExistsError
+    from docgen.i18n import join
+
+    record = read_record(out)
+    owned = _unchanged(out, record) if record else set()
+    found: list[str] = []
+    for entry in sorted(Path(staged).iterdir()):
+        target = Path(out) / entry.name
+        if entry.name.startswith(".") or not os.path.lexists(target):
+            continue
+        if target.is_dir() and not target.is_symlink():
+            found += [
+                f.relative_to(out).as_posix()
+                for f in sorted(target.rglob("*"))
+                if not f.is_dir()
+                and not any(part.startswith(".") for part in f.relative_to(target).parts)
+                and f.relative_to(out).as_posix() not in owned
+            ]
+        elif entry.name not in owned:
+            found.append(entry.name)
+    if found:
+        more = _("等 {n} 个文件").format(n=len(found)) if len(found) > 3 else ""
+        raise OutputExistsError(
+            _(
+                "{files}{more} 不是 docgen 上次生成的文件，或生成后被改动过；为免覆盖，"
+                "这次生成的文档没有放进 {folder}；请把这些文件移出该文件夹后再生成"
+            ).format(files=join(found[:3]), more=more, folder=display_path(out))
+        )
+
+
+def _shown(settings: Settings, out: Path) -> str:
+    try:
+        return out.resolve().relative_to(Path(settings.root).resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(out)
+
+
+def _inside(out: Path, path: Path) -> str | None:
+    """``path`` relative to ``out`` (with forward slashes) when it is a file there."""
+    try:
+        name = Path(path).resolve().relative_to(Path(out).resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+    return name if Path(path).is_file() else None
+
+
+def _top(out: Path, path: Path) -> str:
+    return path.relative_to(out).parts[0]
+
+
+def _rebased(plan, out: Path, staging: Path):
+    import dataclasses
+
+    return dataclasses.replace(
+        plan,
+        paths=[staging / p.relative_to(out) for p in plan.paths],
+        combined=staging / plan.combined.relative_to(out) if plan.combined else None,
+    )
+
+
+def _confine(settings: Settings, out: Path, singles: list, plans: dict) -> None:
+    """Every place a kind writes stays inside outputs/, links already there included."""
+    from docgen.kinds.registry import confined_output
+
+    for kind, _template, path in singles:
+        confined_output(kind, out, path)
+    for key, plan in plans.items():
+        for path in plan.targets[:1] + ([plan.combined] if plan.combined else []):
+            confined_output(settings.kinds[key], out, path)
 
 
 def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: list) -> list[Written]:
@@ -319,13 +515,19 @@ def _written_lines(settings: Settings, plans: dict, workbook: Path, singles: lis
 
 
 def _write_documents(
-    settings: Settings, inputs: Inputs, plans: dict, singles: list, progress, pdf: bool = False
+    settings: Settings,
+    inputs: Inputs,
+    plans: dict,
+    singles: list,
+    progress,
+    *,
+    out: Path,
+    pdf: bool = False,
 ) -> None:
     from docgen.figures import write_summary_workbook
     from docgen.kinds.summary import summary_context
     from docgen.output.batch import write_batch
 
-    out = settings.paths.outputs
     out.mkdir(parents=True, exist_ok=True)
     context = (
         summary_context(settings, inputs.consolidation, roster_counts(settings, inputs.rosters))

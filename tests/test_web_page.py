@@ -71,9 +71,8 @@ def test_drop_fix_generate_download(chromium, workspace, tmp_path):
         # remove the file: the problem goes
         entry.locator("button.remove").click()
         entry.wait_for(state="detached")
-        page.wait_for_function(
-            "document.querySelector('#check-summary').textContent.includes('0 个错误')"
-        )
+        # (a locator, not wait_for_function: the page's CSP allows no eval, Playwright's too)
+        page.locator("#check-summary", has_text="0 个错误").wait_for()
         assert not (workspace / "inputs" / "tallies" / "坏数村.xlsx").exists()
 
         # ③ generate: the report, links to every output, one zip

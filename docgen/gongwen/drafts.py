@@ -586,6 +586,71 @@ def clean_text(p) -> str:
     return full_width(paragraph_text(p)).strip(INDENT_SPACE)
 
 
+# A hand-typed draft is checked before it is parsed: formatting takes about ten seconds per MB
+# of document XML, and a small zip can inflate to gigabytes.
+MAX_DRAFT_PARTS = 2_000
+MAX_DRAFT_XML_BYTES = 4 * 2**20  # one XML part, uncompressed (some 300 pages of text)
+MAX_DRAFT_BYTES = 200 * 2**20  # every part, pictures included, uncompressed
+_DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def check_package(path: Path) -> None:
+    """Refuse (DocgenError, with what to do) a draft whose parts are too many or too large
+    once inflated, or whose XML declares a DTD or entities (Word and WPS never write one;
+    parsed, it makes a corrupt document) — before anything is parsed."""
+    import zipfile
+
+    from docgen.errors import DocgenError, display_path
+
+    shown = display_path(path)
+    resave = _("请用 Word 或 WPS 打开后另存为 .docx；确是很长的文稿时，请分成几份")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_DRAFT_PARTS:
+                raise DocgenError(
+                    _(
+                        "{file} 由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档（{hint}）"
+                    ).format(file=shown, n=len(infos), limit=MAX_DRAFT_PARTS, hint=resave)
+                )
+            total = sum(info.file_size for info in infos)
+            for info in infos:
+                xml = info.filename.lower().endswith((".xml", ".rels"))
+                limit = MAX_DRAFT_XML_BYTES if xml else MAX_DRAFT_BYTES
+                if info.file_size > limit or total > MAX_DRAFT_BYTES:
+                    big = info.file_size if info.file_size > limit else total
+                    raise DocgenError(
+                        _(
+                            "{file}：{part} 解压后有 {mb} MB，超过草稿的上限 {limit} MB，"
+                            "不像是手写的文稿（{hint}）"
+                        ).format(
+                            file=shown,
+                            part=info.filename if info.file_size > limit else _("全部内容"),
+                            mb=round(big / 2**20, 1),
+                            limit=(limit if info.file_size > limit else MAX_DRAFT_BYTES) // 2**20,
+                            hint=resave,
+                        )
+                    )
+                if xml and any(marker in zf.read(info) for marker in _DECLARATIONS):
+                    raise DocgenError(
+                        _(
+                            "{file}：{part} 含有 DTD 或实体声明（<!DOCTYPE>、<!ENTITY>），"
+                            "Word 和 WPS 不会写出这种内容，文件可能被改动过；"
+                            "请用 Word 或 WPS 打开后另存为 .docx"
+                        ).format(file=shown, part=info.filename)
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
+        raise DocgenError(
+            _(
+                "{file} 无法作为 Word 文档打开（{reason}）：请用 Word 或 WPS 打开后另存为 .docx"
+            ).format(file=shown, reason=type(exc).__name__)
+        ) from None
+
+
 def is_docx(path: Path) -> bool:
     return Path(path).suffix.lower() in (".docx", ".docm")
 

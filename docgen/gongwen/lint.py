@@ -962,6 +962,9 @@ def open_draft(path: Path) -> Document:
         raise DocgenError(_("找不到文件 {file}").format(file=display_path(path)))
     if path.suffix.lower() not in (".docx", ".docm") or not zipfile.is_zipfile(path):
         raise NotDocxError(path)
+    from docgen.gongwen.drafts import check_package
+
+    check_package(path)  # sizes and DTDs, before anything is parsed
     try:
         return docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged package

@@ -105,6 +105,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     comment: str = ""
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ MANIFEST_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "output": ("folder", "name", "file"),
     "settings": ("section", "keys"),
-    "settings.keys": ("type", "default", "choices", "min", "comment"),  # each setting's keys
+    "settings.keys": ("type", "default", "choices", "min", "max", "comment"),  # each setting's keys
 }
 BOOLEAN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("signature", "official"),
@@ -398,6 +399,7 @@ def _setting(name: str, data: object, path: Path) -> Setting:
         choices=_choices(data.get("choices"), path),
         minimum=minimum if isinstance(minimum, int) else None,
         comment=str(data.get("comment", "")),
+        maximum=data["max"] if isinstance(data.get("max"), int) else None,
     )
 
 
@@ -411,11 +413,16 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         raise _fail(path, _("找不到清单文件 kind.toml")) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
+    except RecursionError:
+        raise _fail(
+            path, _("格式有误：方括号 [ ] 或花括号 { } 套得太深（多写了 [ 或 {？），请检查并改正")
+        ) from None
     mistakes = manifest_mistakes(data, text, path)
     if mistakes:
         raise ConfigError("\n".join(mistakes))
 
     template = _str(data, "template", path)
+    _confine_template(folder, template, path)
     if not (folder / template).is_file():
         raise _fail(path, _("模板 {name} 不在这个文件夹中").format(name=template))
     roster = None
@@ -439,6 +446,9 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
     mode: Literal["single", "batch"] = "batch" if roster else "single"
     if mode == "batch" and not output.get("folder"):
         raise _fail(path, _('按名册逐行生成的文档需要 [output] folder = "文件夹名"'))
+    for key in ("folder", "file"):
+        if key in output:
+            _confine_output(output[key], key, path)
     settings_data = data.get("settings", {})
     if not isinstance(settings_data, dict):
         raise _fail(path, _("[settings] 应是一个小节"))
@@ -465,6 +475,80 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         settings=tuple(_setting(name, spec, path) for name, spec in keys.items()),
         builtin=builtin,
     )
+
+
+# --- what a manifest names stays inside the workspace ---------------------------------------
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_part(part: str) -> bool:
+    from docgen.output.files import safe_filename
+
+    return not part or part in (".", "..") or safe_filename(part, fallback="") != part
+
+
+def _confine_output(value: object, key: str, path: Path) -> None:
+    """``[output] folder`` / ``file``: a name (or names joined by ``/``) inside outputs/ — no
+    ``..``, no absolute path, no drive letter, no hidden or forbidden name; a file is a .docx."""
+    text = value if isinstance(value, str) else ""
+    parts = text.split("/")
+    bad = (
+        not text.strip()
+        or text.startswith(("/", "\\"))
+        or "\\" in text
+        or _DRIVE.match(text) is not None
+        or any(_unsafe_part(part) for part in parts)
+        or (key == "file" and not text.lower().endswith(".docx"))
+    )
+    if bad:
+        example = "工作总结.docx" if key == "file" else "防汛明白卡"
+        raise _fail(
+            path,
+            _(
+                "[output] {key} = {value} 不是 outputs 文件夹里的名字：只能写文件夹或文件名"
+                "（不能有 ..、/ 开头的绝对路径、盘符、\\ 或隐藏名），"
+                '请改成例如 {key} = "{example}"'
+            ).format(key=key, value=_shown(value), example=example),
+        )
+
+
+def _confine_template(folder: Path, template: str, path: Path) -> None:
+    """``template``: a .docx file name in the kind's own folder (a link may not lead out)."""
+    inside = False
+    if not _unsafe_part(template) and "/" not in template and _DRIVE.match(template) is None:
+        try:
+            (folder / template).resolve().relative_to(folder.resolve())
+            inside = True
+        except (ValueError, OSError):
+            inside = False
+    if not inside or not template.lower().endswith(".docx"):
+        raise _fail(
+            path,
+            _(
+                "template = {value} 应是这个文件夹里的一个 .docx 文件名（不能有路径、..、盘符，"
+                '也不能是指向文件夹外的链接），请把模板放进 {folder} 并写作 template = "模板.docx"'
+            ).format(value=_shown(template), folder=display_path(folder)),
+        )
+
+
+def _shown(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def confined_output(kind: Kind, outputs: Path, target: Path) -> None:
+    """Raise ConfigError naming the kind's manifest when ``target`` (a path the kind writes)
+    leads outside ``outputs`` — through a link already in the folder."""
+    try:
+        Path(target).resolve().relative_to(Path(outputs).resolve())
+    except (ValueError, OSError):
+        raise _fail(
+            kind.folder / MANIFEST,
+            _(
+                "[output] 写到的 {target} 经链接指向 outputs 文件夹之外；"
+                "请删去这个链接，或在 [output] 中换一个名字"
+            ).format(target=display_path(target)),
+        ) from None
 
 
 @cache
@@ -547,6 +631,8 @@ def setting_matches(setting: Setting, value: object) -> bool:
             isinstance(value, int)
             and not isinstance(value, bool)
             and (setting.minimum is None or value >= setting.minimum)
+            and (value <= setting.maximum if setting.maximum is not None else value < 10**9)
+            and value > -(10**9)
         )
     if setting.type == "boolean":
         return isinstance(value, bool)

@@ -42,7 +42,7 @@ def _digest(path: Path) -> str:
 def _read_record(directory: Path) -> dict[str, str]:
     try:
         data = tomllib.loads((directory / RECORD).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return {}
     shipped = data.get("shipped", {})
     return {str(k): str(v) for k, v in shipped.items()} if isinstance(shipped, dict) else {}

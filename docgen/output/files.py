@@ -161,8 +161,9 @@ def remove_stale(folder: Path, prefix: str = TEMPORARY_PREFIX) -> None:
     except OSError:
         return
     now = time.time()
+    keep = _in_swap(folder)
     for entry in entries:
-        if not entry.name.startswith(prefix):
+        if not entry.name.startswith(prefix) or entry.name in keep:
             continue
         owner = _OWNER.match(entry.name[len(prefix) - 1 :])
         try:
@@ -321,3 +322,107 @@ def is_generated(path: Path) -> bool:
         return False
     match = _STATUS.search(core)
     return bool(match and match.group(1) and GENERATED_STATUS.encode() in match.group(1))
+
+
+# --- replacing a whole set of outputs ------------------------------------------------------
+#
+# A build writes its new set into a staging folder inside the outputs folder, then swaps it in
+# for the old set.  The swap is written down first (SWAP_JOURNAL, the commit point): a run
+# killed before the note leaves the old set untouched (its staging folder is swept later); a
+# run killed after it is finished by the next run (``finish_swap``), so the folder holds the
+# old set or the new one, never a mix.
+
+SWAP_JOURNAL = ".docgen-swap.json"
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is over (POSIX; elsewhere nothing is held)."""
+    import signal
+
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def swap_in(staged: Path, out: Path, replaced: set[str] | frozenset[str] = frozenset()) -> None:
+    """Put every entry of the folder ``staged`` (inside ``out``) in ``out``, in place of the
+    entries of the same names and of ``replaced`` (the old set's other top-level names), as one
+    step: whatever stops the run, ``out`` ends with the old set or the new one."""
+    import json
+
+    staged, out = Path(staged), Path(out)
+    new = sorted(entry.name for entry in os.scandir(staged))
+    old = sorted((set(replaced) | set(new)) - {SWAP_JOURNAL})
+    trash = Path(tempfile.mkdtemp(prefix=owned_prefix(), dir=out))
+    _swept.add(Path(os.path.abspath(trash)))
+    note = {"pid": os.getpid(), "staged": staged.name, "trash": trash.name, "new": new, "old": old}
+    with _signals_held():
+        write_bytes_atomic(out / SWAP_JOURNAL, json.dumps(note, ensure_ascii=False).encode())
+        _complete_swap(out, note, undo=True)
+
+
+def _complete_swap(out: Path, note: dict, undo: bool = False) -> None:
+    """Move the old set aside, then the new one in.  With ``undo``, an old file that cannot be
+    moved (open in Word on Windows, no permission) puts back what was moved and raises: the
+    old set stays whole."""
+    staged, trash = out / str(note["staged"]), out / str(note["trash"])
+    trash.mkdir(exist_ok=True)
+    new = set(note["new"])
+    moved: list[str] = []
+    try:
+        for name in note["old"]:
+            moved_in = name in new and not os.path.lexists(staged / name)
+            if os.path.lexists(out / name) and not moved_in:
+                os.replace(out / name, trash / name)
+                moved.append(name)
+    except OSError:
+        if not undo:
+            raise
+        for name in reversed(moved):
+            os.replace(trash / name, out / name)
+        (out / SWAP_JOURNAL).unlink(missing_ok=True)
+        shutil.rmtree(trash, ignore_errors=True)
+        raise
+    for name in note["new"]:
+        if os.path.lexists(staged / name):
+            os.replace(staged / name, out / name)
+    (out / SWAP_JOURNAL).unlink(missing_ok=True)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def finish_swap(out: Path) -> None:
+    """Finish a swap a killed run committed to but did not complete (nothing else to do)."""
+    import json
+
+    out = Path(out)
+    try:
+        note = json.loads((out / SWAP_JOURNAL).read_text(encoding="utf-8"))
+        pid = int(note["pid"])
+        names = [note["staged"], note["trash"], *note["new"], *note["old"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if not all(isinstance(n, str) and n and Path(n).name == n and n != ".." for n in names):
+        return  # not a note docgen wrote: leave everything as it is
+    if pid != os.getpid() and process_alive(pid):
+        return  # another run is swapping right now
+    with _signals_held():
+        _complete_swap(out, note)
+
+
+def _in_swap(folder: Path) -> set[str]:
+    """Names a pending swap in ``folder`` still needs: its staging folder and its trash."""
+    import json
+
+    try:
+        note = json.loads((Path(folder) / SWAP_JOURNAL).read_text(encoding="utf-8"))
+        return {str(note["staged"]), str(note["trash"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()

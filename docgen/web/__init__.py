@@ -34,13 +34,15 @@ def serve(
     import uvicorn
 
     from docgen.web.app import create_app
+    from docgen.web.security import server_options, stop_now
 
-    app = create_app(root, password=password)
+    app = create_app(root, password=password, host=host)
     if open_browser:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{shown}:{port}/"
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", **server_options())
+    stop_now()
 
 
 __all__ = ["read_password", "serve"]

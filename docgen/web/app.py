@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 from docgen import __version__
 from docgen.errors import ConfigError, DocgenError
 from docgen.i18n import _
-from docgen.web import drafts
+from docgen.web import drafts, security
 from docgen.web import settings as settings_form
 from docgen.web.desk import MAX_FILE_BYTES, Desk, Refused, Upload
 from docgen.web.text import page_text
@@ -103,7 +103,8 @@ class Guard:
 
     def logged_in(self, request: Request) -> bool:
         token = request.cookies.get(COOKIE, "")
-        return any(hmac.compare_digest(token, known) for known in self.sessions)
+        given = token.encode("utf-8", "surrogateescape")  # any bytes a client sends
+        return any(hmac.compare_digest(given, known.encode()) for known in self.sessions)
 
 
 # ------------------------------------------------------------ page and login
@@ -429,7 +430,7 @@ async def lifespan(app):
     app.state.desk.close()
 
 
-def create_app(root: Path, password: str | None = None) -> Starlette:
+def create_app(root: Path, password: str | None = None, host: str = "127.0.0.1") -> Starlette:
     """The page for the workspace ``root``; with ``password``, every request needs a login."""
     app = Starlette(
         routes=ROUTES, lifespan=lifespan, exception_handlers={DocgenError: docgen_error}
@@ -439,6 +440,7 @@ def create_app(root: Path, password: str | None = None) -> Starlette:
     app.state.sessions = set()
     app.state.formatted = {}
     app.add_middleware(Guard, password=password, sessions=app.state.sessions)
+    security.install(app, host=host)  # outermost: Host, login throttle, timeouts, headers
     return app
 
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from docgen.errors import DataError, DocgenError, describe_os_error
 from docgen.i18n import _
-from docgen.output.files import is_generated, mark_generated, write_bytes_atomic
+from docgen.output.files import (
+    finish_swap,
+    is_generated,
+    mark_generated,
+    swap_in,
+    write_bytes_atomic,
+)
+from docgen.workspace import check_owned, output_path, read_record, recorded_outputs, stamps
 
 MANIFEST = ".docgen-build.json"
 _STAGING = ".~docgen-build-"
@@ -176,9 +183,7 @@ class Builds:
             staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
             self._build_into(job, settings, staging)
             job.step()
-            files = sorted(
-                p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
-            )
+            files = recorded_outputs(staging)
             assert job.report is not None
             job.report["files"] = len(files)
             job.report["finished"] = stamp(time.time())
@@ -295,36 +300,32 @@ class Builds:
 
     def _move_in(self, job: Job, staging: Path, out: Path, files: list[str]) -> None:
         """Put a finished build in place of the last one, under the lock downloads take."""
-        entries = [p.name for p in staging.iterdir()]
         with self.outputs_lock:
-            old = out / f"{_OLD}{job.id}"
-            previous = {f.split("/")[0] for f in (self.finished or {}).get("files", [])}
-            for name in set(entries) | previous:
-                if (out / name).exists() and not name.startswith("."):
-                    old.mkdir(exist_ok=True)
-                    os.replace(out / name, old / name)
-            for name in entries:
-                os.replace(staging / name, out / name)
-            self.finished = {
+            check_owned(staging, out)  # a web build never overwrites a file it did not write
+            finished = {
                 "build": job.id,
                 "outputs": self.name_of(out),
                 "files": files,
                 "report": job.report,
                 "pdf": job.pdf,
                 "time": time.time(),
+                "stamps": stamps(staging, files),  # an edit made later is not overwritten
             }
             write_bytes_atomic(
-                out / MANIFEST, json.dumps(self.finished, ensure_ascii=False).encode("utf-8")
+                staging / MANIFEST, json.dumps(finished, ensure_ascii=False).encode("utf-8")
             )
-            shutil.rmtree(old, ignore_errors=True)
+            previous = {f.split("/")[0] for f in recorded_outputs(out)}
+            swap_in(staging, out, previous)
+            self.finished = finished
 
     def _read_manifest(self) -> dict | None:
         try:
             out = self.settings().paths.outputs
-            found = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            finish_swap(out)
+            found = read_record(out)  # names of regular files inside outputs/ only
         except (OSError, ValueError, DocgenError):
             return None
-        if not all((out / f).is_file() for f in found.get("files", [])):
+        if not found or not all(k in found for k in ("build", "report", "outputs")):
             return None
         return found
 
@@ -333,9 +334,10 @@ class Builds:
     def output_file(self, name: str) -> Path:
         """A file of the last finished build; Refused (404) for anything else."""
         finished = self.finished
-        if not finished or name not in finished["files"]:
+        path = output_path(self.settings().paths.outputs, name)
+        if not finished or name not in finished["files"] or path is None:
             raise Refused(_("没有这个输出文件：{name}；请先生成").format(name=name), 404)
-        return self.settings().paths.outputs / name
+        return path
 
     def outputs_zip(self) -> Path:
         """One zip of every output of the last finished build, made once per build."""
@@ -350,7 +352,9 @@ class Builds:
             partial = target.with_suffix(".partial")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                 for name in finished["files"]:
-                    zf.write(out / name, name)
+                    path = output_path(out, name)  # inside outputs/, a regular file
+                    if path is not None:
+                        zf.write(path, name)
             os.replace(partial, target)
             return target
 

@@ -10,7 +10,9 @@ refusal is the answer.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -311,12 +313,39 @@ def _integer(f: Field, raw) -> int | None:
 
 def _date(f: Field, text: str) -> dt.date:
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if "-" in text else None  # 2022-12-20, not 20221220
     except ValueError:
         day = None
     if day is None or not YEARS[0] <= day.year <= YEARS[1]:
         raise SettingsError(_("{field} 应是日期，例如 2022-12-20").format(field=f.label), f.name)
     return day
+
+
+def _is_number_text(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+# the JSON types a field's value may have: anything else is refused, never converted
+_JSON_TYPES: dict[str, Callable[[object], bool]] = {
+    "bool": lambda v: isinstance(v, bool),
+    "years": lambda v: v is None or (isinstance(v, list) and all(map(_is_number_text, v))),
+    "integer": lambda v: v is None or _is_number_text(v),
+    "list": lambda v: (
+        v is None
+        or isinstance(v, str)
+        or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+    ),
+}
+
+
+def _check_type(f: Field, raw) -> None:
+    if not _JSON_TYPES.get(f.type, lambda v: v is None or isinstance(v, str))(raw):
+        raise SettingsError(
+            _("{field}（{key}）的值类型不对：{value}").format(
+                field=f.label, key=f.name, value=json.dumps(raw, ensure_ascii=False)[:40]
+            ),
+            f.name,
+        )
 
 
 def _convert(f: Field, raw):
@@ -360,6 +389,9 @@ def write(config: Path, form: dict, kinds: Registry) -> None:
 
     old = config.read_bytes() if config.exists() else None
     doc = _parse(config)
+    for f in fields(kinds):  # every value of the wrong JSON type is refused before anything else
+        if f.name in form:
+            _check_type(f, form[f.name])
     for table in OPTIONAL_TABLES:
         on = form.get(table)
         if on is not None and not isinstance(on, bool):
