@@ -88,27 +88,8 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
                 )
             total = 0
             for info in infos:
-                if _bad_name(info.filename):
-                    raise ZipFormatError(
-                        _("文件中有名为“{name}”的部件，指向文件之外，已拒绝使用").format(
-                            name=info.filename[:60]
-                        ),
-                        resave,
-                    )
                 total += info.file_size
-                _check_inflated(info)
-                if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                    raise ZipFormatError(
-                        _(
-                            "文件解压后过大（部件“{name}”有 {size} MB，上限为每部分 {limit} MB、共 {total} MB）"
-                        ).format(
-                            name=info.filename[:60],
-                            size=info.file_size // 2**20,
-                            limit=MAX_MEMBER_BYTES // 2**20,
-                            total=MAX_TOTAL_BYTES // 2**20,
-                        ),
-                        _("请删除模板中过大的图片或附件后另存为 .docx"),
-                    )
+                _check_member(info, total, resave)
             for info in infos:
                 if info.is_dir():
                     continue
@@ -153,6 +134,31 @@ def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
             raise
         raise ZipFormatError(_("文件已损坏，或不是 Word 文档"), resave) from exc
     return members, contents
+
+
+def _check_member(info: zipfile.ZipInfo, total: int, resave: str) -> None:
+    """Refuse, from the zip's directory, a member named outside the package or too large
+    (``total``: the uncompressed size of the members so far)."""
+    if _bad_name(info.filename):
+        raise ZipFormatError(
+            _("文件中有名为“{name}”的部件，指向文件之外，已拒绝使用").format(
+                name=info.filename[:60]
+            ),
+            resave,
+        )
+    _check_inflated(info)
+    if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+        raise ZipFormatError(
+            _(
+                "文件解压后过大（部件“{name}”有 {size} MB，上限为每部分 {limit} MB、共 {total} MB）"
+            ).format(
+                name=info.filename[:60],
+                size=info.file_size // 2**20,
+                limit=MAX_MEMBER_BYTES // 2**20,
+                total=MAX_TOTAL_BYTES // 2**20,
+            ),
+            _("请删除模板中过大的图片或附件后另存为 .docx"),
+        )
 
 
 def _check_inflated(info: zipfile.ZipInfo) -> None:
