@@ -480,6 +480,7 @@ def check(paths, config_path):
 
     with reported_errors():
         settings = load_settings(config_path)
+        workspace = not paths  # the whole workspace: its tallies folder included
         if not paths:
             paths = [settings.paths.tallies, *settings.paths.rosters.values()]
             paths = [p for p in paths if p.exists()]
@@ -487,7 +488,8 @@ def check(paths, config_path):
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)
-    reporting_line(settings.expected, stats.unit_names)
+    if workspace or stats.tally_files:  # a roster checked alone says nothing of who reported
+        reporting_line(settings.expected, stats.unit_names)
     if errors:
         click.echo(
             _("共 {e} 个错误、{w} 条警告。请改正错误后重新检查。").format(
