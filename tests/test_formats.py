@@ -775,6 +775,10 @@ def test_check_names_the_units_that_have_not_reported(expecting):
     assert result.exit_code == 0, result.output
     assert "已交 2/4" in result.output
     assert "未交：青山村、柳溪社区" in result.output
+    # a roster checked on its own says nothing about who has reported
+    alone = run("check", "inputs/units.xlsx", cwd=expecting)
+    assert alone.exit_code == 0 and "已交" not in alone.output
+    assert "已交 2/4" in run("check", "inputs/tallies", cwd=expecting).output
 
 
 def test_collect_json_carries_expected_and_missing(expecting):

@@ -123,7 +123,8 @@ def check(paths, config_path):
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         click.echo(str(problem), err=True)
-    reporting_line(settings.expected, stats.unit_names)
+    if not paths or stats.tally_files:  # a roster checked alone says nothing of who reported
+        reporting_line(settings.expected, stats.unit_names)
     if errors:
         click.echo(
             _("共 {e} 个错误、{w} 条警告。请改正错误后重新检查。").format(
