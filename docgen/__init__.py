@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from docgen.kinds.documents import TemplateCheck
     from docgen.kinds.registry import Kind
     from docgen.output.batch import BatchResult
-    from docgen.workspace import BuildReport
+    from docgen.workspace import BuildReport, Inputs
 
 Progress = Callable[[str, int], Callable[..., None]]
 
@@ -82,15 +82,17 @@ def build(
     force: bool = False,
     pdf: bool | None = None,
     progress: Progress | None = None,
+    read: tuple[Inputs, list[str]] | None = None,
 ) -> BuildReport:
     """Check every input, then write the 汇总表, the summary and every batch into outputs/.
 
-    ``pdf`` None follows docgen.toml's ``[output] pdf``.  Returns the report: what was
-    written, the consolidation, warnings, rosters skipped, PDFs."""
+    ``pdf`` None follows docgen.toml's ``[output] pdf``; ``read`` is what
+    ``docgen.workspace.read_inputs`` returned, when the caller read the inputs already.
+    Returns the report: what was written, the consolidation, warnings, rosters skipped, PDFs."""
     from docgen.workspace import build as build_workspace
 
     settings = load_settings(config)
-    return build_workspace(settings, force=force, pdf=pdf, progress=progress)
+    return build_workspace(settings, force=force, pdf=pdf, progress=progress, read=read)
 
 
 def check(

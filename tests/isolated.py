@@ -17,6 +17,9 @@ import traceback
 from pathlib import Path
 
 PRELOAD = [
+    # multiprocessing first re-runs the parent's main script in each child: for the pytest
+    # command that is ``from pytest import console_main``, free once pytest is loaded
+    "pytest",
     "isolated",
     "docgen.cli",
     "docgen.inputs.checking",

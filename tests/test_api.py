@@ -218,3 +218,20 @@ def test_errors_are_raised_not_printed(tmp_path, capsys):
     with pytest.raises(TemplateError):
         docgen.render(template, data, tmp_path / "out")
     assert capsys.readouterr() == ("", "")
+
+
+def test_build_takes_settings_and_inputs_read_already(town, tmp_path):
+    """What the page does: its own outputs folder, the inputs it has just checked."""
+    import dataclasses
+
+    from docgen.workspace import read_inputs
+
+    settings = docgen.load_settings(town / "docgen.toml")
+    staged = dataclasses.replace(
+        settings, paths=dataclasses.replace(settings.paths, outputs=tmp_path / "staged")
+    )
+    read = read_inputs(staged)
+    report = docgen.build(staged, read=read)
+    assert report.consolidation is read[0].consolidation
+    assert (tmp_path / "staged" / "工作总结.docx").is_file()
+    assert len(list((tmp_path / "staged" / "安全承诺书").glob("*.docx"))) == PUPILS

@@ -610,12 +610,15 @@ def test_build_pdf_without_libreoffice_keeps_the_word_files(workspace, tmp_path,
     monkeypatch.setattr(pdf, "find_soffice", lambda: None)
     copy = tmp_path / "ws"
     shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns("outputs"))
+    students = openpyxl.load_workbook(copy / "inputs" / "students.xlsx")
+    students.active.delete_rows(4 + 3, students.active.max_row)  # 3 of the 943 pupils will do
+    students.save(copy / "inputs" / "students.xlsx")
     result = run("build", "--pdf", cwd=copy)
     assert result.exit_code == 1
     assert "LibreOffice" in result.output and "apt-get install" in result.output
     out = copy / "outputs"
     assert (out / "工作总结.docx").is_file()
-    assert len(list((out / "安全承诺书").glob("*.docx"))) == EXPECTED_STUDENTS
+    assert len(list((out / "安全承诺书").glob("*.docx"))) == 3
     assert not list(out.rglob("*.pdf"))
 
 
