@@ -181,4 +181,5 @@ def words(path: Path) -> str:
         text.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
     joined = "".join(text)
     # 8:30 and Latin text keep their half-width colon; only Chinese text changes
-    return re.sub(r"\s+", "", joined).translate(ALLOWED)
+    # and structure numbers typed "1、" are written "1."
+    return re.sub(r"(\d)、", r"\1.", re.sub(r"\s+", "", joined).translate(ALLOWED))

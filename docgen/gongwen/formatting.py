@@ -10,14 +10,13 @@ Tables and pictures are kept; table text is set in the official table style.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu
 
 from docgen.errors import display_path
 from docgen.gongwen import official
@@ -30,6 +29,7 @@ from docgen.gongwen.drafts import (
     DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
+    LIST_ITEM,
     MARK,
     PICTURE,
     PRINTED_BY,
@@ -47,6 +47,8 @@ from docgen.gongwen.drafts import (
     role_label,
 )
 from docgen.gongwen.lint import Finding, lint_document, open_draft
+from docgen.gongwen.ooxml import put
+from docgen.gongwen.passes import lay_out_signature
 from docgen.i18n import _
 from docgen.output.files import atomic_path, ensure_writable
 
@@ -126,7 +128,10 @@ def format_document(doc: Document) -> FormatReport:
                 part.number
             )
     for part in found:
-        for change in edit_text(part.element):
+        changes = edit_text(part.element)
+        if part.role in (HEADING, LIST_ITEM):
+            changes += edit_number(part.element)
+        for change in changes:
             report.changes.append(_("第{n}段：{change}").format(n=part.number, change=change))
     body = doc.element.body
     tables = list(body.iter(f"{W}tbl"))
@@ -215,6 +220,21 @@ def edit_text(p) -> list[str]:
     return changes
 
 
+def edit_number(p) -> list[str]:
+    """A structure number typed as "1、" written as GB/T 9704 7.3.3 has it: "1."."""
+    for node in p.iter(f"{W}t"):
+        text = node.text or ""
+        if not text.strip(INDENT_SPACE):
+            continue
+        match = re.match(rf"^([{INDENT_SPACE}]*[0-9０-９]+)、", text)
+        if not match:
+            return []
+        node.text = match.group(1) + "." + text[match.end() :]
+        number = match.group(1).strip(INDENT_SPACE)
+        return [_("序号“{old}”改为“{new}”").format(old=f"{number}、", new=f"{number}.")]
+    return []
+
+
 # ---------------------------------------------------------------- layout
 
 
@@ -243,22 +263,7 @@ def _set_sections(doc: Document) -> int:
                 sect.remove(ref)
             for old in sect.findall(f"{W}pgNumType"):
                 sect.remove(old)
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width = Emu(official.PAGE_WIDTH * 635)
-        section.page_height = Emu(official.PAGE_HEIGHT * 635)
-        section.top_margin = Emu(official.MARGIN_TOP * 635)
-        section.bottom_margin = Emu(official.MARGIN_BOTTOM * 635)
-        section.left_margin = Emu(official.MARGIN_LEFT * 635)
-        section.right_margin = Emu(official.MARGIN_RIGHT * 635)
-        section.header_distance = Emu(official.HEADER_DISTANCE * 635)
-        section.footer_distance = Emu(official.FOOTER_DISTANCE * 635)
-        section.gutter = Emu(0)
-        for old in sect.findall(f"{W}docGrid"):
-            sect.remove(old)
-        grid = OxmlElement("w:docGrid")
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(official.LINE_PITCH))
-        sect.append(grid)
+        official.set_page(section)
     return len(doc.sections)
 
 
@@ -317,10 +322,7 @@ def _ind(p, **values: int) -> None:
 
 
 def _insert_ppr(ppr, child) -> None:
-    for old in ppr.findall(child.tag):
-        ppr.remove(old)
-    ppr.append(child)
-    official._order_ppr(ppr, child)
+    put(ppr, child)
 
 
 def _split_runs(p, boundary: int) -> None:
@@ -479,15 +481,7 @@ def _place_signature(doc: Document, found: list[Part]) -> None:
         if part.role != SIGNATURE:
             continue
         date = next((q for q in found[index + 1 : index + 2] if q.role == DATE), None)
-        # measured as official.place_signature measures: the styles condense the text
-        issuer = official.printed_width(paragraph_text(part.element).strip())
-        date_width = (
-            official.printed_width(paragraph_text(date.element).strip()) if date else issuer
-        )
-        sig_right, date_right = official.signature_indents(issuer, date_width)
-        official.set_right_indent(part.element, sig_right)
-        if date is not None:
-            official.set_right_indent(date.element, date_right)
+        lay_out_signature(part.element, date.element if date else None)
         official.keep_with_next(_paragraph(doc, part.element))
         previous = found[index - 1] if index else None
         if previous is not None and previous.role != BLANK:
