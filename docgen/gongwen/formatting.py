@@ -49,6 +49,7 @@ from docgen.gongwen.drafts import (
 from docgen.gongwen.lint import Finding, lint_document, open_draft
 from docgen.gongwen.ooxml import put
 from docgen.gongwen.passes import lay_out_signature
+from docgen.gongwen.titles import TITLE_LINE, title_lines, title_width
 from docgen.i18n import _
 from docgen.output.files import atomic_path, ensure_writable
 
@@ -167,7 +168,85 @@ def format_document(doc: Document) -> FormatReport:
                 _clean_run(r)
     _place_signature(doc, found)
     _blank_before(doc, found, ATTACHMENT, report)
+    _header_blanks(found, report)
+    for group in _title_groups(found):
+        change = rebreak_title(group)
+        if change:
+            report.changes.append(_("第{n}段：{change}").format(n=group[0].number, change=change))
     return report
+
+
+def _title_groups(found: list[Part]) -> list[list[Part]]:
+    """Runs of consecutive title paragraphs (the title typed over several lines)."""
+    groups: list[list[Part]] = []
+    for index, part in enumerate(found):
+        if part.role != TITLE:
+            continue
+        if index and found[index - 1].role == TITLE and groups:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def rebreak_title(group: list[Part]) -> str:
+    """A title whose typed lines do not each fit a line of 2号 text broken again between words
+    (``titles.title_lines``); says what was done, or ``""``."""
+    lines = [
+        line.strip(INDENT_SPACE)
+        for part in group
+        for line in paragraph_text(part.element).split("\n")
+        if line.strip(INDENT_SPACE)
+    ]
+    if all(title_width(line) <= TITLE_LINE for line in lines):
+        return ""
+    new = title_lines("".join(lines))
+    if new == lines:
+        return ""
+    _set_lines(group[0].element, new)
+    for part in group[1:]:
+        part.element.getparent().remove(part.element)
+    return _("标题超出一行，改在词间回行：{lines}").format(lines="／".join(new))
+
+
+def _set_lines(p, lines: list[str]) -> None:
+    """The paragraph's text replaced by ``lines`` with line breaks between, in its first run."""
+    runs = [r for r in p.iter(f"{W}r") if paragraph_text(r)]
+    first = runs[0]
+    for r in runs[1:]:
+        r.getparent().remove(r)
+    for node in list(first):
+        if node.tag != f"{W}rPr":
+            first.remove(node)
+    for index, line in enumerate(lines):
+        if index:
+            first.append(OxmlElement("w:br"))
+        t = OxmlElement("w:t")
+        t.text = line
+        first.append(t)
+
+
+def _header_blanks(found: list[Part], report: FormatReport) -> None:
+    """Two blank lines between the 发文机关标志 and the 发文字号 (GB/T 9704 7.2.4)."""
+    for index, part in enumerate(found):
+        if part.role != DOC_NUMBER:
+            continue
+        above = index - 1
+        while above >= 0 and found[above].role == BLANK:
+            above -= 1
+        if above < 0 or found[above].role != MARK:
+            continue
+        blanks = [q.element for q in found[above + 1 : index]]
+        for extra in blanks[official.NUMBER_BELOW_MARK :]:
+            extra.getparent().remove(extra)
+        for _missing in range(official.NUMBER_BELOW_MARK - len(blanks)):
+            _insert_blank_before(part.element)
+        if len(blanks) != official.NUMBER_BELOW_MARK:
+            report.changes.append(
+                _("第{n}段：发文机关标志与发文字号之间改为空{k}行").format(
+                    n=part.number, k=official.NUMBER_BELOW_MARK
+                )
+            )
 
 
 # ---------------------------------------------------------------- text edits

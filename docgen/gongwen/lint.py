@@ -66,6 +66,7 @@ PAPERS = {
     (10318, 14570): "B5",
     (12240, 20160): "Legal",
 }
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 TOLERANCE = 12  # twips (0.2 mm): what Word's and WPS's rounding of mm leaves
 CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
@@ -215,6 +216,69 @@ def check_page_numbers(lint: Lint) -> None:
                 break
 
 
+def check_record_page_number(lint: Lint) -> None:
+    """A blank page before the 版记: neither it nor the 版记's page carries a number (7.5)."""
+    blocks = list(lint.doc.element.body.iterchildren(f"{W}p", f"{W}tbl"))
+    first = next((i for i, block in enumerate(blocks) if _is_record_block(lint, block)), None)
+    if first is None:
+        return
+    breaks = 0
+    for block in reversed(blocks[:first]):
+        if block.tag == f"{W}tbl" or paragraph_text(block).strip():
+            break
+        breaks += _page_breaks(block)
+    if breaks < 2:  # no page of its own between the body and the 版记
+        return
+    sections = [s for s in (b.find(f"{W}pPr/{W}sectPr") for b in blocks[first:]) if s is not None]
+    sections.append(lint.doc.element.body.find(f"{W}sectPr"))
+    numbered = _footers_number(lint, sections[0], blocks[:first])
+    if numbered:
+        lint.add(
+            _("版记页"),
+            _("页码"),
+            _("版记页前有空白页时，空白页和版记页均不编排页码（GB/T 9704 7.5）"),
+            _("编排了页码"),
+        )
+
+
+def _is_record_block(lint: Lint, block) -> bool:
+    if block.tag == f"{W}tbl":
+        return is_record(lint, block)
+    text = full_width(paragraph_text(block)).strip(INDENT_SPACE)
+    return bool(COPY_PATTERN.match(text))
+
+
+def _page_breaks(p) -> int:
+    """Page breaks a paragraph makes: a page-break run, page break before, a section break."""
+    count = sum(1 for br in p.iter(f"{W}br") if br.get(f"{W}type") == "page")
+    before = p.find(f"{W}pPr/{W}pageBreakBefore")
+    if before is not None and before.get(f"{W}val", "1") not in ("0", "false"):
+        count += 1
+    sect = p.find(f"{W}pPr/{W}sectPr")
+    if sect is not None:
+        kind = sect.find(f"{W}type")
+        count += 0 if kind is not None and kind.get(f"{W}val") == "continuous" else 1
+    return count
+
+
+def _footers_number(lint: Lint, sect, earlier: list) -> bool:
+    """The section's footers (its own, or those it carries on from the sections before)
+    print a page number."""
+    chain = [sect] + [
+        s for s in (b.find(f"{W}pPr/{W}sectPr") for b in reversed(earlier)) if s is not None
+    ]
+    for candidate in chain:
+        refs = candidate.findall(f"{W}footerReference")
+        if refs:
+            parts = lint.doc.part.related_parts
+            return any(
+                _has_page_field(parts[ref.get(R_ID)].element)
+                for ref in refs
+                if ref.get(R_ID) in parts and ref.get(f"{W}type") in ("default", "even")
+            )
+    return False
+
+
 def check_tables(lint: Lint) -> None:
     body = lint.doc.element.body
     for number, tbl in enumerate(body.iter(f"{W}tbl"), start=1):
@@ -322,7 +386,13 @@ def check_record(lint: Lint, number: int, tbl) -> None:
 def lint_document(doc: Document, name: str = "") -> list[Finding]:
     """Every departure of ``doc`` from GB/T 9704 that can be read from the file itself."""
     lint = Lint(doc, name)
-    for rule in (check_page, check_page_numbers, check_paragraphs, check_tables):
+    for rule in (
+        check_page,
+        check_page_numbers,
+        check_record_page_number,
+        check_paragraphs,
+        check_tables,
+    ):
         rule(lint)
     return lint.findings
 

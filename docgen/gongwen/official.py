@@ -49,6 +49,7 @@ from docgen.gongwen.spec import (  # noqa: F401  (the quantities, by their old n
     MARK_LINE,
     MARK_SIZE,
     MARK_TOP,
+    NUMBER_BELOW_MARK,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     PRINTED_CHAR,

@@ -22,17 +22,29 @@ from docgen.gongwen.spec import (
 )
 from docgen.gongwen.styles import DATE, RECORD, SIGNATURE
 
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# characters a date may run past its place into the right margin rather than wrap
+DATE_OVERRUN = 2
+
+
+# printed as wide as a Chinese character in a Chinese font, though below U+2E80
+FULL_PUNCTUATION = "—“”‘’…·"
+
+
+def _half(ch: str) -> bool:
+    return ord(ch) < 0x2E80 and ch not in FULL_PUNCTUATION
+
 
 def text_width(text: str) -> float:
     """Width in 3号 characters: CJK and full-width count 1, ASCII half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+    return sum(0.5 if _half(ch) else 1 for ch in text)
 
 
 def printed_width(text: str) -> float:
     """Width in printed 3号 characters (15.75 pt): a digit or other half-width character is
     7.75 pt, not half of 15.75, since every character is condensed by the same 0.25 pt.
     Exact for Chinese text; digits depend on the font the printer has."""
-    return sum(PRINTED_HALF / PRINTED_CHAR if ord(ch) < 0x2E80 else 1 for ch in text)
+    return sum(PRINTED_HALF / PRINTED_CHAR if _half(ch) else 1 for ch in text)
 
 
 def signature_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
@@ -74,7 +86,9 @@ def _style(p) -> str | None:
 
 
 def _no_space_before_digits(ppr) -> None:
-    get_or_add(ppr, "autoSpaceDN", val=0)  # no extra space between 年 and the digits
+    # no extra space between 年 and the digits
+    get_or_add(ppr, "autoSpaceDE", val=0)
+    get_or_add(ppr, "autoSpaceDN", val=0)
 
 
 def set_right_indent(p, chars: float) -> None:
@@ -98,7 +112,9 @@ def set_right_indent(p, chars: float) -> None:
 
 
 def set_left_start(p, twips: int) -> None:
-    """Start paragraph ``p`` ``twips`` from the left of the text area (left-aligned)."""
+    """Start paragraph ``p`` ``twips`` from the left of the text area (left-aligned).  Its
+    right indent is negative, so a date printed in a font with wider digits than 仿宋_GB2312's
+    runs a little into the margin instead of breaking before its last character."""
     ppr = ppr_of(p)
     put(
         ppr,
@@ -106,7 +122,7 @@ def set_left_start(p, twips: int) -> None:
             "w:ind",
             left=max(0, twips),
             leftChars=0,
-            right=0,
+            right=-DATE_OVERRUN * PRINTED_CHAR,
             rightChars=0,
             firstLine=0,
             firstLineChars=0,
@@ -238,25 +254,42 @@ def tighten_body(xml: str, line: int, first_words: str = "") -> str:
 
 def place_record(xml: str) -> str:
     """Put the 版记 of a rendered document.xml on the foot of an even last page (GB/T 9704
-    7.4): the template ends the body's section before it; the 版记's own section starts on the
-    next even page (a blank page inserted when needed), its first page carries no page
-    number, and its content sits at the bottom (Word's vertical alignment; the template's blank lines above the 版记 do it for
-    LibreOffice)."""
+    7.4).  The template ends the body's section before it; the 版记's own section has its
+    content at the bottom (Word's vertical alignment; the template's blank lines above the
+    版记 do it for LibreOffice) and starts on the next page:
+
+    - with a blank page first (a page-break paragraph at its start, put there when the
+      printed body ends on an even page), the footer without a page number that the
+      template names as its first-page footer on every page: neither the blank page nor the
+      版记's page carries a number (7.5);
+    - without, on the next even page (Word inserts a blank page when needed), numbered on
+      from the body.
+    """
     if f'w:val="{RECORD}"' not in xml:
         return xml
     root = etree.fromstring(xml.encode("utf-8"))
     body = root.find(f"{W}body")
     sect = body.find(f"{W}sectPr") if body is not None else None
-    if sect is None or not any(
-        True for ppr in body.iter(f"{W}pPr") if ppr.find(f"{W}sectPr") is not None
-    ):
+    breaks = [ppr for ppr in body.iter(f"{W}pPr") if ppr.find(f"{W}sectPr") is not None]
+    if sect is None or not breaks:
         return xml
     for tag in ("type", "pgNumType", "vAlign", "titlePg"):
         for old in sect.findall(f"{W}{tag}"):
             sect.remove(old)
-    put(sect, el("w:type", val="evenPage"))
+    record = list(breaks[-1].getparent().itersiblings())
+    blank_first = any(
+        br.get(f"{W}type") == "page" for block in record[:4] for br in block.iter(f"{W}br")
+    )
+    refs = sect.findall(f"{W}footerReference")
+    blank = next((r.get(R_ID) for r in refs if r.get(f"{W}type") == "first"), None)
+    if blank_first and blank:
+        put(sect, el("w:type", val="nextPage"))
+        for ref in refs:  # the template's page-number-free footer, named as the first page's
+            if ref.get(f"{W}type") in ("default", "even"):
+                ref.set(R_ID, blank)
+    else:
+        put(sect, el("w:type", val="evenPage"))
     put(sect, el("w:vAlign", val="bottom"))
-    put(sect, el("w:titlePg"))  # first page of the section: no page number
     return etree.tostring(root, encoding="unicode")
 
 
