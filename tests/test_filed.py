@@ -270,7 +270,8 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
             check=True,
         ).stdout
         bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out)]
-        assert 742.7 - 29 < max(b for b in bottoms if b < 760) <= 742.7 + 1
+        # (a digit printed in a stand-in font reaches up to 2 pt lower than the line)
+        assert 742.7 - 29 < max(b for b in bottoms if b < 760) <= 742.7 + 2.5
         # 7.5: a blank page before the 版记 and the 版记's page carry no number; without one
         # the 版记's page is numbered on
         before = pdf_text(pdf, pages - 1)
@@ -421,3 +422,33 @@ def test_a_plain_build_measures_the_last_pages_too(town, tmp_path):
     pages = page_count(pdf)
     assert pages % 2 == 0  # the 版记 on an even page without --pdf
     assert "2022年12月21日印发" in pdf_text(pdf, pages)
+
+
+@pytest.mark.soffice
+def test_a_blank_page_before_the_record_and_the_record_page_carry_no_number(town, tmp_path):
+    from docgen.config import load
+    from docgen.kinds.summary import summary_context
+    from docgen.kinds.templates import template_for
+    from docgen.output.pdf import convert_to_pdf
+    from docgen.render.engine import CompiledTemplate
+    from docgen.workspace import read_inputs, roster_counts
+
+    settings = load(configure(town, tmp_path, kind="报告", footer=True))
+    inputs, _skipped = read_inputs(settings)
+    context = summary_context(
+        settings, inputs.consolidation, roster_counts(settings, inputs.rosters)
+    )
+    # what fitting asks for when the printed body ends on an even page
+    context["版记"] = {**context["版记"], "补页": True}
+    path = tmp_path / "补页.docx"
+    CompiledTemplate.load(template_for(settings, settings.kinds["summary"])).render_to(
+        context, path
+    )
+    [pdf] = convert_to_pdf([path], force=True)
+    pages = page_count(pdf)
+    assert pdf_text(pdf, pages - 1) == ""  # the blank page: not even a page number
+    last = pdf_text(pdf, pages)
+    assert last.startswith("抄送：") and last.endswith("2022年12月21日印发")  # no number
+    assert re.findall(r"—\d+—", pdf_text(pdf, pages - 2)) == [f"—{pages - 2}—"]
+    result = CliRunner().invoke(cli, ["lint", "--no-pages", str(path)])
+    assert result.exit_code == 0, result.output

@@ -22,14 +22,14 @@ import tempfile
 from pathlib import Path
 
 from docgen.errors import DocgenError
-from docgen.gongwen.official import TIGHT_PITCHES
+from docgen.gongwen.spec import CHARS_PER_LINE, TIGHT_PITCHES
 from docgen.i18n import _
 from docgen.render.engine import LINE_PITCH, TIGHTEN_FROM
 from docgen.render.filters import date as date_text
 
 # A signature page carrying fewer body characters than this is worth trying to tighten
 # (about ten lines of 28 characters: what the keep-with-next chain may have pulled over).
-PULLED = 280
+PULLED = 10 * CHARS_PER_LINE
 _PAGE_NUMBER = re.compile(r"—\d+—")
 
 

@@ -109,10 +109,6 @@ def fonts(lint: Lint, at: At) -> None:
     check_fonts(lint, at.part, at.where, at.label)
 
 
-def header(lint: Lint, at: At) -> None:
-    check_header(lint, at.part, at.found, at.index, at.where, at.label)
-
-
 def no_blank_page_words(lint: Lint, at: At) -> None:
     if "此页无正文" in at.part.text:
         at.add(
@@ -249,24 +245,6 @@ def signature(lint: Lint, at: At) -> None:
     check_signature(lint, at.part, at.found, at.index, at.where, at.label)
 
 
-BODY_RULES = (fonts, body_indent)
-RULES = {
-    MARK: (header,),
-    RULE: (header,),
-    DOC_NUMBER: (header,),
-    TITLE: (fonts, title_centred, title_fits),
-    RECIPIENT: (fonts, flush_left, recipient_colon),
-    ANNEX_LABEL: (fonts, flush_left, annex_new_page),
-    HEADING: (fonts, body_indent, numbering),
-    LIST_ITEM: (fonts, body_indent, numbering),
-    ATTACHMENT: (fonts, attachment),
-    SIGNATURE: (fonts, signature),
-    DATE: (fonts, signature),
-    COPY_TO: (fonts,),
-    PRINTED_BY: (fonts,),
-}
-
-
 def tightened(lint: Lint, found: list[Part]) -> set[int]:
     """The paragraphs of the main text's end set tighter than 28.95 pt (down to 26 pt) to keep
     body text on the signature's page (GB/T 9704 7.3.5.5, ``spec.tighten_body``): one
@@ -306,31 +284,39 @@ def tightened(lint: Lint, found: list[Part]) -> set[int]:
     return set(range(first, last + 1))
 
 
-def check_header(
+def header(lint: Lint, at: At) -> None:
+    """发文机关标志, 发文字号 (and 签发人), the red rule (GB/T 9704 7.2)."""
+    if at.part.role == RULE:
+        red_rule(lint, at)
+    elif at.part.role == MARK:
+        align = lint.resolver.alignment(at.p)
+        check_mark(lint, at.part, at.found, at.where, at.label, align)
+    else:
+        doc_number(lint, at.part, at.found, at.index, at.where, at.label)
+
+
+def red_rule(lint: Lint, at: At) -> None:
+    """The 版头's rule: red, the width of the text area."""
+    color = border_color(lint, at.p)
+    if color is not None and not is_red(color):
+        at.add(lint, _("红色"), color)
+    left = lint.resolver.indent_chars(at.p, "left")
+    right = lint.resolver.indent_chars(at.p, "right")
+    if abs(left) > 0.15 or abs(right) > 0.15:
+        at.add(
+            lint,
+            _("与版心等宽（无缩进）"),
+            _("左缩进{left}、右缩进{right}").format(left=chars(left), right=chars(right)),
+        )
+
+
+def doc_number(
     lint: Lint, part: Part, found: list[Part], index: int, where: str, label: str
 ) -> None:
-    """发文机关标志, 发文字号 (and 签发人), the red rule (GB/T 9704 7.2)."""
+    """发文字号 (and 签发人): 3号仿宋 (the name in 楷体), centred, or 1 character in with 签发人
+    1 character in from the right; two lines under the mark, the red rule under it."""
     p = part.element
-    if part.role == RULE:
-        color = border_color(lint, p)
-        if color is not None and not is_red(color):
-            lint.add(where, label, _("红色"), color, part.number)
-        left = lint.resolver.indent_chars(p, "left")
-        right = lint.resolver.indent_chars(p, "right")
-        if abs(left) > 0.15 or abs(right) > 0.15:
-            lint.add(
-                where,
-                label,
-                _("与版心等宽（无缩进）"),
-                _("左缩进{left}、右缩进{right}").format(left=chars(left), right=chars(right)),
-                part.number,
-            )
-        return
     align = lint.resolver.alignment(p)
-    if part.role == MARK:
-        check_mark(lint, part, found, where, label, align)
-        return
-    # 发文字号
     text = part.text
     signer = SIGNER_LABEL.search(text)
     label_at = signer.start() if signer else len(text)
@@ -632,8 +618,17 @@ def check_signature(
             part.number,
         )
         return
-    if part.role == DATE:
-        return
+    if part.role == SIGNATURE:
+        signature_place(lint, part, found, index, where, label)
+
+
+def signature_place(
+    lint: Lint, part: Part, found: list[Part], index: int, where: str, label: str
+) -> None:
+    """The signature one line under the body; it and the date where 7.3.5.1 or 7.3.5.2 put
+    them (``passes.lay_out_signature``)."""
+    p = part.element
+    text = part.text.strip(INDENT_SPACE)
     previous = found[index - 1] if index else None
     if previous is not None and previous.role != BLANK:
         lint.add(where, label, _("在正文（或附件说明）下空一行"), _("紧接上文"), part.number)
@@ -700,3 +695,22 @@ def left_twips(lint: Lint, p, size: float = spec.SIZE_3) -> float:
         p, "ind", "start"
     )
     return int(value) if value else 0.0
+
+
+# the rules of each part, in the order they run
+BODY_RULES = (fonts, body_indent)
+RULES = {
+    MARK: (header,),
+    RULE: (red_rule,),
+    DOC_NUMBER: (header,),
+    TITLE: (fonts, title_centred, title_fits),
+    RECIPIENT: (fonts, flush_left, recipient_colon),
+    ANNEX_LABEL: (fonts, flush_left, annex_new_page),
+    HEADING: (fonts, body_indent, numbering),
+    LIST_ITEM: (fonts, body_indent, numbering),
+    ATTACHMENT: (fonts, attachment),
+    SIGNATURE: (fonts, signature),
+    DATE: (fonts, signature),
+    COPY_TO: (fonts,),
+    PRINTED_BY: (fonts,),
+}
