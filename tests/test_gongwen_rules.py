@@ -5,6 +5,7 @@ file a build writes in schema order."""
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -194,7 +195,10 @@ def _rewrite(source: Path, target: Path, edit) -> Path:
     return target
 
 
-def test_a_numbered_blank_page_before_the_record_is_flagged(town, tmp_path):
+@pytest.mark.parametrize(
+    "printed", [False, pytest.param(True, marks=pytest.mark.soffice)], ids=["docx", "printed"]
+)
+def test_a_numbered_blank_page_before_the_record_is_flagged(town, tmp_path, printed):
     source = town / "outputs" / "工作总结.docx"
     assert not [m for m in findings_of(source) if m.startswith("版记页")]
     r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -217,6 +221,12 @@ def test_a_numbered_blank_page_before_the_record_is_flagged(town, tmp_path):
         "版记页：页码应为版记页前有空白页时，空白页和版记页均不编排页码（GB/T 9704 7.5），实为编排了页码"
         in findings_of(numbered)
     )
+    if printed:
+        printed = run("lint", "--json", "--pages", numbered)
+        messages = [f["message"] for f in next(iter(json.loads(printed.stdout).values()))]
+        assert any(
+            re.search(r"^第\d+页：页码应为.*实为空白页印有页码“—\d+—”$", m) for m in messages
+        )
 
     def unnumbered(xml: str) -> str:
         root = etree.fromstring(blank_page(xml).encode("utf-8"))

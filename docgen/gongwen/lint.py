@@ -474,7 +474,8 @@ def can_print() -> bool:
 
 
 def signature_page_findings(docs: dict[Path, Document]) -> dict[Path, list[Finding]]:
-    """The page with the 署名 and 成文日期 must carry body text too (GB/T 9704 7.3.5.5)."""
+    """The page with the 署名 and 成文日期 must carry body text too (GB/T 9704 7.3.5.5); no
+    blank page carries a page number (7.5)."""
     from docgen.output.pdf import convert_to_pdf
 
     signed = {}
@@ -500,10 +501,30 @@ def signature_page_findings(docs: dict[Path, Document]) -> dict[Path, list[Findi
             text = subprocess.run(
                 ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
             ).stdout.decode("utf-8", "replace")
-            finding = _signature_alone(path, text.split("\f"), signature, found)
-            if finding:
-                out[path] = [finding]
-    return out
+            pages = text.split("\f")
+            if pages and not pages[-1].strip():
+                pages.pop()
+            finding = _signature_alone(path, pages, signature, found)
+            out[path] = ([finding] if finding else []) + _numbered_blank_page(path, pages)
+    return {path: findings for path, findings in out.items() if findings}
+
+
+def _numbered_blank_page(path: Path, pages: list[str]) -> list[Finding]:
+    """A printed page holding nothing but its page number (7.5: a blank page before the 版记
+    and the 版记's page carry no number)."""
+    for number, page in enumerate(pages, start=1):
+        text = re.sub(r"\s+", "", page)
+        if text and re.fullmatch(r"[—–-]*\d+[—–-]*", text):
+            return [
+                Finding(
+                    display_path(path),
+                    _("第{n}页").format(n=number),
+                    _("页码"),
+                    _("版记页前有空白页时，空白页和版记页均不编排页码（GB/T 9704 7.5）"),
+                    _("空白页印有页码“{text}”").format(text=text),
+                )
+            ]
+    return []
 
 
 def _signature_alone(
