@@ -42,6 +42,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    unverified: str = ""  # why the summary's last page was not measured on a trial print
 
 
 def totals_line(consolidation) -> str:
@@ -220,10 +221,10 @@ def write_summary(
     kind = settings.kinds["summary"]
     template = template or load_template(template_for(settings, kind), kind)
     context = summary_context(settings, consolidation, counts)
-    if pdf:
-        from docgen.gongwen.fitting import fit_summary
+    from docgen.gongwen.fitting import fit_summary
 
-        context = fit_summary(template, context)  # measured on the printed pages
+    # measured on the printed pages whenever LibreOffice is installed, PDF asked for or not
+    context = fit_summary(template, context)
     template.render_to(context, path)
     if pdf:
         from docgen.output.pdf import convert_to_pdf
@@ -320,6 +321,11 @@ def build(
             write_record(staging, outputs=_shown(settings, out))
             swap_in(staging, out, replaced)
     report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
+    if any(kind.context == "summary" for kind, _template, _path in singles):
+        from docgen.gongwen.fitting import can_measure, not_measured
+
+        if not can_measure():
+            report.unverified = not_measured()
 
     if pdf:
         # after every Word file is safely written; an interrupted run resumes here
@@ -541,7 +547,7 @@ def _write_documents(
     )
     if context:
         for kind, template, path in singles:
-            if pdf and kind.context == "summary":
+            if kind.context == "summary":
                 from docgen.gongwen.fitting import fit_summary
 
                 template.render_to(fit_summary(template, context), path)

@@ -16,7 +16,7 @@ import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Inches, Mm, Pt
 
 HALF = str.maketrans({"（": "(", "）": ")", "：": ":"})
 
@@ -181,4 +181,104 @@ def words(path: Path) -> str:
         text.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
     joined = "".join(text)
     # 8:30 and Latin text keep their half-width colon; only Chinese text changes
-    return re.sub(r"\s+", "", joined).translate(ALLOWED)
+    # and structure numbers typed "1、" are written "1."
+    return re.sub(r"(\d)、", r"\1.", re.sub(r"\s+", "", joined).translate(ALLOWED))
+
+
+def _a4(doc):
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side, mm in (("top", 37), ("bottom", 35), ("left", 28), ("right", 26)):
+        setattr(section, f"{side}_margin", Mm(mm))
+
+
+def lead_in_notice(path: Path, *, heading_font="黑体", indent="　　") -> Path:
+    """A notice whose opening ends "……通知如下：" and whose sections 一、二、三、 follow, typed
+    in 3号仿宋 (not 仿宋_GB2312), indents typed as ``indent`` (full-width spaces)."""
+    doc = docx.Document()
+    _a4(doc)
+    _para(
+        doc,
+        "关于做好2023年汛期安全防范工作的通知",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=22,
+        name="方正小标宋简体",
+    )
+    _para(doc, "")
+    _para(doc, "各村（社区）、镇属各部门：", size=16, name="仿宋")
+    _para(
+        doc,
+        indent + "为切实做好今年汛期安全防范工作，保障人民群众生命财产安全，现将有关事项通知如下：",
+        size=16,
+        name="仿宋",
+    )
+    for heading, text in (
+        ("一、提高思想认识", "汛期是地质灾害易发、多发期，各村要高度重视。"),
+        ("二、落实巡查责任", "各村监测员每日巡查一次，雨天加密巡查。"),
+        ("三、加强应急值守", "严格执行领导带班和24小时值班制度。"),
+    ):
+        _para(doc, indent + heading, size=16, name=heading_font)
+        _para(doc, indent + text, size=16, name="仿宋")
+    _para(doc, "")
+    _para(doc, "松岚镇人民政府", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, name="仿宋")
+    _para(doc, "2023年5月8日", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, name="仿宋")
+    doc.save(str(path))
+    return path
+
+
+def numbering_draft(path: Path) -> Path:
+    """A short draft with "(一)" typed with half-width brackets and a "1、" heading."""
+    doc = docx.Document()
+    _a4(doc)
+    _para(
+        doc, "松岚镇防汛工作要点", align=WD_ALIGN_PARAGRAPH.CENTER, size=22, name="方正小标宋简体"
+    )
+    _para(doc, "")
+    _para(doc, "　　一、总体要求", size=16, name="黑体")
+    _para(doc, "(一)责任落实", size=16, name="楷体")
+    _para(doc, "　　各村落实防汛责任。", size=16, name="仿宋")
+    _para(doc, "1、巡查制度", size=16, name="仿宋")
+    _para(doc, "　　监测员每日巡查。", size=16, name="仿宋")
+    doc.save(str(path))
+    return path
+
+
+LONG_TITLE = ("松岚镇人民政府关于2020—2022年安全生产专项整治三年行动", "工作情况的报告")
+
+
+def long_title_draft(path: Path) -> Path:
+    """A title typed over two lines, the first longer than a line of 2号 text."""
+    doc = docx.Document()
+    _a4(doc)
+    for line in LONG_TITLE:
+        _para(doc, line, align=WD_ALIGN_PARAGRAPH.CENTER, size=22, name="方正小标宋简体")
+    _para(doc, "")
+    _para(doc, "区应急管理局：", size=16, name="仿宋_GB2312")
+    _para(doc, "　　现将我镇三年行动工作情况报告如下。", size=16, name="仿宋_GB2312")
+    doc.save(str(path))
+    return path
+
+
+def header_draft(path: Path, blanks: int = 1) -> Path:
+    """A 版头 typed with ``blanks`` blank lines between the mark and the 发文字号."""
+    doc = docx.Document()
+    _a4(doc)
+    _para(
+        doc, "松岚镇人民政府文件", align=WD_ALIGN_PARAGRAPH.CENTER, size=36, name="方正小标宋简体"
+    )
+    for _ in range(blanks):
+        _para(doc, "")
+    _para(doc, "松府发〔2023〕8号", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, name="仿宋_GB2312")
+    _para(doc, "")
+    _para(
+        doc,
+        "松岚镇人民政府关于加强防汛工作的通知",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=22,
+        name="方正小标宋简体",
+    )
+    _para(doc, "")
+    _para(doc, "各村（社区）：", size=16, name="仿宋_GB2312")
+    _para(doc, "　　请各村做好防汛工作。", size=16, name="仿宋_GB2312")
+    doc.save(str(path))
+    return path

@@ -154,13 +154,15 @@ def test_format_says_what_it_recognised_and_changed(formatted):
     assert "表格 1 个、图片 1 张（保留）" in output
 
 
-def test_the_only_text_edits_are_full_width_marks_and_indents(notice, formatted):
-    out, _output = formatted
+def test_the_only_text_edits_are_full_width_marks_numbers_and_indents(notice, formatted):
+    out, output = formatted
     _doc, before = body_paragraphs(notice)
     _doc, after = body_paragraphs(out)
     old = [full_width(p.text).strip(" \t\u3000") for p in before if p.text.strip()]
     new = [p.text for p in after if p.text.strip()]
-    assert new == old
+    # the structure number typed "1、" is written as 7.3.3 has it
+    assert old.count("1、落实巡查责任") == 1 and "第15段：序号“1、”改为“1.”" in output
+    assert new == [("1.落实巡查责任" if t == "1、落实巡查责任" else t) for t in old]
 
 
 def test_a_title_over_two_lines_stays_two_title_lines(formatted):
@@ -184,8 +186,8 @@ def test_numbered_lines_under_a_lead_in_are_list_items_not_headings(formatted):
     _doc, paragraphs = body_paragraphs(formatted[0])
     assert by_text(paragraphs, "1. 每日巡查一次").style.style_id == "Normal"
     assert by_text(paragraphs, "3. 按预案组织").style.style_id == "Normal"
-    # "1、" after the list restarts the numbering: a heading, written with its half-width 、
-    assert by_text(paragraphs, "1、落实巡查责任").style.style_id == "Heading3"
+    # "1、" after the list restarts the numbering: a heading, its number written "1."
+    assert by_text(paragraphs, "1.落实巡查责任").style.style_id == "Heading3"
     assert by_text(paragraphs, "（二）隐患点监测").style.style_id == "Heading2"
 
 
@@ -223,12 +225,18 @@ def test_signature_and_date_placed_by_7_3_5_2(formatted):
     date = by_text(paragraphs, "2023年5月8日")
     assert signature.style.style_id == "GwSignature" and date.style.style_id == "GwDate"
     # measured in printed characters, as official.place_signature measures a rendered summary
-    sig_right, date_right = official.signature_indents(
+    sig_right, _date_right = official.signature_indents(
         official.printed_width("松岚镇人民政府"), official.printed_width("2023年5月8日")
     )
-    for p, right in ((signature, sig_right), (date, date_right)):
-        assert p._p.pPr.ind.get(qn("w:right")) == str(round(right * official.PRINTED_CHAR))
-        assert p._p.pPr.ind.get(qn("w:rightChars")) == "0"  # the style's rightChars does not win
+    sig_twips = round(sig_right * official.PRINTED_CHAR)
+    assert signature._p.pPr.ind.get(qn("w:right")) == str(sig_twips)
+    # the style's rightChars does not win
+    assert signature._p.pPr.ind.get(qn("w:rightChars")) == "0"
+    # the date starts 2 printed characters right of the name's first character
+    start = official.TEXT_WIDTH - sig_twips - 7 * official.PRINTED_CHAR
+    assert date._p.pPr.ind.get(qn("w:left")) == str(start + 2 * official.PRINTED_CHAR)
+    assert date._p.pPr.ind.get(qn("w:leftChars")) == "0"
+    assert date._p.pPr.jc.get(qn("w:val")) == "left"
     before = paragraphs[paragraphs.index(signature) - 1]
     assert before.text == ""
 

@@ -253,6 +253,9 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
     pdf = docx_path.with_suffix(".pdf")
     page = _signature_page(pdf)
     assert _body_before_signature(pdf_text(pdf, page)), f"page {page} holds the signature alone"
+    # no body page ends with the empty lines a chain of paragraphs kept together leaves
+    gaps = {n: _empty_lines_at_foot(pdf, n) for n in range(1, page)}
+    assert max(gaps.values()) < 3.5, gaps
     if options.get("footer"):
         pages = page_count(pdf)
         assert pages % 2 == 0
@@ -267,11 +270,31 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
             check=True,
         ).stdout
         bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out)]
-        assert 742.7 - 29 < max(bottoms) <= 742.7 + 1
+        # (a digit printed in a stand-in font reaches up to 2 pt lower than the line)
+        assert 742.7 - 29 < max(b for b in bottoms if b < 760) <= 742.7 + 2.5
+        # 7.5: a blank page before the 版记 and the 版记's page carry no number; without one
+        # the 版记's page is numbered on
+        before = pdf_text(pdf, pages - 1)
+        if not re.sub(r"—\d+—", "", before):
+            assert before == "" and not re.search(r"—\d+—", last), (before, last)
+        else:
+            assert re.findall(r"—\d+—", last) == [f"—{pages}—"]
     if options.get("kind") == "报告":
         assert "特此报告" in pdf_text(pdf)
     else:
         assert "特此报告" not in pdf_text(pdf)
+
+
+def _empty_lines_at_foot(pdf: Path, page: int) -> float:
+    """Lines left empty between a page's last line of text and the foot of the text area."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < 760]
+    return (742.7 - max(bottoms)) / 28.95
 
 
 def _half_width_digits(words) -> None:
@@ -323,13 +346,109 @@ def test_unsealed_date_starts_two_characters_right_of_the_signature(town, tmp_pa
     pdf = summary(config, "--pdf").with_suffix(".pdf")
     page = next(n for n in range(1, page_count(pdf) + 1) if "2022年12月20日" in pdf_text(pdf, n))
     words = _words(pdf, page)
-    _half_width_digits(words)
     sig = next(w for w in words if w[2] == issuer)
     date_start = next(w for w in words if w[2] == "2022")
     date_end = [w for w in words if w[2] == "日"][-1]
     right_edge = (210 - 26) / 25.4 * 72
     char = 15.75
     gap = date_start[0] - sig[0]
-    assert abs(gap - 2 * char) < 0.6, gap  # 7.3.5.2, whatever the lengths
+    # 7.3.5.2, whatever the lengths, and whatever font prints the digits: the date is placed
+    # from the signature's start, and Chinese characters are exactly as wide in every font
+    assert abs(gap - 2 * char) < 0.6, gap
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "2022年12月20日" in [re.sub(r"\s+", "", line) for line in layout.splitlines()]
+    _half_width_digits(words)
     # the one further right stands 2 characters in
     assert min(right_edge - sig[1], right_edge - date_end[1]) == pytest.approx(2 * char, abs=0.6)
+
+
+@pytest.mark.soffice
+def test_sealed_signature_leaves_the_seal_room_under_the_attachment_note(town, tmp_path):
+    pdf = summary(configure(town, tmp_path, seal=True), "--pdf").with_suffix(".pdf")
+    page = _signature_page(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    boxes = [
+        (float(top), float(bottom), word)
+        for top, bottom, word in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', out
+        )
+    ]
+    note = max(bottom for top, bottom, word in boxes if "统计表" in word)  # 附件说明's last line
+    signature = next(top for top, bottom, word in boxes if word == "松岚镇人民政府")
+    # 7.3.5.1: a 42 mm seal, its top within one line of the 附件说明, covers the signature and
+    # the date: three blank lines (at least 26 pt each, when tightened) between them
+    assert 3 * 26 <= signature - note <= 4 * 28.95, signature - note
+
+
+@pytest.mark.soffice
+def test_a_title_with_years_prints_on_the_lines_it_is_broken_into(town, tmp_path):
+    from docgen.gongwen.titles import title_lines
+
+    title = "松岚镇人民政府关于2020—2022年安全生产专项整治三年行动工作情况的报告"
+    config = configure(town, tmp_path, kind="报告", title=f'"{title}"')
+    pdf = summary(config, "--pdf").with_suffix(".pdf")
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    printed = [re.sub(r"\s+", "", line) for line in layout.splitlines()]
+    lines = title_lines(title, "松岚镇人民政府")
+    assert lines == ["松岚镇人民政府关于2020—2022年", "安全生产专项整治三年行动", "工作情况的报告"]
+    start = printed.index(lines[0])
+    assert printed[start : start + 3] == lines  # no line wraps inside a word
+
+
+@pytest.mark.soffice
+def test_a_plain_build_measures_the_last_pages_too(town, tmp_path):
+    from docgen.output.pdf import convert_to_pdf
+
+    config = configure(town, tmp_path, kind="报告", footer=True)
+    result = CliRunner().invoke(cli, ["build", "-c", str(config)], env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "未经打印核对" not in result.output
+    [pdf] = convert_to_pdf([tmp_path / "工作总结.docx"], force=True)
+    pages = page_count(pdf)
+    assert pages % 2 == 0  # the 版记 on an even page without --pdf
+    assert "2022年12月21日印发" in pdf_text(pdf, pages)
+
+
+@pytest.mark.soffice
+def test_a_blank_page_before_the_record_and_the_record_page_carry_no_number(town, tmp_path):
+    from docgen.config import load
+    from docgen.kinds.summary import summary_context
+    from docgen.kinds.templates import template_for
+    from docgen.output.pdf import convert_to_pdf
+    from docgen.render.engine import CompiledTemplate
+    from docgen.workspace import read_inputs, roster_counts
+
+    settings = load(configure(town, tmp_path, kind="报告", footer=True))
+    inputs, _skipped = read_inputs(settings)
+    context = summary_context(
+        settings, inputs.consolidation, roster_counts(settings, inputs.rosters)
+    )
+    # what fitting asks for when the printed body ends on an even page
+    context["版记"] = {**context["版记"], "补页": True}
+    path = tmp_path / "补页.docx"
+    CompiledTemplate.load(template_for(settings, settings.kinds["summary"])).render_to(
+        context, path
+    )
+    [pdf] = convert_to_pdf([path], force=True)
+    pages = page_count(pdf)
+    assert pdf_text(pdf, pages - 1) == ""  # the blank page: not even a page number
+    last = pdf_text(pdf, pages)
+    assert last.startswith("抄送：") and last.endswith("2022年12月21日印发")  # no number
+    assert re.findall(r"—\d+—", pdf_text(pdf, pages - 2)) == [f"—{pages - 2}—"]
+    result = CliRunner().invoke(cli, ["lint", "--no-pages", str(path)])
+    assert result.exit_code == 0, result.output

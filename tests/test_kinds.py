@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from readback import render, text_of
 
 from docgen.config import load
+from docgen.gongwen.passes import printed_width
 from docgen.kinds.documents import BLANK_DATE, DEFAULT_WARNING_SIGNAL, record_context
 from docgen.kinds.registry import load_registry, registry
 from docgen.output.batch import format_name
@@ -411,7 +412,11 @@ def _indents(path: Path) -> tuple[int, int]:
         style = paragraph._p.pPr.find(qn("w:pStyle")) if paragraph._p.pPr is not None else None
         if style is not None and style.get(qn("w:val")) in ("GwSignature", "GwDate"):
             ind = paragraph._p.pPr.find(qn("w:ind"))
-            found[style.get(qn("w:val"))] = round(int(ind.get(qn("w:right"))) * 100 / 315)
+            right = int(ind.get(qn("w:right")))
+            if paragraph._p.pPr.find(qn("w:jc")).get(qn("w:val")) == "left":
+                # the date placed from the signature's start: where its printed text ends
+                right = 8845 - int(ind.get(qn("w:left"))) - printed_width(paragraph.text) * 315
+            found[style.get(qn("w:val"))] = round(right * 100 / 315)
     return found["GwSignature"], found["GwDate"]
 
 

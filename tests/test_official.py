@@ -183,10 +183,15 @@ def test_signature_two_characters_in_and_date_under_it(saved):
     # 7-character name and 7-character date: date 2 in, its first character 2 right of the name's
     # in printed characters (15.75 pt = 315 twips; a digit 155): the date's 8 digits are
     # 8 × 155 twips, so the name stands 2 in + (date − name) + 2 = 1240 twips from the right
-    assert date_ind.get(qn("w:right")) == "630"
-    assert sig_ind.get(qn("w:right")) == str(630 + 3 * 315 + 8 * 155 + 630 - 7 * 315)
-    # twips, not Word's 16 pt "characters"; rightChars 0 so the style's 200/400 do not win in Word
-    assert date_ind.get(qn("w:rightChars")) == sig_ind.get(qn("w:rightChars")) == "0"
+    sig_right = 630 + 3 * 315 + 8 * 155 + 630 - 7 * 315
+    assert sig_ind.get(qn("w:right")) == str(sig_right)
+    # the date starts 2 printed characters right of the name's first character: a left indent
+    # from the name's start, exact for Chinese characters whatever the digits' widths
+    assert date_p.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "left"
+    assert date_ind.get(qn("w:left")) == str(8845 - sig_right - 7 * 315 + 2 * 315)
+    # twips, not Word's 16 pt "characters"; *Chars 0 so the style's 200/400 do not win in Word
+    assert date_ind.get(qn("w:leftChars")) == sig_ind.get(qn("w:rightChars")) == "0"
+    assert date_ind.get(qn("w:rightChars")) == "0"
     assert signature.paragraph_format.keep_with_next
 
 

@@ -97,6 +97,8 @@ def build(config_path, force, pdf):
         echo(f"  {pad(label, label_width)}{pad(count, count_width)}{path}".rstrip())
     echo(totals_line(report.consolidation))
     reporting_line(settings.expected, [u.unit for u in report.consolidation.units])
+    if report.unverified:
+        echo(_("提示：{note}").format(note=report.unverified))
     if report.warnings:
         echo(_("有 {n} 条警告（见上方），不影响生成；请核对。").format(n=len(report.warnings)))
 

@@ -545,16 +545,18 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
 
 def is_list_item(text: str, level: int, previous: Part | None) -> bool:
     """A numbered paragraph is a list item, not a heading, when it ends like a clause ("；"
-    "，" "、"), when the body paragraph before it introduces a list (ends with "："), or when
-    it continues a list (numbered the same way, the next number: "1." after "3." starts a
-    heading)."""
+    "，" "、"), when the body paragraph before it introduces a list (ends with "：") and it is
+    numbered "1." or "（1）" or reads as a sentence, or when it continues a list (numbered the
+    same way, the next number: "1." after "3." starts a heading)."""
     if text[-1] in "；，、;,":
         return True
     if previous is None:
         return False
     before = full_width(previous.text).strip(INDENT_SPACE + "\n")
     if previous.role == BODY and before.endswith("："):
-        return True
+        # "……通知如下：" introduces the document's sections: 一、 and （一） after it are
+        # headings like the 二、 and 三、 that follow, unless they read as clauses
+        return level >= 3 or heading_end(text) < len(text) or text[-1] in SENTENCE_END
     return (
         previous.role == LIST_ITEM
         and previous.level == level

@@ -10,14 +10,13 @@ Tables and pictures are kept; table text is set in the official table style.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu
 
 from docgen.errors import display_path
 from docgen.gongwen import official
@@ -30,6 +29,7 @@ from docgen.gongwen.drafts import (
     DOC_NUMBER,
     HEADING,
     INDENT_SPACE,
+    LIST_ITEM,
     MARK,
     PICTURE,
     PRINTED_BY,
@@ -47,7 +47,10 @@ from docgen.gongwen.drafts import (
     role_label,
 )
 from docgen.gongwen.lint import Finding, lint_document, open_draft
+from docgen.gongwen.passes import lay_out_signature
+from docgen.gongwen.titles import TITLE_LINE, title_lines, title_width
 from docgen.i18n import _
+from docgen.ooxml import put
 from docgen.output.files import atomic_path, ensure_writable
 
 STYLE_OF = {
@@ -126,7 +129,10 @@ def format_document(doc: Document) -> FormatReport:
                 part.number
             )
     for part in found:
-        for change in edit_text(part.element):
+        changes = edit_text(part.element)
+        if part.role in (HEADING, LIST_ITEM):
+            changes += edit_number(part.element)
+        for change in changes:
             report.changes.append(_("第{n}段：{change}").format(n=part.number, change=change))
     body = doc.element.body
     tables = list(body.iter(f"{W}tbl"))
@@ -162,7 +168,85 @@ def format_document(doc: Document) -> FormatReport:
                 _clean_run(r)
     _place_signature(doc, found)
     _blank_before(doc, found, ATTACHMENT, report)
+    _header_blanks(found, report)
+    for group in _title_groups(found):
+        change = rebreak_title(group)
+        if change:
+            report.changes.append(_("第{n}段：{change}").format(n=group[0].number, change=change))
     return report
+
+
+def _title_groups(found: list[Part]) -> list[list[Part]]:
+    """Runs of consecutive title paragraphs (the title typed over several lines)."""
+    groups: list[list[Part]] = []
+    for index, part in enumerate(found):
+        if part.role != TITLE:
+            continue
+        if index and found[index - 1].role == TITLE and groups:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def rebreak_title(group: list[Part]) -> str:
+    """A title whose typed lines do not each fit a line of 2号 text broken again between words
+    (``titles.title_lines``); says what was done, or ``""``."""
+    lines = [
+        line.strip(INDENT_SPACE)
+        for part in group
+        for line in paragraph_text(part.element).split("\n")
+        if line.strip(INDENT_SPACE)
+    ]
+    if all(title_width(line) <= TITLE_LINE for line in lines):
+        return ""
+    new = title_lines("".join(lines))
+    if new == lines:
+        return ""
+    _set_lines(group[0].element, new)
+    for part in group[1:]:
+        part.element.getparent().remove(part.element)
+    return _("标题超出一行，改在词间回行：{lines}").format(lines="／".join(new))
+
+
+def _set_lines(p, lines: list[str]) -> None:
+    """The paragraph's text replaced by ``lines`` with line breaks between, in its first run."""
+    runs = [r for r in p.iter(f"{W}r") if paragraph_text(r)]
+    first = runs[0]
+    for r in runs[1:]:
+        r.getparent().remove(r)
+    for node in list(first):
+        if node.tag != f"{W}rPr":
+            first.remove(node)
+    for index, line in enumerate(lines):
+        if index:
+            first.append(OxmlElement("w:br"))
+        t = OxmlElement("w:t")
+        t.text = line
+        first.append(t)
+
+
+def _header_blanks(found: list[Part], report: FormatReport) -> None:
+    """Two blank lines between the 发文机关标志 and the 发文字号 (GB/T 9704 7.2.4)."""
+    for index, part in enumerate(found):
+        if part.role != DOC_NUMBER:
+            continue
+        above = index - 1
+        while above >= 0 and found[above].role == BLANK:
+            above -= 1
+        if above < 0 or found[above].role != MARK:
+            continue
+        blanks = [q.element for q in found[above + 1 : index]]
+        for extra in blanks[official.NUMBER_BELOW_MARK :]:
+            extra.getparent().remove(extra)
+        for _missing in range(official.NUMBER_BELOW_MARK - len(blanks)):
+            _insert_blank_before(part.element)
+        if len(blanks) != official.NUMBER_BELOW_MARK:
+            report.changes.append(
+                _("第{n}段：发文机关标志与发文字号之间改为空{k}行").format(
+                    n=part.number, k=official.NUMBER_BELOW_MARK
+                )
+            )
 
 
 # ---------------------------------------------------------------- text edits
@@ -215,6 +299,21 @@ def edit_text(p) -> list[str]:
     return changes
 
 
+def edit_number(p) -> list[str]:
+    """A structure number typed as "1、" written as GB/T 9704 7.3.3 has it: "1."."""
+    for node in p.iter(f"{W}t"):
+        text = node.text or ""
+        if not text.strip(INDENT_SPACE):
+            continue
+        match = re.match(rf"^([{INDENT_SPACE}]*[0-9０-９]+)、", text)
+        if not match:
+            return []
+        node.text = match.group(1) + "." + text[match.end() :]
+        number = match.group(1).strip(INDENT_SPACE)
+        return [_("序号“{old}”改为“{new}”").format(old=f"{number}、", new=f"{number}.")]
+    return []
+
+
 # ---------------------------------------------------------------- layout
 
 
@@ -243,22 +342,7 @@ def _set_sections(doc: Document) -> int:
                 sect.remove(ref)
             for old in sect.findall(f"{W}pgNumType"):
                 sect.remove(old)
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width = Emu(official.PAGE_WIDTH * 635)
-        section.page_height = Emu(official.PAGE_HEIGHT * 635)
-        section.top_margin = Emu(official.MARGIN_TOP * 635)
-        section.bottom_margin = Emu(official.MARGIN_BOTTOM * 635)
-        section.left_margin = Emu(official.MARGIN_LEFT * 635)
-        section.right_margin = Emu(official.MARGIN_RIGHT * 635)
-        section.header_distance = Emu(official.HEADER_DISTANCE * 635)
-        section.footer_distance = Emu(official.FOOTER_DISTANCE * 635)
-        section.gutter = Emu(0)
-        for old in sect.findall(f"{W}docGrid"):
-            sect.remove(old)
-        grid = OxmlElement("w:docGrid")
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(official.LINE_PITCH))
-        sect.append(grid)
+        official.set_page(section)
     return len(doc.sections)
 
 
@@ -317,10 +401,7 @@ def _ind(p, **values: int) -> None:
 
 
 def _insert_ppr(ppr, child) -> None:
-    for old in ppr.findall(child.tag):
-        ppr.remove(old)
-    ppr.append(child)
-    official._order_ppr(ppr, child)
+    put(ppr, child)
 
 
 def _split_runs(p, boundary: int) -> None:
@@ -479,15 +560,7 @@ def _place_signature(doc: Document, found: list[Part]) -> None:
         if part.role != SIGNATURE:
             continue
         date = next((q for q in found[index + 1 : index + 2] if q.role == DATE), None)
-        # measured as official.place_signature measures: the styles condense the text
-        issuer = official.printed_width(paragraph_text(part.element).strip())
-        date_width = (
-            official.printed_width(paragraph_text(date.element).strip()) if date else issuer
-        )
-        sig_right, date_right = official.signature_indents(issuer, date_width)
-        official.set_right_indent(part.element, sig_right)
-        if date is not None:
-            official.set_right_indent(date.element, date_right)
+        lay_out_signature(part.element, date.element if date else None)
         official.keep_with_next(_paragraph(doc, part.element))
         previous = found[index - 1] if index else None
         if previous is not None and previous.role != BLANK:

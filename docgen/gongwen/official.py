@@ -2,89 +2,97 @@
 
 ``apply_official_layout(doc)`` sets the page, the line grid, the styles and the page-number
 footer; the ``add_*`` functions then write paragraphs in those styles.  Built-in templates are
-made with these functions; user templates keep their own look.
+made with these functions; user templates keep their own look.  The quantities come from
+``spec``; the layout passes run on rendered documents (signature, 版头, 版记, tightening) are in
+``passes`` and named here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-# Fonts as Word knows them; machines without them substitute.
-FANGSONG = "仿宋_GB2312"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-SONGTI = "宋体"
-
-# Sizes in points: 2号 22, 3号 16, 4号 14, 小四 12.
-SIZE_2 = 22
-SIZE_3 = 16
-SIZE_4 = 14
-SIZE_SMALL_4 = 12
-
-# Page in twips (1 mm = 56.7 twips): A4, margins top 37, bottom 35, left 28, right 26 mm.
-PAGE_WIDTH = 11906
-PAGE_HEIGHT = 16838
-MARGIN_TOP = 2098
-MARGIN_BOTTOM = 1984
-MARGIN_LEFT = 1587
-MARGIN_RIGHT = 1474
-TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 ≈ 156 mm
-HEADER_DISTANCE = 851  # 15 mm; no header is used
-# The dash lines of the page number sit 7 mm under the text block (GB/T 9704 7.5), measured on
-# the printed page: 35 mm − 7 mm − half the 4号 line ≈ 25.5 mm.
-FOOTER_DISTANCE = 1443
-
-# The 版头 (GB/T 9704 7.2): the 发文机关标志 in red 小标宋 (小初 here), on an exact line of its
-# own, its characters' top 35 mm below the top of the text area; the red rule under the
-# 发文字号 a thin bordered paragraph.
-MARK_TOP = 1984
-MARK_SIZE = 36
-MARK_LINE = 1020  # 51 pt
-MARK_BEFORE = MARK_TOP - (MARK_LINE - MARK_SIZE * 20) // 2  # 1834
-RED = "FF0000"
-RULE_LINE = 227  # 4 mm
+from docgen.gongwen.passes import (  # noqa: F401  (the layout passes, by their old names)
+    PITCH_FROM_KEY,
+    PITCH_KEY,
+    SEALED_KEY,
+    finish_record,
+    finish_signature,
+    finish_tightening,
+    place_record,
+    place_signature,
+    printed_width,
+    sealed_indents,
+    signature_indents,
+    text_width,
+    tighten_body,
+)
+from docgen.gongwen.spec import (  # noqa: F401  (the quantities, by their old names)
+    BLACK,
+    CHAR,
+    CONDENSE,
+    FANGSONG,
+    FOOTER_DISTANCE,
+    HEADER_DISTANCE,
+    HEITI,
+    KAITI,
+    LINE_PITCH,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MARK_BEFORE,
+    MARK_LINE,
+    MARK_SIZE,
+    MARK_TOP,
+    NUMBER_BELOW_MARK,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    PRINTED_CHAR,
+    PRINTED_HALF,
+    RED,
+    ROW_HEIGHT,
+    RULE_LINE,
+    SIZE_2,
+    SIZE_3,
+    SIZE_4,
+    SIZE_SMALL_4,
+    SONGTI,
+    TEXT_WIDTH,
+    TIGHT_PITCHES,
+    XIAOBIAOSONG,
+)
+from docgen.gongwen.styles import (  # noqa: F401
+    ANNEX_LABEL,
+    ATTACHMENT,
+    BODY,
+    DATE,
+    FOOTER,
+    HEADER,
+    HEADING_1,
+    HEADING_2,
+    HEADING_3,
+    RECIPIENT,
+    RECORD,
+    SIGNATURE,
+    TABLE_HEADER,
+    TABLE_TEXT,
+    TITLE,
+)
+from docgen.ooxml import el as _el
+from docgen.ooxml import emu, put
 
 # A file docgen writes that is a form to fill in, not a 公文 (its core properties' category):
 # ``lint`` says so instead of checking it against GB/T 9704.
 FORM_CATEGORY = "表单"
-
-# 22 lines a page: 225 mm / 22 = 28.95 pt = 579 twips.
-LINE_PITCH = 579
-# 28 characters a line: 28 × 16 pt is wider than 156 mm, so 3号 text is condensed by 0.25 pt
-# (w:spacing −5 twentieths) to 15.75 pt a character.  A "linesAndChars" grid would do this in
-# Word, but LibreOffice (our PDF route) then gives each character two grid cells.
-CONDENSE = -5
-CHAR = SIZE_3 * 20  # one 3号 character in twips (640 = 2 characters)
-
-BLACK = "000000"
-ROW_HEIGHT = 454  # 8 mm: table rows a pen can write in
-
-# Style ids (ASCII, which every Word/WPS version accepts) and the Chinese names users see.
-BODY = "Normal"
-TITLE = "Title"
-HEADING_1 = "Heading1"
-HEADING_2 = "Heading2"
-HEADING_3 = "Heading3"
-RECIPIENT = "GwRecipient"
-SIGNATURE = "GwSignature"
-DATE = "GwDate"
-ATTACHMENT = "GwAttachment"
-ANNEX_LABEL = "GwAnnexLabel"
-TABLE_TEXT = "GwTableText"
-TABLE_HEADER = "GwTableHeader"
-FOOTER = "Footer"
-HEADER = "Header"
 
 # Styles kept from python-docx's default template (the rest carry theme fonts and colours
 # nobody uses in a 公文, so they are dropped).
@@ -101,47 +109,6 @@ _KEPT_STYLES = {
     "Heading2",
     "Heading3",
 }
-
-_PPR_ORDER = (
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-)
-
-
-def _el(tag: str, **attrs: object) -> etree._Element:
-    element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), str(value))
-    return element
 
 
 def _strip_theme(element) -> None:
@@ -212,9 +179,8 @@ def paragraph_properties(
     if outline_level is not None:
         children["outlineLvl"] = _el("w:outlineLvl", val=outline_level)
     ppr = OxmlElement("w:pPr")
-    for name in _PPR_ORDER:
-        if name in children:
-            ppr.append(children[name])
+    for child in children.values():
+        put(ppr, child)
     return ppr
 
 
@@ -399,27 +365,28 @@ def _define_styles(doc: Document) -> None:
         color.set(qn("w:val"), BLACK)
 
 
+def set_page(section) -> None:
+    """A4 portrait, the official margins and the 22-line grid on a python-docx section."""
+    from docx.enum.section import WD_ORIENT
+
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = emu(PAGE_WIDTH)
+    section.page_height = emu(PAGE_HEIGHT)
+    section.top_margin = emu(MARGIN_TOP)
+    section.bottom_margin = emu(MARGIN_BOTTOM)
+    section.left_margin = emu(MARGIN_LEFT)
+    section.right_margin = emu(MARGIN_RIGHT)
+    section.header_distance = emu(HEADER_DISTANCE)
+    section.footer_distance = emu(FOOTER_DISTANCE)
+    section.gutter = emu(0)
+    put(section._sectPr, _el("w:docGrid", type="lines", linePitch=LINE_PITCH))
+
+
 def _set_section(doc: Document, page_numbers: bool) -> None:
     section = doc.sections[0]
-    section.page_width = Emu(PAGE_WIDTH * 635)
-    section.page_height = Emu(PAGE_HEIGHT * 635)
-    section.top_margin = Emu(MARGIN_TOP * 635)
-    section.bottom_margin = Emu(MARGIN_BOTTOM * 635)
-    section.left_margin = Emu(MARGIN_LEFT * 635)
-    section.right_margin = Emu(MARGIN_RIGHT * 635)
-    section.header_distance = Emu(HEADER_DISTANCE * 635)
-    section.footer_distance = Emu(FOOTER_DISTANCE * 635)
-    sect_pr = section._sectPr
-    for old in sect_pr.findall(qn("w:docGrid")) + sect_pr.findall(qn("w:pgNumType")):
-        sect_pr.remove(old)
+    set_page(section)
     # Each document restarts at page 1, also when several are bound into one print file.
-    pg_num = _el("w:pgNumType", start=1)
-    cols = sect_pr.find(qn("w:cols"))
-    if cols is not None:
-        cols.addprevious(pg_num)
-    else:
-        sect_pr.append(pg_num)
-    sect_pr.append(_el("w:docGrid", type="lines", linePitch=LINE_PITCH))
+    put(section._sectPr, _el("w:pgNumType", start=1))
     if page_numbers:
         _set_footers(doc)
 
@@ -561,45 +528,6 @@ def add_heading(doc: Document, text: str, level: int = 1) -> Paragraph:
     return add_paragraph(doc, text, style)
 
 
-def text_width(text: str) -> float:
-    """Width in 3号 characters: CJK and full-width count 1, ASCII half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
-
-
-# A printed 3号 character: 16 pt condensed by 0.25 pt; a half-width one (digits) 8 − 0.25 pt.
-PRINTED_CHAR = CHAR + CONDENSE  # 315 twips
-PRINTED_HALF = CHAR // 2 + CONDENSE  # 155 twips
-
-
-def printed_width(text: str) -> float:
-    """Width in printed 3号 characters (15.75 pt): a digit or other half-width character is
-    7.75 pt, not half of 15.75, since every character is condensed by the same 0.25 pt."""
-    return sum(PRINTED_HALF / PRINTED_CHAR if ord(ch) < 0x2E80 else 1 for ch in text)
-
-
-def signature_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
-    """Right indents (in characters) of 署名 and 成文日期 for an unsealed document.
-
-    The signature stands 2 characters in from the right and the date starts 2 characters
-    right of the signature's first character; when that would push the date past 2
-    characters from the right, the date stays 2 in and the signature moves left.
-    """
-    date_right = issuer_width - 2 - date_width + 2
-    if date_right >= 2:
-        return 2.0, date_right
-    return 2 + (2 - date_right), 2.0
-
-
-def sealed_indents(issuer_width: float, date_width: float) -> tuple[float, float]:
-    """Right indents (in characters) of 署名 and 成文日期 for a sealed document (7.3.5.1): the
-    date 4 characters in from the right, the signature centred over it."""
-    date_right = 4.0
-    sig_right = date_right + (date_width - issuer_width) / 2
-    if sig_right < 0:  # a name wider than date + 8 characters: keep it inside the text area
-        return 0.0, date_right
-    return sig_right, date_right
-
-
 def add_signature(
     doc: Document,
     issuer: str,
@@ -618,221 +546,6 @@ def add_signature(
     return signature, date
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
-
-
-def set_right_indent(p, chars: float) -> None:
-    """Right-align paragraph ``p`` ``chars`` printed characters in from the right."""
-    ppr = p.find(f"{_W}pPr")
-    if ppr is None:
-        ppr = etree.SubElement(p, f"{_W}pPr")
-        p.remove(ppr)
-        p.insert(0, ppr)
-    ind = ppr.find(f"{_W}ind")
-    if ind is None:
-        ind = etree.SubElement(ppr, f"{_W}ind")
-        _order_ppr(ppr, ind)
-    # in twips of printed characters (15.75 pt), not rightChars (16 pt a "character"), so the
-    # indent measures the same characters as the printed name and date
-    ind.set(f"{_W}right", str(int(round(chars * PRINTED_CHAR))))
-    # rightChars 0, not absent: Word lets a style's rightChars win over the paragraph's right
-    ind.set(f"{_W}rightChars", "0")
-    if ppr.find(f"{_W}autoSpaceDN") is None:  # no extra space between 年 and the digits
-        space = etree.SubElement(ppr, f"{_W}autoSpaceDN")
-        space.set(f"{_W}val", "0")
-        _order_ppr(ppr, space)
-    ind.set(f"{_W}firstLine", "0")
-    ind.set(f"{_W}firstLineChars", "0")
-    jc = ppr.find(f"{_W}jc")
-    if jc is None:
-        jc = etree.SubElement(ppr, f"{_W}jc")
-        _order_ppr(ppr, jc)
-    jc.set(f"{_W}val", "right")
-
-
-def _order_ppr(ppr, child) -> None:
-    """Move ``child`` to its place in schema order among ``ppr``'s children."""
-    names = [qn(f"w:{tag}") for tag in _PPR_ORDER]
-    ppr.remove(child)
-    rank = names.index(child.tag) if child.tag in names else len(names)
-    for index, other in enumerate(ppr):
-        if other.tag in names and names.index(other.tag) > rank:
-            ppr.insert(index, child)
-            return
-    ppr.append(child)
-
-
-def _keep_next(p) -> None:
-    ppr = p.find(f"{_W}pPr")
-    if ppr is None:
-        ppr = etree.SubElement(p, f"{_W}pPr")
-        p.remove(ppr)
-        p.insert(0, ppr)
-    if ppr.find(f"{_W}keepNext") is None:
-        keep = etree.SubElement(ppr, f"{_W}keepNext")
-        _order_ppr(ppr, keep)
-
-
-def place_signature(xml: str, sealed: bool = False) -> str:
-    """Set the 署名 and 成文日期 paragraphs of a rendered document.xml where GB/T 9704 puts
-    them for the name and date as printed: 7.3.5.2 unsealed, 7.3.5.1 sealed."""
-    if SIGNATURE not in xml:
-        return xml
-    root = etree.fromstring(xml.encode("utf-8"))
-    paragraphs = list(root.iter(f"{_W}p"))
-    changed = False
-    for index, p in enumerate(paragraphs):
-        style = p.find(f"{_W}pPr/{_W}pStyle")
-        if style is None or style.get(f"{_W}val") != SIGNATURE:
-            continue
-        date = next(
-            (
-                q
-                for q in paragraphs[index + 1 : index + 2]
-                if (st := q.find(f"{_W}pPr/{_W}pStyle")) is not None and st.get(f"{_W}val") == DATE
-            ),
-            None,
-        )
-        issuer_width = printed_width(_paragraph_text(p).strip())
-        date_width = (
-            printed_width(_paragraph_text(date).strip()) if date is not None else issuer_width
-        )
-        place = sealed_indents if sealed else signature_indents
-        sig_right, date_right = place(issuer_width, date_width)
-        set_right_indent(p, sig_right)
-        if date is not None:
-            set_right_indent(date, date_right)
-            following = paragraphs[index + 2] if index + 2 < len(paragraphs) else None
-            if (
-                following is not None
-                and _paragraph_text(following).strip()
-                and following.find(f"{_W}pPr/{_W}pageBreakBefore") is None
-            ):
-                _keep_next(date)  # the 附注 under the date stays on the signature's page
-        changed = True
-    if not changed:
-        return xml
-    return etree.tostring(root, encoding="unicode")
-
-
-RECORD = "GwRecord"
-
-# What practice accepts for tightening the main text's last page (7.3.5.5): 28.95 pt → 26 pt.
-TIGHT_PITCHES = (540, 520)  # 27 pt, 26 pt
-
-
-def _starts_at(paragraphs: list, first_words: str) -> int:
-    """Index of the first paragraph that starts on the page whose text begins with
-    ``first_words`` (white space removed); 0 when it cannot be told."""
-    if not first_words:
-        return 0
-    texts = ["".join("".join(t.text or "" for t in p.iter(f"{_W}t")).split()) for p in paragraphs]
-    for index, text in enumerate(texts):
-        if text and text.startswith(first_words):
-            return index
-    for index, text in enumerate(texts):  # the page starts inside this paragraph
-        if first_words[:6] and first_words[:6] in text:
-            return index + 1
-    return 0
-
-
-def tighten_body(xml: str, line: int, first_words: str = "") -> str:
-    """The main text at an exact line pitch of ``line`` twips instead of 28.95 pt, so the body
-    shares the signature's page (7.3.5.5): from the page that begins with ``first_words`` (the
-    last page's), or all of it, up to the first attachment page."""
-    root = etree.fromstring(xml.encode("utf-8"))
-    body = root.find(f"{_W}body")
-    if body is None:
-        return xml
-    paragraphs = list(body.iter(f"{_W}p"))
-    for p in paragraphs[_starts_at(paragraphs, first_words) :]:
-        ppr = p.find(f"{_W}pPr")
-        if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
-            break
-        if ppr is None:
-            ppr = etree.Element(f"{_W}pPr")
-            p.insert(0, ppr)
-        spacing = ppr.find(f"{_W}spacing")
-        if (
-            spacing is not None
-            and spacing.get(f"{_W}lineRule") == "exact"
-            and int(spacing.get(f"{_W}line", "0")) != LINE_PITCH
-        ):
-            continue  # a line of its own height: the 版头's mark and rule
-        if spacing is None:
-            spacing = etree.SubElement(ppr, f"{_W}spacing")
-            _order_ppr(ppr, spacing)
-        spacing.set(f"{_W}line", str(line))
-        spacing.set(f"{_W}lineRule", "exact")
-        if ppr.find(f"{_W}snapToGrid") is None:  # off the 28.95 pt line grid
-            snap = etree.SubElement(ppr, f"{_W}snapToGrid")
-            snap.set(f"{_W}val", "0")
-            _order_ppr(ppr, snap)
-    return etree.tostring(root, encoding="unicode")
-
-
-def place_record(xml: str) -> str:
-    """Put the 版记 of a rendered document.xml on the foot of an even last page (GB/T 9704
-    7.4): the template ends the body's section before it; the 版记's own section starts on the
-    next even page (a blank page inserted when needed), carries no page number, and its
-    content sits at the bottom (Word's vertical alignment; the template's blank lines above
-    the 版记 do it for LibreOffice)."""
-    if f'w:val="{RECORD}"' not in xml:
-        return xml
-    root = etree.fromstring(xml.encode("utf-8"))
-    body = root.find(f"{_W}body")
-    sect = body.find(f"{_W}sectPr") if body is not None else None
-    if sect is None or not any(
-        True for _ in body.iter(f"{_W}pPr") if _.find(f"{_W}sectPr") is not None
-    ):
-        return xml
-    for tag in ("type", "pgNumType", "vAlign", "titlePg"):
-        for old in sect.findall(f"{_W}{tag}"):
-            sect.remove(old)
-    kind = etree.SubElement(sect, f"{_W}type")
-    kind.set(f"{_W}val", "evenPage")
-    sect.remove(kind)
-    pg_size = sect.find(f"{_W}pgSz")
-    (pg_size.addprevious if pg_size is not None else sect.append)(kind)
-    v_align = etree.Element(f"{_W}vAlign")
-    v_align.set(f"{_W}val", "bottom")
-    title_pg = etree.Element(f"{_W}titlePg")  # first page of the section: no page number
-    grid = sect.find(f"{_W}docGrid")
-    if grid is not None:
-        grid.addprevious(v_align)
-        grid.addprevious(title_pg)
-    else:
-        sect.extend([v_align, title_pg])
-    return etree.tostring(root, encoding="unicode")
-
-
-# Context variables a record sets for the finishing steps below.
-SEALED_KEY = "加盖印章"  # True: the sealed layout of the signature (7.3.5.1)
-PITCH_KEY = "正文行距"  # the main text's tightened line pitch in twips (7.3.5.5) …
-PITCH_FROM_KEY = "正文行距起"  # … from the page that begins with these words
-
-
-def finish_signature(xml: str, context: Mapping) -> str:
-    """Finishing step: the 署名 and 成文日期 placed for the text they print (``place_signature``)."""
-    return place_signature(xml, sealed=context.get(SEALED_KEY) is True)
-
-
-def finish_record(xml: str, context: Mapping) -> str:
-    """Finishing step: the 版记 at the foot of an even last page (``place_record``)."""
-    return place_record(xml)
-
-
-def finish_tightening(xml: str, context: Mapping) -> str:
-    """Finishing step: the last page's body at the pitch fitting measured (``tighten_body``)."""
-    if not context.get(PITCH_KEY):
-        return xml
-    return tighten_body(xml, int(context[PITCH_KEY]), str(context.get(PITCH_FROM_KEY, "")))
-
-
 def _direct_ppr(p, **children) -> etree._Element:
     """Replace ``p``'s own paragraph properties (but its style) by ``children``, in schema order."""
     ppr = p.find(qn("w:pPr"))
@@ -842,9 +555,8 @@ def _direct_ppr(p, **children) -> etree._Element:
     for child in list(ppr):
         if child.tag not in (qn("w:pStyle"), qn("w:sectPr")):
             ppr.remove(child)
-    for name in _PPR_ORDER:
-        if name in children:
-            ppr.append(children[name])
+    for child in children.values():
+        put(ppr, child)
     return ppr
 
 
@@ -896,7 +608,7 @@ def lay_out_number(p, name_at: int | None) -> None:
     offset = 0
     for r in p.iter(qn("w:r")):
         start = offset
-        offset += len(_paragraph_text(r)) + len(list(r.iter(qn("w:tab"))))
+        offset += sum(len(t.text or "") for t in r.iter(qn("w:t"))) + len(list(r.iter(qn("w:tab"))))
         name = name_at is not None and start >= name_at
         _direct_rpr(r, KAITI if name else FANGSONG, SIZE_3)
 

@@ -18,6 +18,7 @@ from docgen.figures.sources import Traced
 from docgen.figures.wording import figure_clauses, sentence
 from docgen.gongwen import official
 from docgen.gongwen.official import text_width
+from docgen.gongwen.titles import title_lines
 from docgen.inputs.tallies import NO_YEAR_LABEL
 from docgen.render.filters import cn, percent
 from docgen.vocabulary import METRICS, SECTORS
@@ -48,20 +49,6 @@ NO_RATE = "—"
 # a sector's sentences that hold only when an input supports them ("" otherwise)
 SECTOR_CLAIMS = ("对象", "部位", "告知", "火情", "承诺书")
 
-# A 2号 title line holds 20 characters (156 mm / 22 pt).
-TITLE_LINE = 20
-# Where a long title may break: before these words, or after the issuer's name / punctuation.
-_BREAK_BEFORE = (
-    "关于",
-    "的报告",
-    "的工作总结",
-    "工作总结",
-    "工作情况",
-    "情况的报告",
-    "的通知",
-    "的请示",
-)
-_BREAK_AFTER = ("，", "、", "：", "；")
 # A 4号 版记 line holds 29 characters once 1 character is kept free on both sides.
 RECORD_LINE = 29
 # The text area holds 22 lines; the 版记 takes its lines from the bottom of the last page.
@@ -88,49 +75,6 @@ def _level(short_name: str) -> str:
         if short_name.endswith(suffix):
             return suffix
     return "镇"
-
-
-def title_lines(title: str, issuer: str = "") -> list[str]:
-    """The lines of a title: one line when it fits, else breaks between words in a 梯形 (each
-    line not longer than the one above) or 菱形 (the middle line longest), as balanced as can
-    be.
-
-    Breaks are taken before 关于 / 的报告 / 工作总结…, after the issuer's name or a punctuation
-    mark — never inside a word.  A title with no such place stays one paragraph that wraps.
-    """
-    if text_width(title) <= TITLE_LINE:
-        return [title]
-    places = set()
-    for word in _BREAK_BEFORE:
-        start = title.find(word, 1)
-        while start > 0:
-            places.add(start)
-            start = title.find(word, start + 1)
-    for mark in _BREAK_AFTER:
-        places.update(i + 1 for i, ch in enumerate(title[:-1]) if ch == mark)
-    for name in {issuer, issuer.removesuffix("人民政府")} - {""}:
-        if title.startswith(name) and len(name) < len(title):
-            places.add(len(name))
-    from itertools import combinations
-
-    def lines_at(breaks: tuple[int, ...]) -> list[str]:
-        edges = (0, *breaks, len(title))
-        return [title[a:b] for a, b in zip(edges, edges[1:], strict=False)]
-
-    def badness(lines: list[str]) -> tuple[int, bool, float]:
-        widths = [text_width(line) for line in lines]
-        # 梯形: each line not longer than the one above; 菱形: the middle line the longest
-        shaped = widths == sorted(widths, reverse=True) or (
-            len(widths) == 3 and widths[1] >= max(widths[0], widths[2])
-        )
-        return (len(lines), not shaped, max(widths) - min(widths))
-
-    for count in (1, 2):
-        candidates = [lines_at(c) for c in combinations(sorted(places), count)]
-        candidates = [c for c in candidates if all(text_width(x) <= TITLE_LINE for x in c)]
-        if candidates:
-            return min(candidates, key=badness)
-    return [title]
 
 
 def _record_lines(text: str) -> int:

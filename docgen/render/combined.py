@@ -14,6 +14,7 @@ from lxml import etree
 
 from docgen.errors import TemplateError
 from docgen.i18n import _
+from docgen.ooxml import put
 from docgen.output.files import atomic_path
 from docgen.render import pictures
 from docgen.render.compile import (
@@ -35,83 +36,9 @@ from docgen.render.docxzip import insert_before, rels_name
 
 _CHUNK = 50  # records per progress report
 
-_SECT_ORDER = [
-    "headerReference",
-    "footerReference",
-    "footnotePr",
-    "endnotePr",
-    "type",
-    "pgSz",
-    "pgMar",
-    "paperSrc",
-    "pgBorders",
-    "lnNumType",
-    "pgNumType",
-    "cols",
-    "formProt",
-    "vAlign",
-    "noEndnote",
-    "titlePg",
-    "textDirection",
-    "bidi",
-    "rtlGutter",
-    "docGrid",
-    "printerSettings",
-    "sectPrChange",
-]
-_PPR_ORDER = [
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-]
-
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def _insert_in_order(parent, child, order: list[str]) -> None:
-    """Insert ``child`` where the schema's sequence wants it (Word rejects misordered children)."""
-    rank = order.index(etree.QName(child).localname)
-    for i, existing in enumerate(parent):
-        name = etree.QName(existing).localname
-        if name in order and order.index(name) > rank:
-            parent.insert(i, child)
-            return
-    parent.append(child)
 
 
 def _parse_fragment(head: str, content: str):
@@ -270,7 +197,7 @@ class _Combiner:
             if ppr is None:
                 ppr = etree.Element(_w("pPr"))
                 last.insert(0, ppr)
-            _insert_in_order(ppr, sect, _PPR_ORDER)
+            put(ppr, sect, replace=False)
         self.stream.write(_body_text(root).encode("utf-8"))
         if final:
             self.stream.write(b"</w:body></w:document>")
@@ -292,11 +219,11 @@ class _Combiner:
     def _restart_pages(sect) -> None:
         for old in sect.findall(_w("type")):
             sect.remove(old)
-        _insert_in_order(sect, _element("type", val="nextPage"), _SECT_ORDER)
+        put(sect, _element("type", val="nextPage"), replace=False)
         numbering = sect.find(_w("pgNumType"))
         if numbering is None:
             numbering = _element("pgNumType")
-            _insert_in_order(sect, numbering, _SECT_ORDER)
+            put(sect, numbering, replace=False)
         numbering.set(_w("start"), "1")
 
     def _own_headers(self, sect, rendered: RenderedParts, index: int) -> None:
