@@ -18,7 +18,8 @@ from handtyped import LONG_TITLE, header_draft, lead_in_notice, long_title_draft
 from lxml import etree
 from test_filed import FOOTER, HEADER
 
-from docgen.gongwen import findings, ooxml, spec
+from docgen import ooxml
+from docgen.gongwen import findings, spec
 
 
 def findings_of(path: Path) -> list[str]:
