@@ -211,7 +211,17 @@ def write_summary(
     pdf: bool = False,
     template=None,
 ) -> list[Path]:
-    """The formal summary report (and its PDF on request)."""
+    """The formal summary report (and its PDF on request: the fitting's trial prints and the
+    final print through the same LibreOffice)."""
+    from docgen.output.pdf import printing
+
+    with printing(pdf):
+        return _write_summary(settings, consolidation, counts, path, force, pdf, template)
+
+
+def _write_summary(
+    settings: Settings, consolidation, counts, path: Path, force: bool, pdf: bool, template
+) -> list[Path]:
     from docgen.kinds.summary import summary_context
     from docgen.kinds.templates import template_for
     from docgen.render.engine import CompiledTemplate
@@ -226,13 +236,31 @@ def write_summary(
         context = fit_summary(template, context)  # measured on the printed pages
     template.render_to(context, path)
     if pdf:
-        from docgen.output.pdf import convert_to_pdf
+        from docgen.output.pdf import print_copy
 
-        return convert_to_pdf([path], force=True)
+        return [print_copy(path)]  # through the printer the fitting used
     return []
 
 
 def build(
+    settings: Settings,
+    *,
+    force: bool = False,
+    pdf: bool | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    read: tuple[Inputs, list[str]] | None = None,
+) -> BuildReport:
+    """See ``_build``.  With ``pdf``, one printer serves the whole build: its LibreOffice
+    processes start at once and print the summary's trial copies, every chunk of records and
+    the single documents."""
+    from docgen.output.pdf import printing
+
+    pdf = settings.pdf if pdf is None else pdf
+    with printing(bool(pdf)):
+        return _build(settings, force=force, pdf=pdf, progress=progress, read=read)
+
+
+def _build(
     settings: Settings,
     *,
     force: bool = False,
@@ -332,37 +360,45 @@ def _write_documents(
     out = settings.paths.outputs
     out.mkdir(parents=True, exist_ok=True)
     write_summary_workbook(inputs.consolidation, out / SUMMARY_WORKBOOK, force=True)
-    if singles:
-        context = summary_context(
-            settings, inputs.consolidation, roster_counts(settings, inputs.rosters)
-        )
-        for kind, template, path in singles:
-            if pdf and kind.context == "summary":
-                from docgen.gongwen.fitting import fit_summary
-
-                template.render_to(fit_summary(template, context), path)
-                continue
-            template.render_to(context, path)
+    context = (
+        summary_context(settings, inputs.consolidation, roster_counts(settings, inputs.rosters))
+        if singles
+        else {}
+    )
+    # With --pdf, the summary is fitted on a thread of its own (its trial prints go first to
+    # LibreOffice), while the batches are written and each is printed as soon as it is.
+    fitted = _fit_ahead(singles, context) if pdf else {}
     for key, plan in plans.items():
         label = settings.kinds[key].label
         advance = progress(label, len(plan.paths) * 2) if progress else None
         write_batch(plan, progress=advance)
+        if pdf:
+            from docgen.output.batch import print_ahead
+
+            print_ahead(plan)
+    for _kind, template, path in singles:
+        template.render_to(fitted[path].result() if path in fitted else context, path)
+
+
+def _fit_ahead(singles: list, context: dict) -> dict:
+    """The summary's fitting started on a thread: path → future of the context to render."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from docgen.gongwen.fitting import fit_summary
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="docgen-fit")
+    fits = {
+        path: pool.submit(fit_summary, template, context)
+        for kind, template, path in singles
+        if kind.context == "summary"
+    }
+    pool.shutdown(wait=False)  # the thread ends with its last fitting
+    return fits
 
 
 def _print_documents(singles: list[Path], plans: dict, progress) -> list[Path]:
-    from docgen.output.batch import needs_pdf, print_batch
-    from docgen.output.pdf import convert_to_pdf
+    from docgen.output.batch import print_documents
 
     total = len(singles) + sum(len(plan.targets) for plan in plans.values())
     advance = progress("PDF", total) if progress else None
-    pdfs = []
-    for single in singles:
-        if needs_pdf(single):
-            pdfs += convert_to_pdf([single], force=True, progress=advance)
-        else:
-            pdfs.append(single.with_suffix(".pdf"))
-            if advance:
-                advance(1)
-    for plan in plans.values():
-        pdfs += print_batch(plan, progress=advance)
-    return pdfs
+    return print_documents(singles, list(plans.values()), advance)

@@ -47,12 +47,12 @@ def printed_pages(pdf: Path) -> list[str]:
 
 
 def _measure(template, context: dict) -> list[str]:
-    from docgen.output.pdf import convert_to_pdf
+    from docgen.output.pdf import print_copy
 
     with tempfile.TemporaryDirectory(prefix="docgen-fit-") as tmp:
         path = Path(tmp) / "fit.docx"
         template.render_to(context, path)
-        [pdf] = convert_to_pdf([path], force=True)
+        pdf = print_copy(path)  # through the run's LibreOffice when there is one
         return printed_pages(pdf)
 
 
