@@ -425,6 +425,7 @@ class _UnoWorker:
         if answer is None or not answer.get("ready"):
             self.stop()
             return (answer or {}).get("error") or _("LibreOffice 没有启动")
+        self.printer.starts.append(float(answer["ready"]))
         return None
 
     @staticmethod
@@ -505,6 +506,17 @@ class _UnoWorker:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         _kill(process)
+        while True:  # its last word: the processor time LibreOffice used
+            try:
+                line = self.answers.get(timeout=1)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            try:
+                self.printer.cpu += float(json.loads(line).get("cpu", 0))
+            except (ValueError, TypeError, AttributeError):
+                pass
         self.printer._running(process, False)
 
 
@@ -585,6 +597,8 @@ class Printer:
         self.bridge = _uno_python(self.soffice) if self.soffice else None
         self.aborted = False
         self.timings: list[dict] = []  # the bridge's load/export seconds per document
+        self.cpu = 0.0  # processor seconds of the LibreOffice processes that have ended
+        self.starts: list[float] = []  # seconds each LibreOffice took to start listening
         self._root: Path | None = None
         self._jobs: list[tuple[int, int, int, Job]] = []
         self._order = itertools.count()
@@ -977,11 +991,11 @@ class _Unsplittable(Exception):
     """Raised when a PDF does not show where each record starts."""
 
 
-def chunks_of(count: int, workers: int) -> list[range]:
-    """Consecutive records in chunks of about equal size."""
+def chunks_of(count: int, workers: int, per_worker: int = CHUNKS_PER_WORKER) -> list[range]:
+    """Consecutive records in chunks of about equal size, ``per_worker`` for each worker."""
     if count <= 0:
         return []
-    size = max(MIN_CHUNK, -(-count // (workers * CHUNKS_PER_WORKER)))
+    size = max(MIN_CHUNK, -(-count // (workers * per_worker)))
     size = min(SPLIT_CHUNK, size)
     parts = -(-count // size)
     bounds = [count * k // parts for k in range(parts + 1)]
@@ -1022,7 +1036,11 @@ def queue_records(
     from docgen.render.engine import render_combined
 
     keep = set(wanted)
-    parts = [[printed[i] for i in part] for part in chunks_of(len(printed), printer.workers)]
+    # without a LibreOffice that stays up, each chunk costs a start: one per worker
+    per_worker = CHUNKS_PER_WORKER if printer.persistent else 1
+    parts = [
+        [printed[i] for i in part] for part in chunks_of(len(printed), printer.workers, per_worker)
+    ]
     pdfs: list[Path | None] = [None] * len(parts)
     left = [len(parts)]
 
