@@ -58,6 +58,8 @@ _POLL = 0.1
 # seconds one conversion job may take before its LibreOffice is stopped
 TIME_LIMIT = 300
 WORK_PREFIX = "docgen-pdf-"
+# seconds a LibreOffice that stays up may take to start (the first start makes its profile)
+START_LIMIT = 120
 
 
 def _candidates() -> list[Path]:
@@ -448,13 +450,14 @@ class _UnoWorker:
         except ValueError:
             return {"ok": False, "error": line.decode("utf-8", "replace").strip()}
 
-    def convert(self, source: Path, target: Path, data: dict, deadline: float) -> Path | str:
+    def convert(self, source: Path, target: Path, data: dict) -> Path | str:
         if self.process is None or self.process.poll() is not None:
-            problem = self.start(deadline)
+            problem = self.start(time.monotonic() + max(START_LIMIT, self.printer.timeout))
             if problem:
                 return _("LibreOffice 未能转换：{detail}；请用 Word 或 WPS 打开检查该文件").format(
                     detail=problem
                 )
+        deadline = time.monotonic() + self.printer.timeout
         assert self.process is not None and self.process.stdin is not None
         request = {"source": str(source), "target": str(target), "filter": data}
         try:
@@ -489,9 +492,8 @@ class _UnoWorker:
         )
 
     def run(self, job: Job) -> list[Path | str]:
-        deadline = time.monotonic() + self.printer.timeout
         return [
-            self.convert(source, job.folder / f"{k}.pdf", job.data, deadline)
+            self.convert(source, job.folder / f"{k}.pdf", job.data)
             for k, source in enumerate(job.sources)
         ]
 
@@ -700,7 +702,7 @@ class Printer:
         worker: _UnoWorker | _CommandWorker
         if self.persistent:
             worker = _UnoWorker(self, folder)
-            if worker.start(time.monotonic() + self.timeout):
+            if worker.start(time.monotonic() + max(START_LIMIT, self.timeout)):
                 worker = _CommandWorker(self, folder)  # no bridge here: one run per job
         else:
             worker = _CommandWorker(self, folder)
