@@ -159,8 +159,8 @@ def breakdown(config: Path) -> None:
 
     timed(engine, "render_batch", "Word files, one per record (render_batch)")
     timed(engine, "render_combined", "combined .docx and chunks (render_combined)")
-    timed(pdf, "_split", "splitting chunk PDFs (pypdf)")
-    timed(pdf, "_join", "joining chunk PDFs into combined PDFs (pypdf)")
+    timed(pdf, "split_records", "splitting chunk PDFs (pypdf)")
+    timed(pdf, "join_pdfs", "joining chunk PDFs into combined PDFs (pypdf)")
     printers: list[pdf.Printer] = []
     enter = pdf.Printer.__enter__
 

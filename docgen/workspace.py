@@ -215,7 +215,7 @@ def write_summary(
     final print through the same LibreOffice)."""
     from docgen.output.pdf import printing
 
-    with printing(pdf):
+    with printing(pdf, archive=settings.pdf_a):
         return _write_summary(settings, consolidation, counts, path, force, pdf, template)
 
 
@@ -256,7 +256,7 @@ def build(
     from docgen.output.pdf import printing
 
     pdf = settings.pdf if pdf is None else pdf
-    with printing(bool(pdf)):
+    with printing(bool(pdf), archive=settings.pdf_a):
         return _build(settings, force=force, pdf=pdf, progress=progress, read=read)
 
 

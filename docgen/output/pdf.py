@@ -19,7 +19,6 @@ import itertools
 import json
 import os
 import queue
-import re
 import secrets
 import shutil
 import signal
@@ -40,12 +39,14 @@ from typing import Any
 from docgen.errors import ConversionError, display_path
 from docgen.i18n import _, join
 from docgen.output.files import (
-    atomic_path,
     ensure_writable,
     move_into_place,
     owned_prefix,
     remove_stale,
 )
+from docgen.output.split import FIRST_SHIFT, Chunk, Joiner, Unsplittable
+from docgen.output.split import join as join_pdfs
+from docgen.output.split import split as split_records
 
 # A run starts LibreOffice once (1–2 s); below this many files per run, another parallel
 # run costs more than it saves.
@@ -986,11 +987,6 @@ SPLIT_FROM = 16
 SPLIT_CHUNK = 1000
 CHUNKS_PER_WORKER = 2
 MIN_CHUNK = 32
-_MARK = re.compile(r"/?DocgenRecord(\d+)")
-
-
-class _Unsplittable(Exception):
-    """Raised when a PDF does not show where each record starts."""
 
 
 def chunks_of(count: int, workers: int, per_worker: int = CHUNKS_PER_WORKER) -> list[range]:
@@ -1043,47 +1039,71 @@ def queue_records(
     parts = [
         [printed[i] for i in part] for part in chunks_of(len(printed), printer.workers, per_worker)
     ]
-    pdfs: list[Path | None] = [None] * len(parts)
-    left = [len(parts)]
+    # Chunks are taken in order as they come (all on the finishing thread): each one's
+    # objects are numbered after the previous one's, so its records' PDFs and the combined
+    # PDF share the same bytes, written once for each.
+    results: dict[int, Path | str] = {}
+    state = {"next": 0, "shift": FIRST_SHIFT}
+    joiner = Joiner(Path(combined).with_suffix(".pdf")) if combined else None
+    broken: list[str] = []
 
-    def joined() -> None:
-        """After the last chunk: the combined PDF from all of them."""
-        left[0] -= 1
-        if left[0] or not combined:
+    def take(n: int, result: Path | str) -> None:
+        part = parts[n]
+        mine = [i for i in part if i in keep]
+        if isinstance(result, str):
+            for i in mine:
+                order.fail(paths[i], result)
+            broken.append(result)
             return
-        if all(pdfs):
-            _join([p for p in pdfs if p], Path(combined).with_suffix(".pdf"))
-            order.done(Path(combined), Path(combined).with_suffix(".pdf"))
-            if progress:
-                progress(1)
+        try:
+            chunk = Chunk(result, state["shift"])
+        except Unsplittable:
+            broken.append(_("LibreOffice 写出的 PDF 读不出来"))
+            queue_files(printer, [paths[i] for i in mine], progress, order)
+            return
+        state["shift"] += chunk.size
+        if joiner and not broken:
+            joiner.add(chunk)
+        targets = [paths[i].with_suffix(".pdf") if i in keep else None for i in part]
+        try:
+            split_records(chunk, targets)
+        except Unsplittable:
+            # the export lost the record marks: those records are converted one by one
+            queue_files(printer, [paths[i] for i in mine], progress, order)
         else:
-            order.fail(Path(combined), _("合订本的部分文档没能转换，见上"))
+            for i in mine:
+                order.done(paths[i], paths[i].with_suffix(".pdf"))
+            if progress and mine:
+                progress(len(mine))
+
+    def arrived(found: list, n: int) -> None:
+        [results[n]] = found
+        try:
+            while state["next"] in results:
+                n = state["next"]
+                take(n, results.pop(n))
+                state["next"] = n + 1
+        except BaseException:
+            if joiner:
+                joiner.discard()
+            raise
+        if joiner and state["next"] == len(parts):
+            assert combined is not None
+            if broken:
+                joiner.discard()
+                order.fail(Path(combined), _("合订本的部分文档没能转换，见上"))
+            else:
+                joiner.finish()
+                order.done(Path(combined), joiner.target)
+                if progress:
+                    progress(1)
 
     for n, part in enumerate(parts):
         source = printer.scratch() / "records.docx"
         render_combined(template, [contexts[i] for i in part], source, marks=True)
 
-        def split(results: list, part: list[int] = part, n: int = n) -> None:
-            [result] = results
-            mine = [i for i in part if i in keep]
-            if isinstance(result, str):
-                for i in mine:
-                    order.fail(paths[i], result)
-                joined()
-                return
-            pdfs[n] = result
-            targets = [paths[i].with_suffix(".pdf") if i in keep else None for i in part]
-            try:
-                _split(result, targets)
-            except _Unsplittable:
-                # the export lost the record marks: those records are converted one by one
-                queue_files(printer, [paths[i] for i in mine], progress, order)
-            else:
-                for i in mine:
-                    order.done(paths[i], paths[i].with_suffix(".pdf"))
-                if progress and mine:
-                    progress(len(mine))
-            joined()
+        def split(found: list, n: int = n) -> None:
+            arrived(found, n)
 
         order.expect(printer.submit([source], marks=True, size=len(part)), printer, split)
     return order
@@ -1105,7 +1125,7 @@ def _queue_one_by_one(
             return
         pdfs = [p.with_suffix(".pdf") for p in paths]
         if all(is_complete_pdf(p) for p in pdfs):
-            _join(pdfs, Path(combined).with_suffix(".pdf"))
+            join_pdfs(pdfs, Path(combined).with_suffix(".pdf"))
             order.done(Path(combined), Path(combined).with_suffix(".pdf"))
             if progress:
                 progress(1)
@@ -1113,154 +1133,3 @@ def _queue_one_by_one(
             order.fail(Path(combined), _("合订本的部分文档没能转换，见上"))
 
     return queue_files(printer, [paths[i] for i in wanted], progress, order, after=join)
-
-
-def _join(pdfs: list[Path], target: Path) -> None:
-    """One PDF of the pages of ``pdfs`` in order, written atomically."""
-    if len(pdfs) == 1:
-        with atomic_path(target) as tmp:
-            shutil.copyfile(pdfs[0], tmp)
-        return
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(str(pdf), import_outline=False)
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as f:
-            writer.write(f)
-
-
-def _split(pdf: Path, targets: Sequence[Path | None]) -> None:
-    """Each record's pages of ``pdf`` into its own file, from the record marks (a record
-    whose target is None is not written)."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(pdf)
-        starts: dict[int, int] = {}
-        for name, destination in reader.named_destinations.items():
-            match = _MARK.fullmatch(str(name))
-            if match:
-                page = reader.get_destination_page_number(destination)
-                if page is not None:
-                    starts[int(match.group(1)) - 1] = page
-        total = len(reader.pages)
-    except Exception as exc:  # a PDF pypdf cannot read is no worse than one without marks
-        raise _Unsplittable from exc
-    first = [starts.get(i, -1) for i in range(len(targets))]
-    if first[:1] != [0] or any(b <= a for a, b in pairwise(first)) or first[-1] >= total:
-        raise _Unsplittable
-    splitter = _Splitter(reader)
-    for i, target in enumerate(targets):
-        if target is None:
-            continue
-        pages = range(first[i], first[i + 1] if i + 1 < len(first) else total)
-        data = splitter.extract(pages)
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(data)
-
-
-_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-
-
-class _Splitter:
-    """Writes some pages of a PDF as a PDF of their own, carrying only the objects they use.
-
-    pypdf reads the PDF and serialises each object once; the records of a chunk share their
-    fonts, which are serialised once for all of them.  Objects keep their numbers (the cross-
-    reference table lists only those present), so no reference needs rewriting.
-    """
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.objects: dict[int, tuple[bytes, set[int]]] = {}  # number → (bytes, references)
-        self.pages_number = int(reader.trailer["/Size"])
-
-    @staticmethod
-    def _references(obj, found: set[int]) -> set[int]:
-        from pypdf.generic import IndirectObject
-
-        stack = [obj]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, IndirectObject):
-                found.add(item.idnum)
-            elif isinstance(item, dict):
-                stack.extend(value for key, value in item.items() if key != "/Parent")
-            elif isinstance(item, list):
-                stack.extend(item)
-        return found
-
-    def _object(self, number: int) -> tuple[bytes, set[int]]:
-        known = self.objects.get(number)
-        if known is None:
-            obj = self.reader.get_object(number)
-            known = self.objects[number] = (_serialise(obj), self._references(obj, set()))
-        return known
-
-    def _page(self, index: int) -> tuple[int, bytes, set[int]]:
-        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
-
-        page = self.reader.pages[index]
-        number = page.indirect_reference.idnum
-        own = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})
-        parent = page.get("/Parent")
-        while parent is not None:  # attributes a page inherits from the page tree
-            parent = parent.get_object()
-            for key in _INHERITED:
-                if key in parent and key not in own:
-                    own[NameObject(key)] = parent[key]
-            parent = parent.get("/Parent")
-        own[NameObject("/Parent")] = IndirectObject(self.pages_number, 0, None)
-        return number, _serialise(own), self._references(own, set()) - {self.pages_number}
-
-    def extract(self, pages: range) -> bytes:
-        bodies: dict[int, bytes] = {}
-        kids = []
-        stack: list[int] = []
-        for index in pages:
-            number, body, references = self._page(index)
-            bodies[number] = body
-            kids.append(number)
-            stack.extend(references)
-        while stack:
-            number = stack.pop()
-            if number not in bodies:
-                body, references = self._object(number)
-                bodies[number] = body
-                stack.extend(references)
-        catalog = self.pages_number + 1
-        bodies[self.pages_number] = b"<< /Type /Pages /Kids [ %s ] /Count %d >>" % (
-            b" ".join(b"%d 0 R" % n for n in kids),
-            len(kids),
-        )
-        bodies[catalog] = b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages_number
-        out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
-        offsets = {}
-        for number in sorted(bodies):
-            offsets[number] = len(out)
-            out += b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number])
-        xref = len(out)
-        out += b"xref\n0 1\n0000000000 65535 f\r\n"
-        numbers = sorted(offsets)
-        run_start = 0
-        for i in range(1, len(numbers) + 1):
-            if i == len(numbers) or numbers[i] != numbers[i - 1] + 1:
-                out += b"%d %d\n" % (numbers[run_start], i - run_start)
-                out += b"".join(b"%010d 00000 n\r\n" % offsets[n] for n in numbers[run_start:i])
-                run_start = i
-        out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-            catalog + 1,
-            catalog,
-            xref,
-        )
-        return bytes(out)
-
-
-def _serialise(obj) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    obj.write_to_stream(buffer)
-    return buffer.getvalue()
