@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import secrets
 import shutil
 import signal
@@ -39,6 +40,7 @@ from typing import Any
 from docgen.errors import ConversionError, display_path
 from docgen.i18n import _, join
 from docgen.output.files import (
+    atomic_path,
     ensure_writable,
     move_into_place,
     owned_prefix,
@@ -1101,12 +1103,42 @@ def queue_records(
     for n, part in enumerate(parts):
         source = printer.scratch() / "records.docx"
         render_combined(template, [contexts[i] for i in part], source, marks=True)
+        _drop_page_restarts(source)
 
         def split(found: list, n: int = n) -> None:
             arrived(found, n)
 
         order.expect(printer.submit([source], marks=True, size=len(part)), printer, split)
     return order
+
+
+_PAGE_FIELD = re.compile(
+    rb"(?:<w:instrText\b[^>]*>|\bw:instr=\")\s*(?:PAGE|NUMPAGES|SECTIONPAGES|PAGEREF)\b", re.I
+)
+_RESTART = re.compile(rb"<w:pgNumType\b[^>]*/>")
+
+
+def _drop_page_restarts(docx: Path) -> None:
+    """A chunk that prints no page number need not restart the numbering at each record:
+    Writer then lays out no blank page before each one-page record (it puts a page numbered
+    1 on a right-hand page), which is about a fifth of its work on such a chunk.  The
+    printed pages are the same."""
+    with zipfile.ZipFile(docx) as package:
+        infos = package.infolist()
+        parts = {info.filename: package.read(info) for info in infos}
+    if any(
+        _PAGE_FIELD.search(data)
+        for name, data in parts.items()
+        if name.startswith("word/") and name.endswith(".xml")
+    ):
+        return
+    document = "word/document.xml"
+    if document not in parts or not _RESTART.search(parts[document]):
+        return
+    parts[document] = _RESTART.sub(b"", parts[document])
+    with atomic_path(docx) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in infos:
+            package.writestr(info, parts[info.filename])
 
 
 def _queue_one_by_one(
