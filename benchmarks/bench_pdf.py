@@ -40,6 +40,16 @@ RUN_FILES = 200  # LibreOffice 7.x ignores command-line arguments past about 250
 TARGET = 5.0
 
 
+def children_cpu() -> float:
+    """Processor seconds of the finished child processes (theirs and their children's)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def load() -> str:
     try:
         return os.getloadavg().__repr__()
@@ -240,13 +250,24 @@ def main() -> None:
         base_s = None
         if not args.no_baseline:
             print(f"baseline, load {load()} ...", flush=True)
+            cpu = children_cpu()
             base_s = baseline(soffice, sources, base)
-            print(f"  batched soffice, {len(sources)} files:     {base_s:7.2f} s")
+            base_cpu = children_cpu() - cpu
+            print(
+                f"  batched soffice, {len(sources)} files:     {base_s:7.2f} s  "
+                f"(processor time {base_cpu:.1f} s)"
+            )
         runs = []
+        cpus = []
         for n in range(args.repeat):
             print(f"build --pdf #{n + 1}, load {load()} ...", flush=True)
+            cpu = children_cpu()
             runs.append(docgen("build", "-c", config, "--pdf", "--force", cwd=folder))
-            print(f"  docgen build --pdf:                {runs[-1]:7.2f} s")
+            cpus.append(children_cpu() - cpu)
+            print(
+                f"  docgen build --pdf:                {runs[-1]:7.2f} s  "
+                f"(processor time {cpus[-1]:.1f} s, LibreOffice's included)"
+            )
         if base_s is not None:
             total, wrong = check(outputs, base)
             if wrong:
@@ -260,6 +281,14 @@ def main() -> None:
                 f"ratio baseline / median build: {ratio:.1f}x (best {base_s / best:.1f}x)  "
                 f"target ≥ {TARGET:g}x  {'ok' if ratio >= TARGET else 'BELOW TARGET'}"
             )
+            if base_cpu and min(cpus):
+                # processor time hardly depends on what else the machine runs
+                print(
+                    f"ratio of processor time: {base_cpu / statistics.median(cpus):.1f}x; "
+                    f"build --pdf needs {statistics.median(cpus):.1f} processor-seconds, at "
+                    f"least {statistics.median(cpus) / (os.cpu_count() or 1):.1f} s on "
+                    f"{os.cpu_count()} idle cores"
+                )
         if not args.no_breakdown:
             breakdown(config)
 

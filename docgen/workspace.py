@@ -383,12 +383,13 @@ def _write_documents(
 def _fit_ahead(singles: list, context: dict) -> dict:
     """The summary's fitting started on a thread: path → future of the context to render."""
     from concurrent.futures import ThreadPoolExecutor
+    from contextvars import copy_context
 
     from docgen.gongwen.fitting import fit_summary
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="docgen-fit")
-    fits = {
-        path: pool.submit(fit_summary, template, context)
+    fits = {  # in this run's context: its trial prints go to the run's printer
+        path: pool.submit(copy_context().run, fit_summary, template, context)
         for kind, template, path in singles
         if kind.context == "summary"
     }

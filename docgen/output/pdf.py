@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -611,6 +612,7 @@ class Printer:
         self._threads: list[threading.Thread] = []
         self._processes: set[subprocess.Popen] = set()
         self._closed = False
+        self._waiting = 0  # threads free for a job
         self._finisher: ThreadPoolExecutor | None = None
         # orders queued ahead by the run's writing phase, by the id of what they print
         self.ahead: dict[int, tuple[Order, Any]] = {}
@@ -669,8 +671,8 @@ class Printer:
             if self._closed:
                 raise RuntimeError("the printer is closed")
             heapq.heappush(self._jobs, (0 if urgent else 1, -size, next(self._order), job))
-            if len(self._threads) < min(self.workers, len(self._jobs) + self._busy()):
-                self._add_thread()
+            if self._waiting < len(self._jobs) and len(self._threads) < self.workers:
+                self._add_thread()  # no thread free for this job: one more LibreOffice
             self._lock.notify()
         return job.future
 
@@ -681,10 +683,8 @@ class Printer:
             raise_failures([source], [(source, result)], [])
         return result
 
-    def _busy(self) -> int:
-        return sum(1 for t in self._threads if getattr(t, "busy", False))
-
     def _add_thread(self) -> None:
+        self._waiting += 1  # counted as free until it takes its first job
         index = len(self._threads)
         thread = threading.Thread(
             target=self._work, args=(index,), name=f"docgen-pdf-{index}", daemon=True
@@ -692,10 +692,13 @@ class Printer:
         self._threads.append(thread)
         thread.start()
 
-    def _next(self) -> Job | None:
+    def _next(self, first: bool = False) -> Job | None:
         with self._lock:
+            if not first:
+                self._waiting += 1
             while not self._jobs and not self._closed:
                 self._lock.wait()
+            self._waiting -= 1
             if not self._jobs:
                 return None
             return heapq.heappop(self._jobs)[-1]
@@ -709,12 +712,12 @@ class Printer:
                 worker = _CommandWorker(self, folder)  # no bridge here: one run per job
         else:
             worker = _CommandWorker(self, folder)
-        thread = threading.current_thread()
+        first = True
         try:
-            while (job := self._next()) is not None:
+            while (job := self._next(first)) is not None:
+                first = False
                 if not job.future.set_running_or_notify_cancel():
                     continue
-                thread.busy = True  # type: ignore[attr-defined]
                 try:
                     for observer in self.observers:
                         for source in job.sources:
@@ -725,8 +728,6 @@ class Printer:
                         job.future.set_result(worker.run(job))
                 except BaseException as exc:
                     job.future.set_exception(exc)
-                finally:
-                    thread.busy = False  # type: ignore[attr-defined]
         finally:
             worker.stop()
 
@@ -767,20 +768,22 @@ class Printer:
             shutil.rmtree(self._root, ignore_errors=True)
 
     def __enter__(self) -> Printer:
-        _active.append(self)
+        self._token = _active.set(self)
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        _active.remove(self)
+        _active.reset(self._token)
         self.close(abort=kind is not None)
 
 
-_active: list[Printer] = []
+# the printer of the run in progress; a context variable, so another thread's run (the web
+# page) has its own, and a thread working for the run is given it with contextvars.copy_context
+_active: ContextVar[Printer | None] = ContextVar("docgen_printer", default=None)
 
 
 def active() -> Printer | None:
     """The printer of the run in progress (the innermost ``with Printer()``), if any."""
-    return _active[-1] if _active else None
+    return _active.get()
 
 
 @contextmanager
