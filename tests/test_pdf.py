@@ -272,7 +272,7 @@ def test_nothing_to_convert_starts_nothing(monkeypatch):
 
 @pytest.mark.soffice
 def test_a_printer_keeps_one_libreoffice_per_worker_up_for_all_its_jobs(tmp_path):
-    sources = [make_docx(tmp_path / f"第{i}份.docx", 1 + i % 3) for i in range(6)]
+    sources = [make_docx(tmp_path / f"第{i}份.docx", 1 + i % 3, f"第{i}份") for i in range(6)]
     given = []
     with Printer(workers=2) as printer:
         printer.observers = [given.append]
@@ -282,7 +282,7 @@ def test_a_printer_keeps_one_libreoffice_per_worker_up_for_all_its_jobs(tmp_path
         work = printer.root
 
     assert [page_count(p) for p in pdfs] == [1 + i % 3 for i in range(6)]
-    assert sorted(given) == sorted(sources + sources[:1]), "each job converted once"
+    assert sorted(given) == sorted(sources), "each document converted once, even when asked twice"
     if printer.persistent:
         assert len(printer.starts) == 2, "two LibreOffice processes, each started once"
         assert printer.cpu > 0
@@ -356,3 +356,21 @@ def test_chunks_cover_every_record_once_in_about_equal_parts():
             assert max(sizes) - min(sizes) <= 1
             assert max(sizes) <= pdf.SPLIT_CHUNK
             assert len(parts) <= max(1, workers * pdf.CHUNKS_PER_WORKER) or min(sizes) >= 500
+
+
+@pytest.mark.soffice
+def test_a_printer_converts_the_same_document_only_once(tmp_path):
+    import shutil
+
+    first = make_docx(tmp_path / "试印.docx", 2)
+    again = tmp_path / "定稿.docx"
+    shutil.copyfile(first, again)
+    other = make_docx(tmp_path / "另一份.docx", 3)
+    given = []
+
+    with Printer(workers=1) as printer:
+        printer.observers = [given.append]
+        pdfs = [printer.convert(first), printer.convert(again), printer.convert(other)]
+        assert [page_count(p) for p in pdfs] == [2, 2, 3]
+
+    assert given == [first.resolve(), other.resolve()]

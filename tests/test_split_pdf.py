@@ -190,7 +190,11 @@ def test_build_prints_through_one_queue_and_joins_combined_pdfs_from_the_chunks(
     [printer] = printers  # the summary's trial prints, the chunks and the summary: one queue
     names = [p.name for p in given]
     assert not [n for n in names if "合订本" in n], "a combined file is never converted"
-    assert names.count("工作总结.docx") == 1 and names.count("fit.docx") >= 1
+    # the summary is fitted on trial prints; its final print is the last trial's PDF when
+    # the document came out the same, else one more conversion
+    assert names.count("fit.docx") >= 1 and names.count("工作总结.docx") <= 1
+    summary = pdf_text(root / "outputs" / "工作总结.pdf")
+    assert "松岚镇安全生产专项整治三年行动工作总结" in summary and "松岚镇人民政府" in summary
     out = root / "outputs"
     for folder, each in (("安全生产责任书", 2), ("安全承诺书", 1), ("安全告知书", 1)):
         pdfs = sorted((out / folder).glob("*.pdf"))
@@ -205,6 +209,6 @@ def test_build_prints_through_one_queue_and_joins_combined_pdfs_from_the_chunks(
         assert [n for n in units_named if n in text] == [path.name.split("-")[0]], path.name
     if printer.persistent:
         # every record went through LibreOffice once, in a chunk; the processes stayed up
-        assert set(names) == {"records.docx", "fit.docx", "工作总结.docx"}
+        assert set(names) <= {"records.docx", "fit.docx", "工作总结.docx"}
         assert len(printer.starts) <= printer.workers
     assert not (out / PendingPrint.NAME).exists()

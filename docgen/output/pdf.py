@@ -613,6 +613,7 @@ class Printer:
         self._processes: set[subprocess.Popen] = set()
         self._closed = False
         self._waiting = 0  # threads free for a job
+        self._printed: dict[str, Path] = {}  # _key(job) → a copy of its PDF
         self._finisher: ThreadPoolExecutor | None = None
         # orders queued ahead by the run's writing phase, by the id of what they print
         self.ahead: dict[int, tuple[Order, Any]] = {}
@@ -624,10 +625,11 @@ class Printer:
 
     @property
     def root(self) -> Path:
-        if self._root is None:
-            remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
-            self._root = Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX)))
-        return self._root
+        with self._lock:
+            if self._root is None:
+                remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
+                self._root = Path(tempfile.mkdtemp(prefix=owned_prefix(WORK_PREFIX)))
+            return self._root
 
     def scratch(self) -> Path:
         """A fresh folder in the printer's work folder, removed with it."""
@@ -636,9 +638,11 @@ class Printer:
     def finish(self, work: Callable[[], None]) -> Future:
         """Run ``work`` on the printer's one finishing thread (splitting, joining PDFs), so
         the threads feeding LibreOffice never wait for it."""
-        if self._finisher is None:
-            self._finisher = ThreadPoolExecutor(1, thread_name_prefix="docgen-pdf-finish")
-        return self._finisher.submit(work)
+        with self._lock:
+            if self._finisher is None:
+                self._finisher = ThreadPoolExecutor(1, thread_name_prefix="docgen-pdf-finish")
+            finisher = self._finisher
+        return finisher.submit(work)
 
     def start(self) -> Printer:
         """Start every LibreOffice now (with the UNO bridge), before the first job."""
@@ -719,17 +723,43 @@ class Printer:
                 if not job.future.set_running_or_notify_cancel():
                     continue
                 try:
+                    key = self._key(job)
+                    if key in self._printed:  # the very same document: its PDF again
+                        copy = job.folder / "0.pdf"
+                        shutil.copyfile(self._printed[key], copy)
+                        job.future.set_result([copy])
+                        continue
                     for observer in self.observers:
                         for source in job.sources:
                             observer(source)
                     if self.aborted:
                         job.future.set_result([_("转换被中止")] * len(job.sources))
-                    else:
-                        job.future.set_result(worker.run(job))
+                        continue
+                    results = worker.run(job)
+                    if key and isinstance(results[0], Path):
+                        kept = self.root / f"{key}.pdf"
+                        shutil.copyfile(results[0], kept)
+                        self._printed[key] = kept
+                    job.future.set_result(results)
                 except BaseException as exc:
                     job.future.set_exception(exc)
         finally:
             worker.stop()
+
+    def _key(self, job: Job) -> str:
+        """What makes a one-document job's PDF, for printing the same document only once
+        (the summary's last trial print is its final print); empty for other jobs."""
+        if len(job.sources) != 1 or job.data.get(_MARKS):
+            return ""
+        import hashlib
+
+        try:
+            content = job.sources[0].read_bytes()
+        except OSError:
+            return ""
+        digest = hashlib.sha256(content)
+        digest.update(json.dumps(job.data, sort_keys=True).encode())
+        return digest.hexdigest()
 
     def _running(self, process: subprocess.Popen, on: bool) -> None:
         with self._lock:
