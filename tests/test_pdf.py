@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
-from printing import fake_soffice, page_count
+from printing import fake_soffice, page_count, pdf_text
 
 from docgen.errors import ConversionError, OutputExistsError
 from docgen.output import pdf
@@ -339,12 +339,22 @@ def test_a_damaged_document_fails_alone_and_the_printer_goes_on(tmp_path):
 def test_pdf_a_for_archiving(tmp_path):
     from pypdf import PdfReader
 
-    source = make_docx(tmp_path / "归档.docx", 1)
-    with Printer(archive=True) as printer:
-        pdf_path = printer.convert(source)
-        metadata = PdfReader(pdf_path).trailer["/Root"]["/Metadata"].get_object().get_data()
+    from docgen.output.split import join
 
-    assert b"pdfaid:part" in metadata and b"pdfaid:conformance" in metadata
+    sources = [make_docx(tmp_path / f"归档{i}.docx", 1 + i, f"归档{i}") for i in range(2)]
+    with Printer(archive=True) as printer:
+        pdfs = [printer.convert(source) for source in sources]
+        join(pdfs, tmp_path / "合订本.pdf")  # as a batch's combined PDF is joined
+        for path in [*pdfs, tmp_path / "合订本.pdf"]:
+            reader = PdfReader(path)
+            metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+            assert b"pdfaid:part" in metadata and b"pdfaid:conformance" in metadata, path
+            assert "/OutputIntents" in reader.trailer["/Root"] and "/ID" in reader.trailer
+
+    assert page_count(tmp_path / "合订本.pdf") == 3
+    assert "归档0" in pdf_text(tmp_path / "合订本.pdf") and "归档1" in pdf_text(
+        tmp_path / "合订本.pdf"
+    )
 
 
 def test_chunks_cover_every_record_once_in_about_equal_parts():

@@ -107,9 +107,9 @@ class Chunk:
         self.catalog_extra = b""
         self.catalog_references: set[int] = set()
         if "/OutputIntents" in keeps:  # a PDF/A file: its parts say so too
-            from pypdf.generic import DictionaryObject
+            from pypdf.generic import DictionaryObject, NameObject
 
-            extra = DictionaryObject(keeps)
+            extra = DictionaryObject({NameObject(k): v for k, v in keeps.items()})
             out = io.BytesIO()
             _write(extra, out, shift)
             self.catalog_extra = out.getvalue()[2:-2]  # inside << >>
