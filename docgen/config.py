@@ -99,6 +99,7 @@ class Settings:
     kinds: Registry = field(default_factory=lambda: load_registry(None))
     sections: Mapping[str, KindSettings] = field(default_factory=dict)  # kind key → its section
     expected: tuple[str, ...] = ()  # [tallies] expected: the units that must send a tally (催报)
+    pdf_a: bool = False  # [output] pdf_a: PDFs as PDF/A-2b, for archiving
 
     def of(self, kind_key: str) -> KindSettings:
         """The docgen.toml section of a kind, defaults filled in."""
@@ -186,6 +187,7 @@ _CORE: dict[str, dict[str, tuple[Check, str]]] = {
     },
     "output": {
         "pdf": (_is_bool, "pdf = false"),
+        "pdf_a": (_is_bool, "pdf_a = false"),
     },
 }
 
@@ -445,6 +447,7 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
         kinds=kinds,
         sections=sections,
         expected=_texts(data.get("tallies", {}).get("expected")),
+        pdf_a=bool(data.get("output", {}).get("pdf_a", False)),
     )
 
 

@@ -211,7 +211,18 @@ def write_summary(
     pdf: bool = False,
     template=None,
 ) -> list[Path]:
-    """The formal summary report (and its PDF on request)."""
+    """The formal summary report (and its PDF on request: the fitting's trial prints and the
+    final print through the same LibreOffice)."""
+    from docgen.output.pdf import printing
+
+    with printing(pdf, archive=settings.pdf_a):
+        return _write_summary(settings, consolidation, counts, path, force, pdf, template)
+
+
+def _write_summary(
+    settings: Settings, consolidation, counts, path: Path, force: bool, pdf: bool, template
+) -> list[Path]:
+    from docgen.gongwen.fitting import fit_summary
     from docgen.kinds.documents import load_template
     from docgen.kinds.summary import summary_context
     from docgen.kinds.templates import template_for
@@ -221,19 +232,35 @@ def write_summary(
     kind = settings.kinds["summary"]
     template = template or load_template(template_for(settings, kind), kind)
     context = summary_context(settings, consolidation, counts)
-    from docgen.gongwen.fitting import fit_summary
-
     # measured on the printed pages whenever LibreOffice is installed, PDF asked for or not
     context = fit_summary(template, context)
     template.render_to(context, path)
     if pdf:
-        from docgen.output.pdf import convert_to_pdf
+        from docgen.output.pdf import print_copy
 
-        return convert_to_pdf([path], force=True)
+        return [print_copy(path)]  # through the printer the fitting used
     return []
 
 
 def build(
+    settings: Settings,
+    *,
+    force: bool = False,
+    pdf: bool | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    read: tuple[Inputs, list[str]] | None = None,
+) -> BuildReport:
+    """See ``_build``.  With ``pdf``, one printer serves the whole build: its LibreOffice
+    processes start at once and print the summary's trial copies, every chunk of records and
+    the single documents."""
+    from docgen.output.pdf import printing
+
+    pdf = settings.pdf if pdf is None else pdf
+    with printing(bool(pdf), archive=settings.pdf_a):
+        return _build(settings, force=force, pdf=pdf, progress=progress, read=read)
+
+
+def _build(
     settings: Settings,
     *,
     force: bool = False,
@@ -538,41 +565,51 @@ def _write_documents(
     context = (
         summary_context(settings, inputs.consolidation, roster_counts(settings, inputs.rosters))
         if singles
-        else None
+        else {}
     )
     # 数据来源: the figures the summary prints, each with its cells
-    sources = context["数据来源"] if context else None
     write_summary_workbook(
-        inputs.consolidation, out / SUMMARY_WORKBOOK, force=True, sources=sources
+        inputs.consolidation,
+        out / SUMMARY_WORKBOOK,
+        force=True,
+        sources=context.get("数据来源") if context else None,
     )
-    if context:
-        for kind, template, path in singles:
-            if kind.context == "summary":
-                from docgen.gongwen.fitting import fit_summary
-
-                template.render_to(fit_summary(template, context), path)
-                continue
-            template.render_to(context, path)
+    # The summary is fitted on a thread of its own (measured on printed pages whenever
+    # LibreOffice is installed; with --pdf its trial prints go first to the build's printer),
+    # while the batches are written and each is printed as soon as it is.
+    fitted = _fit_ahead(singles, context) if context else {}
     for key, plan in plans.items():
         label = settings.kinds[key].label
         advance = progress(label, len(plan.paths) * 2) if progress else None
         write_batch(plan, progress=advance)
+        if pdf:
+            from docgen.output.batch import print_ahead
+
+            print_ahead(plan)
+    for _kind, template, path in singles:
+        template.render_to(fitted[path].result() if path in fitted else context, path)
+
+
+def _fit_ahead(singles: list, context: dict) -> dict:
+    """The summary's fitting started on a thread: path → future of the context to render."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextvars import copy_context
+
+    from docgen.gongwen.fitting import fit_summary
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="docgen-fit")
+    fits = {  # in this run's context: its trial prints go to the run's printer
+        path: pool.submit(copy_context().run, fit_summary, template, context)
+        for kind, template, path in singles
+        if kind.context == "summary"
+    }
+    pool.shutdown(wait=False)  # the thread ends with its last fitting
+    return fits
 
 
 def _print_documents(singles: list[Path], plans: dict, progress) -> list[Path]:
-    from docgen.output.batch import needs_pdf, print_batch
-    from docgen.output.pdf import convert_to_pdf
+    from docgen.output.batch import print_documents
 
     total = len(singles) + sum(len(plan.targets) for plan in plans.values())
     advance = progress("PDF", total) if progress else None
-    pdfs = []
-    for single in singles:
-        if needs_pdf(single):
-            pdfs += convert_to_pdf([single], force=True, progress=advance)
-        else:
-            pdfs.append(single.with_suffix(".pdf"))
-            if advance:
-                advance(1)
-    for plan in plans.values():
-        pdfs += print_batch(plan, progress=advance)
-    return pdfs
+    return print_documents(singles, list(plans.values()), advance)

@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -226,6 +227,14 @@ def _zero_a_sector(town: Path, folder: Path, sector: str) -> Path:
     return tallies
 
 
+def _chained_to_body(docx_path) -> bool:
+    """Whether the main text's last paragraph was kept with the signature block."""
+    paragraphs = docx.Document(str(docx_path)).paragraphs
+    note = next(i for i, p in enumerate(paragraphs) if p.text.startswith(("附件：", "特此")))
+    last = next(p for p in reversed(paragraphs[:note]) if p.text.strip())
+    return bool(last.paragraph_format.keep_with_next)
+
+
 @pytest.mark.soffice
 @pytest.mark.parametrize(
     "options",
@@ -253,9 +262,13 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
     pdf = docx_path.with_suffix(".pdf")
     page = _signature_page(pdf)
     assert _body_before_signature(pdf_text(pdf, page)), f"page {page} holds the signature alone"
-    # no body page ends with the empty lines a chain of paragraphs kept together leaves
+    # no body page ends with the empty lines a chain of paragraphs kept together leaves;
+    # when no tightening brought the signature back, the main text's closing section goes
+    # over with it (the last resort): only the page before it may end short, by that section
     gaps = {n: _empty_lines_at_foot(pdf, n) for n in range(1, page)}
-    assert max(gaps.values()) < 3.5, gaps
+    if _chained_to_body(docx_path):
+        assert gaps.pop(page - 1) < 10, gaps
+    assert not gaps or max(gaps.values()) < 3.5, gaps
     if options.get("footer"):
         pages = page_count(pdf)
         assert pages % 2 == 0
@@ -427,10 +440,10 @@ def test_a_plain_build_measures_the_last_pages_too(town, tmp_path):
 @pytest.mark.soffice
 def test_a_blank_page_before_the_record_and_the_record_page_carry_no_number(town, tmp_path):
     from docgen.config import load
+    from docgen.kinds.documents import load_template
     from docgen.kinds.summary import summary_context
     from docgen.kinds.templates import template_for
     from docgen.output.pdf import convert_to_pdf
-    from docgen.render.engine import CompiledTemplate
     from docgen.workspace import read_inputs, roster_counts
 
     settings = load(configure(town, tmp_path, kind="报告", footer=True))
@@ -441,9 +454,8 @@ def test_a_blank_page_before_the_record_and_the_record_page_carry_no_number(town
     # what fitting asks for when the printed body ends on an even page
     context["版记"] = {**context["版记"], "补页": True}
     path = tmp_path / "补页.docx"
-    CompiledTemplate.load(template_for(settings, settings.kinds["summary"])).render_to(
-        context, path
-    )
+    kind = settings.kinds["summary"]
+    load_template(template_for(settings, kind), kind).render_to(context, path)
     [pdf] = convert_to_pdf([path], force=True)
     pages = page_count(pdf)
     assert pdf_text(pdf, pages - 1) == ""  # the blank page: not even a page number

@@ -55,12 +55,21 @@ def body_lines(page):
     return [line for line in page if line[1] < 297 * MM - 35 * MM]
 
 
+def _steps(page) -> list[float]:
+    ys = sorted(y for _x, y, _r in body_lines(page))
+    return [b - a for a, b in zip(ys, ys[1:], strict=False) if 20 < b - a < 35]
+
+
+def _standard_pages(printed) -> list:
+    """The body's pages at the standard pitch: fitting may tighten the pages before the
+    signature's (7.3.5.5, 27 to 25 pt) so that body text stands above the signature."""
+    return [page for page in printed[:4] if _steps(page) and statistics.median(_steps(page)) > 27.5]
+
+
 def test_line_pitch_is_28_95_points(printed):
-    steps = []
-    for page in printed[:4]:
-        ys = sorted(y for _x, y, _r in body_lines(page))
-        steps += [b - a for a, b in zip(ys, ys[1:], strict=False) if 20 < b - a < 35]
-    assert steps
+    pages = _standard_pages(printed)
+    assert pages
+    steps = [step for page in pages for step in _steps(page)]
     assert statistics.median(steps) == pytest.approx(28.95, abs=0.15)
 
 
@@ -85,6 +94,6 @@ def test_first_line_indent_is_two_characters(printed):
 def test_at_most_22_lines_a_page(printed):
     # the body's pages before the last hold at most 22 lines; a full one holds nearly 22
     # (a heading kept with its text or the signature block may leave a few lines free)
-    counts = [len(body_lines(page)) for page in printed[:3]]
+    counts = [len(body_lines(page)) for page in _standard_pages(printed[:3])]
     assert all(n <= 22 for n in counts), counts
-    assert max(counts[1:]) >= 18, counts
+    assert max(counts) >= 18, counts

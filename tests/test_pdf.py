@@ -10,11 +10,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
-from printing import fake_soffice, page_count
+from printing import fake_soffice, page_count, pdf_text
 
 from docgen.errors import ConversionError, OutputExistsError
 from docgen.output import pdf
-from docgen.output.pdf import _groups, convert_to_pdf, find_soffice
+from docgen.output.pdf import Printer, _groups, convert_to_pdf, find_soffice
 
 posix_only = pytest.mark.skipif(
     sys.platform == "win32", reason="the fake soffice is a POSIX script"
@@ -265,3 +265,122 @@ def test_groups_never_put_two_files_of_one_name_in_a_run():
 def test_nothing_to_convert_starts_nothing(monkeypatch):
     monkeypatch.setattr(pdf, "find_soffice", lambda: pytest.fail("must not look for soffice"))
     assert convert_to_pdf([]) == []
+
+
+# ------------------------------------------------------------------ one queue, processes that stay up
+
+
+@pytest.mark.soffice
+def test_a_printer_keeps_one_libreoffice_per_worker_up_for_all_its_jobs(tmp_path):
+    sources = [make_docx(tmp_path / f"第{i}份.docx", 1 + i % 3, f"第{i}份") for i in range(6)]
+    given = []
+    with Printer(workers=2) as printer:
+        printer.observers = [given.append]
+        printer.start()
+        pdfs = convert_to_pdf(sources)  # through the printer of the run
+        convert_to_pdf(sources[:1], force=True)
+        work = printer.root
+
+    assert [page_count(p) for p in pdfs] == [1 + i % 3 for i in range(6)]
+    assert sorted(given) == sorted(sources), "each document converted once, even when asked twice"
+    if printer.persistent:
+        assert len(printer.starts) == 2, "two LibreOffice processes, each started once"
+        assert printer.cpu > 0
+    assert not work.exists(), "the work folder and the profiles are removed"
+
+
+@pytest.mark.soffice
+def test_without_the_uno_bridge_each_job_is_a_run_with_the_same_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCGEN_PDF_UNO", "0")
+    sources = [make_docx(tmp_path / f"{i}.docx", 2 + i) for i in range(2)]
+
+    with Printer(workers=1) as printer:
+        assert not printer.persistent
+        pdfs = convert_to_pdf(sources)
+
+    assert [page_count(p) for p in pdfs] == [2, 3]
+    assert printer.starts == []
+
+
+@pytest.mark.soffice
+def test_a_job_that_overruns_is_stopped_and_the_next_one_still_converts(tmp_path):
+    long = make_docx(tmp_path / "很长.docx", 400)
+    short = make_docx(tmp_path / "短.docx", 1)
+
+    with Printer(workers=1, timeout=0.05) as printer:
+        [overran] = printer.submit([long]).result()
+        printer.timeout = 120
+        pdf_of_short = printer.convert(short)
+
+        assert "超过时间限制（0.05 秒）" in overran
+        assert page_count(pdf_of_short) == 1
+        if printer.persistent:
+            assert len(printer.starts) == 2, "LibreOffice was stopped and started again"
+
+
+@pytest.mark.soffice
+def test_a_damaged_document_fails_alone_and_the_printer_goes_on(tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "坏的.docx"
+    with zipfile.ZipFile(damaged, "w") as z:
+        z.writestr("word/document.xml", "<<不是 XML")
+    good = make_docx(tmp_path / "好的.docx", 2)
+
+    with pytest.raises(ConversionError) as info:
+        convert_to_pdf([damaged, good], workers=1)
+
+    assert "坏的.docx：LibreOffice 打不开这个文件，文件可能已损坏" in str(info.value)
+    assert info.value.converted == [good.with_suffix(".pdf")]
+    assert page_count(good.with_suffix(".pdf")) == 2
+
+
+@pytest.mark.soffice
+def test_pdf_a_for_archiving(tmp_path):
+    from pypdf import PdfReader
+
+    from docgen.output.split import join
+
+    sources = [make_docx(tmp_path / f"归档{i}.docx", 1 + i, f"归档{i}") for i in range(2)]
+    with Printer(archive=True) as printer:
+        pdfs = [printer.convert(source) for source in sources]
+        join(pdfs, tmp_path / "合订本.pdf")  # as a batch's combined PDF is joined
+        for path in [*pdfs, tmp_path / "合订本.pdf"]:
+            reader = PdfReader(path)
+            metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+            assert b"pdfaid:part" in metadata and b"pdfaid:conformance" in metadata, path
+            assert "/OutputIntents" in reader.trailer["/Root"] and "/ID" in reader.trailer
+
+    assert page_count(tmp_path / "合订本.pdf") == 3
+    assert "归档0" in pdf_text(tmp_path / "合订本.pdf") and "归档1" in pdf_text(
+        tmp_path / "合订本.pdf"
+    )
+
+
+def test_chunks_cover_every_record_once_in_about_equal_parts():
+    for count in (1, 2, 31, 33, 943, 2500, 10_000):
+        for workers in (1, 2, 4):
+            parts = pdf.chunks_of(count, workers)
+            assert [i for part in parts for i in part] == list(range(count))
+            sizes = [len(part) for part in parts]
+            assert max(sizes) - min(sizes) <= 1
+            assert max(sizes) <= pdf.SPLIT_CHUNK
+            assert len(parts) <= max(1, workers * pdf.CHUNKS_PER_WORKER) or min(sizes) >= 500
+
+
+@pytest.mark.soffice
+def test_a_printer_converts_the_same_document_only_once(tmp_path):
+    import shutil
+
+    first = make_docx(tmp_path / "试印.docx", 2)
+    again = tmp_path / "定稿.docx"
+    shutil.copyfile(first, again)
+    other = make_docx(tmp_path / "另一份.docx", 3)
+    given = []
+
+    with Printer(workers=1) as printer:
+        printer.observers = [given.append]
+        pdfs = [printer.convert(first), printer.convert(again), printer.convert(other)]
+        assert [page_count(p) for p in pdfs] == [2, 2, 3]
+
+    assert given == [first.resolve(), other.resolve()]

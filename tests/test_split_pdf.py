@@ -163,3 +163,52 @@ def test_a_changed_roster_is_not_taken_for_a_resume(config, tmp_path, monkeypatc
 
     second = run("letters", students(tmp_path / "b.xlsx", 6), "-o", outdir, "--pdf", "-c", config)
     assert second.exit_code == 1 and "--force" in second.output
+
+
+@pytest.mark.soffice
+def test_build_prints_through_one_queue_and_joins_combined_pdfs_from_the_chunks(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "松岚镇"
+    assert run("init", root).exit_code == 0
+    units(root / "inputs" / "units.xlsx", 20)
+    students(root / "inputs" / "students.xlsx", 40)
+    given: list[Path] = []
+    printers: list[pdf.Printer] = []
+    enter = pdf.Printer.__enter__
+
+    def remember(self):
+        printers.append(self)
+        return enter(self)
+
+    monkeypatch.setattr(pdf.Printer, "observers", [given.append])
+    monkeypatch.setattr(pdf.Printer, "__enter__", remember)
+
+    result = run("build", "-c", root / "docgen.toml", "--pdf")
+    assert result.exit_code == 0, result.output
+
+    [printer] = printers  # the summary's trial prints, the chunks and the summary: one queue
+    names = [p.name for p in given]
+    assert not [n for n in names if "合订本" in n], "a combined file is never converted"
+    # the summary is fitted on trial prints; its final print is the last trial's PDF when
+    # the document came out the same, else one more conversion
+    assert names.count("fit.docx") >= 1 and names.count("工作总结.docx") <= 1
+    summary = pdf_text(root / "outputs" / "工作总结.pdf")
+    assert "松岚镇安全生产专项整治三年行动工作总结" in summary and "松岚镇人民政府" in summary
+    out = root / "outputs"
+    for folder, each in (("安全生产责任书", 2), ("安全承诺书", 1), ("安全告知书", 1)):
+        pdfs = sorted((out / folder).glob("*.pdf"))
+        assert len(pdfs) == len(list((out / folder).glob("*.docx"))) > 0
+        counts = [page_count(p) for p in pdfs]
+        assert counts == [each] * len(pdfs), folder
+        assert page_count(out / f"{folder}（合订本）.pdf") == sum(counts), folder
+    agreements = sorted((out / "安全生产责任书").glob("*.pdf"))
+    units_named = [f"松岚{i:02d}号单位" for i in range(20)]
+    for path in agreements:
+        text = pdf_text(path)
+        assert [n for n in units_named if n in text] == [path.name.split("-")[0]], path.name
+    if printer.persistent:
+        # every record went through LibreOffice once, in a chunk; the processes stayed up
+        assert set(names) <= {"records.docx", "fit.docx", "工作总结.docx"}
+        assert len(printer.starts) <= printer.workers
+    assert not (out / PendingPrint.NAME).exists()

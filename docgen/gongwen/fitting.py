@@ -4,7 +4,7 @@ its pages are read back, and the context is adjusted where GB/T 9704 asks.
 - 7.3.5.5: the page with the signature and date carries body text.  The template chains the
   last body paragraph to the signature block (keep with next), so it never stands alone; when
   that chain pushed the block onto a page of its own making, the main text's line pitch is
-  tightened (27 pt, then 26 pt; from the page before, then from two pages before) if that
+  tightened (27, 26, then 25 pt; from the page before, then two and three pages before) if that
   brings the block back onto an earlier page.
 - 7.4, 7.5: the 版记 is on the last page, an even one: a blank page goes before it when
   needed, and neither carries a page number.
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from docgen.errors import DocgenError
-from docgen.gongwen.passes import PITCH_FROM_KEY, PITCH_KEY
+from docgen.gongwen.passes import CHAIN_KEY, PITCH_FROM_KEY, PITCH_KEY
 from docgen.gongwen.spec import CHARS_PER_LINE, TIGHT_PITCHES
 from docgen.i18n import _
 from docgen.render.filters import date as date_text
@@ -59,12 +59,12 @@ def printed_pages(pdf: Path) -> list[str]:
 
 
 def _measure(template, context: dict) -> list[str]:
-    from docgen.output.pdf import convert_to_pdf
+    from docgen.output.pdf import print_copy
 
     with tempfile.TemporaryDirectory(prefix="docgen-fit-") as tmp:
         path = Path(tmp) / "fit.docx"
         template.render_to(context, path)
-        [pdf] = convert_to_pdf([path], force=True)
+        pdf = print_copy(path)  # through the run's LibreOffice when there is one
         return printed_pages(pdf)
 
 
@@ -108,11 +108,11 @@ def _fit(template, context: dict) -> dict:
 
 
 def _pull_back(template, context: dict, pages: list[str], page: int) -> tuple[dict, list[str]]:
-    """The main text tightened (27 pt, then 26 pt) from the page before the signature's, then
-    from the one before that, until the signature block moves back onto a page with body
+    """The main text tightened (27 pt, 26 pt, then 25 pt) from the page before the signature's,
+    then from the one before that and the one before that, until the signature block moves back onto a page with body
     text above it: the whole block (附件说明, seal room, signature, date) goes over at once,
     so one tightened page may not make room for it."""
-    for back in (1, 2):
+    for back in range(1, page + 1):  # the page before, then back to the first body page
         if page - back < 0:
             break
         start = _PAGE_NUMBER.sub("", pages[page - back])[:12] if page - back > 0 else ""
@@ -122,6 +122,12 @@ def _pull_back(template, context: dict, pages: list[str], page: int) -> tuple[di
             moved = signature_page(tried, trial)
             if moved is not None and moved < page and body_on_page(tried[moved], trial):
                 return trial, tried
+    # the last resort: the main text's last paragraph goes over with the signature block
+    trial = {**context, CHAIN_KEY: True}
+    tried = _measure(template, trial)
+    moved = signature_page(tried, trial)
+    if moved is not None and body_on_page(tried[moved], trial):
+        return trial, tried
     return context, pages
 
 

@@ -20,7 +20,7 @@ from docgen.gongwen.spec import (
     SIGNATURE_RIGHT,
     TEXT_WIDTH,
 )
-from docgen.gongwen.styles import DATE, RECORD, SIGNATURE
+from docgen.gongwen.styles import ATTACHMENT, DATE, RECORD, SIGNATURE
 from docgen.ooxml import W, el, get_or_add, ppr_of, put
 
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -182,7 +182,26 @@ def lay_out_signature(p, date, sealed: bool = False) -> None:
         )
 
 
-def place_signature(xml: str, sealed: bool = False) -> str:
+# What stands between the main text and the 署名 without being main text itself
+_CLOSINGS = ("特此报告", "特此通知", "特此函告", "特此请示")
+
+
+def chain_to_body(p) -> None:
+    """Keep the 署名 ``p`` on one page with the main text's last paragraph: everything between
+    them (附件说明, 特此报告, blank lines) and that paragraph keep with the next one.  The
+    last resort of 7.3.5.5 when tightening cannot bring the signature back."""
+    before = p.getprevious()
+    while before is not None:
+        if before.tag != f"{W}p":
+            break
+        keep_next(before)
+        text = _text(before).strip()
+        if text and _style(before) != ATTACHMENT and not text.startswith(_CLOSINGS):
+            break  # the main text's last paragraph
+        before = before.getprevious()
+
+
+def place_signature(xml: str, sealed: bool = False, chained: bool = False) -> str:
     """Set the 署名 and 成文日期 paragraphs of a rendered document.xml where GB/T 9704 puts
     them for the name and date as printed (``lay_out_signature``)."""
     if SIGNATURE not in xml:
@@ -196,6 +215,8 @@ def place_signature(xml: str, sealed: bool = False) -> str:
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         date = following if following is not None and _style(following) == DATE else None
         lay_out_signature(p, date, sealed)
+        if chained:
+            chain_to_body(p)
         if date is not None:
             after = paragraphs[index + 2] if index + 2 < len(paragraphs) else None
             if (
@@ -312,13 +333,16 @@ __all__ = [
 # --- the passes as a kind hands them to the renderer -------------------------------------------
 # Context variables a record sets for the finishing steps below.
 SEALED_KEY = "加盖印章"  # True: the sealed layout of the signature (7.3.5.1)
+CHAIN_KEY = "署名连正文"  # True: the signature kept on one page with the main text's end
 PITCH_KEY = "正文行距"  # the main text's tightened line pitch in twips (7.3.5.5) …
 PITCH_FROM_KEY = "正文行距起"  # … from the page that begins with these words
 
 
 def finish_signature(xml: str, context: Mapping) -> str:
     """Finishing step: the 署名 and 成文日期 placed for the text they print (``place_signature``)."""
-    return place_signature(xml, sealed=context.get(SEALED_KEY) is True)
+    return place_signature(
+        xml, sealed=context.get(SEALED_KEY) is True, chained=context.get(CHAIN_KEY) is True
+    )
 
 
 def finish_record(xml: str, context: Mapping) -> str:

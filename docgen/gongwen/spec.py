@@ -113,7 +113,8 @@ CONDENSE = -math.ceil((CHARS_PER_LINE * CHAR - TEXT_WIDTH) / CHARS_PER_LINE / 5)
 PRINTED_CHAR = CHAR + CONDENSE  # 315 twips: a printed 3号 character
 PRINTED_HALF = CHAR // 2 + CONDENSE  # 155 twips: a digit, every character condensed alike
 BODY_INDENT = 2  # characters: first-line indent of body text (7.3.3)
-TIGHT_PITCHES = (twips(Pt(27)), twips(Pt(26)))  # tightening the last page (7.3.5.5)
+# tightening the last pages so the signature keeps body text above it (7.3.5.5: 调整行距)
+TIGHT_PITCHES = (twips(Pt(27)), twips(Pt(26)), twips(Pt(25)))
 ROW_HEIGHT = twips(Mm(8))  # table rows a pen can write in
 
 # ---------------------------------------------------------------- 版头 (7.2)

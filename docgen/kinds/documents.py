@@ -297,7 +297,7 @@ def check_template(
 ) -> TemplateCheck:
     """Compile ``template`` and read ``roster``: does every variable have its data?"""
     from docgen.inputs.rosters import read_roster
-    from docgen.render.engine import CompiledTemplate
+    from docgen.render.compile import CompiledTemplate
 
     compiled = CompiledTemplate.load(template)
     data = read_roster(roster, sheet=sheet)

@@ -273,27 +273,112 @@ def needs_pdf(docx: Path) -> bool:
         return True
 
 
-def print_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) -> list[Path]:
-    """PDFs of a written batch: its records (converted in chunks and split where that is
-    faster) and its combined file.  Only those missing or older than their .docx are
-    converted, so a run that was interrupted carries on where it stopped."""
-    from docgen.output.pdf import convert_records_to_pdf, convert_to_pdf
+def queue_batch(printer, plan: BatchPlan, progress: Callable[[int], None] | None = None):
+    """Queue a written batch's PDFs on ``printer``: its records whose PDF is missing or older
+    than their .docx (so a run that was interrupted carries on where it stopped), and its
+    combined PDF, joined from the records' chunks.  Returns the ``Order``."""
+    from docgen.output.pdf import queue_records
 
     todo = [i for i, path in enumerate(plan.paths) if needs_pdf(path)]
-    if progress and len(todo) < len(plan.paths):
-        progress(len(plan.paths) - len(todo))
-    convert_records_to_pdf(
+    combined = plan.combined if plan.combined and needs_pdf(plan.combined) else None
+    skipped = len(plan.paths) - len(todo) + (1 if plan.combined and not combined else 0)
+    if progress and skipped:
+        progress(skipped)
+    return queue_records(
+        printer,
         plan.template,
-        [plan.contexts[i] for i in todo],
-        [plan.paths[i] for i in todo],
+        plan.contexts,
+        plan.paths,
+        needed=todo,
+        combined=combined,
         progress=progress,
     )
-    if plan.combined:
-        if needs_pdf(plan.combined):
-            convert_to_pdf([plan.combined], force=True, progress=progress)
-        elif progress:
-            progress(1)
-    return pdf_targets(plan.targets)
+
+
+class _Relay:
+    """A progress callback that holds its counts until the real one is attached."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._target: Callable[[int], None] | None = None
+        self._held = 0
+
+    def __call__(self, n: int) -> None:
+        with self._lock:
+            if self._target is None:
+                self._held += n
+                return
+        self._target(n)
+
+    def attach(self, target: Callable[[int], None] | None) -> None:
+        with self._lock:
+            self._target, held = target, self._held
+        if target and held:
+            target(held)
+
+
+def print_ahead(plan: BatchPlan) -> None:
+    """Queue a just-written batch's PDFs on the run's printer, so LibreOffice prints them
+    while the rest is written; ``print_documents`` then waits for them.  Nothing without a
+    printer or without LibreOffice (the Word files are written all the same)."""
+    from docgen.output.pdf import active
+
+    printer = active()
+    if printer is None or not printer.soffice:
+        return
+    relay = _Relay()
+    printer.ahead[id(plan)] = (queue_batch(printer, plan, relay), relay)
+
+
+def print_batch(plan: BatchPlan, progress: Callable[[int], None] | None = None) -> list[Path]:
+    """PDFs of a written batch: its records and its combined file (see ``queue_batch``),
+    through the run's printer or one of its own."""
+    return print_documents([], [plan], progress)
+
+
+def print_documents(
+    singles: list[Path], plans: list[BatchPlan], progress: Callable[[int], None] | None = None
+) -> list[Path]:
+    """Every PDF of a run through one printer: the single documents (each converted on its
+    own) and the batches, largest first.  Only what is missing or older than its .docx is
+    converted.  Raises one ConversionError for everything that failed, after the good PDFs
+    are in place."""
+    from docgen.errors import ConversionError
+    from docgen.output.pdf import Printer, active, queue_files
+
+    printer = active()
+    if printer is None:
+        with Printer():
+            return print_documents(singles, plans, progress)
+    todo = [single for single in singles if needs_pdf(single)]
+    if progress and len(todo) < len(singles):
+        progress(len(singles) - len(todo))
+    orders = [queue_files(printer, todo, progress)] if todo else []
+    for plan in sorted(plans, key=lambda plan: -len(plan.paths)):
+        ahead = printer.ahead.pop(id(plan), None)
+        if ahead:
+            order, relay = ahead
+            relay.attach(progress)
+            orders.append(order)
+        else:
+            orders.append(queue_batch(printer, plan, progress))
+    failed: list[tuple[Path, str]] = []
+    written: list[Path] = []
+    sources: list[Path] = []
+    for order in orders:
+        sources += order.sources
+        try:
+            written += order.result()
+        except ConversionError as error:
+            failed += error.failed
+            written += error.converted
+    if failed:
+        from docgen.output.pdf import raise_failures
+
+        raise_failures(sources, failed, written)
+    return pdf_targets(singles) + [pdf for plan in plans for pdf in pdf_targets(plan.targets)]
 
 
 class PendingPrint:
