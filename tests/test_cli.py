@@ -160,9 +160,13 @@ def test_build_with_force_rewrites(workspace, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == ""
     after = files_under(copy / "outputs")
-    rewritten = [name for name in before if after[name] != before[name]]
+    rewritten = [name for name in before if name in after and after[name] != before[name]]
     assert "工作总结.docx" in rewritten and "汇总表.xlsx" in rewritten
     assert len([n for n in rewritten if n.startswith("安全承诺书/")]) == 3
+    # the old set is replaced as a whole: the letters of pupils no longer listed are gone
+    gone = [name for name in before if name not in after]
+    assert gone and all(n.startswith("安全承诺书/") for n in gone), gone[:3]
+    assert len([n for n in after if n.startswith("安全承诺书/")]) == 3
 
 
 def test_build_with_a_bad_tally_lists_problems_and_writes_nothing(workspace, tmp_path):
