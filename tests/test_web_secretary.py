@@ -537,3 +537,21 @@ def test_messages_name_the_place_and_what_to_do(page, workspace, tmp_path):
     text = refusal.inner_text()
     assert "责任单位名册" in text and "负责人" in text and "补上" in text
     assert ".~docgen" not in page.content()
+
+
+# ---------------------------------------------------------------- where a figure comes from
+
+
+def test_every_printed_figure_shows_the_cells_it_adds_up(page, workspace):
+    page.locator("#sources summary").click()
+    table = page.locator("#sources-body table")
+    table.wait_for(timeout=30_000)
+    shot(page, "secretary-sources.png", near="#sources")
+    rows = table.locator("tbody tr")
+    assert rows.count() > 20
+    # 道路交通安全's hazards: printed as 20余起, the cells of the villages' sheets add to 23
+    row = rows.filter(has_text="道路交通安全·排查隐患").first
+    assert "20余起" in row.inner_text()
+    cells = row.locator("td.cells li").all_inner_texts()
+    assert cells and all("inputs/tallies/" in c and " · " in c for c in cells)
+    assert sum(int(c.rsplit("= ", 1)[1]) for c in cells) == 23

@@ -235,6 +235,10 @@ async def check(request: Request):
     return JSONResponse(await run_in_threadpool(desk_of(request).check))
 
 
+async def sources(request: Request):
+    return JSONResponse(await run_in_threadpool(desk_of(request).sources))
+
+
 # ------------------------------------------------------------ settings
 
 
@@ -408,6 +412,7 @@ ROUTES = [
     Route("/api/refused/{id}", dismiss_refusal, methods=["DELETE"]),
     Route("/api/demo", clear_demo, methods=["DELETE"]),
     Route("/api/check", check),
+    Route("/api/sources", sources),
     Route("/api/settings", get_settings, methods=["GET"]),
     Route("/api/settings", put_settings, methods=["POST", "PUT"]),
     Route("/api/build", start_build, methods=["POST"]),

@@ -574,6 +574,30 @@ class Desk(Builds):
 
     # ------------------------------------------------------------ checking
 
+    def sources(self) -> dict:
+        """GET /api/sources: every figure the summary prints, with the cells it adds up
+        (the 数据来源 sheet of 汇总表.xlsx), file names as the page shows them."""
+        from docgen.figures import read_tallies
+        from docgen.inputs.rosters import read_roster
+        from docgen.kinds.summary import summary_sources
+
+        settings = self.settings()
+        consolidation = read_tallies([settings.paths.tallies])
+        rosters = {}
+        for kind in settings.kinds.batches:
+            assert kind.roster is not None
+            path = settings.paths.roster(kind.roster.path_key)
+            if path.is_file():
+                try:
+                    rosters[kind.key] = read_roster(path, kind=kind)
+                except DataError:
+                    continue  # its problems are listed with the files
+        figures = summary_sources(settings, consolidation, rosters)
+        for figure in figures:
+            for cell in figure["cells"]:
+                cell["file"] = self.name_of(cell["file"])
+        return {"figures": figures}
+
     def check(self) -> dict:
         """What ``docgen collect --json`` prints, plus each roster's problems and every file's,
         the units expected and those missing (催报), and the refusals kept."""

@@ -87,6 +87,13 @@ def page_text() -> dict[str, str]:
         # ④ preview
         "step_preview": _("预览工作总结第 1 页"),
         "preview_none": _("生成后在这里显示工作总结的第 1 页。"),
+        "sources_title": _("工作总结中每个数字的来源（数据来源）"),
+        "sources_where": _("位置"),
+        "sources_what": _("内容"),
+        "sources_printed": _("印作"),
+        "sources_cells": _("来自哪些单元格"),
+        "sources_loading": _("正在读取统计表……"),
+        "sources_none": _("还没有可以追溯的数字：请先放入统计表。"),
         "preview_loading": _("正在排版预览……"),
         # ⑤ templates
         # ⑥ hand-typed drafts

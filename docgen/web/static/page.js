@@ -597,3 +597,34 @@ $("#cancel-build").addEventListener("click", cancelBuild);
 refreshCheck();
 pickUpBuild();
 if (window.DOCGEN.finished) { showOutputs(); showPreview(); }
+
+// ---------------------------------------------------------------- ④ where each figure comes from
+
+async function showSources() {
+  const body = $("#sources-body");
+  body.replaceChildren(el("p", { class: "muted" }, T.sources_loading));
+  const { status, data } = await api("GET", "/api/sources");
+  if (status !== 200) {
+    body.replaceChildren(el("p", { class: "error" }, (data && data.error) || T.network_error));
+    return;
+  }
+  if (!data.figures.length) {
+    body.replaceChildren(el("p", { class: "muted" }, T.sources_none));
+    return;
+  }
+  const rows = data.figures.map((f) => el("tr", {},
+    el("td", {}, f.where), el("td", {}, f.what), el("td", {}, f.printed),
+    el("td", { class: "cells" }, el("ul", {}, f.cells.map((c) =>
+      el("li", {}, `${c.file} · ${c.sheet} · ${c.cell} = ${c.value}`))))));
+  body.replaceChildren(el("table", { class: "table sources-table" },
+    el("thead", {}, el("tr", {}, el("th", {}, T.sources_where), el("th", {}, T.sources_what),
+      el("th", {}, T.sources_printed), el("th", {}, T.sources_cells))),
+    el("tbody", {}, rows)));
+}
+
+function setUpSources() {
+  const box = $("#sources");
+  if (box) box.addEventListener("toggle", () => { if (box.open) showSources(); });
+}
+
+setUpSources();
