@@ -64,6 +64,31 @@ EXPECTED_FIGURES: dict[str, int] = {
     "森林火灾": 0,
 }
 
+
+# The reference town's figures exactly as the demo's summary prints them (DOMAIN 1).
+REFERENCE_FIGURES: tuple[str, ...] = (
+    "1500份",
+    "2000余条",
+    "1300余条",
+    "20余起",
+    "60余人次",
+    "40余次",
+    "14处",
+    "12个",
+    "1个",
+    "20余次",
+    "3处",
+    "9个",
+    "5处",
+    "2个",
+    "3家",
+    "1处",
+    "943份",
+    "25车次",
+    "28家",
+    "4起",
+)
+
 FIGURE_UNITS: dict[str, str] = {
     "发放宣传册": "份",
     "推送微信": "条",

@@ -11,30 +11,7 @@ import messy
 import openpyxl
 import pytest
 from clirun import run
-from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS
-
-REFERENCE_FIGURES = (
-    "1500份",
-    "2000余条",
-    "1300余条",
-    "20余起",
-    "60余人次",
-    "40余次",
-    "14处",
-    "12个",
-    "1个",
-    "20余次",
-    "3处",
-    "9个",
-    "5处",
-    "2个",
-    "3家",
-    "1处",
-    "943份",
-    "25车次",
-    "28家",
-    "4起",
-)
+from demotown import EXPECTED_STUDENTS, EXPECTED_TOTALS, REFERENCE_FIGURES
 
 
 def document_text(path: Path) -> str:

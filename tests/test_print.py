@@ -18,6 +18,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from demotown import REFERENCE_FIGURES
 from lxml import etree
 from printing import fake_soffice, page_count, pdf_text
 
@@ -30,28 +31,6 @@ from docgen.output.files import MAX_NAME_BYTES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-REFERENCE_FIGURES = (
-    "1500份",
-    "2000余条",
-    "1300余条",
-    "20余起",
-    "60余人次",
-    "40余次",
-    "14处",
-    "12个",
-    "1个",
-    "20余次",
-    "3处",
-    "9个",
-    "5处",
-    "2个",
-    "3家",
-    "1处",
-    "943份",
-    "25车次",
-    "28家",
-    "4起",
-)
 FORBIDDEN_IN_NAMES = set('/\\:*?"<>|')
 posix_only = pytest.mark.skipif(
     sys.platform == "win32", reason="the stand-in soffice is a POSIX script"

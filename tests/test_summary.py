@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from demotown import SHIPPED
+from demotown import REFERENCE_FIGURES, SHIPPED
 from messy import save_rows
 from printing import page_count, pdf_text
 from readback import render, text_of
@@ -22,29 +22,7 @@ from docgen.vocabulary import SECTORS
 from docgen.workspace import read_inputs, roster_counts
 
 # The reference town's figures as the demo's summary prints them (DOMAIN 1).
-REFERENCE = [
-    "1500份",
-    "2000余条",
-    "1300余条",
-    "20余起",
-    "60余人次",
-    "40余次",
-    "14处",
-    "12个",
-    "1个",
-    "20余次",
-    "3处",
-    "9个",
-    "5处",
-    "2个",
-    "3家",
-    "1处",
-    "943份",
-    "25车次",
-    "28家",
-    "4起",
-    "无一起森林火灾",
-]
+REFERENCE = [*REFERENCE_FIGURES, "无一起森林火灾"]
 HEADER = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
 
 

@@ -262,27 +262,17 @@ def _define_styles(doc: Document) -> None:
         paragraph_properties(align="center", snap_to_grid=False),
         run_properties(XIAOBIAOSONG, SIZE_2),
     )
-    _define_style(
-        doc,
-        HEADING_1,
-        "heading 1",
-        paragraph_properties(**body, keep_next=True, outline_level=0),
-        run_properties(HEITI, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        HEADING_2,
-        "heading 2",
-        paragraph_properties(**body, keep_next=True, outline_level=1),
-        run_properties(KAITI, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        HEADING_3,
-        "heading 3",
-        paragraph_properties(**body, keep_next=True, outline_level=2),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-    )
+    # 一、 in 黑体, （一） in 楷体, 1. in 仿宋: each kept with the text it heads
+    for level, (style, face) in enumerate(
+        ((HEADING_1, HEITI), (HEADING_2, KAITI), (HEADING_3, FANGSONG))
+    ):
+        _define_style(
+            doc,
+            style,
+            f"heading {level + 1}",
+            paragraph_properties(**body, keep_next=True, outline_level=level),
+            run_properties(face, SIZE_3, condense=CONDENSE),
+        )
     _define_style(
         doc,
         RECIPIENT,
