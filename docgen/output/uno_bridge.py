@@ -30,7 +30,23 @@ def answer(**values):
 def main():
     soffice, profile, pipe = sys.argv[1:4]
     started = time.monotonic()
-    office = subprocess.Popen(
+    office = start_office(soffice, profile, pipe)
+    desktop = connect(office, pipe, started)
+    answer(ready=round(time.monotonic() - started, 3))
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        serve(desktop, office, json.loads(line))
+    shut_down(desktop, office)
+    report_cpu()
+    # pyuno may crash while the interpreter shuts down; there is nothing left to do
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def start_office(soffice, profile, pipe):
+    """``soffice --headless`` with its own profile, listening on the named pipe."""
+    return subprocess.Popen(
         [
             soffice,
             "--headless",
@@ -47,14 +63,11 @@ def main():
         stdout=subprocess.DEVNULL,
         stderr=sys.stderr,
     )
-    import uno
-    from com.sun.star.beans import PropertyValue
 
-    def prop(name, value):
-        p = PropertyValue()
-        p.Name = name
-        p.Value = value
-        return p
+
+def connect(office, pipe, started):
+    """LibreOffice's desktop once it listens; exits when it ends or does not start in time."""
+    import uno
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
@@ -69,63 +82,92 @@ def main():
                 answer(ready=False, error=f"LibreOffice did not start: {exc}")
                 os._exit(3)
             time.sleep(0.05)
-    desktop = context.ServiceManager.createInstanceWithContext(
-        "com.sun.star.frame.Desktop", context
-    )
-    answer(ready=round(time.monotonic() - started, 3))
+    return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        job = json.loads(line)
-        document = None
-        try:
-            t0 = time.monotonic()
-            document = desktop.loadComponentFromURL(
-                uno.systemPathToFileUrl(job["source"]),
-                "_blank",
-                0,
-                (prop("Hidden", True), prop("ReadOnly", True), prop("UpdateDocMode", 0)),
-            )
-            if document is None:
-                answer(ok=False, error="could not be loaded")
-                continue
-            t1 = time.monotonic()
-            try:  # lays the whole document out, so the export only writes
-                pages = document.getCurrentController().getPropertyValue("PageCount")
+
+def prop(name, value):
+    """A UNO property value."""
+    from com.sun.star.beans import PropertyValue
+
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def serve(desktop, office, job):
+    """Print one job and answer with its timings; exits when LibreOffice itself is gone."""
+    import uno
+
+    document = None
+    try:
+        t0 = time.monotonic()
+        document = desktop.loadComponentFromURL(
+            uno.systemPathToFileUrl(job["source"]),
+            "_blank",
+            0,
+            (prop("Hidden", True), prop("ReadOnly", True), prop("UpdateDocMode", 0)),
+        )
+        if document is None:
+            answer(ok=False, error="could not be loaded")
+            return
+        t1 = time.monotonic()
+        pages = lay_out(document)
+        t2 = time.monotonic()
+        export(document, job)
+        t3 = time.monotonic()
+        answer(
+            ok=True,
+            pages=pages,
+            load=round(t1 - t0, 4),
+            layout=round(t2 - t1, 4),
+            export=round(t3 - t2, 4),
+        )
+    except Exception as exc:
+        failed(office, exc)
+    finally:
+        if document is not None:
+            try:
+                document.close(True)
             except Exception:
-                pages = None
-            t2 = time.monotonic()
-            data = tuple(prop(k, v) for k, v in job.get("filter", {}).items())
-            document.storeToURL(
-                uno.systemPathToFileUrl(job["target"]),
-                (
-                    prop("FilterName", "writer_pdf_Export"),
-                    prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", data)),
-                ),
-            )
-            t3 = time.monotonic()
-            answer(
-                ok=True,
-                pages=pages,
-                load=round(t1 - t0, 4),
-                layout=round(t2 - t1, 4),
-                export=round(t3 - t2, 4),
-            )
-        except Exception as exc:
-            dead = office.poll() is not None or type(exc).__name__ in (
-                "DisposedException",
-                "RuntimeException",
-            )
-            answer(ok=False, error=f"{type(exc).__name__}: {exc}", dead=dead)
-            if dead:
-                os._exit(2)
-        finally:
-            if document is not None:
-                try:
-                    document.close(True)
-                except Exception:
-                    pass
+                pass
+
+
+def lay_out(document):
+    """Lay the whole document out, so the export only writes; its page count."""
+    try:
+        return document.getCurrentController().getPropertyValue("PageCount")
+    except Exception:
+        return None
+
+
+def export(document, job):
+    """Write the PDF with ``writer_pdf_Export`` and the job's filter settings."""
+    import uno
+
+    data = tuple(prop(k, v) for k, v in job.get("filter", {}).items())
+    document.storeToURL(
+        uno.systemPathToFileUrl(job["target"]),
+        (
+            prop("FilterName", "writer_pdf_Export"),
+            prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", data)),
+        ),
+    )
+
+
+def failed(office, exc):
+    """Answer a job's failure; exit when LibreOffice itself is gone."""
+    dead = office.poll() is not None or type(exc).__name__ in (
+        "DisposedException",
+        "RuntimeException",
+    )
+    answer(ok=False, error=f"{type(exc).__name__}: {exc}", dead=dead)
+    if dead:
+        os._exit(2)
+
+
+def shut_down(desktop, office):
+    """Close LibreOffice, killing it when it does not end."""
     try:
         desktop.terminate()
     except Exception:
@@ -134,16 +176,17 @@ def main():
         office.wait(timeout=10)
     except Exception:
         office.kill()
-    try:  # LibreOffice's processor time, for the benchmarks
+
+
+def report_cpu():
+    """Say the processor time LibreOffice used, for the benchmarks."""
+    try:
         import resource
 
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         answer(cpu=round(used.ru_utime + used.ru_stime, 3))
     except Exception:
         pass
-    # pyuno may crash while the interpreter shuts down; there is nothing left to do
-    sys.stdout.flush()
-    os._exit(0)
 
 
 if __name__ == "__main__":
