@@ -284,7 +284,8 @@ class TemplateCheck:
     used: frozenset[str]
     columns: tuple[str, ...]
     rows: int
-    missing: tuple[str, ...]  # variables no column (nor docgen) supplies
+    missing: tuple[str, ...]  # variables read unguarded that no column (nor docgen) supplies
+    optional: tuple[str, ...] = ()  # guarded ones (``|default``, ``{% if x %}``) none supplies
 
     @property
     def unused(self) -> tuple[str, ...]:
@@ -305,6 +306,7 @@ def check_template(
     supplied = supplied_variables(
         template, data.columns, data.records[0] if data.records else None, settings
     )
+    required = compiled.required_variables()
     return TemplateCheck(
         template=Path(template),
         roster=Path(roster),
@@ -312,5 +314,6 @@ def check_template(
         used=used,
         columns=tuple(data.columns),
         rows=len(data.records),
-        missing=tuple(sorted(used - supplied)),
+        missing=tuple(sorted(required - supplied)),
+        optional=tuple(sorted(used - required - supplied)),
     )
