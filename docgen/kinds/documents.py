@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import WARNING, Problem, display_path
-from docgen.gongwen import official
+from docgen.gongwen import official, tables
 from docgen.i18n import _
 from docgen.kinds.registry import CONTEXTS, Kind, registry
 from docgen.render.filters import date as format_date
@@ -226,15 +226,15 @@ def letter_context(record: Mapping, settings: Settings) -> dict:
 def finishing_steps(kind: Kind | None) -> tuple[Finish, ...]:
     """What a kind's rendered document needs after its template is filled: the renderer knows
     nothing of official layout, the kind hands it these steps.  A kind with ``signature``
-    gets its 署名 and 成文日期 placed (GB/T 9704 7.3.5); an official one its 版记 and, when
-    fitting asked for it, its last page tightened."""
+    gets its 署名 and 成文日期 placed (GB/T 9704 7.3.5); an official one its tables' columns
+    fitted to their words, its 版记 and, when fitting asked for it, its last page tightened."""
     if kind is None:
         return ()
     steps: list[Finish] = []
     if kind.signature:
         steps.append(official.finish_signature)
     if kind.official:
-        steps += [official.finish_record, official.finish_tightening]
+        steps += [tables.finish_tables, official.finish_record, official.finish_tightening]
     return tuple(steps)
 
 
