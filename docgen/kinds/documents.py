@@ -240,12 +240,16 @@ def finishing_steps(kind: Kind | None) -> tuple[Finish, ...]:
 
 def load_template(path, kind: Kind | None = None) -> CompiledTemplate:
     """``path`` compiled with the finishing steps of ``kind`` (by default, the kind whose
-    template file ``path`` is named after, if any)."""
+    template file ``path`` is named after, if any); what it renders is marked as generated."""
+    from docgen.output.files import marked_package
     from docgen.render.compile import CompiledTemplate
 
     if kind is None:
         kind = kind_of_template(path)
-    return CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
+    checked = CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
+    # compiled once more from a copy marked as docgen's: every document it renders carries the
+    # mark, so that one dropped back on the page is known as an output
+    return CompiledTemplate(checked.path, marked_package(checked.path.read_bytes()), checked.finish)
 
 
 def kind_of_template(path, settings: Settings | None = None) -> Kind | None:
