@@ -536,6 +536,23 @@ def test_templates_check_lists_unused_columns_of_a_user_template(tmp_path, peopl
     assert "没有用到的列：单位、备注" in result.output
 
 
+def test_templates_check_accepts_a_guarded_variable_and_names_it(tmp_path, people):
+    # as in render: {{ x|default(…) }} and {% if x %} may be absent from the roster
+    template = user_template(
+        tmp_path / "t.docx",
+        "{{ 姓名 }}{{ 电话|default('无') }}",
+        "{% if 职务 %}{{ 职务 }}{% endif %}",
+    )
+    result = run("templates", "check", template, people)
+    assert result.exit_code == 0, result.output
+    assert "模板已写明缺少时怎么办的变量（如 default 或 if）：电话、职务" in result.output
+    assert "模板用到的变量都有数据" in result.output
+    unguarded = user_template(tmp_path / "u.docx", "{{ 姓名 }}{{ 电话 }}")
+    failed = run("templates", "check", unguarded, people)
+    assert failed.exit_code == 1
+    assert "缺少模板用到的列：电话" in failed.output
+
+
 # ---------------------------------------------------------------- manners
 
 

@@ -544,6 +544,25 @@ def test_tables_have_explicit_widths_and_borders(kind, rendered):
                 assert sum(1 if x is None else int(x.get(w("val"))) for x in spans) == len(grid)
 
 
+def test_annex_columns_fit_their_header_words(rendered):
+    # every header line of a figure column fits on one printed line (no “检查次/数”), the
+    # figure columns are equally wide, and the label column has the rest
+    [summary], _combined, _rows = rendered["summary"]
+    document = xml_parts(summary)["word/document.xml"]
+    tables = list(document.iter(w("tbl")))
+    assert len(tables) == 3
+    for table in tables:
+        grid = [int(c.get(w("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
+        margins = sum(int(m.get(w("w"))) for m in table.find("w:tblPr/w:tblCellMar", NS))
+        assert len(grid) == 7 and len(set(grid[1:])) == 1, grid
+        header = table.find("w:tr", NS).findall("w:tc", NS)[1:]
+        words = [[t.text for t in cell.iter(w("t"))] for cell in header]
+        assert words[0] == ["检查次数", "（次）"] and words[2] == ["检查家次", "（家次）"]
+        widest = max(len(word) for cell in words for word in cell)
+        assert grid[1] - margins >= widest * 12 * 20, grid  # 小四: 240 twips a character
+        assert grid[0] > grid[1]
+
+
 def table_borders(table) -> str:
     edges = table.find("w:tblPr/w:tblBorders", NS)
     assert edges is not None, "a table without borders of its own prints as the app likes"

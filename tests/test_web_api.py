@@ -537,3 +537,25 @@ def test_a_summary_built_on_the_command_line_is_refused_as_a_template(client, wo
     assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
     template = workspace / "templates" / "工作总结.docx"
     assert template.read_bytes() != summary.read_bytes()
+
+
+def test_a_document_built_on_the_command_line_elsewhere_is_refused_as_a_template(
+    client, workspace, demo_town
+):
+    # not a copy of anything in this workspace's outputs: the file itself says docgen wrote it
+    from docgen.output.files import is_generated
+
+    outputs = demo_town.root / "outputs"
+    written = [p for p in outputs.rglob("*.docx")]
+    assert written and all(is_generated(p) for p in written)
+    agreement = sorted((outputs / registry()["agreements"].output_folder).glob("*.docx"))[0]
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/安全生产责任书.docx"},
+        files=[
+            ("files", ("安全生产责任书.docx", agreement.read_bytes(), "application/octet-stream"))
+        ],
+    )
+    assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
+    template = workspace / "templates" / "安全生产责任书.docx"
+    assert not template.exists() or template.read_bytes() != agreement.read_bytes()

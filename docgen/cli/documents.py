@@ -257,6 +257,12 @@ def templates_check(template, roster, sheet, config_path):
         )
     if checked.kind is None and checked.unused:
         echo(_("名册中模板没有用到的列：{cols}").format(cols=join(checked.unused)))
+    if checked.optional:
+        echo(
+            _("名册中没有、模板已写明缺少时怎么办的变量（如 default 或 if）：{cols}").format(
+                cols=join(checked.optional)
+            )
+        )
     if checked.missing:
         fail(
             _("错误：{template}：名册 {roster} 缺少模板用到的列：{cols}").format(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from docgen.config import Settings
 from docgen.errors import WARNING, Problem, display_path
-from docgen.gongwen import official
+from docgen.gongwen import official, tables
 from docgen.i18n import _
 from docgen.kinds.registry import CONTEXTS, Kind, registry
 from docgen.render.filters import date as format_date
@@ -226,26 +226,30 @@ def letter_context(record: Mapping, settings: Settings) -> dict:
 def finishing_steps(kind: Kind | None) -> tuple[Finish, ...]:
     """What a kind's rendered document needs after its template is filled: the renderer knows
     nothing of official layout, the kind hands it these steps.  A kind with ``signature``
-    gets its 署名 and 成文日期 placed (GB/T 9704 7.3.5); an official one its 版记 and, when
-    fitting asked for it, its last page tightened."""
+    gets its 署名 and 成文日期 placed (GB/T 9704 7.3.5); an official one its tables' columns
+    fitted to their words, its 版记 and, when fitting asked for it, its last page tightened."""
     if kind is None:
         return ()
     steps: list[Finish] = []
     if kind.signature:
         steps.append(official.finish_signature)
     if kind.official:
-        steps += [official.finish_record, official.finish_tightening]
+        steps += [tables.finish_tables, official.finish_record, official.finish_tightening]
     return tuple(steps)
 
 
 def load_template(path, kind: Kind | None = None) -> CompiledTemplate:
     """``path`` compiled with the finishing steps of ``kind`` (by default, the kind whose
-    template file ``path`` is named after, if any)."""
+    template file ``path`` is named after, if any); what it renders is marked as generated."""
+    from docgen.output.files import marked_package
     from docgen.render.compile import CompiledTemplate
 
     if kind is None:
         kind = kind_of_template(path)
-    return CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
+    checked = CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
+    # compiled once more from a copy marked as docgen's: every document it renders carries the
+    # mark, so that one dropped back on the page is known as an output
+    return CompiledTemplate(checked.path, marked_package(checked.path.read_bytes()), checked.finish)
 
 
 def kind_of_template(path, settings: Settings | None = None) -> Kind | None:
@@ -284,7 +288,8 @@ class TemplateCheck:
     used: frozenset[str]
     columns: tuple[str, ...]
     rows: int
-    missing: tuple[str, ...]  # variables no column (nor docgen) supplies
+    missing: tuple[str, ...]  # variables read unguarded that no column (nor docgen) supplies
+    optional: tuple[str, ...] = ()  # guarded ones (``|default``, ``{% if x %}``) none supplies
 
     @property
     def unused(self) -> tuple[str, ...]:
@@ -305,6 +310,7 @@ def check_template(
     supplied = supplied_variables(
         template, data.columns, data.records[0] if data.records else None, settings
     )
+    required = compiled.required_variables()
     return TemplateCheck(
         template=Path(template),
         roster=Path(roster),
@@ -312,5 +318,6 @@ def check_template(
         used=used,
         columns=tuple(data.columns),
         rows=len(data.records),
-        missing=tuple(sorted(used - supplied)),
+        missing=tuple(sorted(required - supplied)),
+        optional=tuple(sorted(used - required - supplied)),
     )

@@ -288,27 +288,33 @@ def mark_generated(path: Path) -> None:
     """Mark a .docx/.xlsx/.xlsm that docgen wrote as generated (its core properties), in place
     and atomically.  Writers call it on what they write; the page refuses such a file as an
     input or a template."""
+    path = Path(path)
+    data = marked_package(path.read_bytes())
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def marked_package(data: bytes) -> bytes:
+    """The bytes of an Office package (.docx/.xlsx) marked as generated (``mark_generated``):
+    a template marked so is rendered into documents that all carry the mark."""
+    import io
     import zipfile
 
-    path = Path(path)
-    with zipfile.ZipFile(path) as source:
-        names = source.namelist()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         parts = {info.filename: info for info in source.infolist()}
-        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as target:
-            for name in names:
-                data = source.read(name)
-                if name == _CORE_PART:
-                    data = _marked_core(data)
-                elif name == "[Content_Types].xml" and _CORE_PART not in parts:
-                    data = data.replace(b"</Types>", _CORE_CONTENT_TYPE + b"</Types>")
-                elif name == "_rels/.rels" and _CORE_PART not in parts:
-                    data = data.replace(
-                        b"</Relationships>", _CORE_RELATIONSHIP + b"</Relationships>"
-                    )
-                info = parts[name]
-                target.writestr(info, data, compress_type=info.compress_type)
-            if _CORE_PART not in parts:
-                target.writestr(_CORE_PART, _marked_core(_EMPTY_CORE), zipfile.ZIP_DEFLATED)
+        for name, info in parts.items():
+            part = source.read(name)
+            if name == _CORE_PART:
+                part = _marked_core(part)
+            elif name == "[Content_Types].xml" and _CORE_PART not in parts:
+                part = part.replace(b"</Types>", _CORE_CONTENT_TYPE + b"</Types>")
+            elif name == "_rels/.rels" and _CORE_PART not in parts:
+                part = part.replace(b"</Relationships>", _CORE_RELATIONSHIP + b"</Relationships>")
+            target.writestr(info, part, compress_type=info.compress_type)
+        if _CORE_PART not in parts:
+            target.writestr(_CORE_PART, _marked_core(_EMPTY_CORE), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def is_generated(path: Path) -> bool:
