@@ -146,8 +146,10 @@ def check(outputs: Path, base: Path) -> tuple[int, list[str]]:
 
 def breakdown(config: Path) -> None:
     """One build --pdf in this process with every stage timed."""
+    import docgen.output.orders as orders
     import docgen.output.pdf as pdf
-    import docgen.render.engine as engine
+    import docgen.render.combined as combined
+    import docgen.render.pool as pool
     from docgen import workspace
     from docgen.config import load as load_config
 
@@ -167,10 +169,11 @@ def breakdown(config: Path) -> None:
 
         setattr(module, name, wrapper)
 
-    timed(engine, "render_batch", "Word files, one per record (render_batch)")
-    timed(engine, "render_combined", "combined .docx and chunks (render_combined)")
-    timed(pdf, "split_records", "splitting chunk PDFs (pypdf)")
-    timed(pdf, "join_pdfs", "joining chunk PDFs into combined PDFs (pypdf)")
+    # patched where they are looked up when called
+    timed(pool, "render_batch", "Word files, one per record (render_batch)")
+    timed(combined, "render_combined", "combined .docx and chunks (render_combined)")
+    timed(orders, "split_records", "splitting chunk PDFs (pypdf)")
+    timed(orders, "join_pdfs", "joining chunk PDFs into combined PDFs (pypdf)")
     printers: list[pdf.Printer] = []
     enter = pdf.Printer.__enter__
 
