@@ -3,10 +3,11 @@
 Villages send workbooks made by Excel, WPS or LibreOffice: ``.xlsx``, old ``.xls``, WPS's
 ``.et``, ``.ods``, ``.xlsb``, CSV exports, and sometimes password-protected files or a photo.
 ``open_workbook`` reads every format into the same ``Book`` of ``Sheet`` rows (``.xlsx``
-through openpyxl, the others through ``docgen.inputs.formats``), or raises a ``DataError``
-that says what to do; ``parse_count`` (from ``docgen.inputs.cells``) reads ``20``, ``２０``,
-``3处`` or ``1,500`` as numbers and refuses ``若干``, ``-5``, ``3.5`` or a date with a reason.
-The limits that keep reading bounded live in ``docgen.inputs.limits``.
+through openpyxl, CSV through ``docgen.inputs.delimited``, the others through
+``docgen.inputs.formats``), or raises a ``DataError`` that says what to do; ``parse_count``
+(from ``docgen.inputs.cells``) reads ``20``, ``２０``, ``3处`` or ``1,500`` as numbers and
+refuses ``若干``, ``-5``, ``3.5`` or a date with a reason.  The limits that keep reading
+bounded live in ``docgen.inputs.limits``.
 """
 
 from __future__ import annotations
@@ -347,24 +348,24 @@ def _size_and_head(path: Path, suffix: str, fail: Fail) -> tuple[int, bytes]:
 
 def _read_text(path: Path, size: int, suffix: str, fail: Fail) -> Book:
     """A CSV, or an .xls or .et that is really delimited text."""
-    from docgen.inputs import formats
+    from docgen.inputs import delimited
 
-    if size > formats.MAX_TEXT_BYTES:
+    if size > delimited.MAX_TEXT_BYTES:
         raise fail(
             _("文件有 {size} MB，超过上限 {limit} MB，不像是一个村或单位的表格").format(
-                size=size // 2**20, limit=formats.MAX_TEXT_BYTES // 2**20
+                size=size // 2**20, limit=delimited.MAX_TEXT_BYTES // 2**20
             ),
             _("请把数据分成几个较小的文件，或删除多余的行后再试"),
         )
     data = path.read_bytes()
-    if suffix != ".csv" and formats.decode_text(data) is None:
+    if suffix != ".csv" and delimited.decode_text(data) is None:
         if suffix == ".et":
             raise _wps_proprietary(fail)
         raise fail(
             _("文件已损坏，不是有效的工作簿"),
             _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
         )
-    return Book([formats.read_csv(path, data, fail)])
+    return Book([delimited.read_csv(path, data, fail)])
 
 
 def _check_xlsx(path: Path, fail: Fail) -> None:
