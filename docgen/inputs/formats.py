@@ -6,40 +6,40 @@ file is from its first bytes (never from its name alone).  The binary formats ar
 calamine (python-calamine), but only after a pre-scan of the file measured it: the sheet
 count, the last row and column holding a value and the number of cells, so a truncated,
 encrypted or hostile file ends with a message at once instead of filling the memory.  CSV
-files are decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK) and split (comma,
-tab or semicolon) here.
+files are read by ``docgen.inputs.delimited`` (``read_csv`` is kept here too).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.errors import DataError
 from docgen.i18n import _
-from docgen.inputs.workbook import (
+from docgen.inputs.cells import cell_name
+from docgen.inputs.delimited import MAX_TEXT_BYTES, decode_text, read_csv
+from docgen.inputs.limits import (
     MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_SHEETS,
-    Sheet,
-    cell_name,
+    Fail,
+    cell_too_long,
+    clamped_cell_name,
+    out_of_range,
+    split_workbook_hint,
+    too_many_cells,
+    too_many_sheets,
 )
-
-Fail = Callable[..., DataError]
+from docgen.inputs.workbook import Sheet
 
 # Bytes read before parsing anything: a township's .xls is well under a megabyte.
 MAX_FILE_BYTES = 64 * 2**20
-MAX_TEXT_BYTES = 32 * 2**20  # a CSV: 10 million lines are refused by their size alone
 # calamine keeps a sheet as a full grid from A1 to the last cell holding a value
 MAX_AREA = 5_000_000
 
@@ -345,78 +345,108 @@ _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.
 _ODS_KEPT = frozenset(
     _TABLE + name for name in ("table", "table-row", "table-cell", "covered-table-cell")
 )
+_ODS_CELLS = (_TABLE + "table-cell", _TABLE + "covered-table-cell")
 
 
 def scan_ods(archive: zipfile.ZipFile, fail: Fail) -> Layout:
     """Stream content.xml, counting rows and cells with their repeat counts, never expanding
     them: a million repeated rows cost one element."""
-    from lxml import etree
-
-    layout = Layout()
-    row = col = 0
-    row_repeat = 1
-    row_far = 0
-    sheet = -1
     try:
         stream = archive.open("content.xml")
     except KeyError:
         raise fail(_("缺少必需的组成部分")) from None
+    scan = _OdsScan(fail)
     with stream:
-        events = etree.iterparse(
-            stream,
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-            load_dtd=False,
-        )
-        for event, element in events:
-            layout.records += 1
-            if layout.records > 2 * MAX_RECORDS:  # start and end of each element
-                check_layout(layout, fail)
-            tag = element.tag
-            if event == "start":
-                if tag == _TABLE + "table":
-                    sheet += 1
-                    row = 0
-                    layout.far.append((0, 0))
-                    layout.errors.append({})
-                    if sheet + 1 > MAX_SHEETS:
-                        raise _too_many_sheets(fail, sheet + 1)
-                elif tag == _TABLE + "table-row" and sheet >= 0:
-                    row_repeat = _repeat(element, "number-rows-repeated")
-                    col = 0
-                    row_far = 0
-                continue
-            if tag not in _ODS_KEPT:
-                # text inside a cell: keep only the last sibling (an error cell's text)
-                parent = element.getparent()
-                while parent is not None and element.getprevious() is not None:
-                    del parent[0]
-                continue
-            if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell") and sheet >= 0:
-                repeat = _repeat(element, "number-columns-repeated")
-                has_value = element.get(_OFFICE + "value-type") is not None or len(element)
-                if has_value:
-                    last = col + repeat
-                    row_far = last
-                    layout.cells += repeat * row_repeat
-                    if element.get(_CALCEXT + "value-type") == "error":
-                        text = "".join(element.itertext()).strip() or "#N/A"
-                        layout.errors[sheet][(row + 1, col + 1)] = text[:20]
-                    _bound(fail, layout, sheet, row + row_repeat, last)
-                col += repeat
-                element.clear(keep_tail=False)
-            elif tag == _TABLE + "table-row" and sheet >= 0:
-                if row_far:
-                    far_row, far_col = layout.far[sheet]
-                    layout.far[sheet] = (row + row_repeat, max(far_col, row_far))
-                row += row_repeat
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:  # rows already counted
-                    del element.getparent()[0]
-    layout.records = 0  # counted only to stop early
-    return layout
+        for event, element in _ods_events(stream):
+            scan.step(event, element)
+    scan.layout.records = 0  # counted only to stop early
+    return scan.layout
+
+
+def _ods_events(stream):
+    """The start and end events of an XML stream, with no entities, DTD or network."""
+    from lxml import etree
+
+    return etree.iterparse(
+        stream,
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+    )
+
+
+class _OdsScan:
+    """How far content.xml has streamed: the sheet, the row (with its repeat count and the
+    last column of it holding a value) and the column; what it found goes to ``layout``."""
+
+    __slots__ = ("fail", "layout", "sheet", "row", "col", "row_repeat", "row_far")
+
+    def __init__(self, fail: Fail):
+        self.fail = fail
+        self.layout = Layout()
+        self.sheet = -1
+        self.row = self.col = 0
+        self.row_repeat = 1
+        self.row_far = 0
+
+    def step(self, event: str, element) -> None:
+        """Take one event; elements already counted are cleared so memory stays flat."""
+        self.layout.records += 1
+        if self.layout.records > 2 * MAX_RECORDS:  # start and end of each element
+            check_layout(self.layout, self.fail)
+        tag = element.tag
+        if event == "start":
+            self._start(tag, element)
+        elif tag not in _ODS_KEPT:
+            # text inside a cell: keep only the last sibling (an error cell's text)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+        elif self.sheet < 0:
+            return
+        elif tag in _ODS_CELLS:
+            self._end_cell(element)
+        elif tag == _TABLE + "table-row":
+            self._end_row(element)
+
+    def _start(self, tag: str, element) -> None:
+        if tag == _TABLE + "table":
+            self.sheet += 1
+            self.row = 0
+            self.layout.far.append((0, 0))
+            self.layout.errors.append({})
+            if self.sheet + 1 > MAX_SHEETS:
+                raise too_many_sheets(self.fail, self.sheet + 1)
+        elif tag == _TABLE + "table-row" and self.sheet >= 0:
+            self.row_repeat = _repeat(element, "number-rows-repeated")
+            self.col = 0
+            self.row_far = 0
+
+    def _end_cell(self, element) -> None:
+        layout = self.layout
+        repeat = _repeat(element, "number-columns-repeated")
+        has_value = element.get(_OFFICE + "value-type") is not None or len(element)
+        if has_value:
+            last = self.col + repeat
+            self.row_far = last
+            layout.cells += repeat * self.row_repeat
+            if element.get(_CALCEXT + "value-type") == "error":
+                text = "".join(element.itertext()).strip() or "#N/A"
+                layout.errors[self.sheet][(self.row + 1, self.col + 1)] = text[:20]
+            _bound(self.fail, layout, self.sheet, self.row + self.row_repeat, last)
+        self.col += repeat
+        element.clear(keep_tail=False)
+
+    def _end_row(self, element) -> None:
+        if self.row_far:
+            _far_row, far_col = self.layout.far[self.sheet]
+            self.layout.far[self.sheet] = (self.row + self.row_repeat, max(far_col, self.row_far))
+        self.row += self.row_repeat
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:  # rows already counted
+            del element.getparent()[0]
 
 
 def _repeat(element, name: str) -> int:
@@ -433,7 +463,7 @@ def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
         n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".bin")
     )
     if len(parts) > MAX_SHEETS:
-        raise _too_many_sheets(fail, len(parts))
+        raise too_many_sheets(fail, len(parts))
     for name in parts:
         data = archive.read(name)
         far_row = far_col = 0
@@ -476,31 +506,19 @@ def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
 
 
 def _bound(fail: Fail, layout: Layout, sheet: int, row: int, col: int) -> None:
-    split = _("请把数据分成几个较小的工作簿，或删除多余的行和列后另存为 .xlsx")
+    split = split_workbook_hint()
     if row > MAX_ROWS or col > MAX_COLUMNS:
-        raise fail(
-            _("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
-                rows=MAX_ROWS, cols=MAX_COLUMNS
-            ),
-            split,
-            "",
-            _where(row, col),
-        )
+        raise out_of_range(fail, split, "", clamped_cell_name(row, col))
     if layout.cells > MAX_CELLS:
-        raise fail(
-            _("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
-            split,
-            "",
-            _where(row, col),
-        )
+        raise too_many_cells(fail, split, "", clamped_cell_name(row, col))
     if row * col > MAX_AREA:
         raise fail(
             _("有内容的区域太大（到 {cell} 为止，共 {n} 个单元格，上限 {limit} 个）").format(
-                cell=_where(row, col), n=row * col, limit=MAX_AREA
+                cell=clamped_cell_name(row, col), n=row * col, limit=MAX_AREA
             ),
             split,
             "",
-            _where(row, col),
+            clamped_cell_name(row, col),
         )
 
 
@@ -513,20 +531,9 @@ def check_layout(layout: Layout, fail: Fail) -> None:
             _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx"),
         )
     if len(layout.far) > MAX_SHEETS:
-        raise _too_many_sheets(fail, len(layout.far))
+        raise too_many_sheets(fail, len(layout.far))
     for far_row, far_col in layout.far or [(1, 1)]:
         _bound(fail, layout, 0, far_row, far_col)
-
-
-def _too_many_sheets(fail: Fail, n: int) -> DataError:
-    return fail(
-        _("工作簿有 {n} 个工作表，超过上限 {limit} 个").format(n=n, limit=MAX_SHEETS),
-        _("请把数据分成几个较小的工作簿，或删除多余的工作表后另存为 .xlsx"),
-    )
-
-
-def _where(row: int, col: int) -> str:
-    return cell_name(max(1, min(row, 1_048_576)), max(1, min(col, 16_384)))
 
 
 # ---------------------------------------------------------------- reading through calamine
@@ -553,7 +560,7 @@ def read_calamine(source: str | Path | io.BytesIO, layout: Layout, fail: Fail) -
                     _("有内容的区域太大（共 {n} 个单元格，上限 {limit} 个）").format(
                         n=data.height * data.width, limit=MAX_AREA
                     ),
-                    _("请把数据分成几个较小的工作簿，或删除多余的行和列后另存为 .xlsx"),
+                    split_workbook_hint(),
                     meta.name,
                 )
             raw = data.to_python(skip_empty_area=False) if data.height else []
@@ -580,14 +587,7 @@ def _tidy(raw: list[list], errors: dict[tuple[int, int], str], title: str, fail)
                 if not value.strip():
                     value = errors.get((r, c))
                 elif len(value) > MAX_CELL_CHARS:
-                    raise fail(
-                        _("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
-                            n=len(value), limit=MAX_CELL_CHARS
-                        ),
-                        _("请删除或缩短这个单元格的内容"),
-                        title,
-                        cell_name(r, c),
-                    )
+                    raise cell_too_long(fail, len(value), title, cell_name(r, c))
             elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                 value = int(value)
             elif isinstance(value, dt.datetime):
@@ -601,128 +601,6 @@ def _tidy(raw: list[list], errors: dict[tuple[int, int], str], title: str, fail)
     while rows and not rows[-1]:
         rows.pop()
     return rows
-
-
-# ---------------------------------------------------------------- CSV
-
-
-_SEP_LINE = re.compile(r"sep=(.)\s*$", re.IGNORECASE)
-# A line this long is no township's table; csv would make a row of a million fields of it.
-MAX_LINE_CHARS = 1_000_000
-_LONG_LINE = re.compile(rf"^[^\r\n]{{{MAX_LINE_CHARS}}}", re.MULTILINE)
-
-
-def decode_text(data: bytes) -> str | None:
-    """The text of a CSV: BOMs first, then UTF-8, then GB18030 (which includes GBK); None
-    when it is none of them (binary or another encoding)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    else:
-        if b"\x00" in data[:4096]:
-            return None
-        encodings = ["utf-8", "gb18030"]
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def pick_delimiter(text: str) -> str:
-    """Comma, tab or semicolon: the one that splits the first lines most consistently."""
-    lines = [line for line in text[:65536].splitlines() if line.strip()][:30]
-    best, best_score = ",", (0, 0)
-    for delimiter in (",", "\t", ";"):
-        try:
-            widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:
-            continue
-        split = [w for w in widths if w > 1]
-        if not split:
-            continue
-        common = max(set(split), key=split.count)
-        score = (len(split), split.count(common))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def read_csv(path: Path, data: bytes, fail: Fail) -> Sheet:
-    """One sheet named after the file (as Excel names it), every cell text as typed."""
-    text = decode_text(data)
-    if text is None:
-        raise fail(
-            _("无法识别这个 CSV 文件的文字编码（不是 UTF-8 或 GB18030/GBK），或它不是文本文件"),
-            _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
-        )
-    long = _LONG_LINE.search(text) if len(text) > MAX_LINE_CHARS else None
-    if long:
-        raise fail(
-            _("CSV 文件第 {n} 行格式有误（引号不成对或内容过长）").format(
-                n=text.count("\n", 0, long.start()) + 1
-            ),
-            _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
-            path.stem[:31] or "Sheet1",
-        )
-    first, _newline, rest = text.partition("\n")
-    sep = _SEP_LINE.fullmatch(first.strip())
-    if sep:
-        delimiter, text = sep.group(1), rest
-    else:
-        delimiter = pick_delimiter(text)
-    title = path.stem[:31] or "Sheet1"
-    rows: list[tuple] = []
-    cells = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    split = _("请把数据分成几个较小的文件，或删除多余的行和列")
-    r = 0
-    try:
-        for r, record in enumerate(reader, start=1):
-            row = [value if value.strip() else None for value in record]
-            while row and row[-1] is None:
-                row.pop()
-            if row:
-                if r > MAX_ROWS or len(row) > MAX_COLUMNS:
-                    raise fail(
-                        _("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
-                            rows=MAX_ROWS, cols=MAX_COLUMNS
-                        ),
-                        split,
-                        title,
-                        _where(r, len(row)),
-                    )
-                for c, value in enumerate(row, start=1):
-                    if value is not None:
-                        cells += 1
-                        if len(value) > MAX_CELL_CHARS:
-                            raise fail(
-                                _("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
-                                    n=len(value), limit=MAX_CELL_CHARS
-                                ),
-                                _("请删除或缩短这个单元格的内容"),
-                                title,
-                                cell_name(r, c),
-                            )
-                if cells > MAX_CELLS:
-                    raise fail(
-                        _("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
-                        split,
-                        title,
-                        _where(r, len(row)),
-                    )
-            rows.append(tuple(row))
-    except csv.Error:
-        raise fail(
-            _("CSV 文件第 {n} 行格式有误（引号不成对或内容过长）").format(n=r + 1),
-            _("请用 Excel 或 WPS 打开，另存为 .xlsx 后再试"),
-            title,
-        ) from None
-    while rows and not rows[-1]:
-        rows.pop()
-    return Sheet(title, "visible", rows)
 
 
 __all__ = [

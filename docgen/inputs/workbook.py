@@ -3,30 +3,59 @@
 Villages send workbooks made by Excel, WPS or LibreOffice: ``.xlsx``, old ``.xls``, WPS's
 ``.et``, ``.ods``, ``.xlsb``, CSV exports, and sometimes password-protected files or a photo.
 ``open_workbook`` reads every format into the same ``Book`` of ``Sheet`` rows (``.xlsx``
-through openpyxl, the others through ``docgen.inputs.formats``), or raises a ``DataError``
-that says what to do; ``parse_count`` reads ``20``, ``２０``, ``3处`` or
-``1,500`` as numbers and refuses ``若干``, ``-5``, ``3.5`` or a date with a reason.
+through openpyxl, CSV through ``docgen.inputs.delimited``, the others through
+``docgen.inputs.formats``), or raises a ``DataError`` that says what to do; ``parse_count``
+(from ``docgen.inputs.cells``) reads ``20``, ``２０``, ``3处`` or ``1,500`` as numbers and
+refuses ``若干``, ``-5``, ``3.5`` or a date with a reason.  The limits that keep reading
+bounded live in ``docgen.inputs.limits``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import struct
-import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _
+from docgen.inputs.cells import (
+    COUNT_SUFFIXES,
+    MAX_COUNT,
+    ZERO_MARKS,
+    CountError,
+    cell_name,
+    is_blank,
+    parse_count,
+    shorten,
+    show_value,
+)
+from docgen.inputs.limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_MEMBERS,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    MAX_SHEET_BYTES,
+    MAX_SHEETS,
+    MAX_TOTAL_BYTES,
+    Fail,
+    cell_too_long,
+    check_package,
+    clamped_cell_name,
+    out_of_range,
+    split_workbook_hint,
+    too_many_cells,
+    too_many_sheets,
+)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Read as well, through calamine (binary and OpenDocument formats) or as delimited text.
@@ -53,167 +82,6 @@ FOREIGN_SUFFIXES = (
     ".zip",
 )
 OLE_HEADER = b"\xd0\xcf\x11\xe0"
-
-# Measure words a village may type after a count: 3处, 12个, 25车次.
-COUNT_SUFFIXES = (
-    "人次",
-    "车次",
-    "家次",
-    "处",
-    "次",
-    "家",
-    "个",
-    "起",
-    "人",
-    "份",
-    "条",
-    "座",
-    "户",
-    "辆",
-    "名",
-    "所",
-    "项",
-    "台",
-    "场",
-    "期",
-    "篇",
-    "张",
-    "块",
-    "本",
-    "册",
-    "间",
-    "栋",
-    "宗",
-    "例",
-    "批",
-    "艘",
-    "口",
-    "道",
-    "点",
-    "单位",
-)
-# Cells meaning "nothing to report".
-ZERO_MARKS = ("无", "-", "—", "——", "－", "/", "／", "\\")
-
-# A township counts inspections and hazards in thousands; a 10-digit count is a typing error.
-MAX_COUNT = 1_000_000_000
-
-_COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
-_NEGATIVE = re.compile(r"-\d+(?:[.,]\d+)*")
-_FRACTION = re.compile(r"-?\d+(?:,\d{3})*\.\d+")
-
-
-class CountError(ValueError):
-    """Raised when a cell meant to hold a count holds something else; ``reason`` says what."""
-
-    def __init__(self, value: object, reason: str):
-        self.value = value
-        self.reason = reason
-        super().__init__(reason)
-
-
-def cell_name(row: int, col: int) -> str:
-    """``cell_name(7, 3)`` → ``C7``."""
-    return f"{get_column_letter(col)}{row}"
-
-
-def show_value(value: object) -> str:
-    """A cell value as it would look in the message: dates as dates, text as typed."""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def parse_count(value: object) -> int:
-    """The non-negative whole number in a cell; ``None`` or blank is 0.
-
-    Accepts ``20``, ``20.0``, ``"20"``, ``"２０"``, ``" 14 "``, ``"3处"``, ``"1,500"``;
-    raises ``CountError`` for ``若干``, ``-5``, ``3.5``, dates, TRUE/FALSE and other text.
-    """
-    if value is None:
-        return 0
-    if isinstance(value, bool):
-        raise CountError(
-            value,
-            _("内容是逻辑值“{value}”，应填写次数或个数（整数）").format(
-                value="TRUE" if value else "FALSE"
-            ),
-        )
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        raise CountError(
-            value,
-            _("内容“{value}”是日期或时间，应填写整数；请把单元格格式改为“常规”后重新输入").format(
-                value=show_value(value)
-            ),
-        )
-    if isinstance(value, int):
-        if value < 0:
-            raise CountError(
-                value, _("“{value}”是负数，次数和个数不能为负").format(value=shorten(value))
-            )
-        return _bounded(value, value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise CountError(value, _("“{value}”不是数字").format(value=value))
-        if value < 0:
-            raise CountError(
-                value, _("“{value}”是负数，次数和个数不能为负").format(value=show_value(value))
-            )
-        if value > MAX_COUNT:
-            raise _too_large(value)
-        if not value.is_integer():
-            raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=value))
-        return int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    compact = re.sub(r"\s+", "", text)
-    if not compact or compact in ZERO_MARKS:
-        return 0
-    number = compact
-    for suffix in COUNT_SUFFIXES:
-        if number.endswith(suffix) and len(number) > len(suffix):
-            number = number[: -len(suffix)]
-            break
-    match = _COUNT.fullmatch(number)
-    if match:
-        digits = match.group(1).replace(",", "").lstrip("0") or "0"
-        if len(digits) > len(str(MAX_COUNT)):
-            raise _too_large(value)  # before int(): thousands of digits are refused, not parsed
-        return _bounded(value, int(digits))
-    shown = shorten(text)
-    if _NEGATIVE.fullmatch(number):
-        raise CountError(value, _("“{value}”是负数，次数和个数不能为负").format(value=shown))
-    if _FRACTION.fullmatch(number):
-        raise CountError(value, _("“{value}”不是整数，次数和个数应为整数").format(value=shown))
-    if re.search(r"余|多|约|左右|以上|若干", compact):
-        raise CountError(
-            value,
-            _("“{value}”不是确切的数，请填写准确的整数（报告中会自动写成“20余”）").format(
-                value=shown
-            ),
-        )
-    raise CountError(
-        value, _("“{value}”不是整数，请只填写数字，例如 12 或 12处").format(value=shown)
-    )
-
-
-def _bounded(value: object, number: int) -> int:
-    if number > MAX_COUNT:
-        raise _too_large(value)
-    return number
-
-
-def _too_large(value: object) -> CountError:
-    text = value if isinstance(value, str) else show_value(value)
-    return CountError(
-        value,
-        _("“{value}”太大，不像是次数或个数（上限 {limit}），请核对").format(
-            value=shorten(text.strip()), limit=MAX_COUNT
-        ),
-    )
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
@@ -332,18 +200,6 @@ def units_in_two_files(books) -> list[Problem]:
 
 MAX_HASHED_BYTES = 256 * 2**20  # larger files are refused when read; no need to compare them
 
-# Limits that keep reading bounded whatever a file declares.  A township's workbook is far
-# below all of them; a file beyond one is refused with a message, not read for minutes.
-MAX_MEMBERS = 10_000  # parts in the zip container
-MAX_SHEET_BYTES = 128 * 2**20  # uncompressed size of one worksheet (streamed)
-MAX_PART_BYTES = 32 * 2**20  # uncompressed size of any other part (read whole: shared strings)
-MAX_TOTAL_BYTES = 256 * 2**20  # uncompressed size of all parts together
-MAX_ROWS = 100_000  # last row holding a value
-MAX_COLUMNS = 1_000  # last column holding a value
-MAX_CELLS = 1_000_000  # cells holding a value, per workbook
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
-MAX_SHEETS = 250  # worksheets in one workbook
-
 _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 # Self-closing cells and rows (with their coordinates) hold no value, only formatting: a
 # sheet that formats a million empty rows is read as fast as one without them.
@@ -425,14 +281,6 @@ class _WithoutEmptyCells(io.RawIOBase):
         super().close()
 
 
-def shorten(value: object, keep: int = 20) -> str:
-    """A value for a message: long text cut to its first words, ``前20个字…（共N字）``."""
-    text = show_value(value)
-    if len(text) <= keep + 10:
-        return text
-    return _("{head}…（共{n}字）").format(head=text[:keep], n=len(text))
-
-
 def open_workbook(path: Path, data_only: bool = True) -> Book:
     """Read a workbook in bounded memory and time, or raise ``DataError`` saying what is wrong
     with the file and what to do.
@@ -444,12 +292,43 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
     from docgen.inputs import formats
 
     path = Path(path)
+    fail = _failing(path)
+    suffix = path.suffix.lower()
+    size, head = _size_and_head(path, suffix, fail)
+    kind = formats.sniff(head)
+    foreign = formats.foreign_problem(kind, suffix)
+    if foreign:
+        raise fail(*foreign)
+    if kind == "ole":
+        return _read_ole(path, size, suffix, fail)
+    if kind == "zip":
+        zipped = _read_zip(path, suffix, fail)
+        if zipped is not None:
+            return zipped
+    elif suffix in (".csv", ".xls", ".et"):
+        # .xls and .et files exported by web systems are often tab-separated text
+        return _read_text(path, size, suffix, fail)
+    elif suffix not in WORKBOOK_SUFFIXES:
+        raise fail(
+            _("不是 Excel 工作簿（应为 .xlsx、.xls、.et、.ods 或 .csv）"),
+            _("请用 Excel 或 WPS 另存为 .xlsx"),
+        )
+    _check_xlsx(path, fail)
+    return _read_xlsx(path, data_only, fail)
+
+
+def _failing(path: Path) -> Fail:
+    """The function that builds the error for this file, with where in it and what to do."""
     shown = display_path(path)
 
     def fail(message: str, hint: str = "", sheet: str = "", cell: str = "") -> DataError:
         return DataError([Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint)])
 
-    suffix = path.suffix.lower()
+    return fail
+
+
+def _size_and_head(path: Path, suffix: str, fail: Fail) -> tuple[int, bytes]:
+    """The file's size and first bytes, once it is known to be a file of a format read."""
     if not path.exists():
         raise fail(_("文件不存在"), _("请检查文件名和路径"))
     if path.is_dir():
@@ -462,43 +341,36 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            return size, handle.read(4096)
     except OSError as exc:
         raise fail(_("无法读取文件：{reason}").format(reason=exc.strerror or exc)) from None
-    kind = formats.sniff(head)
-    foreign = formats.foreign_problem(kind, suffix)
-    if foreign:
-        raise fail(*foreign)
-    resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
-    if kind == "ole":
-        return _read_ole(path, size, suffix, fail)
-    if kind == "zip":
-        zipped = _read_zip(path, suffix, fail)
-        if zipped is not None:
-            return zipped
-    elif suffix in (".csv", ".xls", ".et"):
-        # .xls and .et files exported by web systems are often tab-separated text
-        if size > formats.MAX_TEXT_BYTES:
-            raise fail(
-                _("文件有 {size} MB，超过上限 {limit} MB，不像是一个村或单位的表格").format(
-                    size=size // 2**20, limit=formats.MAX_TEXT_BYTES // 2**20
-                ),
-                _("请把数据分成几个较小的文件，或删除多余的行后再试"),
-            )
-        data = path.read_bytes()
-        if suffix != ".csv" and formats.decode_text(data) is None:
-            if suffix == ".et":
-                raise _wps_proprietary(fail)
-            raise fail(
-                _("文件已损坏，不是有效的工作簿"),
-                _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
-            )
-        return Book([formats.read_csv(path, data, fail)])
-    elif suffix not in WORKBOOK_SUFFIXES:
+
+
+def _read_text(path: Path, size: int, suffix: str, fail: Fail) -> Book:
+    """A CSV, or an .xls or .et that is really delimited text."""
+    from docgen.inputs import delimited
+
+    if size > delimited.MAX_TEXT_BYTES:
         raise fail(
-            _("不是 Excel 工作簿（应为 .xlsx、.xls、.et、.ods 或 .csv）"),
-            _("请用 Excel 或 WPS 另存为 .xlsx"),
+            _("文件有 {size} MB，超过上限 {limit} MB，不像是一个村或单位的表格").format(
+                size=size // 2**20, limit=delimited.MAX_TEXT_BYTES // 2**20
+            ),
+            _("请把数据分成几个较小的文件，或删除多余的行后再试"),
         )
+    data = path.read_bytes()
+    if suffix != ".csv" and delimited.decode_text(data) is None:
+        if suffix == ".et":
+            raise _wps_proprietary(fail)
+        raise fail(
+            _("文件已损坏，不是有效的工作簿"),
+            _("请填报单位重新发送；如能用 Excel 或 WPS 打开，请另存为 .xlsx"),
+        )
+    return Book([delimited.read_csv(path, data, fail)])
+
+
+def _check_xlsx(path: Path, fail: Fail) -> None:
+    """Refuse an .xlsx that is no zip package, unpacks too large, is Strict Open XML or
+    declares too many sheets, before openpyxl reads any of it."""
     corrupt = (
         _("文件已损坏，不是有效的 .xlsx 工作簿"),
         _("请用 Excel 或 WPS 打开并重新保存，或请填报单位重新发送"),
@@ -507,7 +379,7 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
         raise fail(*corrupt)
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_package(archive, fail)
+            check_package(archive, fail)
             try:
                 workbook_xml = archive.open("xl/workbook.xml").read(MAX_PART_BYTES)
             except KeyError:
@@ -521,10 +393,12 @@ def open_workbook(path: Path, data_only: bool = True) -> Book:
         )
     declared = len(re.findall(rb"<(?:[\w.-]+:)?sheet\s", workbook_xml))
     if declared > MAX_SHEETS:
-        raise fail(
-            _("工作簿有 {n} 个工作表，超过上限 {limit} 个").format(n=declared, limit=MAX_SHEETS),
-            _("请把数据分成几个较小的工作簿，或删除多余的工作表后另存为 .xlsx"),
-        )
+        raise too_many_sheets(fail, declared)
+
+
+def _read_xlsx(path: Path, data_only: bool, fail: Fail) -> Book:
+    """An .xlsx already checked, read through openpyxl's parser; its errors become messages."""
+    resave = _("请用 Excel 或 WPS 打开并另存为 .xlsx")
     with warnings.catch_warnings():
         # openpyxl's notes (unsupported extensions, no default style) mean nothing to a secretary
         warnings.simplefilter("ignore")
@@ -669,7 +543,7 @@ def _read_zip(path: Path, suffix: str, fail) -> Book | None:
                     _("这是压缩包，不是 Excel 表格"),
                     _("请先解压，再把其中的表格放进来"),
                 )
-            _check_package(archive, fail)
+            check_package(archive, fail)
             if kind == "ods" and "META-INF/manifest.xml" in archive.namelist():
                 manifest = archive.open("META-INF/manifest.xml").read(MAX_PART_BYTES)
                 if b"encryption-data" in manifest:  # saved with a password
@@ -683,38 +557,6 @@ def _read_zip(path: Path, suffix: str, fail) -> Book | None:
             return _book(_calamine(read, fail, suffix), fail)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise fail(*corrupt) from None
-
-
-def _check_package(archive: zipfile.ZipFile, fail) -> None:
-    infos = archive.infolist()
-    split = _("请把数据分成几个较小的工作簿，或用 Excel 或 WPS 删除多余的内容后另存为 .xlsx")
-    if len(infos) > MAX_MEMBERS:
-        raise fail(
-            _("工作簿由 {n} 个部件组成，超过上限 {limit} 个，不像是正常的工作簿").format(
-                n=len(infos), limit=MAX_MEMBERS
-            ),
-            split,
-        )
-    total = 0
-    for info in infos:
-        total += info.file_size
-        sheet = (
-            info.filename.startswith("xl/worksheets/") and "/_rels/" not in info.filename
-        ) or info.filename == "content.xml"
-        limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
-        if info.file_size > limit or total > MAX_TOTAL_BYTES:
-            raise fail(
-                _(
-                    "工作簿解压后过大（其中“{part}”有 {size} MB，上限为 {limit} MB、"
-                    "全部合计 {total_limit} MB）"
-                ).format(
-                    part=shorten(info.filename, 40),
-                    size=info.file_size // 2**20,
-                    limit=limit // 2**20,
-                    total_limit=MAX_TOTAL_BYTES // 2**20,
-                ),
-                split,
-            )
 
 
 def _broken_reason(exc: Exception) -> str:
@@ -732,78 +574,74 @@ def _broken_reason(exc: Exception) -> str:
     return _("文件已损坏或格式不对")
 
 
-def _read_sheets(wb, fail) -> list[Sheet]:
+def _read_sheets(wb, fail: Fail) -> list[Sheet]:
     """Every worksheet's values, streamed: only cells holding a value are kept."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     sheets = []
     cells = 0
-    split = _("请把数据分成几个较小的工作簿，或删除多余的行和列后另存为 .xlsx")
     for ws in wb.worksheets:
         if not hasattr(ws, "_get_source"):
             continue  # a chart sheet holds no cells
-        title = ws.title
         values: dict[int, dict[int, object]] = {}
         # openpyxl's own row iterator pads every row to the declared dimension; its parser
         # (the same one it uses) gives the cells as they are in the file
         with _WithoutEmptyCells(ws._get_source()) as source:
-            parser = WorkSheetParser(
-                io.BufferedReader(source),
-                ws._shared_strings,
-                data_only=wb.data_only,
-                epoch=wb.epoch,
-                date_formats=wb._date_formats,
-                timedelta_formats=wb._timedelta_formats,
-            )
-            for _row, row_cells in parser.parse():
-                for cell in row_cells:
-                    value = cell["value"]
-                    if value is None or (isinstance(value, str) and not value.strip()):
-                        continue
-                    row, col = cell["row"], cell["column"]
-                    cells += 1
-                    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                        raise fail(
-                            _("单元格内容有 {n} 字，超过 Excel 的上限 {limit} 字").format(
-                                n=len(value), limit=MAX_CELL_CHARS
-                            ),
-                            _("请删除或缩短这个单元格的内容"),
-                            title,
-                            _where(row, col),
-                        )
-                    if row > MAX_ROWS or col > MAX_COLUMNS:
-                        raise fail(
-                            _("这个单元格超出了能读取的范围（最多 {rows} 行、{cols} 列）").format(
-                                rows=MAX_ROWS, cols=MAX_COLUMNS
-                            ),
-                            split,
-                            title,
-                            _where(row, col),
-                        )
-                    if cells > MAX_CELLS:
-                        raise fail(
-                            _("工作簿中有内容的单元格超过 {limit} 个").format(limit=MAX_CELLS),
-                            split,
-                            title,
-                            _where(row, col),
-                        )
-                    values.setdefault(row, {})[col] = value
-        rows: list[tuple] = []
-        for r in range(1, max(values, default=0) + 1):
-            found = values.get(r)
-            if not found:
-                rows.append(())
-                continue
-            row = [None] * max(found)
-            for c, value in found.items():
-                row[c - 1] = value
-            rows.append(tuple(row))
-        sheets.append(Sheet(title, ws.sheet_state, rows))
+            for row, col, value in _parsed_cells(wb, ws, source):
+                cells += 1
+                if (
+                    (isinstance(value, str) and len(value) > MAX_CELL_CHARS)
+                    or row > MAX_ROWS
+                    or col > MAX_COLUMNS
+                    or cells > MAX_CELLS
+                ):
+                    raise _beyond_limits(fail, value, ws.title, row, col)
+                values.setdefault(row, {})[col] = value
+        sheets.append(Sheet(ws.title, ws.sheet_state, _as_rows(values)))
     return sheets
 
 
-def _where(row: int, col: int) -> str:
-    return cell_name(max(1, min(row, 1_048_576)), max(1, min(col, 16_384)))
+def _parsed_cells(wb, ws, source) -> Iterator[tuple[int, int, object]]:
+    """(row, column, value) of each cell of a worksheet's XML holding a value."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parser = WorkSheetParser(
+        io.BufferedReader(source),
+        ws._shared_strings,
+        data_only=wb.data_only,
+        epoch=wb.epoch,
+        date_formats=wb._date_formats,
+        timedelta_formats=wb._timedelta_formats,
+    )
+    for _row, row_cells in parser.parse():
+        for cell in row_cells:
+            value = cell["value"]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            yield cell["row"], cell["column"], value
+
+
+def _beyond_limits(fail: Fail, value: object, title: str, row: int, col: int) -> DataError:
+    """The first limit a cell goes beyond: its length, its place, or the cells before it."""
+    where = clamped_cell_name(row, col)
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return cell_too_long(fail, len(value), title, where)
+    if row > MAX_ROWS or col > MAX_COLUMNS:
+        return out_of_range(fail, split_workbook_hint(), title, where)
+    return too_many_cells(fail, split_workbook_hint(), title, where)
+
+
+def _as_rows(values: dict[int, dict[int, object]]) -> list[tuple]:
+    """Rows from row 1 to the last holding a value, each as long as its last value."""
+    rows: list[tuple] = []
+    for r in range(1, max(values, default=0) + 1):
+        found = values.get(r)
+        if not found:
+            rows.append(())
+            continue
+        row: list[object] = [None] * max(found)
+        for c, value in found.items():
+            row[c - 1] = value
+        rows.append(tuple(row))
+    return rows
 
 
 def sheet_rows(ws: Sheet, max_row: int | None = None) -> list[tuple]:
@@ -812,5 +650,37 @@ def sheet_rows(ws: Sheet, max_row: int | None = None) -> list[tuple]:
     return ws.rows if max_row is None else ws.rows[:max_row]
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+__all__ = [
+    "COUNT_SUFFIXES",
+    "FOREIGN_SUFFIXES",
+    "MAX_CELL_CHARS",
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_COUNT",
+    "MAX_HASHED_BYTES",
+    "MAX_MEMBERS",
+    "MAX_PART_BYTES",
+    "MAX_ROWS",
+    "MAX_SHEET_BYTES",
+    "MAX_SHEETS",
+    "MAX_TOTAL_BYTES",
+    "OLE_HEADER",
+    "OTHER_WORKBOOK_SUFFIXES",
+    "READABLE_SUFFIXES",
+    "UNSUPPORTED_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "ZERO_MARKS",
+    "Book",
+    "CountError",
+    "Sheet",
+    "cell_name",
+    "distinct_files",
+    "input_files",
+    "is_blank",
+    "open_workbook",
+    "parse_count",
+    "sheet_rows",
+    "shorten",
+    "show_value",
+    "units_in_two_files",
+]
