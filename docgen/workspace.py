@@ -374,17 +374,17 @@ def _replace_outputs(
     inputs: Inputs,
     singles: list,
     plans: dict,
-    written: list[Path],
+    targets: list[Path],
     progress,
     pdf: bool,
 ) -> None:
     """The new set is written aside, then takes the old one's place as a whole: the last
-    build's files, the files ``written`` (and the PDFs among them), a note of an unfinished
-    print."""
+    build's files, this build's ``targets`` (its documents' PDFs among them), a note of an
+    unfinished print."""
     from docgen.output.batch import PendingPrint
 
     out = settings.paths.outputs
-    replaced = {_top(out, p) for p in written}
+    replaced = {_top(out, p) for p in targets}
     replaced |= {_top(out, out / name) for name in recorded_outputs(out)}
     replaced |= {PendingPrint.NAME, BUILD_RECORD}
     with staging_folder(out) as staging:
