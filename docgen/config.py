@@ -342,12 +342,8 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value or () if v.strip())
 
 
-def load(path: str | Path | None = None, root: str | Path | None = None) -> Settings:
-    """Read docgen.toml (or the defaults when there is none and no path was asked for)."""
-    explicit = path is not None
-    source = Path(path) if path is not None else Path(root or ".") / CONFIG_NAME
-    base = source.parent if explicit else Path(root or ".")
-    text = ""
+def _read(source: Path, explicit: bool) -> tuple[str, dict, Path | None]:
+    """docgen.toml's text, its data and the file read (none when there is none to read)."""
     if not source.exists():
         if explicit:
             raise ConfigError(
@@ -355,63 +351,70 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
                     file=display_path(source)
                 )
             )
-        data: dict = {}
-        source_used = None
-    else:
-        try:
-            text = source.read_text(encoding="utf-8-sig")
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise ConfigError(
-                _("{file} 格式有误：{error}").format(
-                    file=display_path(source), error=_toml_error(exc)
-                )
-            ) from None
-        source_used = source
+        return "", {}, None
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ConfigError(
+            _("{file} 格式有误：{error}").format(file=display_path(source), error=_toml_error(exc))
+        ) from None
+    return text, data, source
 
-    kinds = load_registry(base)
-    reader = _Reader(source_used, text, _schema(kinds))
-    reader.check(data)
-    if reader.errors:
-        raise ConfigError("\n".join(reader.errors) if len(reader.errors) > 1 else reader.errors[0])
 
+def _issuer(data: dict) -> Issuer:
+    """[issuer], defaults filled in."""
     issuer_data = data.get("issuer", {})
-    issuer = Issuer(
+    return Issuer(
         name=_text(issuer_data.get("name"), Issuer.name),
         short_name=_text(issuer_data.get("short_name"), Issuer.short_name),
         recipient=_text(issuer_data.get("recipient"), Issuer.recipient),
         seal=bool(issuer_data.get("seal", False)),
     )
 
+
+def _header(header_data: Any) -> Header | None:
+    """[summary.header], or none when it is not given."""
+    if not header_data:
+        return None
+    return Header(
+        mark=str(header_data.get("mark", "")).strip(),
+        number=str(header_data.get("number", "")).strip(),
+        signer=str(header_data.get("signer", "")).strip(),
+    )
+
+
+def _footer(footer_data: Any) -> Footer | None:
+    """[summary.footer], or none when it is not given."""
+    if not footer_data:
+        return None
+    return Footer(
+        cc=_texts(footer_data.get("cc")),
+        printer=str(footer_data.get("printer", "")).strip(),
+        printed=_date(footer_data.get("printed")),
+    )
+
+
+def _summary(data: dict) -> SummarySettings:
+    """[summary] with its header and footer; a title given as a list keeps its breaks."""
     summary_data = data.get("summary", {})
     title = summary_data.get("title", SummarySettings.title)
     lines = tuple(line.strip() for line in title) if isinstance(title, list) else ()
     years = summary_data.get("years")
-    header_data = summary_data.get("header")
-    footer_data = summary_data.get("footer")
-    summary = SummarySettings(
+    return SummarySettings(
         title="".join(lines) if lines else str(title).strip(),
         title_lines=lines,
         date=_date(summary_data.get("date")) or dt.date.today(),
         years=(years[0], years[1]) if years else None,
         kind=summary_data.get("kind", "工作总结"),
         note=str(summary_data.get("note", "")).strip(),
-        header=Header(
-            mark=str(header_data.get("mark", "")).strip(),
-            number=str(header_data.get("number", "")).strip(),
-            signer=str(header_data.get("signer", "")).strip(),
-        )
-        if header_data
-        else None,
-        footer=Footer(
-            cc=_texts(footer_data.get("cc")),
-            printer=str(footer_data.get("printer", "")).strip(),
-            printed=_date(footer_data.get("printed")),
-        )
-        if footer_data
-        else None,
+        header=_header(summary_data.get("header")),
+        footer=_footer(summary_data.get("footer")),
     )
 
+
+def _paths(data: dict, base: Path, kinds: Registry) -> Paths:
+    """[paths]: relative paths are taken from the working folder."""
     paths_data = data.get("paths", {})
 
     def resolve(value: str) -> Path:
@@ -424,7 +427,11 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
         key: resolve(_text(paths_data.get(key), default))
         for key, default in kinds.roster_paths().items()
     }
+    return Paths(**fixed, rosters=rosters)
 
+
+def _sections(data: dict, kinds: Registry) -> dict[str, KindSettings]:
+    """Each kind's section, by kind key, defaults filled in."""
     sections = {}
     for section, kind in kinds.sections().items():
         given = data.get(section, {})
@@ -436,16 +443,31 @@ def load(path: str | Path | None = None, root: str | Path | None = None) -> Sett
                 for s in kind.settings
             }
         )
+    return sections
+
+
+def load(path: str | Path | None = None, root: str | Path | None = None) -> Settings:
+    """Read docgen.toml (or the defaults when there is none and no path was asked for)."""
+    explicit = path is not None
+    source = Path(path) if path is not None else Path(root or ".") / CONFIG_NAME
+    base = source.parent if explicit else Path(root or ".")
+    text, data, source_used = _read(source, explicit)
+
+    kinds = load_registry(base)
+    reader = _Reader(source_used, text, _schema(kinds))
+    reader.check(data)
+    if reader.errors:
+        raise ConfigError("\n".join(reader.errors) if len(reader.errors) > 1 else reader.errors[0])
 
     return Settings(
         root=base,
-        issuer=issuer,
-        summary=summary,
-        paths=Paths(**fixed, rosters=rosters),
+        issuer=_issuer(data),
+        summary=_summary(data),
+        paths=_paths(data, base, kinds),
         pdf=bool(data.get("output", {}).get("pdf", False)),
         source=source_used,
         kinds=kinds,
-        sections=sections,
+        sections=_sections(data, kinds),
         expected=_texts(data.get("tallies", {}).get("expected")),
         pdf_a=bool(data.get("output", {}).get("pdf_a", False)),
     )

@@ -275,31 +275,69 @@ def _build(
     build interrupted while printing resumes: the next run converts only what is missing.
     ``read`` is what ``read_inputs(settings)`` returned, when the caller has read them already.
     """
-    from docgen.kinds.documents import load_template, record_context
-    from docgen.kinds.templates import template_for
-    from docgen.output.batch import (
-        PendingPrint,
-        default_pattern,
-        fingerprint,
-        pdf_targets,
-        plan_batch,
-    )
+    from docgen.output.batch import pdf_targets
 
     pdf = settings.pdf if pdf is None else pdf
     inputs, skipped = read or read_inputs(settings)
+    report = _report(settings, inputs, skipped)
+    out = settings.paths.outputs
+
+    # Every template is compiled, every batch planned and every target checked before the
+    # first file is written.
+    singles = _singles(settings, out)
+    plans = _plans(settings, inputs, out)
+    documents = [path for _kind, _template, path in singles]
+    documents += [path for plan in plans.values() for path in plan.targets]
+    _confine(settings, out, singles, plans)
+    targets = [out / SUMMARY_WORKBOOK] + documents
+    pending = _pending_print(settings, inputs, out, singles, plans)
+    finish_swap(out)
+    resuming = bool(pdf) and not force and pending.matches(targets)
+    if not resuming:
+        ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
+        _replace_outputs(
+            settings, inputs, singles, plans, targets + pdf_targets(documents), progress, bool(pdf)
+        )
+    report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
+    if any(kind.context == "summary" for kind, _template, _path in singles):
+        from docgen.gongwen.fitting import can_measure, not_measured
+
+        if not can_measure():
+            report.unverified = not_measured()
+
+    if pdf:
+        # after every Word file is safely written; an interrupted run resumes here
+        report.pdfs = _print_build(settings, singles, plans, pending, progress)
+    return report
+
+
+def _report(settings: Settings, inputs: Inputs, skipped: list[str]) -> BuildReport:
+    """The build report begun: what was skipped and every warning of the inputs."""
     report = BuildReport(consolidation=inputs.consolidation, skipped=skipped)
     report.warnings = [p for p in inputs.consolidation.problems if not p.is_error]
     report.warnings += [p for roster in inputs.rosters.values() for p in roster.problems]
     if settings.kinds.singles:
         report.warnings += roster_counts(settings, inputs.rosters).problems
-    out = settings.paths.outputs
+    return report
 
-    # Every template is compiled, every batch planned and every target checked before the
-    # first file is written.
-    singles = [
+
+def _singles(settings: Settings, out: Path) -> list:
+    """(kind, compiled template, target) for each single document."""
+    from docgen.kinds.documents import load_template
+    from docgen.kinds.templates import template_for
+
+    return [
         (kind, load_template(template_for(settings, kind), kind), out / kind.output_file)
         for kind in settings.kinds.singles
     ]
+
+
+def _plans(settings: Settings, inputs: Inputs, out: Path) -> dict:
+    """Each batch planned, by kind key: one per roster read."""
+    from docgen.kinds.documents import load_template, record_context
+    from docgen.kinds.templates import template_for
+    from docgen.output.batch import default_pattern, plan_batch
+
     plans = {}
     for key, roster in inputs.rosters.items():
         spec = settings.kinds[key]
@@ -311,11 +349,14 @@ def _build(
             context=partial(record_context, spec, settings=settings),
             combined=out / spec.combined_name,
         )
-    documents = [path for _kind, _template, path in singles]
-    documents += [path for plan in plans.values() for path in plan.targets]
-    _confine(settings, out, singles, plans)
-    targets = [out / SUMMARY_WORKBOOK] + documents
-    pending = PendingPrint(
+    return plans
+
+
+def _pending_print(settings: Settings, inputs: Inputs, out: Path, singles: list, plans: dict):
+    """The note of an unfinished print, marked with everything the documents are made from."""
+    from docgen.output.batch import PendingPrint, fingerprint
+
+    return PendingPrint(
         out,
         fingerprint(
             *plans.values(),
@@ -326,44 +367,50 @@ def _build(
             ),
         ),
     )
-    finish_swap(out)
-    resuming = bool(pdf) and not force and pending.matches(targets)
-    if not resuming:
-        ensure_writable(targets + (pdf_targets(documents) if pdf else []), force)
-        # the new set is written aside, then takes the old one's place as a whole: the last
-        # build's files, the PDFs of these documents, a note of an unfinished print
-        replaced = {_top(out, p) for p in targets + pdf_targets(documents)}
-        replaced |= {_top(out, out / name) for name in recorded_outputs(out)}
-        replaced |= {PendingPrint.NAME, BUILD_RECORD}
-        with staging_folder(out) as staging:
-            _write_documents(
-                settings,
-                inputs,
-                {key: _rebased(plan, out, staging) for key, plan in plans.items()},
-                [(k, t, staging / path.relative_to(out)) for k, t, path in singles],
-                progress,
-                out=staging,
-                pdf=bool(pdf),
-            )
-            write_record(staging, outputs=_shown(settings, out))
-            swap_in(staging, out, replaced)
-    report.written += _written_lines(settings, plans, out / SUMMARY_WORKBOOK, singles)
-    if any(kind.context == "summary" for kind, _template, _path in singles):
-        from docgen.gongwen.fitting import can_measure, not_measured
 
-        if not can_measure():
-            report.unverified = not_measured()
 
-    if pdf:
-        # after every Word file is safely written; an interrupted run resumes here
-        pending.begin()
-        report.pdfs = _print_documents(
-            [path for _kind, _template, path in singles], plans, progress
+def _replace_outputs(
+    settings: Settings,
+    inputs: Inputs,
+    singles: list,
+    plans: dict,
+    targets: list[Path],
+    progress,
+    pdf: bool,
+) -> None:
+    """The new set is written aside, then takes the old one's place as a whole: the last
+    build's files, this build's ``targets`` (its documents' PDFs among them), a note of an
+    unfinished print."""
+    from docgen.output.batch import PendingPrint
+
+    out = settings.paths.outputs
+    replaced = {_top(out, p) for p in targets}
+    replaced |= {_top(out, out / name) for name in recorded_outputs(out)}
+    replaced |= {PendingPrint.NAME, BUILD_RECORD}
+    with staging_folder(out) as staging:
+        _write_documents(
+            settings,
+            inputs,
+            {key: _rebased(plan, out, staging) for key, plan in plans.items()},
+            [(k, t, staging / path.relative_to(out)) for k, t, path in singles],
+            progress,
+            out=staging,
+            pdf=pdf,
         )
-        pending.end()
-        printed = [name for pdf in report.pdfs if (name := _inside(out, pdf)) is not None]
-        write_record(out, files=recorded_outputs(out) + printed, outputs=_shown(settings, out))
-    return report
+        write_record(staging, outputs=_shown(settings, out))
+        swap_in(staging, out, replaced)
+
+
+def _print_build(settings: Settings, singles: list, plans: dict, pending, progress) -> list[Path]:
+    """Every document printed to PDF under the note of an unfinished print; the build record
+    then lists the PDFs too."""
+    out = settings.paths.outputs
+    pending.begin()
+    pdfs = _print_documents([path for _kind, _template, path in singles], plans, progress)
+    pending.end()
+    printed = [name for pdf in pdfs if (name := _inside(out, pdf)) is not None]
+    write_record(out, files=recorded_outputs(out) + printed, outputs=_shown(settings, out))
+    return pdfs
 
 
 # The build record: which files in outputs/ the last build wrote (the page serves and zips

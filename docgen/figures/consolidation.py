@@ -173,77 +173,103 @@ def consolidate(
             for item in items:
                 key = (kind, item.unit, item.year)
                 if key in seen:
-                    first_file, first_sheet = seen[key]
-                    result.problems.append(
-                        Problem(
-                            _(
-                                "“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
-                                "（工作表“{second_sheet}”）都有，会重复计算"
-                            ).format(
-                                unit=shorten(item.unit),
-                                period=_("{year}年").format(year=item.year)
-                                if item.year
-                                else _("（无年度）"),
-                                what=_("统计数") if kind == "tally" else _("指标"),
-                                first=first_file,
-                                first_sheet=first_sheet,
-                                second=item.file,
-                                second_sheet=item.sheet,
-                            ),
-                            file=item.file,
-                            sheet=item.sheet,
-                            hint=_(
-                                "请删除重复的文件或工作表；不同年度请把工作表命名为年份，如“2021年”"
-                            ),
-                        )
-                    )
+                    result.problems.append(_double_count(kind, item, *seen[key]))
                     continue
                 seen[key] = (item.file, item.sheet)
-                report = reports.get(item.unit)
-                if report is None:
-                    report = reports[item.unit] = UnitReport(item.unit)
-                if item.file not in report.files:
-                    report.files.append(item.file)
+                report = _unit_report(reports, item)
                 if isinstance(item, SheetTally):
-                    add_into(report.totals, item.table)
-                    add_into(report.years.setdefault(item.year, empty_table()), item.table)
-                    add_into(result.totals, item.table)
-                    for (sector, column), cells in item.cells.items():
-                        result.facts += [
-                            Fact(item.unit, item.year, sector, column, c) for c in cells
-                        ]
-                    add_into(years.setdefault(item.year, empty_table()), item.table)
+                    _add_tally(result, report, years, item)
                 else:
-                    for name, value in item.values.items():
-                        report.figures[name] = report.figures.get(name, 0) + value
-                        result.figure_cells.setdefault(name, []).extend(item.cells.get(name, []))
-                        result.figures[name] = result.figures.get(name, 0) + value
-                    for name, measure in item.units.items():
-                        if name not in figure_units:
-                            figure_units[name] = (measure, item.file)
-                            result.figure_units[name] = measure
-                        elif figure_units[name][0] != measure:
-                            result.problems.append(
-                                Problem(
-                                    _(
-                                        "指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对"
-                                    ).format(
-                                        name=shorten(name),
-                                        unit=shorten(measure),
-                                        other=figure_units[name][1],
-                                        first=shorten(figure_units[name][0]),
-                                    ),
-                                    file=item.file,
-                                    sheet=item.sheet,
-                                    severity=WARNING,
-                                )
-                            )
+                    _add_figures(result, report, figure_units, item)
     for name in result.figures:
         result.figure_units.setdefault(name, "")
     result.units = list(reports.values())
     for report in result.units:
         report.years = {y: report.years[y] for y in sorted_years(report.years)}
     result.years = {y: years[y] for y in sorted_years(years)}
+    _fill_columns(result)
+    return result
+
+
+def _double_count(kind: str, item, first_file: str, first_sheet: str) -> Problem:
+    """The same unit and year met a second time (``kind``: a tally or figures)."""
+    return Problem(
+        _(
+            "“{unit}”{period}的{what}重复：{first}（工作表“{first_sheet}”）和 {second}"
+            "（工作表“{second_sheet}”）都有，会重复计算"
+        ).format(
+            unit=shorten(item.unit),
+            period=_("{year}年").format(year=item.year) if item.year else _("（无年度）"),
+            what=_("统计数") if kind == "tally" else _("指标"),
+            first=first_file,
+            first_sheet=first_sheet,
+            second=item.file,
+            second_sheet=item.sheet,
+        ),
+        file=item.file,
+        sheet=item.sheet,
+        hint=_("请删除重复的文件或工作表；不同年度请把工作表命名为年份，如“2021年”"),
+    )
+
+
+def _unit_report(reports: dict[str, UnitReport], item) -> UnitReport:
+    """The unit's report (begun at its first sheet), with the sheet's file noted."""
+    report = reports.get(item.unit)
+    if report is None:
+        report = reports[item.unit] = UnitReport(item.unit)
+    if item.file not in report.files:
+        report.files.append(item.file)
+    return report
+
+
+def _add_tally(
+    result: Consolidation, report: UnitReport, years: dict[int | None, Table], item: SheetTally
+) -> None:
+    """A tally sheet added into its unit, the totals and its year; its cells kept as facts."""
+    add_into(report.totals, item.table)
+    add_into(report.years.setdefault(item.year, empty_table()), item.table)
+    add_into(result.totals, item.table)
+    for (sector, column), cells in item.cells.items():
+        result.facts += [Fact(item.unit, item.year, sector, column, c) for c in cells]
+    add_into(years.setdefault(item.year, empty_table()), item.table)
+
+
+def _add_figures(
+    result: Consolidation,
+    report: UnitReport,
+    figure_units: dict[str, tuple[str, str]],
+    item,
+) -> None:
+    """A 指标 sheet added into its unit and the whole; a figure's unit of measure differing
+    from the first file's is warned of."""
+    for name, value in item.values.items():
+        report.figures[name] = report.figures.get(name, 0) + value
+        result.figure_cells.setdefault(name, []).extend(item.cells.get(name, []))
+        result.figures[name] = result.figures.get(name, 0) + value
+    for name, measure in item.units.items():
+        if name not in figure_units:
+            figure_units[name] = (measure, item.file)
+            result.figure_units[name] = measure
+        elif figure_units[name][0] != measure:
+            result.problems.append(
+                Problem(
+                    _(
+                        "指标“{name}”的单位是“{unit}”，而 {other} 中是“{first}”，相加可能不对"
+                    ).format(
+                        name=shorten(name),
+                        unit=shorten(measure),
+                        other=figure_units[name][1],
+                        first=shorten(figure_units[name][0]),
+                    ),
+                    file=item.file,
+                    sheet=item.sheet,
+                    severity=WARNING,
+                )
+            )
+
+
+def _fill_columns(result: Consolidation) -> None:
+    """The columns any table uses (the metrics always), in order, in every row, 0 if absent."""
     used = {column for table in _tables(result) for row in table.values() for column in row}
     result.columns = tuple(c for c in vocab.COLUMNS if c in vocab.METRICS or c in used)
     for table in _tables(result):
@@ -253,7 +279,6 @@ def consolidate(
             ordered = {c: row[c] for c in result.columns}
             row.clear()
             row.update(ordered)
-    return result
 
 
 def _tables(result: Consolidation) -> list[Table]:

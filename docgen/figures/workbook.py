@@ -185,16 +185,44 @@ def _unit_detail_sheet(ws, units: list[UnitReport], columns: Sequence[str]) -> N
 def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Printed] | None = None):
     """The consolidated workbook (汇总表) as an openpyxl Workbook, formulas for every total."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
-    st = _styles()
     c = consolidation
     columns = c.columns
     wb = Workbook()
-
-    # 分领域汇总: header in row 1 so the formulas read like =IF(C2=0,"",D2/C2)
     ws = wb.active
     ws.title = "分领域汇总"
+    _sectors_sheet(ws, c)
+    _sector_metric_block(
+        wb.create_sheet("分单位"),
+        columns,
+        "填报单位",
+        [u.unit for u in c.units],
+        [u.totals for u in c.units],
+        "来源文件",
+        ["、".join(u.files) for u in c.units],
+    )
+    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units, columns)
+    _sector_metric_block(
+        wb.create_sheet("分年度"),
+        columns,
+        "年度",
+        [f"{y}年" if y is not None else NO_YEAR_LABEL for y in c.years],
+        list(c.years.values()),
+    )
+    _figures_sheet(wb.create_sheet("指标"), c)
+    _sources_sheet(wb.create_sheet(SOURCES_SHEET), c.sources() if sources is None else sources)
+    _problems_sheet(wb.create_sheet("问题清单"), c)
+    _keep_as_text(wb)
+    return wb
+
+
+def _sectors_sheet(ws, c: Consolidation) -> None:
+    """分领域汇总: a row per sector, a SUM row and the 整改率 of each as a formula."""
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    columns = c.columns
+    # header in row 1 so the formulas read like =IF(C2=0,"",D2/C2)
     ws.append(["领域", *columns, "整改率"])
     found_col = get_column_letter(2 + columns.index("排查隐患"))
     fixed_col = get_column_letter(2 + columns.index("整改隐患"))
@@ -216,28 +244,13 @@ def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Print
         ws, 1, "B2", {1: 24, **{col: 12 for col in range(2, rate_col + 1)}}, landscape=False
     )
 
-    ws = wb.create_sheet("分单位")
-    _sector_metric_block(
-        ws,
-        columns,
-        "填报单位",
-        [u.unit for u in c.units],
-        [u.totals for u in c.units],
-        "来源文件",
-        ["、".join(u.files) for u in c.units],
-    )
-    _unit_detail_sheet(wb.create_sheet("分单位明细"), c.units, columns)
 
-    ws = wb.create_sheet("分年度")
-    _sector_metric_block(
-        ws,
-        columns,
-        "年度",
-        [f"{y}年" if y is not None else NO_YEAR_LABEL for y in c.years],
-        list(c.years.values()),
-    )
+def _figures_sheet(ws, c: Consolidation) -> None:
+    """指标: each named figure, its total (a SUM over the units that reported figures) and
+    its unit of measure."""
+    from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet("指标")
+    st = _styles()
     reporting = [u for u in c.units if u.figures]
     ws.append(["指标", "合计", "单位", *(_clean(u.unit) for u in reporting)])
     last = get_column_letter(3 + len(reporting))
@@ -258,9 +271,10 @@ def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Print
         ws.cell(row=r, column=2).font = st["bold"]
     _finish_sheet(ws, 1, "D2", {1: 20, 2: 10, 3: 8})
 
-    _sources_sheet(wb.create_sheet(SOURCES_SHEET), c.sources() if sources is None else sources)
 
-    ws = wb.create_sheet("问题清单")
+def _problems_sheet(ws, c: Consolidation) -> None:
+    """问题清单: errors first, then warnings, filterable."""
+    st = _styles()
     ws.append(["级别", "文件", "工作表", "单元格", "问题", "处理建议"])
     problems = sorted(c.problems, key=lambda p: 0 if p.is_error else 1)
     for p in problems:
@@ -279,8 +293,6 @@ def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Print
         for cell in row:
             cell.alignment = st["left"]
     ws.auto_filter.ref = f"A1:F{ws.max_row}"
-    _keep_as_text(wb)
-    return wb
 
 
 def _formula(ws, row: int, col: int, text: str):

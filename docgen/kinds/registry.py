@@ -254,8 +254,6 @@ SHARED_CHOICES: dict[str, str] = {
 def manifest_mistakes(data: Mapping, text: str, path: Path) -> list[str]:
     """Every unknown key, wrong true/false and unknown context of a manifest, each with its
     file and line, in the order they are written."""
-    from docgen.errors import suggestion
-
     mistakes: list[tuple[int, str]] = []
 
     def report(table: str, key: str, message: str) -> None:
@@ -265,53 +263,72 @@ def manifest_mistakes(data: Mapping, text: str, path: Path) -> list[str]:
             where = _("{file} 第 {line} 行").format(file=where, line=line)
         mistakes.append((line or 0, _("{where}：{message}").format(where=where, message=message)))
 
-    def check(schema: str, table: str, values: object) -> None:
-        if not isinstance(values, Mapping):
-            return  # a table of the wrong shape is named when it is read
-        known = MANIFEST_KEYS[schema]
-        for key, value in values.items():
-            name = f"{table}.{key}" if table else key
-            if key not in known:
-                message = _("不认识的键 {key}{suggestion}").format(
-                    key=name, suggestion=suggestion(key, known)
-                )
-                report(table, key, message)
-            elif key in BOOLEAN_KEYS.get(schema, ()) and not isinstance(value, bool):
-                report(table, key, _("{key} 应写作 true 或 false").format(key=name))
+    for schema, table, values in _manifest_tables(data):
+        for key, message in _key_mistakes(schema, table, values):
+            report(table, key, message)
+    context = _context_mistake(data)
+    if context:
+        report("", "context", context)
+    return [message for _line, message in sorted(mistakes, key=lambda m: m[0])]
 
-    check("", "", data)
+
+def _manifest_tables(data: Mapping) -> list[tuple[str, str, object]]:
+    """(its keys in ``MANIFEST_KEYS``, its name, its values) for every table of a manifest:
+    the top level, [roster] and each of its columns, [output], [settings] and each setting."""
     roster = data.get("roster")
-    check("roster", "roster", roster)
-    if isinstance(roster, Mapping) and isinstance(roster.get("columns"), list):
-        for column in roster["columns"]:
-            check("roster.columns", "roster.columns", column)
-    check("output", "output", data.get("output"))
     settings = data.get("settings")
-    check("settings", "settings", settings)
+    tables: list[tuple[str, str, object]] = [("", "", data), ("roster", "roster", roster)]
+    if isinstance(roster, Mapping) and isinstance(roster.get("columns"), list):
+        tables += [("roster.columns", "roster.columns", column) for column in roster["columns"]]
+    tables += [("output", "output", data.get("output")), ("settings", "settings", settings)]
     if isinstance(settings, Mapping) and isinstance(settings.get("keys"), Mapping):
-        for name, spec in settings["keys"].items():
-            check("settings.keys", f"settings.keys.{name}", spec)
+        tables += [
+            ("settings.keys", f"settings.keys.{name}", spec)
+            for name, spec in settings["keys"].items()
+        ]
+    return tables
+
+
+def _key_mistakes(schema: str, table: str, values: object) -> list[tuple[str, str]]:
+    """(key, message) for each unknown key of a table and each true/false written otherwise."""
+    from docgen.errors import suggestion
+
+    if not isinstance(values, Mapping):
+        return []  # a table of the wrong shape is named when it is read
+    known = MANIFEST_KEYS[schema]
+    found = []
+    for key, value in values.items():
+        name = f"{table}.{key}" if table else key
+        if key not in known:
+            message = _("不认识的键 {key}{suggestion}").format(
+                key=name, suggestion=suggestion(key, known)
+            )
+            found.append((key, message))
+        elif key in BOOLEAN_KEYS.get(schema, ()) and not isinstance(value, bool):
+            found.append((key, _("{key} 应写作 true 或 false").format(key=name)))
+    return found
+
+
+def _context_mistake(data: Mapping) -> str | None:
+    """What is wrong with the manifest's ``context``, if it is not one its mode may name."""
+    from docgen.errors import suggestion
 
     context = data.get("context", "")
     mode = "batch" if "roster" in data else "single"
     allowed = CONTEXTS[mode]
-    if not isinstance(context, str) or (context and context not in allowed):
-        shown = context if isinstance(context, str) else str(context)
-        kinds_of = {
-            "single": _("单个文档（没有 [roster]）"),
-            "batch": _("按名册逐行生成的文档"),
-        }
-        report(
-            "",
-            "context",
-            _('{what}不能用 context = "{name}"{suggestion}（可用：{known}）').format(
-                what=kinds_of[mode],
-                name=shown,
-                suggestion=suggestion(shown, allowed),
-                known="、".join(allowed),
-            ),
-        )
-    return [message for _line, message in sorted(mistakes, key=lambda m: m[0])]
+    if isinstance(context, str) and (not context or context in allowed):
+        return None
+    shown = context if isinstance(context, str) else str(context)
+    kinds_of = {
+        "single": _("单个文档（没有 [roster]）"),
+        "batch": _("按名册逐行生成的文档"),
+    }
+    return _('{what}不能用 context = "{name}"{suggestion}（可用：{known}）').format(
+        what=kinds_of[mode],
+        name=shown,
+        suggestion=suggestion(shown, allowed),
+        known="、".join(allowed),
+    )
 
 
 def _manifest_line(text: str, table: str, key: str) -> int | None:
@@ -406,17 +423,7 @@ def _setting(name: str, data: object, path: Path) -> Setting:
 def read_kind(folder: Path, builtin: bool = False) -> Kind:
     """One kind from its folder; a faulty manifest is a ConfigError naming the file."""
     path = folder / MANIFEST
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise _fail(path, _("找不到清单文件 kind.toml")) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
-    except RecursionError:
-        raise _fail(
-            path, _("格式有误：方括号 [ ] 或花括号 { } 套得太深（多写了 [ 或 {？），请检查并改正")
-        ) from None
+    text, data = _read_manifest(path)
     mistakes = manifest_mistakes(data, text, path)
     if mistakes:
         raise ConfigError("\n".join(mistakes))
@@ -425,30 +432,9 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
     _confine_template(folder, template, path)
     if not (folder / template).is_file():
         raise _fail(path, _("模板 {name} 不在这个文件夹中").format(name=template))
-    roster = None
-    roster_data = data.get("roster")
-    if roster_data is not None:
-        if not isinstance(roster_data, dict):
-            raise _fail(path, _("[roster] 应是一个小节"))
-        columns = roster_data.get("columns", [])
-        if not isinstance(columns, list) or not columns:
-            raise _fail(path, _("[roster] 应列出名册的列：columns = [...]"))
-        roster = RosterSpec(
-            title=_str(roster_data, "title", path),
-            path_key=_str(roster_data, "path", path),
-            default_path=_str(roster_data, "default", path),
-            columns=tuple(_column(c, path) for c in columns),
-            count=str(roster_data.get("count", "")),
-        )
-    output = data.get("output", {})
-    if not isinstance(output, dict):
-        raise _fail(path, _("[output] 应是一个小节"))
+    roster = _roster(data.get("roster"), path)
     mode: Literal["single", "batch"] = "batch" if roster else "single"
-    if mode == "batch" and not output.get("folder"):
-        raise _fail(path, _('按名册逐行生成的文档需要 [output] folder = "文件夹名"'))
-    for key in ("folder", "file"):
-        if key in output:
-            _confine_output(output[key], key, path)
+    output = _output(data.get("output", {}), mode, path)
     settings_data = data.get("settings", {})
     if not isinstance(settings_data, dict):
         raise _fail(path, _("[settings] 应是一个小节"))
@@ -475,6 +461,52 @@ def read_kind(folder: Path, builtin: bool = False) -> Kind:
         settings=tuple(_setting(name, spec, path) for name, spec in keys.items()),
         builtin=builtin,
     )
+
+
+def _read_manifest(path: Path) -> tuple[str, dict]:
+    """kind.toml's text and data; one that cannot be read is a ConfigError naming it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise _fail(path, _("找不到清单文件 kind.toml")) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(path, _("格式有误：{error}").format(error=exc)) from None
+    except RecursionError:
+        raise _fail(
+            path, _("格式有误：方括号 [ ] 或花括号 { } 套得太深（多写了 [ 或 {？），请检查并改正")
+        ) from None
+    return text, data
+
+
+def _roster(roster_data: object, path: Path) -> RosterSpec | None:
+    """[roster], or none for a single document."""
+    if roster_data is None:
+        return None
+    if not isinstance(roster_data, dict):
+        raise _fail(path, _("[roster] 应是一个小节"))
+    columns = roster_data.get("columns", [])
+    if not isinstance(columns, list) or not columns:
+        raise _fail(path, _("[roster] 应列出名册的列：columns = [...]"))
+    return RosterSpec(
+        title=_str(roster_data, "title", path),
+        path_key=_str(roster_data, "path", path),
+        default_path=_str(roster_data, "default", path),
+        columns=tuple(_column(c, path) for c in columns),
+        count=str(roster_data.get("count", "")),
+    )
+
+
+def _output(output: object, mode: str, path: Path) -> dict:
+    """[output]: a batch needs its folder; the folder and the file stay inside outputs/."""
+    if not isinstance(output, dict):
+        raise _fail(path, _("[output] 应是一个小节"))
+    if mode == "batch" and not output.get("folder"):
+        raise _fail(path, _('按名册逐行生成的文档需要 [output] folder = "文件夹名"'))
+    for key in ("folder", "file"):
+        if key in output:
+            _confine_output(output[key], key, path)
+    return output
 
 
 # --- what a manifest names stays inside the workspace ---------------------------------------
