@@ -15,7 +15,7 @@ from docgen.figures.sources import Printed
 from docgen.i18n import _
 from docgen.inputs.tallies import NO_YEAR_LABEL, Table
 from docgen.inputs.workbook import MAX_CELL_CHARS
-from docgen.output.files import atomic_path, ensure_writable
+from docgen.output.files import GENERATED_STATUS, atomic_path, ensure_writable
 
 # ---------------------------------------------------------------- 汇总表.xlsx
 
@@ -213,6 +213,7 @@ def build_summary_workbook(consolidation: Consolidation, sources: Sequence[Print
     _sources_sheet(wb.create_sheet(SOURCES_SHEET), c.sources() if sources is None else sources)
     _problems_sheet(wb.create_sheet("问题清单"), c)
     _keep_as_text(wb)
+    wb.properties.contentStatus = GENERATED_STATUS  # the page refuses it back as a tally
     return wb
 
 

@@ -21,8 +21,6 @@ from docgen.errors import DataError, DocgenError, describe_os_error
 from docgen.i18n import _
 from docgen.output.files import (
     finish_swap,
-    is_generated,
-    mark_generated,
     swap_in,
     write_bytes_atomic,
 )
@@ -31,7 +29,6 @@ from docgen.workspace import check_owned, output_path, read_record, recorded_out
 MANIFEST = ".docgen-build.json"
 _STAGING = ".~docgen-build-"
 _OLD = ".~docgen-old-"
-GENERATED_SUFFIXES = (".docx", ".xlsx")
 
 
 class Refused(DocgenError):
@@ -226,19 +223,6 @@ class Builds:
             text = text.replace(shown, self.name_of(out))
         return text
 
-    def _marked_templates(self, job: Job, settings) -> Path:
-        """Copies of the templates this build uses, marked as docgen's: every document
-        rendered from them says it was generated (``is_generated``) at no cost per document."""
-        from docgen.kinds.templates import template_for
-
-        folder = self.scratch / f"templates-{job.id}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for kind in settings.kinds:
-            copy = folder / kind.template
-            shutil.copyfile(template_for(settings, kind), copy)
-            mark_generated(copy)
-        return folder
-
     def _build_into(self, job: Job, settings, staging: Path) -> None:
         """The library's ``build`` into ``staging``; the report as the page shows it."""
         from docgen.workspace import build, read_inputs, totals_line
@@ -251,9 +235,7 @@ class Builds:
         job.total = records * 2 + ((records + len(inputs.rosters) + 1) if job.pdf else 0)
         staged = dataclasses.replace(
             settings,
-            paths=dataclasses.replace(
-                settings.paths, outputs=staging, templates=self._marked_templates(job, settings)
-            ),
+            paths=dataclasses.replace(settings.paths, outputs=staging),
         )
 
         def progress(label: str, total: int):
@@ -269,11 +251,6 @@ class Builds:
         job.stage = _("汇总表和工作总结")
         report = build(staged, force=True, pdf=job.pdf, progress=progress, read=(inputs, skipped))
         job.step()
-        # what the templates did not mark (the workbook, documents not made from a template)
-        for path in sorted(staging.rglob("*")):
-            if path.suffix.lower() in GENERATED_SUFFIXES and path.is_file():
-                if not is_generated(path):
-                    mark_generated(path)
         from docgen.web.desk import missing_units
 
         reported = [u.unit for u in inputs.consolidation.units]
