@@ -319,52 +319,16 @@ class Desk(Builds):
         """Where each checked upload goes.  Tallies of different units under one name are kept
         apart (统计表-东山村.xlsx); a resend from a unit already in (same name or another) is
         answered 409 naming the file it would replace."""
-        tallies = settings.paths.tallies
-        known = self._tally_units(settings) if not replacing else {}
+        if replacing:
+            return
+        known = self._tally_units(settings)
         taken: set[Path] = set()
         for c in checked:
-            if replacing:
-                continue
             if c["kind"] == "tally":
-                units = set(c["units"])
-                same = sorted(n for n, u in known.items() if units and units & u)
-                if same and (self.root / same[0]) in inbox.demo_inputs(self.root):
-                    raise Refused(
-                        _(
-                            "{unit} 与演示数据中的 {name} 是同一个单位；演示数据是虚构的，"
-                            "建议先点“清空演示数据”；也可以点“替换”用本镇的表代替它"
-                        ).format(unit=join(sorted(units)), name=same[0]),
-                        409,
-                        name=same[0],
-                        original=c["original"],
-                    )
-                if same and c.get("unnamed"):
-                    raise Refused(
-                        _(
-                            "{original} 没有填写“填报单位”，与已有的 {name} 分不清是哪个单位的；"
-                            "请在表头上方填写“填报单位：XX村”，或把文件改名为“XX村-统计表.xlsx”"
-                            "后再上传；确是同一单位重新报送的，请点“替换”（旧文件会留作备份）"
-                        ).format(original=c["original"], name=same[0]),
-                        409,
-                        name=same[0],
-                        original=c["original"],
-                    )
-                if same:
-                    raise Refused(
-                        _(
-                            "{unit} 的统计表已经在工作目录中（{name}）；这是重新报送的吗？"
-                            "确认用新文件代替它，请点“替换”（旧文件会留作备份）"
-                        ).format(unit=join(sorted(units)), name=same[0]),
-                        409,
-                        name=same[0],
-                        original=c["original"],
-                    )
-                dest = c["dest"]
-                if (dest.exists() or dest in taken) and c["units"]:
-                    dest = tallies / inbox.unit_file_name(dest.name, c["units"][0])
-                    c["renamed"] = True
-                c["dest"], c["name"] = dest, self.name_of(dest)
-                c["problems"] = [self._rename(p, c["name"]) for p in c["problems"]]
+                refusal = self._resend_refusal(c, known)
+                if refusal is not None:
+                    raise refusal
+                self._place_tally(c, taken, settings.paths.tallies)
             if c["dest"] in taken:
                 raise Refused(_("{name} 重复上传了两次").format(name=c["name"]), 409)
             if c["dest"].exists():
@@ -377,6 +341,40 @@ class Desk(Builds):
                     original=c["original"],
                 )
             taken.add(c["dest"])
+
+    def _resend_refusal(self, c: dict, known: dict[str, set[str]]) -> Refused | None:
+        """The 409 for a tally from a unit whose tally is already in (``known``: each tally in
+        the workspace → its units), or None."""
+        units = set(c["units"])
+        same = sorted(n for n, u in known.items() if units and units & u)
+        if not same:
+            return None
+        if (self.root / same[0]) in inbox.demo_inputs(self.root):
+            message = _(
+                "{unit} 与演示数据中的 {name} 是同一个单位；演示数据是虚构的，"
+                "建议先点“清空演示数据”；也可以点“替换”用本镇的表代替它"
+            ).format(unit=join(sorted(units)), name=same[0])
+        elif c.get("unnamed"):
+            message = _(
+                "{original} 没有填写“填报单位”，与已有的 {name} 分不清是哪个单位的；"
+                "请在表头上方填写“填报单位：XX村”，或把文件改名为“XX村-统计表.xlsx”"
+                "后再上传；确是同一单位重新报送的，请点“替换”（旧文件会留作备份）"
+            ).format(original=c["original"], name=same[0])
+        else:
+            message = _(
+                "{unit} 的统计表已经在工作目录中（{name}）；这是重新报送的吗？"
+                "确认用新文件代替它，请点“替换”（旧文件会留作备份）"
+            ).format(unit=join(sorted(units)), name=same[0])
+        return Refused(message, 409, name=same[0], original=c["original"])
+
+    def _place_tally(self, c: dict, taken: set[Path], tallies: Path) -> None:
+        """A new unit's tally whose file name is taken is named after its unit."""
+        dest = c["dest"]
+        if (dest.exists() or dest in taken) and c["units"]:
+            dest = tallies / inbox.unit_file_name(dest.name, c["units"][0])
+            c["renamed"] = True
+        c["dest"], c["name"] = dest, self.name_of(dest)
+        c["problems"] = [self._rename(p, c["name"]) for p in c["problems"]]
 
     def _is_an_output(self, data: bytes, settings) -> bool:
         """Whether these bytes are a file in the outputs folder (written by ``docgen build`` on
@@ -515,14 +513,7 @@ class Desk(Builds):
         from docgen.kinds.documents import kind_of_template, supplied_variables
         from docgen.render.compile import CompiledTemplate
 
-        typed = inbox.full_width_tags(path)
-        if typed:
-            raise Refused(
-                _(
-                    "{name} 中的模板标记是用中文输入法打的全角括号（如“{text}”），"
-                    "生成时会原样印出；请用半角 {{{{ }}}} 和 {{% %}}（切换到英文输入法）重新输入"
-                ).format(name=original, text=typed[0])
-            )
+        _refuse_full_width_tags(path, original)
         try:
             compiled = CompiledTemplate.load(path)
         except DocgenError as exc:
@@ -558,19 +549,24 @@ class Desk(Builds):
             columns, first = roster.columns, (roster.records[0] if roster.records else None)
         missing = sorted(compiled.variables() - supplied_variables(dest, columns, first, settings))
         if missing:
-            if roster_path is None:
-                raise Refused(
-                    _("{name} 用到了工作总结没有的变量：{names}；请对照原模板改正").format(
-                        name=dest.name, names=join(missing)
-                    )
-                )
-            raise Refused(
-                _(
-                    "{name} 用到了名册 {roster} 中没有的列：{names}；请改正模板中的变量名，"
-                    "或在名册中加上这些列"
-                ).format(name=dest.name, roster=self.name_of(roster_path), names=join(missing))
-            )
+            raise self._missing_refusal(dest, roster_path, missing)
         return []
+
+    def _missing_refusal(self, dest: Path, roster_path: Path | None, missing: list[str]) -> Refused:
+        """The refusal of a template using variables its data does not have (the roster's
+        columns, or the summary's figures when ``roster_path`` is None)."""
+        if roster_path is None:
+            return Refused(
+                _("{name} 用到了工作总结没有的变量：{names}；请对照原模板改正").format(
+                    name=dest.name, names=join(missing)
+                )
+            )
+        return Refused(
+            _(
+                "{name} 用到了名册 {roster} 中没有的列：{names}；请改正模板中的变量名，"
+                "或在名册中加上这些列"
+            ).format(name=dest.name, roster=self.name_of(roster_path), names=join(missing))
+        )
 
     # ------------------------------------------------------------ checking
 
@@ -737,6 +733,18 @@ def near_roster(headers: list[set[str]], kinds: Registry):
             if present >= 2 and missing and (best is None or present > best[2]):
                 best = (kind, missing, present)
     return (best[0], best[1]) if best else None
+
+
+def _refuse_full_width_tags(path: Path, original: str) -> None:
+    """Refuse a template whose tags were typed with full-width brackets (printed as typed)."""
+    typed = inbox.full_width_tags(path)
+    if typed:
+        raise Refused(
+            _(
+                "{name} 中的模板标记是用中文输入法打的全角括号（如“{text}”），"
+                "生成时会原样印出；请用半角 {{{{ }}}} 和 {{% %}}（切换到英文输入法）重新输入"
+            ).format(name=original, text=typed[0])
+        )
 
 
 def generated_message(name: str) -> str:
