@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError as JinjaError
 from jinja2 import TemplateSyntaxError
 from jinja2.environment import Template
 from jinja2.sandbox import SecurityError
@@ -33,8 +32,9 @@ from lxml import etree
 from docgen.errors import TemplateError
 from docgen.i18n import _, join
 from docgen.output.files import write_bytes_atomic
-from docgen.render import bounds, docxzip, filters, pictures, subdocs, variables
+from docgen.render import bounds, docxzip, failures, filters, pictures, subdocs, variables
 from docgen.render.docxzip import insert_before, rels_name
+from docgen.render.failures import record_label, template_line
 from docgen.render.sandbox import (
     CONTROL,
     ENV,
@@ -482,7 +482,7 @@ class CompiledTemplate:
         ``parastyle="myStyle"``) is pointed at the style it names.  Returns the XML."""
         known = part.rel_ids | set(placed.pictures) | merged.rel_ids
         dangling = sorted({rid for rid in _REL_REF.findall(xml) if rid not in known})
-        record = _record_label(context, index)
+        record = record_label(context, index)
         if not dangling:
             styles, numbering = self._styles_and_numbering(merged)
             xml = subdocs.resolve_styles(xml, styles)
@@ -523,93 +523,26 @@ class CompiledTemplate:
         return found[0], found[1]
 
     def _render_part(self, part: _Part, context: dict, index: int | None) -> str:
+        """One part filled in for a record; what stops it is told as a TemplateError naming
+        the record, the paragraph and, where it can, the tag."""
         try:
             return part.render(context, self.finish)
         except Missing as exc:
-            name = exc.name
-            if exc.has_owner:
-                m = re.search(r"([\w.]+)\s*\.\s*" + re.escape(name) + r"\b", _where_text(part, exc))
-                if m:
-                    name = f"{m.group(1)}.{name}"
-            record = _record_label(context, index)
-            if record:
-                message = _("用到的变量“{name}”在{record}的数据中没有").format(
-                    name=name, record=record
-                )
-            else:
-                message = _("用到的变量“{name}”在数据中没有").format(name=name)
-            raise TemplateError(
-                message,
-                template=self.path,
-                where=part.location(_template_line(exc)),
-                hint=_("请检查名册的列标题是否与模板中的变量名完全一致"),
-            ) from None
+            record = record_label(context, index)
+            raise failures.missing_variable(self.path, part, exc, record) from None
         except (bounds.TooLarge, bounds.TooSlow) as exc:
-            raise self._unbounded(part, exc, _record_label(context, index)) from None
+            raise failures.unbounded(self.path, part, exc, record_label(context, index)) from None
         except SecurityError as exc:
-            raise _forbidden(self.path, part.location(_template_line(exc)), str(exc)) from None
+            raise _forbidden(self.path, part.location(template_line(exc)), str(exc)) from None
         except PictureFailure as exc:
-            record = _record_label(context, index)
-            raise TemplateError(
-                _("{record}的图片：{error}").format(record=record or _("数据中"), error=exc.error),
-                template=self.path,
-                where=part.location(_template_line(exc)),
-                hint=_("图片的路径相对于名册所在的文件夹，也可以写完整路径；支持 PNG、JPEG、GIF"),
-            ) from None
+            record = record_label(context, index)
+            raise failures.picture_failed(self.path, part, exc, record) from None
         except FilterFailure as exc:
-            record = _record_label(context, index)
-            message = _("过滤器“{filter}”不能处理{record}的值“{value}”").format(
-                filter=exc.name, value=exc.value, record=record or _("数据中")
-            )
-            raise TemplateError(
-                message,
-                template=self.path,
-                where=part.location(_template_line(exc)),
-                hint=_("请检查名册中这一项的内容，或换用合适的过滤器"),
-            ) from None
-        except (
-            JinjaError,
-            ArithmeticError,
-            TypeError,
-            ValueError,
-            LookupError,
-            AttributeError,
-            RecursionError,
-            MemoryError,
-        ) as exc:
-            record = _record_label(context, index)
-            if record:
-                message = _("模板在填入{record}时出错：{error}").format(record=record, error=exc)
-            else:
-                message = _("模板无法生成：{error}").format(error=exc)
-            raise TemplateError(
-                message, template=self.path, where=part.location(_template_line(exc))
-            ) from None
-
-    def _unbounded(
-        self, part: _Part, exc: bounds.TooLarge | bounds.TooSlow, record: str
-    ) -> TemplateError:
-        """The message for a render stopped by its bounds: the template, paragraph and tag."""
-        lineno = _template_line(exc)
-        tag = _tag_at(part, lineno, exc.what if isinstance(exc, bounds.TooLarge) else "")
-        where = part.location(lineno)
-        if isinstance(exc, bounds.TooSlow):
-            return TemplateError(
-                _(
-                    "填入{record}时模板运行超过 {seconds} 秒仍未完成（停在标签 {tag} 处），已停止"
-                ).format(record=record or _("数据"), seconds=f"{exc.seconds:g}", tag=tag),
-                template=self.path,
-                where=where,
-                hint=_("请检查模板中的循环（{% for %}）是否套得太多层、次数太多"),
-            )
-        return TemplateError(
-            _("标签 {tag} 会生成过大的文字（超过 {limit} 个字符），已停止").format(
-                tag=tag, limit=f"{exc.limit:,}"
-            ),
-            template=self.path,
-            where=where,
-            hint=_("请检查这个标签中的宽度、重复次数和循环"),
-        )
+            record = record_label(context, index)
+            raise failures.filter_failed(self.path, part, exc, record) from None
+        except failures.RENDER_ERRORS as exc:
+            record = record_label(context, index)
+            raise failures.render_failed(self.path, part, exc, record) from None
 
     def _document_members(self, rendered: RenderedParts) -> list[docxzip.Member]:
         package = self._package
@@ -724,44 +657,3 @@ def _suspended_line(template: Template, generator) -> int | None:
             lineno = template.get_corresponding_lineno(frame.f_lineno)
         inner = getattr(inner, "gi_yieldfrom", None)
     return lineno
-
-
-_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-
-
-def _tag_at(part: _Part, lineno: int | None, what: str) -> str:
-    """The tag of paragraph ``lineno`` a stopped operation is likely in (the first one naming
-    it), shortened for a message."""
-    text = part.paragraphs[lineno - 1][2] if lineno and lineno <= len(part.paragraphs) else ""
-    tags = _TAGS.findall(text)
-    word = re.sub(r"\W.*", "", what.lstrip(".%"), flags=re.DOTALL)
-    tag = next((t for t in tags if word and word in t), tags[0] if tags else "")
-    if not tag:
-        return f"“{what}”" if what else ""
-    return tag if len(tag) <= 40 else tag[:38] + "…" + tag[-2:]
-
-
-def _template_line(exc: BaseException) -> int | None:
-    lineno = getattr(exc, "lineno", None)
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            lineno = tb.tb_lineno
-        tb = tb.tb_next
-    return lineno
-
-
-def _where_text(part: _Part, exc: BaseException) -> str:
-    lineno = _template_line(exc)
-    if lineno and lineno <= len(part.paragraphs):
-        return part.paragraphs[lineno - 1][2]
-    return part.source
-
-
-def _record_label(context: dict, index: int | None) -> str:
-    row = context.get("_row") if isinstance(context, dict) else None
-    if row is not None:
-        return _("名册第 {row} 行").format(row=row)
-    if index is not None:
-        return _("第 {n} 条记录").format(n=index + 1)
-    return ""

@@ -71,69 +71,72 @@ class Member:
     dos_date: int = (1980 - 1980) << 9 | 1 << 5 | 1
 
 
+# what zipfile and zlib raise for a damaged or hostile file
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    struct.error,
+    NotImplementedError,
+    ValueError,
+)
+
+
 def read_members(data: bytes) -> tuple[list[Member], dict[str, bytes]]:
     """The members of a zip file's bytes (compressed, in order) and their uncompressed contents."""
-    members: list[Member] = []
-    contents: dict[str, bytes] = {}
     resave = _("请用 Word 或 WPS 打开后另存为 .docx（Word 文档）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise ZipFormatError(
-                    _("文件由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档").format(
-                        n=len(infos), limit=MAX_MEMBERS
-                    ),
-                    resave,
-                )
-            total = 0
-            for info in infos:
-                total += info.file_size
-                _check_member(info, total, resave)
-            for info in infos:
-                if info.is_dir():
-                    continue
-                if info.flag_bits & 0x1:
-                    raise ZipFormatError(
-                        _("文件已加密"), _("请在 Word 或 WPS 中取消密码后另存为 .docx")
-                    )
-                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    # rare compression: inflate once, store deflated ourselves
-                    content = zf.read(info)
-                    members.append(deflate(info.filename, content, _dos(info.date_time)))
-                    contents[info.filename] = content
-                    continue
-                fields = _LOCAL.unpack_from(data, info.header_offset)
-                if fields[0] != 0x04034B50:
-                    raise ZipFormatError(_("文件已损坏"), resave)
-                start = info.header_offset + _LOCAL.size + fields[9] + fields[10]
-                compressed = data[start : start + info.compress_size]
-                content = zf.read(info)  # also checks the CRC
-                time, date = _dos(info.date_time)
-                members.append(
-                    Member(
-                        info.filename,
-                        info.compress_type,
-                        info.CRC,
-                        compressed,
-                        info.file_size,
-                        time,
-                        date,
-                    )
-                )
-                contents[info.filename] = content
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        struct.error,
-        NotImplementedError,
-        ValueError,
-    ) as exc:
+            _check_directory(infos, resave)
+            read = [_read_member(zf, data, info, resave) for info in infos if not info.is_dir()]
+    except _DAMAGED as exc:
         if isinstance(exc, ZipFormatError):
             raise
         raise ZipFormatError(_("文件已损坏，或不是 Word 文档"), resave) from exc
+    members = [member for member, _content in read]
+    contents = {member.name: content for member, content in read}
     return members, contents
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], resave: str) -> None:
+    """Refuse, before inflating anything, a package of too many members or any member
+    named outside it or too large."""
+    if len(infos) > MAX_MEMBERS:
+        raise ZipFormatError(
+            _("文件由 {n} 个部件组成，超过上限 {limit} 个，不像是 Word 文档").format(
+                n=len(infos), limit=MAX_MEMBERS
+            ),
+            resave,
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        _check_member(info, total, resave)
+
+
+def _read_member(
+    zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, resave: str
+) -> tuple[Member, bytes]:
+    """One member as it goes into every output (its compressed bytes copied from ``data``)
+    and its uncompressed content."""
+    if info.flag_bits & 0x1:
+        raise ZipFormatError(_("文件已加密"), _("请在 Word 或 WPS 中取消密码后另存为 .docx"))
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # rare compression: inflate once, store deflated ourselves
+        content = zf.read(info)
+        return deflate(info.filename, content, _dos(info.date_time)), content
+    fields = _LOCAL.unpack_from(data, info.header_offset)
+    if fields[0] != 0x04034B50:
+        raise ZipFormatError(_("文件已损坏"), resave)
+    start = info.header_offset + _LOCAL.size + fields[9] + fields[10]
+    compressed = data[start : start + info.compress_size]
+    content = zf.read(info)  # also checks the CRC
+    time, date = _dos(info.date_time)
+    member = Member(
+        info.filename, info.compress_type, info.CRC, compressed, info.file_size, time, date
+    )
+    return member, content
 
 
 def _check_member(info: zipfile.ZipInfo, total: int, resave: str) -> None:

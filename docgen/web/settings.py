@@ -385,59 +385,74 @@ def _convert(f: Field, raw):
 def write(config: Path, form: dict, kinds: Registry) -> None:
     """Write the form's values into docgen.toml, keeping everything else; check it with
     ``docgen.config.load`` and put the old file back when it is refused (ConfigError)."""
-    from docgen.config import load
-
     old = config.read_bytes() if config.exists() else None
     doc = _parse(config)
     for f in fields(kinds):  # every value of the wrong JSON type is refused before anything else
         if f.name in form:
             _check_type(f, form[f.name])
     for table in OPTIONAL_TABLES:
-        on = form.get(table)
-        if on is not None and not isinstance(on, bool):
-            raise SettingsError(_("{field} 应是 true 或 false").format(field=table), table)
-        if on:
-            for key in REQUIRED_WHEN_ON[table]:
-                if not str(form.get(f"{table}.{key}") or "").strip():
-                    label = _labels()[f"{table}.{key}"]
-                    raise SettingsError(
-                        _("已勾选“{part}”，{field}不能为空；不需要时请取消勾选").format(
-                            part=_labels()[table], field=label
-                        ),
-                        f"{table}.{key}",
-                    )
-        elif on is False:
-            parent, _dot, name = table.rpartition(".")
-            node = _table(doc, parent, create=False)
-            if node is not None and name in node:
-                del node[name]
+        _switch_table(doc, form, table)
     created: list = []
     for f in fields(kinds):
         if f.section in OPTIONAL_TABLES and not form.get(f.section):
             continue
-        if f.name not in form:
-            continue
-        value = _convert(f, form[f.name])
-        node = _table(doc, f.section, create=value is not None, created=created)
-        if node is None:
-            continue
-        if value is None:
-            if f.required:
-                raise SettingsError(_("{field} 不能为空").format(field=f.label), f.name)
-            if f.key in node:
-                del node[f.key]
-            continue
-        if f.key in node:
-            node[f.key] = value  # tomlkit keeps the comment after the old value
-        else:
-            item = tomlkit.item(value)
-            comment = COMMENTS.get(f.name) or _kind_comment(kinds, f)
-            if comment:
-                item.comment(comment)
-            node[f.key] = item
+        if f.name in form:
+            _put_value(doc, f, _convert(f, form[f.name]), kinds, created)
     for table in created:
         table.add(tomlkit.nl())  # a blank line before the next table, as in the rest of the file
-    text = tomlkit.dumps(doc)
+    _save_checked(config, tomlkit.dumps(doc), old)
+
+
+def _switch_table(doc, form: dict, table: str) -> None:
+    """An optional table (版头, 版记) ticked on: its required values are there; ticked off:
+    it is taken out of the file."""
+    on = form.get(table)
+    if on is not None and not isinstance(on, bool):
+        raise SettingsError(_("{field} 应是 true 或 false").format(field=table), table)
+    if on:
+        for key in REQUIRED_WHEN_ON[table]:
+            if not str(form.get(f"{table}.{key}") or "").strip():
+                label = _labels()[f"{table}.{key}"]
+                raise SettingsError(
+                    _("已勾选“{part}”，{field}不能为空；不需要时请取消勾选").format(
+                        part=_labels()[table], field=label
+                    ),
+                    f"{table}.{key}",
+                )
+    elif on is False:
+        parent, _dot, name = table.rpartition(".")
+        node = _table(doc, parent, create=False)
+        if node is not None and name in node:
+            del node[name]
+
+
+def _put_value(doc, f: Field, value, kinds: Registry, created: list) -> None:
+    """One field's converted value into its table: replaced in place (keeping the comment
+    after it), added with its comment, or removed when emptied."""
+    node = _table(doc, f.section, create=value is not None, created=created)
+    if node is None:
+        return
+    if value is None:
+        if f.required:
+            raise SettingsError(_("{field} 不能为空").format(field=f.label), f.name)
+        if f.key in node:
+            del node[f.key]
+        return
+    if f.key in node:
+        node[f.key] = value  # tomlkit keeps the comment after the old value
+    else:
+        item = tomlkit.item(value)
+        comment = COMMENTS.get(f.name) or _kind_comment(kinds, f)
+        if comment:
+            item.comment(comment)
+        node[f.key] = item
+
+
+def _save_checked(config: Path, text: str, old: bytes | None) -> None:
+    """Write docgen.toml and read it back; when ``load`` refuses it the old file (or none)
+    is put back."""
+    from docgen.config import load
+
     write_bytes_atomic(config, text.encode("utf-8"))
     try:
         load(config)
