@@ -559,3 +559,35 @@ def test_a_document_built_on_the_command_line_elsewhere_is_refused_as_a_template
     assert r.status_code == 400 and "docgen 自己生成的文件" in r.json()["error"]
     template = workspace / "templates" / "安全生产责任书.docx"
     assert not template.exists() or template.read_bytes() != agreement.read_bytes()
+
+
+def test_a_backup_goes_back_only_inside_the_workspace(client, workspace, tmp_path):
+    import json
+
+    path = village(tmp_path, "东山村", checks=4)
+    assert upload(client, path).status_code == 200
+    assert client.delete("/api/files/inputs/tallies/东山村.xlsx").status_code == 204
+    [row] = client.get("/api/backups").json()["backups"]
+    assert row["name"] == "inputs/tallies/东山村.xlsx" and row["why"] == "removed"
+    # an index edited to point outside the workspace, or into docgen's own folder
+    folder = workspace / ".docgen" / "backups"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    for n, bad in enumerate(("../outside.xlsx", "/tmp/x.xlsx", ".docgen/refused.json")):
+        copy = folder / f"bad-{n}.xlsx"
+        copy.write_bytes(path.read_bytes())
+        index[copy.name] = {"name": bad, "why": "removed", "time": "2022-01-01T00:00:00"}
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    listed = {b["id"]: b for b in client.get("/api/backups").json()["backups"]}
+    for n in range(3):
+        assert listed[f"bad-{n}.xlsx"]["name"] == ""
+        r = client.post(f"/api/backups/bad-{n}.xlsx/restore")
+        assert r.status_code == 404 and "不知道它原来的位置" in r.json()["error"]
+    assert not (workspace.parent / "outside.xlsx").exists()
+    for bad in ("..%2F..%2Fdocgen.toml", "index.json", "nosuch.xlsx"):
+        assert client.post(f"/api/backups/{bad}/restore").status_code == 404
+    r = client.post(f"/api/backups/{row['id']}/restore")
+    assert r.status_code == 200 and r.json() == {
+        "name": "inputs/tallies/东山村.xlsx",
+        "backup": None,
+    }
+    assert load_workbook(workspace / "inputs/tallies/东山村.xlsx")["2022年"]["B3"].value == 4

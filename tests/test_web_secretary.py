@@ -167,6 +167,45 @@ def test_every_village_sends_统计表_and_none_is_lost(page, workspace, tmp_pat
     assert not (folder / "~$北山村.xlsx").exists()
 
 
+def test_a_replaced_or_removed_file_is_put_back_from_its_backup(page, workspace, tmp_path):
+    folder = workspace / "inputs" / "tallies"
+    first = tally(tmp_path / "1" / "东山村.xlsx", "东山村", checks=5)
+    page.set_input_files("#file-input", str(first))
+    entry = '#tally-list li[data-name="inputs/tallies/东山村.xlsx"]'
+    page.locator(entry).wait_for()
+    assert page.locator("#backups").is_hidden()  # nothing replaced yet
+    page.locator(entry + " button.remove").click()
+    page.locator(entry).wait_for(state="detached")
+    assert not (folder / "东山村.xlsx").exists()
+    backups = page.locator("#backup-list li")
+    wait_text(page, "#backups-title", "（1 个）")
+    page.locator("#backups summary").click()  # folded until she opens it
+    assert "被删除" in backups.first.inner_text()
+
+    # she sends the corrected return, then finds the first one was right after all
+    again = tally(tmp_path / "2" / "东山村.xlsx", "东山村", checks=9)
+    page.set_input_files("#file-input", str(again))
+    page.locator(entry).wait_for()
+    assert load_workbook(folder / "东山村.xlsx")["2022年"]["B3"].value == 9
+    page.reload()  # the backups survive a reload
+    page.locator("#backups summary").click()
+    restore = page.get_by_role("button", name="恢复 inputs/tallies/东山村.xlsx")
+    restore.click()
+    wait_text(page, "#upload-messages", "原处的文件留作备份")
+    assert load_workbook(folder / "东山村.xlsx")["2022年"]["B3"].value == 5
+    wait_text(page, "#backups-title", "（2 个）")
+    wait_text(page, entry, "东山村")
+    newest = backups.first
+    assert "被替换" in newest.inner_text()
+    shot(page, "secretary-backups.png", "#backups")
+    # and back again: nothing was lost on the way
+    newest.locator("button.restore").click()
+    wait_text(page, "#backups-title", "（3 个）")
+    assert load_workbook(folder / "东山村.xlsx")["2022年"]["B3"].value == 9
+    kept = sorted((workspace / ".docgen" / "backups").glob("*东山村.xlsx"))
+    assert sorted(load_workbook(k)["2022年"]["B3"].value for k in kept) == [5, 5, 9]
+
+
 # ---------------------------------------------------------------- 催报
 
 

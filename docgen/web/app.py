@@ -226,6 +226,18 @@ async def dismiss_refusal(request: Request):
     return Response(status_code=204)
 
 
+async def list_backups(request: Request):
+    return JSONResponse({"backups": await run_in_threadpool(desk_of(request).backups.all)})
+
+
+async def restore_backup(request: Request):
+    try:
+        restored = await run_in_threadpool(desk_of(request).restore, request.path_params["id"])
+    except Refused as exc:
+        return refused(exc)
+    return JSONResponse(restored)
+
+
 async def clear_demo(request: Request):
     removed = await run_in_threadpool(desk_of(request).clear_demo)
     return JSONResponse({"removed": removed})
@@ -411,6 +423,8 @@ ROUTES = [
     Route("/api/files/{name:path}", delete_file, methods=["DELETE"]),
     Route("/api/refused/{id}", dismiss_refusal, methods=["DELETE"]),
     Route("/api/demo", clear_demo, methods=["DELETE"]),
+    Route("/api/backups", list_backups),
+    Route("/api/backups/{id}/restore", restore_backup, methods=["POST"]),
     Route("/api/check", check),
     Route("/api/sources", sources),
     Route("/api/settings", get_settings, methods=["GET"]),

@@ -48,6 +48,7 @@ class Desk(Builds, Intake):
         self.current: Job | None = None
         self.scratch = Path(tempfile.mkdtemp(prefix="docgen-web-"))
         self.refusals = inbox.Refusals(self.root)
+        self.backups = inbox.Backups(self.root)
         self.finished = self._read_manifest()
 
     def close(self) -> None:
@@ -207,8 +208,19 @@ class Desk(Builds, Intake):
         with self.inputs_lock:
             path, _kind = self.path_of(name, self.fallback_settings()[0])
             if path.is_file():
-                inbox.back_up(self.root, path)  # a file removed by mistake can be found again
+                self.backups.keep(path, "removed")  # a file removed by mistake can be put back
             path.unlink(missing_ok=True)
+
+    def restore(self, backup_id: str) -> dict:
+        """POST /api/backups/{id}/restore: a replaced or removed file put back where it was;
+        the file there now is kept as a backup in turn."""
+        with self.inputs_lock:
+            try:
+                name, kept = self.backups.restore(backup_id)
+            except KeyError:
+                raise Refused(_("没有这个备份，或不知道它原来的位置"), 404) from None
+        self.refusals.forget(Path(name).name)
+        return {"name": name, "backup": self.name_of(kept) if kept else None}
 
     def dismiss(self, refusal_id: str) -> None:
         if not self.refusals.dismiss(refusal_id):
@@ -283,7 +295,7 @@ class Desk(Builds, Intake):
                 for c in checked:
                     c["dest"].parent.mkdir(parents=True, exist_ok=True)
                     if c["dest"].exists():
-                        c["backup"] = self.name_of(inbox.back_up(self.root, c["dest"]))
+                        c["backup"] = self.name_of(self.backups.keep(c["dest"], "replaced"))
                     os.replace(c["temp"], c["dest"])
         finally:
             shutil.rmtree(holding, ignore_errors=True)

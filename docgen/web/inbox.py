@@ -83,18 +83,101 @@ class Refusals:
                 self._save(kept)
 
 
-def back_up(root: Path, path: Path) -> Path:
-    """Move a file about to be replaced into ``.docgen/backups`` under a dated name."""
-    folder = Path(root) / STATE / BACKUPS
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{stamp}-{path.name}"
-    n = 2
-    while target.exists():
-        target = folder / f"{stamp}-{n}-{path.name}"
-        n += 1
-    shutil.copy2(path, target)
-    return target
+class Backups:
+    """The files the page replaced or removed, kept in ``.docgen/backups`` under dated names,
+    with where each was (``index.json``): listed on the page and put back on request.
+    Putting one back keeps the file it replaces as a backup in turn — nothing is lost."""
+
+    INDEX = "index.json"
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.folder = self.root / STATE / BACKUPS
+        self._lock = threading.Lock()
+
+    def _index(self) -> dict[str, dict]:
+        try:
+            found = json.loads((self.folder / self.INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return (
+            {k: v for k, v in found.items() if isinstance(v, dict)}
+            if isinstance(found, dict)
+            else {}
+        )
+
+    def keep(self, path: Path, why: str) -> Path:
+        """Copy ``path`` (a file about to be replaced or removed: ``why``) into the backups."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        now = dt.datetime.now()
+        stamp = now.strftime("%Y%m%d-%H%M%S")
+        target = self.folder / f"{stamp}-{path.name}"
+        n = 2
+        while target.exists():
+            target = self.folder / f"{stamp}-{n}-{path.name}"
+            n += 1
+        shutil.copy2(path, target)
+        try:
+            name = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return target
+        with self._lock:
+            index = self._index()
+            index[target.name] = {"name": name, "why": why, "time": now.isoformat("T", "seconds")}
+            data = json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")
+            write_bytes_atomic(self.folder / self.INDEX, data)
+        return target
+
+    def all(self) -> list[dict]:
+        """Every backup, newest first: id (its file name), name (where it was; empty when not
+        known), why (replaced / removed), time, size."""
+        if not self.folder.is_dir():
+            return []
+        index = self._index()
+        rows = []
+        for path in self.folder.iterdir():
+            if not path.is_file() or path.name == self.INDEX or path.name.startswith("."):
+                continue
+            known = index.get(path.name, {})
+            name = known.get("name") if self._placeable(known.get("name")) else ""
+            rows.append(
+                {
+                    "id": path.name,
+                    "name": name,
+                    "file": Path(name).name if name else path.name,
+                    "why": known.get("why", ""),
+                    "time": known.get("time")
+                    or dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat("T", "seconds"),
+                    "size": path.stat().st_size,
+                }
+            )
+        return sorted(rows, key=lambda r: (r["time"], r["id"]), reverse=True)
+
+    def _placeable(self, name: object) -> bool:
+        """Whether ``name`` is a place inside the workspace a backup may go back to."""
+        if not isinstance(name, str) or not name or "\\" in name:
+            return False
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or parts[0] == STATE:
+            return False
+        return (self.root / name).resolve().is_relative_to(self.root.resolve())
+
+    def find(self, backup_id: str) -> dict | None:
+        """The backup called ``backup_id`` (as ``all`` lists it), if there is one."""
+        return next((row for row in self.all() if row["id"] == backup_id), None)
+
+    def restore(self, backup_id: str) -> tuple[str, Path | None]:
+        """Put a backup back where it was; the file there now, if any, is kept first.  Returns
+        the name restored and the backup of the file it replaced.  KeyError: no such backup
+        or no known place."""
+        row = self.find(backup_id)
+        if row is None or not row["name"]:
+            raise KeyError(backup_id)
+        dest = self.root / row["name"]
+        kept = self.keep(dest, "replaced") if dest.is_file() else None
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(dest, (self.folder / backup_id).read_bytes())
+        return row["name"], kept
 
 
 def unit_file_name(name: str, unit: str) -> str:

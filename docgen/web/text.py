@@ -50,6 +50,19 @@ _FILES = {
         "{errors} 个错误，{warnings} 条警告"
     ),
     "other_problems": N_("其他问题"),
+    "backups_title": N_("备份：被替换或删除的旧文件（{n} 个）"),
+    "backups_help": N_(
+        "替换或删除的文件都留有一份备份。点“恢复”放回原处；原处现有的文件会先留作备份，不会丢失。"
+    ),
+    "backup_replaced": N_("{time} 被替换"),
+    "backup_removed": N_("{time} 被删除"),
+    "backup_kept": N_("{time} 留存"),
+    "backup_unknown_place": N_("不知道原来的位置，不能恢复"),
+    "restore": N_("恢复"),
+    "restore_label": N_("恢复 {name}（{time}的备份）"),
+    "confirm_restore": N_("把 {time} 备份的 {name} 放回原处？"),
+    "restored": N_("已恢复 {name}"),
+    "restored_kept": N_("已恢复 {name}；原处的文件留作备份：{backup}"),
 }
 
 # ② the form that writes docgen.toml.

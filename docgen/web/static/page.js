@@ -189,6 +189,7 @@ function showFiles(files, rosterKinds) {
 }
 
 async function refreshCheck() {
+  refreshBackups();
   const { status, data } = await api("GET", "/api/check");
   if (status !== 200) {
     // a broken docgen.toml: the files are still listed, the message says what to fix
@@ -222,6 +223,42 @@ async function refreshCheck() {
     other.append(el("h3", {}, T.other_problems), problemList(data.other_problems));
   }
   showBarStatus();
+}
+
+// the files the page replaced or removed, each put back with one click (the one there now is kept)
+function backupTime(iso) {
+  return iso.replace("T", " ").slice(0, 16);
+}
+
+async function refreshBackups() {
+  const { status, data } = await api("GET", "/api/backups");
+  if (status !== 200) return;
+  const box = $("#backups");
+  box.hidden = !data.backups.length;
+  $("#backups-title").textContent = fmt(T.backups_title, { n: data.backups.length });
+  $("#backup-list").replaceChildren(...data.backups.map((b) => {
+    const time = backupTime(b.time);
+    const when = fmt(b.why === "removed" ? T.backup_removed : b.why === "replaced" ? T.backup_replaced
+                                                                                  : T.backup_kept, { time });
+    return el("li", { "data-backup": b.id },
+      el("div", { class: "file-row" },
+        el("span", { class: "file-name", title: b.name || b.id }, b.name || b.file),
+        el("span", { class: "backup-when" }, when),
+        b.name ? el("button", { type: "button", class: "restore",
+          "aria-label": fmt(T.restore_label, { name: b.name, time }),
+          onclick: () => restoreBackup(b, time) }, T.restore)
+               : el("span", { class: "badge none" }, T.backup_unknown_place)));
+  }));
+}
+
+async function restoreBackup(backup, time) {
+  if (!window.confirm(fmt(T.confirm_restore, { name: backup.name, time }))) return;
+  $("#upload-messages").replaceChildren();
+  const { status, data } = await api("POST", "/api/backups/" + encodeURIComponent(backup.id) + "/restore");
+  if (status !== 200) say("#upload-messages", "error", data.error);
+  else if (data.backup) say("#upload-messages", "ok", fmt(T.restored_kept, { name: data.name, backup: data.backup }));
+  else say("#upload-messages", "ok", fmt(T.restored, { name: data.name }));
+  await refreshCheck();
 }
 
 async function uploadOne(file, replace) {
