@@ -220,6 +220,17 @@ def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp
     )
     assert "家长请于开学时交回。" in text
 
+    # a column the template says what to do without (as render does) is accepted
+    doc = docx.Document(str(registry()["letters"].template_path))
+    doc.add_paragraph("{{ 家庭住址|default('') }}{% if 班主任 %}班主任：{{ 班主任 }}{% endif %}")
+    doc.save(str(changed))
+    r = client.post(
+        "/api/files",
+        params={"replace": "templates/安全承诺书.docx"},
+        files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
+    )
+    assert r.status_code == 200, r.text
+
 
 def test_templates_download(client):
     r = client.get("/templates/templates/工作总结.docx")

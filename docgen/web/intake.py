@@ -281,7 +281,9 @@ class Intake:
                     )
                 ]
             columns, first = roster.columns, (roster.records[0] if roster.records else None)
-        missing = sorted(compiled.variables() - supplied_variables(dest, columns, first, settings))
+        missing = sorted(
+            compiled.required_variables() - supplied_variables(dest, columns, first, settings)
+        )
         if missing:
             raise self._missing_refusal(dest, roster_path, missing)
         return []
