@@ -505,6 +505,103 @@ def test_hostile_xlsb_parts_are_measured_before_parsing(tmp_path):
     assert "区域太大" in output and "内部记录超过" in output
 
 
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    """One .xlsb record: its type and size as the format's variable-length integers."""
+    out = bytearray()
+    for value, most in ((kind, 2), (len(payload), 4)):
+        for _ in range(most):
+            out.append((value & 0x7F) | (0x80 if value >> 7 else 0))
+            value >>= 7
+            if not value:
+                break
+    return bytes(out) + payload
+
+
+def _wide(text: str) -> bytes:
+    import struct
+
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+ERROR_BYTES = {"#DIV/0!": 0x07, "#N/A": 0x2A, "#VALUE!": 0x0F}
+
+
+def _xlsb_sheet(rows: list[list]) -> bytes:
+    """A worksheet part: numbers, text, "#N/A"-like error cells and "=#DIV/0!"-like formulas
+    whose saved result is an error."""
+    import struct
+
+    width = max(len(r) for r in rows)
+    body = _record(129) + _record(148, struct.pack("<IIII", 0, len(rows) - 1, 0, width - 1))
+    body += _record(145)
+    for r, values in enumerate(rows):
+        body += _record(0, struct.pack("<IIH", r, 0, 300).ljust(17, b"\0"))
+        for c, v in enumerate(values):
+            cell = struct.pack("<II", c, 0)
+            if isinstance(v, str) and v.lstrip("=") in ERROR_BYTES:
+                code = bytes([ERROR_BYTES[v.lstrip("=")]])
+                formula = b"\0\0" + struct.pack("<II", 0, 0)  # flags, an empty formula
+                body += (
+                    _record(11, cell + code + formula) if v[0] == "=" else _record(3, cell + code)
+                )
+            elif isinstance(v, str):
+                body += _record(6, cell + _wide(v))
+            elif v is not None:
+                body += _record(5, cell + struct.pack("<d", float(v)))
+    return body + _record(146) + _record(130)
+
+
+def xlsb_workbook(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
+    """An .xlsb as Excel saves one; its worksheet parts numbered in reverse of the workbook's
+    order of sheets (as after moving sheets around in Excel)."""
+    import zipfile
+
+    rels = NS_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+    worksheet = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    rels = f'<Relationships xmlns="{NS_RELS}">'
+    book = _record(131) + _record(143)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, (name, rows) in enumerate(sheets, start=1):
+            part = f"sheet{len(sheets) + 1 - n}.bin"
+            rels += f'<Relationship Id="rId{n}" Type="{worksheet}" Target="worksheets/{part}"/>'
+            book += _record(156, bytes(4) + bytes([n, 0, 0, 0]) + _wide(f"rId{n}") + _wide(name))
+            z.writestr(f"xl/worksheets/{part}", _xlsb_sheet(rows))
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/_rels/workbook.bin.rels", rels + "</Relationships>")
+        z.writestr("xl/workbook.bin", book + _record(144) + _record(132))
+    return path
+
+
+def test_xlsb_error_cells_and_formula_errors_are_named_not_counted(tmp_path):
+    header = ["领域", "检查次数", "排查隐患", "整改隐患", "查处违章"]
+    folder = tmp_path / "统计表"
+    folder.mkdir()
+    xlsb_workbook(
+        folder / "东山村.xlsb",
+        [
+            ("2021年", [["填报单位：东山村"], header, ["消防安全", 4, 2, 2, 0]]),
+            ("2022年", [["填报单位：东山村"], header, ["消防安全", 5, "=#DIV/0!", 1, "#N/A"]]),
+        ],
+    )
+    result = run("check", folder)
+    assert result.exit_code == 1, result.output
+    assert "工作表“2022年”，单元格 C3" in result.output and "#DIV/0!" in result.output
+    assert "工作表“2022年”，单元格 E3" in result.output and "#N/A" in result.output
+    assert "2021年" not in result.output  # the good sheet, read from the other part, is fine
+    fixed = xlsb_workbook(
+        tmp_path / "东山村.xlsb",
+        [
+            ("2021年", [["填报单位：东山村"], header, ["消防安全", 4, 2, 2, 0]]),
+            ("2022年", [["填报单位：东山村"], header, ["消防安全", 5, 3, 1, 0]]),
+        ],
+    )
+    shutil.move(fixed, folder / "东山村.xlsb")
+    collected = run("collect", folder, "--json")
+    assert collected.exit_code == 0, collected.output
+    totals = json.loads(collected.output)["totals"]["消防安全"]
+    assert (totals["检查次数"], totals["排查隐患"], totals["整改隐患"]) == (9, 5, 3)
+
+
 def test_a_password_protected_ods_is_named(tmp_path):
     import zipfile
 

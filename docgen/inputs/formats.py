@@ -457,39 +457,100 @@ def _repeat(element, name: str) -> int:
 
 
 def scan_xlsb(archive: zipfile.ZipFile, fail: Fail) -> Layout:
-    """Walk the binary records of each worksheet part: rows (BrtRowHdr) and value cells."""
+    """Walk the binary records of each worksheet part (in workbook order): rows (BrtRowHdr),
+    value cells, and the errors saved in error cells and formulas (BrtCellError, BrtFmlaError),
+    which calamine gives as empty."""
     layout = Layout()
-    parts = sorted(
-        n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".bin")
-    )
+    parts = xlsb_sheet_parts(archive)
     if len(parts) > MAX_SHEETS:
         raise too_many_sheets(fail, len(parts))
     for name in parts:
-        data = archive.read(name)
-        far_row = far_col = 0
-        row = 0
-        pos, end = 0, len(data)
-        while pos < end:
-            layout.records += 1
-            if layout.records > MAX_RECORDS:
-                check_layout(layout, fail)
-            kind, pos = _varint(data, pos, 2)
-            size, pos = _varint(data, pos, 4)
-            if pos + size > end:
-                raise Truncated
-            if kind == 0 and size >= 4:  # BrtRowHdr
-                row = _u32(data, pos)
-            elif 2 <= kind <= 11 and size >= 4:  # value cells (not blank ones)
-                col = _u32(data, pos)
-                layout.cells += 1
-                if layout.cells > MAX_CELLS:
-                    _bound(fail, layout, len(layout.far), row + 1, col + 1)
-                far_row, far_col = max(far_row, row + 1), max(far_col, col + 1)
-            pos += size
-        layout.far.append((far_row, far_col))
-        layout.errors.append({})
+        errors: dict[tuple[int, int], str] = {}
+        far = _scan_xlsb_sheet(archive.read(name) if name else b"", layout, errors, fail)
+        layout.far.append(far)
+        layout.errors.append(errors)
     layout.records = 0  # counted only to stop early
     return layout
+
+
+def _scan_xlsb_sheet(data: bytes, layout: Layout, errors: dict, fail: Fail) -> tuple[int, int]:
+    """One worksheet part's records: its last row and column with a value; errors noted."""
+    far_row = far_col = row = 0
+    pos, end = 0, len(data)
+    while pos < end:
+        layout.records += 1
+        if layout.records > MAX_RECORDS:
+            check_layout(layout, fail)
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        if pos + size > end:
+            raise Truncated
+        if kind == 0 and size >= 4:  # BrtRowHdr
+            row = _u32(data, pos)
+        elif 2 <= kind <= 11 and size >= 4:  # value cells (not blank ones)
+            col = _u32(data, pos)
+            layout.cells += 1
+            if layout.cells > MAX_CELLS:
+                _bound(fail, layout, len(layout.far), row + 1, col + 1)
+            far_row, far_col = max(far_row, row + 1), max(far_col, col + 1)
+            if kind in _XLSB_ERRORS and size >= 9:
+                errors[(row + 1, col + 1)] = ERROR_CODES.get(data[pos + 8], "#N/A")
+        pos += size
+    return far_row, far_col
+
+
+_XLSB_ERRORS = (3, 11)  # BrtCellError, BrtFmlaError: the error's code after the cell's 8 bytes
+_XLSB_BUNDLE_SHEET = 156  # BrtBundleSh: a sheet of the workbook, in the workbook's order
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def xlsb_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts of an .xlsb in the order its workbook lists its sheets (the order
+    calamine reads them in; "" for a chart sheet).  Without a readable workbook part: the
+    worksheet parts by their number."""
+    names = set(archive.namelist())
+    try:
+        targets = _xlsb_targets(archive.read("xl/_rels/workbook.bin.rels"))
+        order = _xlsb_relation_ids(archive.read("xl/workbook.bin"))
+    except (KeyError, ValueError, Truncated, struct.error):
+        order, targets = [], {}
+    if order:
+        parts = [targets.get(rel, "") for rel in order]
+        return [p if p in names and p.startswith("xl/worksheets/") else "" for p in parts]
+    found = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".bin")]
+    return sorted(found, key=lambda n: (len(n), n))  # sheet2 before sheet10
+
+
+def _xlsb_targets(rels: bytes) -> dict[str, str]:
+    """Relationship id → part name, from xl/_rels/workbook.bin.rels."""
+    from xml.etree import ElementTree
+
+    if len(rels) > 1_000_000 or b"<!DOCTYPE" in rels or b"<!ENTITY" in rels:
+        raise ValueError("not a relationships part")
+    targets = {}
+    for rel in ElementTree.fromstring(rels).iter(_RELS):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id", "")] = part
+    return targets
+
+
+def _xlsb_relation_ids(book: bytes) -> list[str]:
+    """The relationship id of each BrtBundleSh record of xl/workbook.bin, in order."""
+    ids = []
+    pos, end = 0, len(book)
+    while pos < end:
+        kind, pos = _varint(book, pos, 2)
+        size, pos = _varint(book, pos, 4)
+        if pos + size > end:
+            raise Truncated
+        if kind == _XLSB_BUNDLE_SHEET and size >= 12:
+            count = _u32(book, pos + 8)
+            if 12 + 2 * count > size:
+                raise Truncated
+            ids.append(book[pos + 12 : pos + 12 + 2 * count].decode("utf-16-le", "replace"))
+        pos += size
+    return ids
 
 
 def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
