@@ -17,6 +17,7 @@ from typing import Any
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.inputs.sheet_report import SheetReport
 from docgen.inputs.workbook import cell_name, is_blank, open_workbook, sheet_rows, shorten
 from docgen.kinds.registry import Kind, Registry, registry
 
@@ -161,28 +162,6 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
 
 
 @dataclass
-class _Report:
-    """The problems of one roster sheet, each placed in its file and sheet."""
-
-    file: str
-    sheet: str
-    problems: list[Problem] = field(default_factory=list)
-
-    def __call__(
-        self, message: str, cell: str = "", hint: str = "", severity: str = "error"
-    ) -> None:
-        self.problems.append(
-            Problem(
-                message, file=self.file, sheet=self.sheet, cell=cell, hint=hint, severity=severity
-            )
-        )
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-
-@dataclass
 class _Header:
     """The columns of a roster's header row: names, 0-based positions, the required ones."""
 
@@ -216,7 +195,9 @@ def _header_index(rows: list[tuple], wanted: tuple[str, ...], shown: str, title:
     )
 
 
-def _read_header(row: tuple, header_row: int, wanted: tuple[str, ...], problem: _Report) -> _Header:
+def _read_header(
+    row: tuple, header_row: int, wanted: tuple[str, ...], problem: SheetReport
+) -> _Header:
     """The columns named in the header row; a repeated name or a missing required column is
     reported."""
     header = _Header(header_row)
@@ -256,7 +237,7 @@ def _read_header(row: tuple, header_row: int, wanted: tuple[str, ...], problem: 
     return header
 
 
-def _read_date(record: dict, name: str, cell: str, problem: _Report) -> None:
+def _read_date(record: dict, name: str, cell: str, problem: SheetReport) -> None:
     """A date column's value as a date; one that cannot be read stays as typed, with a warning."""
     value = record[name]
     if value == "" or isinstance(value, dt.date):
@@ -286,7 +267,7 @@ def _is_skipped(raw: list) -> bool:
 
 
 def _check_record(
-    record: dict, excel_row: int, header: _Header, spec: Kind | None, problem: _Report
+    record: dict, excel_row: int, header: _Header, spec: Kind | None, problem: SheetReport
 ) -> None:
     """Report a required column left empty, and a 责任书's sector that is not a known one."""
     for name in header.required:
@@ -309,7 +290,7 @@ def _check_record(
 
 
 def _read_rows(
-    rows: list[tuple], header: _Header, spec: Kind | None, problem: _Report
+    rows: list[tuple], header: _Header, spec: Kind | None, problem: SheetReport
 ) -> tuple[list[dict[str, object]], list[int]]:
     """The records under the header, and the Excel row of each."""
     dates = _date_columns(spec, header.columns)
@@ -348,7 +329,7 @@ def read_roster(
     spec = _kind(kind)
     wanted = _required_columns(spec)
     ws, rows = _pick_sheet(wb, sheet, wanted, shown)
-    problem = _Report(shown, ws.title)
+    problem = SheetReport(shown, ws.title)
     header_index = _header_index(rows, wanted, shown, ws.title)
     header = _read_header(rows[header_index], header_index + 1, wanted, problem)
     records, record_rows = _read_rows(rows, header, spec, problem)

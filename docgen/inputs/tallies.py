@@ -16,14 +16,17 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 
 from docgen import vocabulary as vocab
-from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
+from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.inputs.sheet_report import SheetReport
 from docgen.inputs.workbook import (
     CountError,
+    Sheet,
     cell_name,
     is_blank,
     open_workbook,
@@ -340,11 +343,86 @@ def _holds_formula(stream) -> bool:
     return False
 
 
+class _Survey(NamedTuple):
+    """What one visible sheet looks like before it is read."""
+
+    ws: Sheet
+    rows: list[tuple]
+    tally: TallyHeader | None
+    figures: FiguresHeader | None
+    name: str | None  # the unit its 填报单位 line names
+    found: bool  # whether it has a 填报单位 line at all
+
+
+def _survey(ws: Sheet) -> _Survey:
+    rows = sheet_rows(ws)
+    tally = find_tally_header(rows)
+    figures = None if tally else find_figures_header(rows)
+    header_row = tally.row if tally else figures.row if figures else 0
+    name, found = unit_line(rows, header_row) if (tally or figures) else (None, False)
+    return _Survey(ws, rows, tally, figures, name, found)
+
+
+def _workbook_unit(result: WorkbookTallies, sheets: list[_Survey]) -> str:
+    """The unit of sheets that name none: the first one named, else the file name's (with a
+    warning when a 填报单位 line was left empty)."""
+    named = [s.name for s in sheets if s.name]
+    workbook_unit = named[0] if named else unit_from_stem(result.path)
+    if any(s.found and not s.name for s in sheets) and not named:
+        result.problems.append(
+            Problem(
+                _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
+                file=result.file,
+                hint=_("请在表头上方的“填报单位：”后填写村或单位名称"),
+                severity=WARNING,
+            )
+        )
+    return workbook_unit
+
+
+def _read_sheet(
+    result: WorkbookTallies, sheet: _Survey, workbook_unit: str, formulas: _Formulas
+) -> bool:
+    """Read one sheet into ``result``; whether it was a table at all (a tally, figures, or
+    data whose header was not found)."""
+    ws, rows, tally, figures, name = sheet.ws, sheet.rows, sheet.tally, sheet.figures, sheet.name
+    unit = name or workbook_unit
+    year = vocab.year_of_sheet(ws.title)
+    if tally and name:
+        tally.unit_col = None  # a 填报单位 line above the header wins over the column
+    if tally:
+        _read_tally_sheet(result, ws.title, rows, tally, unit, year, formulas)
+    elif figures:
+        _read_figures_sheet(result, ws.title, rows, figures, unit, year)
+    elif looks_like_data(rows):
+        result.problems.append(
+            Problem(
+                _("工作表有数据，但找不到表头"),
+                file=result.file,
+                sheet=ws.title,
+                hint=expected_headers(),
+            )
+        )
+    else:
+        return False
+    return True
+
+
+def _not_a_tally(result: WorkbookTallies, sheets: list[_Survey]) -> Problem:
+    """Why a workbook with no table in it cannot be read: it is empty, or has no header."""
+    if not any(has_content(s.rows) for s in sheets):
+        return Problem(
+            _("工作簿是空的，没有任何数据"),
+            file=result.file,
+            hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）"),
+        )
+    return Problem(_("找不到表头，无法识别为统计表"), file=result.file, hint=expected_headers())
+
+
 def read_workbook(path: Path, wb=None) -> WorkbookTallies:
     """Every tally and figures sheet of one workbook, with every problem found in it."""
     path = Path(path)
-    shown = display_path(path)
-    result = WorkbookTallies(path, shown)
+    result = WorkbookTallies(path, display_path(path))
     if wb is None:
         try:
             wb = open_workbook(path)
@@ -352,64 +430,14 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
             result.problems.extend(exc.problems)
             return result
     formulas = _Formulas(path)
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue  # hidden sheets hold drop-down lists or old copies, not returns
-        rows = sheet_rows(ws)
-        tally = find_tally_header(rows)
-        figures = None if tally else find_figures_header(rows)
-        header_row = tally.row if tally else figures.row if figures else 0
-        name, found = unit_line(rows, header_row) if (tally or figures) else (None, False)
-        sheets.append((ws, rows, tally, figures, name, found))
-
-    named = [s[4] for s in sheets if s[4]]
-    workbook_unit = named[0] if named else unit_from_stem(path)
-    if any(s[5] and not s[4] for s in sheets) and not named:
-        result.problems.append(
-            Problem(
-                _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
-                file=shown,
-                hint=_("请在表头上方的“填报单位：”后填写村或单位名称"),
-                severity=WARNING,
-            )
-        )
-
+    # hidden sheets hold drop-down lists or old copies, not returns
+    sheets = [_survey(ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
+    workbook_unit = _workbook_unit(result, sheets)
     usable = False
-    for ws, rows, tally, figures, name, _found in sheets:
-        unit = name or workbook_unit
-        year = vocab.year_of_sheet(ws.title)
-        if tally and name:
-            tally.unit_col = None  # a 填报单位 line above the header wins over the column
-        if tally:
-            usable = True
-            _read_tally_sheet(result, ws.title, rows, tally, unit, year, formulas)
-        elif figures:
-            usable = True
-            _read_figures_sheet(result, ws.title, rows, figures, unit, year)
-        elif looks_like_data(rows):
-            result.problems.append(
-                Problem(
-                    _("工作表有数据，但找不到表头"),
-                    file=shown,
-                    sheet=ws.title,
-                    hint=expected_headers(),
-                )
-            )
-            usable = True
+    for sheet in sheets:
+        usable = _read_sheet(result, sheet, workbook_unit, formulas) or usable
     if not usable:
-        if not any(has_content(s[1]) for s in sheets):
-            result.problems.append(
-                Problem(
-                    _("工作簿是空的，没有任何数据"),
-                    file=shown,
-                    hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）"),
-                )
-            )
-        else:
-            result.problems.append(
-                Problem(_("找不到表头，无法识别为统计表"), file=shown, hint=expected_headers())
-            )
+        result.problems.append(_not_a_tally(result, sheets))
     _separate_total_sheets(result)
     return result
 
@@ -427,106 +455,184 @@ def sector_of_label(value: object) -> str | None:
     return sector
 
 
-def _read_tally_sheet(
-    result: WorkbookTallies,
-    sheet: str,
-    rows: list[tuple],
-    header: TallyHeader,
-    default_unit: str,
-    year: int | None,
-    formulas: _Formulas,
-) -> None:
-    shown = result.file
-    problems = result.problems
+class _TallySheetReader:
+    """Reads the rows of one tally sheet into ``result``: one ``SheetTally`` per unit, 合计
+    and 小计 rows checked against the rows above them."""
 
-    def problem(message: str, cell: str = "", hint: str = "", severity: str = ERROR) -> None:
-        problems.append(
-            Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint, severity=severity)
-        )
+    def __init__(
+        self,
+        result: WorkbookTallies,
+        sheet: str,
+        rows: list[tuple],
+        header: TallyHeader,
+        default_unit: str,
+        year: int | None,
+        formulas: _Formulas,
+    ):
+        self.result, self.sheet, self.rows, self.header = result, sheet, rows, header
+        self.default_unit, self.year, self.formulas = default_unit, year, formulas
+        self.problem = SheetReport(result.file, sheet, result.problems)
+        self.by_unit: dict[str, SheetTally] = {}
+        self.order: list[str] = []
+        # (excel row, values, metrics with a bad cell) for the 合计 cross-checks
+        self.data_rows: list[tuple[int, dict[str, int], set[str]]] = []
+        self.last_unit = default_unit
+        self.subtotal_start = 0
+        self.grand_start = 0
+        self.metric_col_set = set(header.metric_cols.values())
 
-    by_unit: dict[str, SheetTally] = {}
-    order: list[str] = []
-    # (excel row, values, metrics with a bad cell) for the 合计 cross-checks
-    data_rows: list[tuple[int, dict[str, int], set[str]]] = []
-    last_unit = default_unit
-    subtotal_start = 0
-    grand_start = 0
-    known = join(vocab.SECTORS)
-    metric_cols = header.metric_cols
-    metric_col_set = set(metric_cols.values())
-    for col, value in enumerate(rows[header.row]):
-        metric = vocab.metric_of(value) if isinstance(value, str) else None
-        if metric and metric_cols[metric] != col and col != header.sector_col:
-            used = cell_name(header.row + 1, metric_cols[metric] + 1)
-            problem(
-                _("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
-                    header=shorten(str(value).strip()), used=used, metric=metric
-                ),
-                cell_name(header.row + 1, col + 1),
-                _("请删除重复的列，或把两列合并"),
-                WARNING,
-            )
+    def read(self) -> None:
+        self.warn_repeated_metrics()
+        for r in range(self.header.row + 1, len(self.rows)):
+            self.read_row(r)
+        if not self.order:
+            # a header with no rows still says "this unit reported nothing"
+            self.tally_of(self.default_unit)
+            self.problem(_("统计表只有表头，没有数据行"), severity=WARNING)
+        self.result.tallies.extend(self.by_unit[u] for u in self.order)
 
-    for r in range(header.row + 1, len(rows)):
-        excel_row = r + 1
-        label_value = _cell(rows, r, header.sector_col)
-        raw = {m: _cell(rows, r, c) for m, c in metric_cols.items()}
-        unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
-        metrics_blank = all(is_blank(v) for v in raw.values())
+    def warn_repeated_metrics(self) -> None:
+        """A second column for the same metric is not counted: say so."""
+        header, metric_cols = self.header, self.header.metric_cols
+        for col, value in enumerate(self.rows[header.row]):
+            metric = vocab.metric_of(value) if isinstance(value, str) else None
+            if metric and metric_cols[metric] != col and col != header.sector_col:
+                used = cell_name(header.row + 1, metric_cols[metric] + 1)
+                self.problem(
+                    _("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
+                        header=shorten(str(value).strip()), used=used, metric=metric
+                    ),
+                    cell_name(header.row + 1, col + 1),
+                    _("请删除重复的列，或把两列合并"),
+                    WARNING,
+                )
+
+    def label_of(self, r: int, metrics_blank: bool) -> object:
+        """The row's sector cell, or a 合计 typed in another column of a row of figures."""
+        label_value = _cell(self.rows, r, self.header.sector_col)
         if is_blank(label_value) and not metrics_blank:
             # 合计 is often typed in the 序号 or 填报单位 column, merged across the sector cell
             label_value = next(
                 (
                     v
-                    for c, v in enumerate(rows[r])
-                    if c not in metric_col_set and vocab.is_total_label(v)
+                    for c, v in enumerate(self.rows[r])
+                    if c not in self.metric_col_set and vocab.is_total_label(v)
                 ),
                 None,
             )
+        return label_value
+
+    def read_row(self, r: int) -> None:
+        excel_row = r + 1
+        raw = {m: _cell(self.rows, r, c) for m, c in self.header.metric_cols.items()}
+        metrics_blank = all(is_blank(v) for v in raw.values())
+        label_value = self.label_of(r, metrics_blank)
         if is_blank(label_value):
-            if metrics_blank:
-                continue
-            problem(
-                _("这一行填了数字，但“领域”为空"),
-                cell_name(excel_row, header.sector_col + 1),
-                _("请填写领域（{known}），或删除这一行").format(known=known),
-            )
-            continue
+            if not metrics_blank:
+                self.problem(
+                    _("这一行填了数字，但“领域”为空"),
+                    cell_name(excel_row, self.header.sector_col + 1),
+                    _("请填写领域（{known}），或删除这一行").format(known=join(vocab.SECTORS)),
+                )
+            return
         label = vocab.clean_text(label_value)
         if vocab.is_total_label(label):
-            _check_total_row(
-                problem,
-                sheet,
-                excel_row,
-                label,
-                raw,
-                metric_cols,
-                data_rows,
-                subtotal_start if label == "小计" else grand_start,
-                formulas,
-                result.path,
-            )
-            subtotal_start = len(data_rows)
-            if label != "小计":
-                grand_start = len(data_rows)
-            continue
+            self.check_total(excel_row, label, raw)
+            return
         if metrics_blank and (_FOOTER.match(label) or ":" in unicodedata.normalize("NFKC", label)):
-            continue  # 填表人：… / 备注：… below the table
+            return  # 填表人：… / 备注：… below the table
         sector = sector_of_label(label_value)
         if sector is None:
-            problem(
+            self.problem(
                 _("未知的领域“{value}”").format(value=shorten(str(label_value).strip())),
-                cell_name(excel_row, header.sector_col + 1),
-                _("领域应为以下之一：{known}").format(known=known),
+                cell_name(excel_row, self.header.sector_col + 1),
+                _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
             )
-            continue
-        values: dict[str, int] = {}
-        bad: set[str] = set()
-        for metric, col in metric_cols.items():
+            return
+        self.read_figures(r, sector, raw)
+
+    def check_total(self, excel_row: int, label: str, raw: dict[str, object]) -> None:
+        """合计/小计 rows are compared with the rows they add up, never summed themselves: a
+        小计 with the rows since the last total, a 合计 with those since the last 合计."""
+        start = self.subtotal_start if label == "小计" else self.grand_start
+        rows_above = self.data_rows[start:]
+        uncached: list[str] = []
+        for metric, col in self.header.metric_cols.items():
             value = raw[metric]
             where = cell_name(excel_row, col + 1)
-            if value is None and formulas.is_formula(sheet, excel_row, col + 1):
-                problem(
+            if value is None:
+                if self.formulas.is_formula(self.sheet, excel_row, col + 1):
+                    uncached.append(where)
+                continue
+            self.check_total_cell(label, metric, value, where, rows_above)
+        if uncached:
+            self.problem(
+                _("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
+                uncached[0],
+                _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
+                WARNING,
+            )
+        self.subtotal_start = len(self.data_rows)
+        if label != "小计":
+            self.grand_start = len(self.data_rows)
+
+    def check_total_cell(
+        self, label: str, metric: str, value: object, where: str, rows_above: list
+    ) -> None:
+        """One figure of a total row against the sum of the same column above it."""
+        if isinstance(value, str) and not value.strip():
+            return
+        try:
+            stated = parse_count(value)
+        except CountError as exc:
+            self.problem(
+                _("{label}行的“{metric}”无法核对：{reason}").format(
+                    label=label, metric=metric, reason=exc.reason
+                ),
+                where,
+                _("{label}行不计入汇总，只用来核对").format(label=label),
+                WARNING,
+            )
+            return
+        if any(metric in bad for _row, _values, bad in rows_above):
+            return  # a bad cell above is already reported; the sum would mislead
+        computed = sum(values.get(metric, 0) for _row, values, _bad in rows_above)
+        if stated != computed:
+            self.problem(
+                _("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
+                    label=label, metric=metric, stated=stated, computed=computed
+                ),
+                where,
+                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label),
+                WARNING,
+            )
+
+    def read_figures(self, r: int, sector: str, raw: dict[str, object]) -> None:
+        """Add a sector row's figures to its unit's tally."""
+        excel_row = r + 1
+        values, bad = self.counts(excel_row, raw)
+        self.check_fixed(excel_row, values)
+        unit = self.unit_of(r)
+        tally = self.tally_of(unit)
+        row_table = tally.table.setdefault(sector, {})
+        for metric, value in values.items():
+            column = self.header.column(metric)
+            row_table[column] = row_table.get(column, 0) + value
+            where = cell_name(excel_row, self.header.metric_cols[metric] + 1)
+            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
+                cell = Cell(self.result.file, self.sheet, where, value)
+                tally.cells.setdefault((sector, column), []).append(cell)
+        self.data_rows.append((excel_row, values, bad))
+
+    def counts(self, excel_row: int, raw: dict[str, object]) -> tuple[dict[str, int], set[str]]:
+        """The row's whole numbers by metric, and the metrics whose cell could not be read."""
+        values: dict[str, int] = {}
+        bad: set[str] = set()
+        for metric, col in self.header.metric_cols.items():
+            value = raw[metric]
+            where = cell_name(excel_row, col + 1)
+            if value is None and self.formulas.is_formula(self.sheet, excel_row, col + 1):
+                self.problem(
                     _("“{metric}”是公式，但文件中没有保存计算结果，无法读出数值").format(
                         metric=metric
                     ),
@@ -538,105 +644,52 @@ def _read_tally_sheet(
             try:
                 values[metric] = parse_count(value)
             except CountError as exc:
-                problem(
+                self.problem(
                     _("“{metric}”应填写整数：{reason}").format(metric=metric, reason=exc.reason),
                     where,
                     _("请改为整数，没有就填 0 或留空"),
                 )
                 bad.add(metric)
-        if (
-            "排查隐患" in values
-            and "整改隐患" in values
-            and values["整改隐患"] > values["排查隐患"]
-        ):
-            problem(
+        return values, bad
+
+    def check_fixed(self, excel_row: int, values: dict[str, int]) -> None:
+        """More hazards fixed than found is possible only by mistake: warn."""
+        fixed, found = values.get("整改隐患"), values.get("排查隐患")
+        if fixed is not None and found is not None and fixed > found:
+            self.problem(
                 _("整改隐患（{fixed}）多于排查隐患（{found}），请核对").format(
-                    fixed=values["整改隐患"], found=values["排查隐患"]
+                    fixed=fixed, found=found
                 ),
-                cell_name(excel_row, metric_cols["整改隐患"] + 1),
+                cell_name(excel_row, self.header.metric_cols["整改隐患"] + 1),
                 severity=WARNING,
             )
-        if header.unit_col is not None and not is_blank(unit_value):
-            last_unit = vocab.clean_text(unit_value)
-        unit = last_unit if header.unit_col is not None else default_unit
-        if unit not in by_unit:
-            by_unit[unit] = SheetTally(shown, sheet, unit, year)
-            order.append(unit)
-        tally = by_unit[unit]
-        row_table = tally.table.setdefault(sector, {})
-        for metric, value in values.items():
-            column = header.column(metric)
-            row_table[column] = row_table.get(column, 0) + value
-            where = cell_name(excel_row, metric_cols[metric] + 1)
-            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
-                tally.cells.setdefault((sector, column), []).append(
-                    Cell(shown, sheet, where, value)
-                )
-        data_rows.append((excel_row, values, bad))
 
-    if not order:
-        # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year)
-        order.append(default_unit)
-        problem(_("统计表只有表头，没有数据行"), severity=WARNING)
-    result.tallies.extend(by_unit[u] for u in order)
+    def unit_of(self, r: int) -> str:
+        """The row's unit: its 填报单位 cell, else the one above it, else the sheet's."""
+        if self.header.unit_col is None:
+            return self.default_unit
+        unit_value = _cell(self.rows, r, self.header.unit_col)
+        if not is_blank(unit_value):
+            self.last_unit = vocab.clean_text(unit_value)
+        return self.last_unit
+
+    def tally_of(self, unit: str) -> SheetTally:
+        if unit not in self.by_unit:
+            self.by_unit[unit] = SheetTally(self.result.file, self.sheet, unit, self.year)
+            self.order.append(unit)
+        return self.by_unit[unit]
 
 
-def _check_total_row(
-    problem,
-    sheet,
-    excel_row,
-    label,
-    raw,
-    metric_cols,
-    data_rows,
-    start,
+def _read_tally_sheet(
+    result: WorkbookTallies,
+    sheet: str,
+    rows: list[tuple],
+    header: TallyHeader,
+    default_unit: str,
+    year: int | None,
     formulas: _Formulas,
-    path: Path,
 ) -> None:
-    """合计/小计 rows are compared with the rows they add up, never summed themselves."""
-    uncached: list[str] = []
-    for metric, col in metric_cols.items():
-        value = raw[metric]
-        where = cell_name(excel_row, col + 1)
-        if value is None:
-            if formulas.is_formula(sheet, excel_row, col + 1):
-                uncached.append(where)
-            continue
-        if isinstance(value, str) and not value.strip():
-            continue
-        try:
-            stated = parse_count(value)
-        except CountError as exc:
-            problem(
-                _("{label}行的“{metric}”无法核对：{reason}").format(
-                    label=label, metric=metric, reason=exc.reason
-                ),
-                where,
-                _("{label}行不计入汇总，只用来核对").format(label=label),
-                WARNING,
-            )
-            continue
-        rows_above = data_rows[start:]
-        if any(metric in bad for _row, _values, bad in rows_above):
-            continue  # a bad cell above is already reported; the sum would mislead
-        computed = sum(values.get(metric, 0) for _row, values, _bad in rows_above)
-        if stated != computed:
-            problem(
-                _("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
-                    label=label, metric=metric, stated=stated, computed=computed
-                ),
-                where,
-                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label),
-                WARNING,
-            )
-    if uncached:
-        problem(
-            _("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
-            uncached[0],
-            _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
-            WARNING,
-        )
+    _TallySheetReader(result, sheet, rows, header, default_unit, year, formulas).read()
 
 
 def _read_figures_sheet(
