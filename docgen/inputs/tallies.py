@@ -4,26 +4,35 @@ Each village or unit sends a workbook; a tally sheet has a header row with a sec
 and metric columns, one row per sector.  Reading follows DOMAIN 2.1/2.2: the reporting
 unit comes from a ``填报单位：NAME`` line, else a ``填报单位`` column, else the file name;
 a sheet named for a year counts for that year; 合计 rows are cross-checked, never summed.
-Every problem of every file is collected; nothing stops at the first.
+Every problem of every file is collected; nothing stops at the first.  Where a sheet's
+header and unit are is found by ``tally_layout``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-import openpyxl
-
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.inputs.formulas import Formulas
 from docgen.inputs.sheet_report import SheetReport
+from docgen.inputs.tally_layout import (
+    FiguresHeader,
+    TallyHeader,
+    expected_headers,
+    find_figures_header,
+    find_tally_header,
+    has_content,
+    looks_like_data,
+    unit_from_stem,
+    unit_line,
+)
 from docgen.inputs.workbook import (
     CountError,
     Sheet,
@@ -35,19 +44,14 @@ from docgen.inputs.workbook import (
     shorten,
 )
 
-HEADER_SEARCH_ROWS = 10
 NO_YEAR_LABEL = "未分年度"  # figures of sheets no year names
 
 Table = dict[str, dict[str, int]]
 
-_UNIT_LINE = re.compile(r"填报单位\s*(?:[（(][^）)]*[）)])?\s*[:：]\s*(.*)")
 _FOOTER = re.compile(
     r"^(填表人|填报人|审核人|制表人|负责人|联系人|联系电话|备注|注|说明|填报日期|填表日期|日期)"
 )
 _TOTAL_SHEET = re.compile(r"合计|汇总|总计|累计")
-_STEM_NOISE = re.compile(
-    r"[-_－—\s]*(?:\d{4}(?:年度?)?)?[-_－—\s]*(?:安全生产)?(?:专项整治)?(?:统计表|报表|汇总表|统计|数据)$"
-)
 
 
 def empty_table() -> Table:
@@ -62,18 +66,6 @@ def add_into(target: Table, source: Table) -> None:
             row[metric] = row.get(metric, 0) + value
 
 
-def expected_headers() -> str:
-    """What a tally header must contain, for messages."""
-    return _(
-        "统计表的表头（前 {n} 行内）应有“领域”列（也可写作 {aliases}）和 {metrics} 中至少一列；"
-        "指标表的表头应有“指标”（或“项目”）和“数量”（或“数值”）列"
-    ).format(
-        n=HEADER_SEARCH_ROWS,
-        aliases=join(vocab.SECTOR_HEADERS[1:]),
-        metrics=join(vocab.METRICS),
-    )
-
-
 def year_label(year: int | None) -> str:
     return str(year) if year is not None else NO_YEAR_LABEL
 
@@ -83,145 +75,9 @@ def sorted_years(keys: Iterable[int | None]) -> list[int | None]:
     return sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
 
 
-# ---------------------------------------------------------------- header detection
-
-
-@dataclass
-class TallyHeader:
-    row: int  # 0-based index into the sheet rows
-    sector_col: int  # 0-based
-    metric_cols: dict[str, int]
-    unit_col: int | None
-    inspection: str = "检查次数"  # what its 检查 column counts: 检查次数, 检查单位 or 检查家次
-
-    def column(self, metric: str) -> str:
-        """The figure a metric column fills: 检查 columns by what they count."""
-        return self.inspection if metric == "检查次数" else metric
-
-
-@dataclass
-class FiguresHeader:
-    row: int
-    name_col: int
-    value_col: int
-    unit_col: int | None
-
-
-def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
-    """The first row within the first 10 that has a sector column and a metric column."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        sector_col = None
-        unit_col = None
-        inspection = "检查次数"
-        metrics: dict[str, int] = {}
-        for col, value in enumerate(row):
-            if not isinstance(value, str):
-                continue
-            if sector_col is None and vocab.is_sector_header(value):
-                sector_col = col
-                continue
-            metric = vocab.metric_of(value)
-            if metric and metric not in metrics:
-                metrics[metric] = col
-                if metric == "检查次数":
-                    inspection = vocab.inspection_column(value)
-            elif unit_col is None and vocab.normalize_header(value) == vocab.UNIT_HEADER:
-                unit_col = col
-        if sector_col is not None and metrics:
-            return TallyHeader(index, sector_col, metrics, unit_col, inspection)
-    return None
-
-
-def find_figures_header(rows: list[tuple]) -> FiguresHeader | None:
-    """The first row within the first 10 that has 指标/项目 and 数量/数值 columns."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        name_col = value_col = unit_col = None
-        for col, value in enumerate(row):
-            if not isinstance(value, str):
-                continue
-            text = vocab.normalize_header(value)
-            if name_col is None and text in vocab.FIGURE_NAME_HEADERS:
-                name_col = col
-            elif value_col is None and text in vocab.FIGURE_VALUE_HEADERS:
-                value_col = col
-            elif unit_col is None and text == vocab.FIGURE_UNIT_HEADER:
-                unit_col = col
-        if name_col is not None and value_col is not None:
-            return FiguresHeader(index, name_col, value_col, unit_col)
-    return None
-
-
-def _is_count_like(value: object) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    return False
-
-
-def looks_like_data(rows: list[tuple]) -> bool:
-    """A sheet with numbers in it, or a sector name next to a number: a table, not notes."""
-    numbers = 0
-    for row in rows:
-        row_numbers = sum(1 for v in row if _is_count_like(v))
-        numbers += row_numbers
-        if row_numbers and any(isinstance(v, str) and vocab.sector_of(v) for v in row):
-            return True
-    return numbers >= 3
-
-
-def has_content(rows: list[tuple]) -> bool:
-    return any(not is_blank(v) for row in rows for v in row)
-
-
 def _cell(rows: list[tuple], r: int, c: int) -> object:
     row = rows[r]
     return row[c] if c < len(row) else None
-
-
-def unit_line(rows: list[tuple], before: int) -> tuple[str | None, bool]:
-    """The name in a ``填报单位：NAME`` cell in the rows above the header.
-
-    Returns (name or None, whether a 填报单位 line was found at all).
-    """
-    for r in range(min(before, len(rows))):
-        row = rows[r]
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or "填报单位" not in value:
-                continue
-            text = unicodedata.normalize("NFKC", value)
-            match = _UNIT_LINE.search(text)
-            if match:
-                name = _unit_name(match.group(1))
-            elif vocab.clean_text(text) in ("填报单位", "填报单位(盖章)"):
-                name = ""
-            else:
-                continue
-            if not name:
-                # the name may be typed in the next cell: 填报单位： | 青山村
-                for nxt in row[c + 1 :]:
-                    if is_blank(nxt):
-                        continue
-                    candidate = unicodedata.normalize("NFKC", str(nxt))
-                    if ":" not in candidate:
-                        name = _unit_name(candidate)
-                    break
-            return (name or None), True
-    return None, False
-
-
-def _unit_name(text: str) -> str:
-    text = re.split(r"\s+\S{1,8}:", text.strip())[0]
-    text = re.split(r"\s{2,}", text)[0]
-    text = re.sub(r"[（(]\s*(盖章|公章|签章|章)\s*[）)]", "", text)
-    return vocab.clean_text(text).strip("_＿")
-
-
-def unit_from_stem(path: Path) -> str:
-    """The unit's name from a file name: ``青山村-统计表.xlsx`` → ``青山村``."""
-    stem = vocab.clean_text(Path(path).stem)
-    trimmed = _STEM_NOISE.sub("", stem)
-    return trimmed or stem
 
 
 # ---------------------------------------------------------------- reading one workbook
@@ -293,56 +149,6 @@ class WorkbookTallies:
     total_sheets: list[SheetTally] = field(default_factory=list)
 
 
-class _Formulas:
-    """The workbook opened a second time, for formulas whose result was not saved."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._wb: openpyxl.Workbook | None = None
-        self._any: bool | None = None
-
-    def _has_any(self) -> bool:
-        # most returns hold no formula at all: a look into the sheet XML avoids a second read
-        if self._any is None:
-            self._any = False
-            try:
-                with zipfile.ZipFile(self.path) as archive:
-                    for name in archive.namelist():
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                            with archive.open(name) as stream:
-                                if _holds_formula(stream):
-                                    self._any = True
-                                    break
-            except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
-                pass
-        return self._any
-
-    def is_formula(self, sheet: str, row: int, col: int) -> bool:
-        if not self._has_any():
-            return False
-        if self._wb is None:
-            try:
-                self._wb = open_workbook(self.path, data_only=False)
-            except DataError:
-                return False
-        try:
-            value = self._wb[sheet].rows[row - 1][col - 1]
-        except (KeyError, IndexError):
-            return False
-        return isinstance(value, str) and value.startswith("=")
-
-
-def _holds_formula(stream) -> bool:
-    """Whether a sheet's XML has an ``<f>`` element, read in pieces (a sheet can be large)."""
-    tail = b""
-    while chunk := stream.read(1 << 20):
-        data = tail + chunk
-        if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
-            return True
-        tail = data[-3:]
-    return False
-
-
 class _Survey(NamedTuple):
     """What one visible sheet looks like before it is read."""
 
@@ -381,7 +187,7 @@ def _workbook_unit(result: WorkbookTallies, sheets: list[_Survey]) -> str:
 
 
 def _read_sheet(
-    result: WorkbookTallies, sheet: _Survey, workbook_unit: str, formulas: _Formulas
+    result: WorkbookTallies, sheet: _Survey, workbook_unit: str, formulas: Formulas
 ) -> bool:
     """Read one sheet into ``result``; whether it was a table at all (a tally, figures, or
     data whose header was not found)."""
@@ -429,7 +235,7 @@ def read_workbook(path: Path, wb=None) -> WorkbookTallies:
         except DataError as exc:
             result.problems.extend(exc.problems)
             return result
-    formulas = _Formulas(path)
+    formulas = Formulas(path)
     # hidden sheets hold drop-down lists or old copies, not returns
     sheets = [_survey(ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
     workbook_unit = _workbook_unit(result, sheets)
@@ -467,7 +273,7 @@ class _TallySheetReader:
         header: TallyHeader,
         default_unit: str,
         year: int | None,
-        formulas: _Formulas,
+        formulas: Formulas,
     ):
         self.result, self.sheet, self.rows, self.header = result, sheet, rows, header
         self.default_unit, self.year, self.formulas = default_unit, year, formulas
@@ -687,7 +493,7 @@ def _read_tally_sheet(
     header: TallyHeader,
     default_unit: str,
     year: int | None,
-    formulas: _Formulas,
+    formulas: Formulas,
 ) -> None:
     _TallySheetReader(result, sheet, rows, header, default_unit, year, formulas).read()
 
@@ -700,68 +506,70 @@ def _read_figures_sheet(
     unit: str,
     year: int | None,
 ) -> None:
-    shown = result.file
-    figures = SheetFigures(shown, sheet, unit, year)
+    """The named figures of a 指标 sheet, each a whole number with its measure word."""
+    figures = SheetFigures(result.file, sheet, unit, year)
+    problem = SheetReport(result.file, sheet, result.problems)
     for r in range(header.row + 1, len(rows)):
-        excel_row = r + 1
-        name_value = _cell(rows, r, header.name_col)
-        value = _cell(rows, r, header.value_col)
-        unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
-        if is_blank(name_value):
-            if not is_blank(value):
-                result.problems.append(
-                    Problem(
-                        _("这一行填了数量，但“指标”为空"),
-                        file=shown,
-                        sheet=sheet,
-                        cell=cell_name(excel_row, header.name_col + 1),
-                        hint=_("请填写指标名称，或删除这一行"),
-                    )
-                )
-            continue
-        raw_name = unicodedata.normalize("NFKC", str(name_value)).strip()
-        name = vocab.normalize_header(raw_name).rstrip("*")
-        if vocab.is_total_label(name) or (is_blank(value) and _FOOTER.match(name)):
-            continue
-        where = cell_name(excel_row, header.value_col + 1)
-        try:
-            number = parse_count(value)
-        except CountError as exc:
-            result.problems.append(
-                Problem(
-                    _("指标“{name}”的数量应为整数：{reason}").format(
-                        name=shorten(name), reason=exc.reason
-                    ),
-                    file=shown,
-                    sheet=sheet,
-                    cell=where,
-                    hint=_("请改为整数，没有就填 0"),
-                )
-            )
-            continue
-        measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
-        if not measure:
-            bracket = re.search(r"[（(]([^（）()]{1,4})[）)]$", vocab.clean_text(raw_name))
-            if bracket:
-                measure = bracket.group(1)
-            elif isinstance(value, str):
-                suffix = re.search(r"\d\s*([^\d\s,]{1,3})$", unicodedata.normalize("NFKC", value))
-                measure = suffix.group(1) if suffix else ""
-        if name in figures.values:
-            result.problems.append(
-                Problem(
-                    _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
-                    file=shown,
-                    sheet=sheet,
-                    cell=where,
-                    severity=WARNING,
-                )
-            )
-        figures.values[name] = figures.values.get(name, 0) + number
-        figures.cells.setdefault(name, []).append(Cell(shown, sheet, where, number))
-        if measure and name not in figures.units:
-            figures.units[name] = measure
+        _read_figure_row(figures, rows, r, header, problem)
     result.figures.append(figures)
+
+
+def _read_figure_row(
+    figures: SheetFigures, rows: list[tuple], r: int, header: FiguresHeader, problem: SheetReport
+) -> None:
+    """Add one row's figure; a figure named twice is added up, with a warning."""
+    excel_row = r + 1
+    name_value = _cell(rows, r, header.name_col)
+    value = _cell(rows, r, header.value_col)
+    if is_blank(name_value):
+        if not is_blank(value):
+            problem(
+                _("这一行填了数量，但“指标”为空"),
+                cell_name(excel_row, header.name_col + 1),
+                _("请填写指标名称，或删除这一行"),
+            )
+        return
+    raw_name = unicodedata.normalize("NFKC", str(name_value)).strip()
+    name = vocab.normalize_header(raw_name).rstrip("*")
+    if vocab.is_total_label(name) or (is_blank(value) and _FOOTER.match(name)):
+        return
+    where = cell_name(excel_row, header.value_col + 1)
+    try:
+        number = parse_count(value)
+    except CountError as exc:
+        problem(
+            _("指标“{name}”的数量应为整数：{reason}").format(name=shorten(name), reason=exc.reason),
+            where,
+            _("请改为整数，没有就填 0"),
+        )
+        return
+    if name in figures.values:
+        problem(
+            _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
+            where,
+            severity=WARNING,
+        )
+    figures.values[name] = figures.values.get(name, 0) + number
+    figures.cells.setdefault(name, []).append(Cell(figures.file, figures.sheet, where, number))
+    unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
+    measure = _measure(unit_value, raw_name, value)
+    if measure and name not in figures.units:
+        figures.units[name] = measure
+
+
+def _measure(unit_value: object, raw_name: str, value: object) -> str:
+    """A figure's measure word: its 单位 cell, else ``（份）`` after its name, else the word
+    after its number (``120份``); "" if none."""
+    measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
+    if measure:
+        return measure
+    bracket = re.search(r"[（(]([^（）()]{1,4})[）)]$", vocab.clean_text(raw_name))
+    if bracket:
+        return bracket.group(1)
+    if isinstance(value, str):
+        suffix = re.search(r"\d\s*([^\d\s,]{1,3})$", unicodedata.normalize("NFKC", value))
+        return suffix.group(1) if suffix else ""
+    return ""
 
 
 def _separate_total_sheets(result: WorkbookTallies) -> None:
