@@ -191,7 +191,7 @@ def _read_sheet(
 ) -> bool:
     """Read one sheet into ``result``; whether it was a table at all (a tally, figures, or
     data whose header was not found)."""
-    ws, rows, tally, figures, name = sheet.ws, sheet.rows, sheet.tally, sheet.figures, sheet.name
+    ws, rows, tally, figures, name, _found = sheet
     unit = name or workbook_unit
     year = vocab.year_of_sheet(ws.title)
     if tally and name:
@@ -275,8 +275,13 @@ class _TallySheetReader:
         year: int | None,
         formulas: Formulas,
     ):
-        self.result, self.sheet, self.rows, self.header = result, sheet, rows, header
-        self.default_unit, self.year, self.formulas = default_unit, year, formulas
+        self.result = result
+        self.sheet = sheet
+        self.rows = rows
+        self.header = header
+        self.default_unit = default_unit
+        self.year = year
+        self.formulas = formulas
         self.problem = SheetReport(result.file, sheet, result.problems)
         self.by_unit: dict[str, SheetTally] = {}
         self.order: list[str] = []
@@ -299,7 +304,8 @@ class _TallySheetReader:
 
     def warn_repeated_metrics(self) -> None:
         """A second column for the same metric is not counted: say so."""
-        header, metric_cols = self.header, self.header.metric_cols
+        header = self.header
+        metric_cols = header.metric_cols
         for col, value in enumerate(self.rows[header.row]):
             metric = vocab.metric_of(value) if isinstance(value, str) else None
             if metric and metric_cols[metric] != col and col != header.sector_col:
@@ -355,7 +361,7 @@ class _TallySheetReader:
                 _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
             )
             return
-        self.read_figures(r, sector, raw)
+        self.add_sector_row(r, sector, raw)
 
     def check_total(self, excel_row: int, label: str, raw: dict[str, object]) -> None:
         """合计/小计 rows are compared with the rows they add up, never summed themselves: a
@@ -413,7 +419,7 @@ class _TallySheetReader:
                 WARNING,
             )
 
-    def read_figures(self, r: int, sector: str, raw: dict[str, object]) -> None:
+    def add_sector_row(self, r: int, sector: str, raw: dict[str, object]) -> None:
         """Add a sector row's figures to its unit's tally."""
         excel_row = r + 1
         values, bad = self.counts(excel_row, raw)
