@@ -333,8 +333,8 @@ def read_roster(
     header_index = _header_index(rows, wanted, shown, ws.title)
     header = _read_header(rows[header_index], header_index + 1, wanted, problem)
     records, record_rows = _read_rows(rows, header, spec, problem)
-    columns, positions = header.columns, header.positions
-    _check_names(records, record_rows, _name_fields(spec), columns, positions, problem)
+    fields = _name_fields(spec)
+    _check_names(records, record_rows, fields, header.columns, header.positions, problem)
     if not records and not problem.has_errors:
         problem(_("名册只有表头，没有数据行"), "", _("请在表头下面逐行填写"), WARNING)
     if problem.has_errors:
@@ -342,12 +342,12 @@ def read_roster(
     return Roster(
         path=path,
         sheet=ws.title,
-        columns=columns,
+        columns=header.columns,
         required=header.required,
         records=records,
         rows=record_rows,
         header_row=header.row,
-        positions=[c + 1 for c in positions],
+        positions=[c + 1 for c in header.positions],
         problems=problem.problems,
     )
 
