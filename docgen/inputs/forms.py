@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen import vocabulary as vocab
-from docgen.kinds.registry import Kind, Registry, registry
+from docgen.kinds.registry import Column, Kind, Registry, registry
 from docgen.output.files import atomic_path, ensure_writable, safe_filename
 
 TALLY_FORM = "统计表.xlsx"
@@ -104,20 +104,22 @@ def _print_setup(ws, header_row: int, landscape: bool) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def tally_form(unit: str | None = None) -> Workbook:
-    """统计表: one row per sector, four metric columns, a 指标 sheet for the named figures;
-    with ``unit``, its name already in the 填报单位 line."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "统计表"
-    headers = ["领域", *vocab.METRICS]
-    width = len(headers)
-    _title(ws, 1, "安全生产专项整治统计表", width)
+def _unit_line(ws, unit: str | None) -> None:
+    """Row 2: ``填报单位：`` with the unit's name (or a blank to fill), and ``填报日期：``."""
     ws.cell(row=2, column=1, value="填报单位：").font = Font(bold=True)
     ws.cell(row=2, column=2, value=unit or None)
     ws.cell(row=2, column=2).border = Border(bottom=_THIN)
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
     ws.cell(row=2, column=4, value="填报日期：")
+
+
+def _tally_sheet(ws, unit: str | None) -> None:
+    """The 统计表 sheet: one row per sector, a sector drop-down and whole-number metrics."""
+    ws.title = "统计表"
+    headers = ["领域", *vocab.METRICS]
+    width = len(headers)
+    _title(ws, 1, "安全生产专项整治统计表", width)
+    _unit_line(ws, unit)
     _title(
         ws,
         3,
@@ -152,7 +154,9 @@ def tally_form(unit: str | None = None) -> Workbook:
     ws.freeze_panes = f"B{first}"
     _print_setup(ws, header_row, landscape=False)
 
-    fs = wb.create_sheet(FIGURES_SHEET)
+
+def _figures_sheet(fs) -> None:
+    """The 指标 sheet: the named figures with their measure words, room for more below."""
     _title(fs, 1, "宣传及其他指标", 3)
     _title(
         fs,
@@ -171,7 +175,80 @@ def tally_form(unit: str | None = None) -> Workbook:
     fs.add_data_validation(_whole_number(f"B4:B{4 + FORM_ROWS - 1}", "数量"))
     fs.freeze_panes = "A4"
     _print_setup(fs, 3, landscape=False)
+
+
+def tally_form(unit: str | None = None) -> Workbook:
+    """统计表: one row per sector, four metric columns, a 指标 sheet for the named figures;
+    with ``unit``, its name already in the 填报单位 line."""
+    wb = Workbook()
+    _tally_sheet(wb.active, unit)
+    _figures_sheet(wb.create_sheet(FIGURES_SHEET))
     return wb
+
+
+def _roster_notes(columns: tuple[Column, ...]) -> list[str]:
+    """The instructions line of a roster form: the general rules, then each column's hint."""
+    notes = [
+        "填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
+        "电话号码按文字填写；日期写成 2022-12-20。"
+    ]
+    notes += [f"“{c.name}”：{c.hint}。" for c in columns if c.hint]
+    return notes
+
+
+def _column_validation(column: Column, cells: str) -> DataValidation | None:
+    """What a roster column accepts: a date, one of its choices, a whole number, or (if
+    required) any text at all; None for a free column."""
+    if column.date:
+        return _validation(
+            cells,
+            type="date",
+            operator="greaterThan",
+            formula1="36526",
+            prompt_title=column.name,
+            prompt="日期写成 2022-12-20",
+            error_title="不是日期",
+            error="请填写日期，例如 2022-12-20",
+        )
+    if column.choices:
+        return _validation(
+            cells,
+            type="list",
+            formula1=_choice_list(column.choices),
+            prompt_title=column.name,
+            prompt=column.hint or "从下拉列表中选择",
+            error_title=f"{column.name}不在列表中"[:32],
+            error=f"请从下拉列表中选择{column.name}",
+        )
+    if column.whole_number:
+        return _whole_number(cells, column.name)
+    if column.required:
+        return _validation(
+            cells,
+            type="textLength",
+            operator="greaterThan",
+            formula1="0",
+            prompt_title=column.name,
+            prompt="必填",
+            error_title="必填",
+            error=f"“{column.name}”必须填写",
+        )
+    return None
+
+
+def _format_column(ws, letter: str, column: Column, width: int) -> None:
+    """A roster column's format and width: text, date, or wide enough for its drop-down."""
+    # column formats, not cell formats: typed phone numbers stay text, and no empty
+    # formatted cells stretch the sheet
+    dimension = ws.column_dimensions[letter]
+    if column.text:
+        dimension.number_format = "@"
+        dimension.width = max(width, 16)
+    if column.date:
+        dimension.number_format = "yyyy-mm-dd"
+        dimension.width = max(width, 14)
+    elif column.choices:
+        dimension.width = max(width, 16)
 
 
 def roster_form(kind: Kind) -> Workbook:
@@ -185,11 +262,7 @@ def roster_form(kind: Kind) -> Workbook:
     ws = wb.active
     ws.title = title
     _title(ws, 1, title, len(headers))
-    notes = [
-        "填写说明：带 * 的列必须填写；一行一条，不要合并单元格，不要改动表头；"
-        "电话号码按文字填写；日期写成 2022-12-20。"
-    ]
-    notes += [f"“{c.name}”：{c.hint}。" for c in columns if c.hint]
+    notes = _roster_notes(columns)
     _title(ws, 2, "".join(notes), len(headers), _NOTE_FONT, 36 + 14 * (len(notes) - 1))
     header_row = 3
     widths = [c.width or max(10, 2 * len(h) + 4) for c, h in zip(columns, headers, strict=True)]
@@ -197,55 +270,10 @@ def roster_form(kind: Kind) -> Workbook:
     first, last = header_row + 1, header_row + ROSTER_ROWS
     for col, column in enumerate(columns, start=1):
         letter = get_column_letter(col)
-        cells = f"{letter}{first}:{letter}{last}"
-        # column formats, not cell formats: typed phone numbers stay text, and no empty
-        # formatted cells stretch the sheet
-        if column.text:
-            ws.column_dimensions[letter].number_format = "@"
-            ws.column_dimensions[letter].width = max(widths[col - 1], 16)
-        if column.date:
-            ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-            ws.column_dimensions[letter].width = max(widths[col - 1], 14)
-            ws.add_data_validation(
-                _validation(
-                    cells,
-                    type="date",
-                    operator="greaterThan",
-                    formula1="36526",
-                    prompt_title=column.name,
-                    prompt="日期写成 2022-12-20",
-                    error_title="不是日期",
-                    error="请填写日期，例如 2022-12-20",
-                )
-            )
-        elif column.choices:
-            ws.add_data_validation(
-                _validation(
-                    cells,
-                    type="list",
-                    formula1=_choice_list(column.choices),
-                    prompt_title=column.name,
-                    prompt=column.hint or "从下拉列表中选择",
-                    error_title=f"{column.name}不在列表中"[:32],
-                    error=f"请从下拉列表中选择{column.name}",
-                )
-            )
-            ws.column_dimensions[letter].width = max(widths[col - 1], 16)
-        elif column.whole_number:
-            ws.add_data_validation(_whole_number(cells, column.name))
-        elif column.required:
-            ws.add_data_validation(
-                _validation(
-                    cells,
-                    type="textLength",
-                    operator="greaterThan",
-                    formula1="0",
-                    prompt_title=column.name,
-                    prompt="必填",
-                    error_title="必填",
-                    error=f"“{column.name}”必须填写",
-                )
-            )
+        _format_column(ws, letter, column, widths[col - 1])
+        validation = _column_validation(column, f"{letter}{first}:{letter}{last}")
+        if validation is not None:
+            ws.add_data_validation(validation)
     ws.freeze_panes = f"A{first}"
     _print_setup(ws, header_row, landscape=len(headers) > 6)
     return wb

@@ -12,10 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docgen import vocabulary as vocab
 from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.inputs.sheet_report import SheetReport
 from docgen.inputs.workbook import cell_name, is_blank, open_workbook, sheet_rows, shorten
 from docgen.kinds.registry import Kind, Registry, registry
 
@@ -159,52 +161,48 @@ def _pick_sheet(wb, sheet: str | None, wanted: tuple[str, ...], shown: str):
     return ws, sheet_rows(ws)
 
 
-def read_roster(
-    path: Path, *, sheet: str | None = None, kind: Kind | str | None = None, wb=None
-) -> Roster:
-    """Read a roster; raise ``DataError`` with every problem found.
+@dataclass
+class _Header:
+    """The columns of a roster's header row: names, 0-based positions, the required ones."""
 
-    ``kind`` (a document kind, or its key) makes that roster's required columns
-    mandatory even without ``*``.  Warnings (e.g. no data rows) are in ``Roster.problems``.
-    ``wb`` is the workbook when the caller has already opened ``path``.
-    """
-    path = Path(path)
-    shown = display_path(path)
-    if wb is None:
-        wb = open_workbook(path)
-    spec = _kind(kind)
-    wanted = _required_columns(spec)
-    ws, rows = _pick_sheet(wb, sheet, wanted, shown)
-    title = ws.title
-    problems: list[Problem] = []
+    row: int  # 1-based
+    columns: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
 
-    def problem(message: str, cell: str = "", hint: str = "", severity: str = "error") -> None:
-        problems.append(
-            Problem(message, file=shown, sheet=title, cell=cell, hint=hint, severity=severity)
-        )
+    def cell(self, excel_row: int, name: str) -> str:
+        """``C7``: where column ``name`` is on a row."""
+        return cell_name(excel_row, self.positions[self.columns.index(name)] + 1)
 
+
+def _header_index(rows: list[tuple], wanted: tuple[str, ...], shown: str, title: str) -> int:
+    """The header row's index; ``DataError`` if none of the first rows reads as one."""
     header_index = find_header(rows, wanted)
-    if header_index is None:
-        expected = join(wanted) if wanted else _("各列的名称")
-        raise DataError(
-            [
-                Problem(
-                    _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
-                    file=shown,
-                    sheet=title,
-                    hint=_("表头应写明 {expected}；可用 docgen forms 生成空白名册").format(
-                        expected=expected
-                    ),
-                )
-            ]
-        )
-    header_row = header_index + 1
+    if header_index is not None:
+        return header_index
+    expected = join(wanted) if wanted else _("各列的名称")
+    raise DataError(
+        [
+            Problem(
+                _("找不到表头：前 {n} 行中没有一行至少有两个列名").format(n=HEADER_SEARCH_ROWS),
+                file=shown,
+                sheet=title,
+                hint=_("表头应写明 {expected}；可用 docgen forms 生成空白名册").format(
+                    expected=expected
+                ),
+            )
+        ]
+    )
 
-    columns: list[str] = []
-    positions: list[int] = []
-    required: list[str] = []
+
+def _read_header(
+    row: tuple, header_row: int, wanted: tuple[str, ...], problem: SheetReport
+) -> _Header:
+    """The columns named in the header row; a repeated name or a missing required column is
+    reported."""
+    header = _Header(header_row)
     where: dict[str, str] = {}
-    for col, value in enumerate(rows[header_index]):
+    for col, value in enumerate(row):
         if is_blank(value):
             continue
         text = _header_text(value)
@@ -223,95 +221,134 @@ def read_roster(
             )
             continue
         where[name] = cell
-        columns.append(name)
-        positions.append(col)
+        header.columns.append(name)
+        header.positions.append(col)
         if star or name in wanted:
-            required.append(name)
-
+            header.required.append(name)
     missing = [name for name in wanted if name not in where]
     if missing:
         problem(
             _("第 {row} 行的表头缺少必需的列：{names}").format(row=header_row, names=join(missing)),
             "",
             _("现有的列：{columns}；请补上缺少的列（列名须一致）").format(
-                columns=join(shorten(c) for c in columns)
+                columns=join(shorten(c) for c in header.columns)
             ),
         )
+    return header
 
-    dates = _date_columns(spec, columns)
 
-    def _read_date(record: dict, name: str, cell: str) -> None:
-        value = record[name]
-        if value == "" or isinstance(value, dt.date):
-            return
-        day = vocab.parse_date(value)
-        if day is not None:
-            record[name] = day
-            return
-        problem(
-            _("“{value}”不是日期").format(value=shorten(value)),
-            cell,
-            _("请写成 2023年1月5日 或 2023-1-5；照原样印出，依赖这个日期的内容（如有效期）不会印出")
-            if not vocab.looks_like_date(value)
-            else _("这一天不存在，请核对年月日"),
-            WARNING,
-        )
+def _read_date(record: dict, name: str, cell: str, problem: SheetReport) -> None:
+    """A date column's value as a date; one that cannot be read stays as typed, with a warning."""
+    value = record[name]
+    if value == "" or isinstance(value, dt.date):
+        return
+    day = vocab.parse_date(value)
+    if day is not None:
+        record[name] = day
+        return
+    problem(
+        _("“{value}”不是日期").format(value=shorten(value)),
+        cell,
+        _("请写成 2023年1月5日 或 2023-1-5；照原样印出，依赖这个日期的内容（如有效期）不会印出")
+        if not vocab.looks_like_date(value)
+        else _("这一天不存在，请核对年月日"),
+        WARNING,
+    )
 
+
+def _is_skipped(raw: list) -> bool:
+    """An empty row, or a 填表人：… line under the list."""
+    if all(is_blank(v) for v in raw):
+        return True
+    filled = [v for v in raw if not is_blank(v)]
+    return (
+        len(filled) == 1 and isinstance(filled[0], str) and bool(_FOOTER.match(filled[0].strip()))
+    )
+
+
+def _check_record(
+    record: dict, excel_row: int, header: _Header, spec: Kind | None, problem: SheetReport
+) -> None:
+    """Report a required column left empty, and a 责任书's sector that is not a known one."""
+    for name in header.required:
+        if name in record and record[name] == "":
+            problem(
+                _("必填项“{name}”为空").format(name=name),
+                header.cell(excel_row, name),
+                _("请填写后再生成；不需要这一行就把整行删除"),
+            )
+    if spec is not None and spec.key == "agreements" and record.get("行业领域") not in ("", None):
+        if vocab.sector_of(record["行业领域"]) is None:
+            problem(
+                _("行业领域“{value}”不是已知领域，只会使用通用条款").format(
+                    value=shorten(record["行业领域"])
+                ),
+                header.cell(excel_row, "行业领域"),
+                _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
+                WARNING,
+            )
+
+
+def _read_rows(
+    rows: list[tuple], header: _Header, spec: Kind | None, problem: SheetReport
+) -> tuple[list[dict[str, object]], list[int]]:
+    """The records under the header, and the Excel row of each."""
+    dates = _date_columns(spec, header.columns)
     records: list[dict[str, object]] = []
     record_rows: list[int] = []
-    for r in range(header_index + 1, len(rows)):
+    for r in range(header.row, len(rows)):
         row = rows[r]
-        raw = [row[c] if c < len(row) else None for c in positions]
-        if all(is_blank(v) for v in raw):
+        raw = [row[c] if c < len(row) else None for c in header.positions]
+        if _is_skipped(raw):
             continue
-        filled = [v for v in raw if not is_blank(v)]
-        if len(filled) == 1 and isinstance(filled[0], str) and _FOOTER.match(filled[0].strip()):
-            continue  # 填表人：… under the list
         excel_row = r + 1
-        record = {name: _value(value, name) for name, value in zip(columns, raw, strict=True)}
+        record = {
+            name: _value(value, name) for name, value in zip(header.columns, raw, strict=True)
+        }
         for name in dates & record.keys():
-            _read_date(record, name, cell_name(excel_row, positions[columns.index(name)] + 1))
-        for name in required:
-            if name in record and record[name] == "":
-                col = positions[columns.index(name)]
-                problem(
-                    _("必填项“{name}”为空").format(name=name),
-                    cell_name(excel_row, col + 1),
-                    _("请填写后再生成；不需要这一行就把整行删除"),
-                )
-        if (
-            spec is not None
-            and spec.key == "agreements"
-            and record.get("行业领域") not in ("", None)
-        ):
-            if vocab.sector_of(record["行业领域"]) is None:
-                col = positions[columns.index("行业领域")]
-                problem(
-                    _("行业领域“{value}”不是已知领域，只会使用通用条款").format(
-                        value=shorten(record["行业领域"])
-                    ),
-                    cell_name(excel_row, col + 1),
-                    _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
-                    WARNING,
-                )
+            _read_date(record, name, header.cell(excel_row, name), problem)
+        _check_record(record, excel_row, header, spec, problem)
         records.append(record)
         record_rows.append(excel_row)
+    return records, record_rows
 
-    _check_names(records, record_rows, _name_fields(spec), columns, positions, problem)
-    if not records and not any(p.is_error for p in problems):
+
+def read_roster(
+    path: Path, *, sheet: str | None = None, kind: Kind | str | None = None, wb=None
+) -> Roster:
+    """Read a roster; raise ``DataError`` with every problem found.
+
+    ``kind`` (a document kind, or its key) makes that roster's required columns
+    mandatory even without ``*``.  Warnings (e.g. no data rows) are in ``Roster.problems``.
+    ``wb`` is the workbook when the caller has already opened ``path``.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    if wb is None:
+        wb = open_workbook(path)
+    spec = _kind(kind)
+    wanted = _required_columns(spec)
+    ws, rows = _pick_sheet(wb, sheet, wanted, shown)
+    problem = SheetReport(shown, ws.title)
+    header_index = _header_index(rows, wanted, shown, ws.title)
+    header = _read_header(rows[header_index], header_index + 1, wanted, problem)
+    records, record_rows = _read_rows(rows, header, spec, problem)
+    fields = _name_fields(spec)
+    _check_names(records, record_rows, fields, header.columns, header.positions, problem)
+    if not records and not problem.has_errors:
         problem(_("名册只有表头，没有数据行"), "", _("请在表头下面逐行填写"), WARNING)
-    if any(p.is_error for p in problems):
-        raise DataError(problems)
+    if problem.has_errors:
+        raise DataError(problem.problems)
     return Roster(
         path=path,
-        sheet=title,
-        columns=columns,
-        required=required,
+        sheet=ws.title,
+        columns=header.columns,
+        required=header.required,
         records=records,
         rows=record_rows,
-        header_row=header_row,
-        positions=[c + 1 for c in positions],
-        problems=problems,
+        header_row=header.row,
+        positions=[c + 1 for c in header.positions],
+        problems=problem.problems,
     )
 
 
@@ -367,57 +404,74 @@ def _json_reason(message: str) -> str:
 MAX_JSON_BYTES = 50 * 2**20
 
 
-def read_json_records(path: Path) -> Roster:
-    """A .json data file (one record as an object, or a list of records) as a roster: each
-    object is one document; nested lists and objects feed loops and tables.  Raises
-    ``DataError`` naming the line and column of a syntax error."""
-    import json
+def _json_failure(shown: str, message: str, hint: str = "") -> DataError:
+    return DataError([Problem(message, file=shown, hint=hint)])
 
-    path = Path(path)
-    shown = display_path(path)
 
-    def fail(message: str, hint: str = "") -> DataError:
-        return DataError([Problem(message, file=shown, hint=hint)])
-
+def _json_text(path: Path, shown: str) -> str:
+    """The text of a .json data file, at most ``MAX_JSON_BYTES`` of UTF-8."""
     try:
         if path.stat().st_size > MAX_JSON_BYTES:
-            raise fail(_("数据文件过大（超过 {limit} MB）").format(limit=MAX_JSON_BYTES // 2**20))
-        text = path.read_bytes().decode("utf-8-sig")
+            raise _json_failure(
+                shown, _("数据文件过大（超过 {limit} MB）").format(limit=MAX_JSON_BYTES // 2**20)
+            )
+        return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise fail(_("找不到数据文件")) from None
+        raise _json_failure(shown, _("找不到数据文件")) from None
     except UnicodeDecodeError:
-        raise fail(_("数据文件不是 UTF-8 编码"), _("请用记事本等另存为 UTF-8 编码")) from None
+        raise _json_failure(
+            shown, _("数据文件不是 UTF-8 编码"), _("请用记事本等另存为 UTF-8 编码")
+        ) from None
     except OSError as exc:
-        raise fail(_("无法读取数据文件：{error}").format(error=exc.strerror or exc)) from None
+        raise _json_failure(
+            shown, _("无法读取数据文件：{error}").format(error=exc.strerror or exc)
+        ) from None
+
+
+def _json_data(text: str, shown: str) -> Any:
+    """The parsed JSON; a syntax error is named by its line and column."""
+    import json
+
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         reason = _json_reason(exc.msg)
-        raise fail(
+        raise _json_failure(
+            shown,
             _("JSON 格式有误，第 {line} 行第 {column} 列：{reason}").format(
                 line=exc.lineno, column=exc.colno, reason=reason
             ),
             _("可以用文本编辑器打开，检查这个位置附近的括号、引号和逗号"),
         ) from None
     except RecursionError:
-        raise fail(_("JSON 嵌套层次过深")) from None
+        raise _json_failure(shown, _("JSON 嵌套层次过深")) from None
     except ValueError:  # Python refuses to read an integer of more than 4300 digits
-        long = re.search(r"\d{4000,}", text)
-        at = long.start() if long else 0
-        line = text.count("\n", 0, at) + 1
-        raise fail(
-            _("JSON 第 {line} 行第 {column} 列的数字位数过多（{digits} 位），无法读取").format(
-                line=line,
-                column=at - text.rfind("\n", 0, at),
-                digits=len(long.group(0)) if long else "?",
-            ),
-            _("编号、证件号等请加英文双引号写成文字"),
-        ) from None
-    items = data if isinstance(data, list) else [data]
+        raise _too_many_digits(text, shown) from None
+
+
+def _too_many_digits(text: str, shown: str) -> DataError:
+    """Where the number too long to read starts, and how many digits it has."""
+    long = re.search(r"\d{4000,}", text)
+    at = long.start() if long else 0
+    line = text.count("\n", 0, at) + 1
+    return _json_failure(
+        shown,
+        _("JSON 第 {line} 行第 {column} 列的数字位数过多（{digits} 位），无法读取").format(
+            line=line,
+            column=at - text.rfind("\n", 0, at),
+            digits=len(long.group(0)) if long else "?",
+        ),
+        _("编号、证件号等请加英文双引号写成文字"),
+    )
+
+
+def _json_columns(items: list, shown: str) -> list[str]:
+    """Every key of the records, in order of first use; each item must be an object."""
     columns: list[str] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise fail(
+            raise _json_failure(
+                shown,
                 _("第 {n} 条记录不是对象（{{…}}），而是{what}").format(
                     n=number, what=_json_kind(item)
                 ),
@@ -426,6 +480,18 @@ def read_json_records(path: Path) -> Roster:
         for key in item:
             if key not in columns:
                 columns.append(key)
+    return columns
+
+
+def read_json_records(path: Path) -> Roster:
+    """A .json data file (one record as an object, or a list of records) as a roster: each
+    object is one document; nested lists and objects feed loops and tables.  Raises
+    ``DataError`` naming the line and column of a syntax error."""
+    path = Path(path)
+    shown = display_path(path)
+    data = _json_data(_json_text(path, shown), shown)
+    items = data if isinstance(data, list) else [data]
+    columns = _json_columns(items, shown)
     problems = []
     if not items:
         problems.append(Problem(_("数据文件中没有记录"), file=shown, severity=WARNING))

@@ -4,26 +4,38 @@ Each village or unit sends a workbook; a tally sheet has a header row with a sec
 and metric columns, one row per sector.  Reading follows DOMAIN 2.1/2.2: the reporting
 unit comes from a ``填报单位：NAME`` line, else a ``填报单位`` column, else the file name;
 a sheet named for a year counts for that year; 合计 rows are cross-checked, never summed.
-Every problem of every file is collected; nothing stops at the first.
+Every problem of every file is collected; nothing stops at the first.  Where a sheet's
+header and unit are is found by ``tally_layout``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import openpyxl
+from typing import NamedTuple
 
 from docgen import vocabulary as vocab
-from docgen.errors import ERROR, WARNING, DataError, Problem, display_path
+from docgen.errors import WARNING, DataError, Problem, display_path
 from docgen.i18n import _, join
+from docgen.inputs.formulas import Formulas
+from docgen.inputs.sheet_report import SheetReport
+from docgen.inputs.tally_layout import (
+    FiguresHeader,
+    TallyHeader,
+    expected_headers,
+    find_figures_header,
+    find_tally_header,
+    has_content,
+    looks_like_data,
+    unit_from_stem,
+    unit_line,
+)
 from docgen.inputs.workbook import (
     CountError,
+    Sheet,
     cell_name,
     is_blank,
     open_workbook,
@@ -32,19 +44,14 @@ from docgen.inputs.workbook import (
     shorten,
 )
 
-HEADER_SEARCH_ROWS = 10
 NO_YEAR_LABEL = "未分年度"  # figures of sheets no year names
 
 Table = dict[str, dict[str, int]]
 
-_UNIT_LINE = re.compile(r"填报单位\s*(?:[（(][^）)]*[）)])?\s*[:：]\s*(.*)")
 _FOOTER = re.compile(
     r"^(填表人|填报人|审核人|制表人|负责人|联系人|联系电话|备注|注|说明|填报日期|填表日期|日期)"
 )
 _TOTAL_SHEET = re.compile(r"合计|汇总|总计|累计")
-_STEM_NOISE = re.compile(
-    r"[-_－—\s]*(?:\d{4}(?:年度?)?)?[-_－—\s]*(?:安全生产)?(?:专项整治)?(?:统计表|报表|汇总表|统计|数据)$"
-)
 
 
 def empty_table() -> Table:
@@ -59,18 +66,6 @@ def add_into(target: Table, source: Table) -> None:
             row[metric] = row.get(metric, 0) + value
 
 
-def expected_headers() -> str:
-    """What a tally header must contain, for messages."""
-    return _(
-        "统计表的表头（前 {n} 行内）应有“领域”列（也可写作 {aliases}）和 {metrics} 中至少一列；"
-        "指标表的表头应有“指标”（或“项目”）和“数量”（或“数值”）列"
-    ).format(
-        n=HEADER_SEARCH_ROWS,
-        aliases=join(vocab.SECTOR_HEADERS[1:]),
-        metrics=join(vocab.METRICS),
-    )
-
-
 def year_label(year: int | None) -> str:
     return str(year) if year is not None else NO_YEAR_LABEL
 
@@ -80,145 +75,9 @@ def sorted_years(keys: Iterable[int | None]) -> list[int | None]:
     return sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
 
 
-# ---------------------------------------------------------------- header detection
-
-
-@dataclass
-class TallyHeader:
-    row: int  # 0-based index into the sheet rows
-    sector_col: int  # 0-based
-    metric_cols: dict[str, int]
-    unit_col: int | None
-    inspection: str = "检查次数"  # what its 检查 column counts: 检查次数, 检查单位 or 检查家次
-
-    def column(self, metric: str) -> str:
-        """The figure a metric column fills: 检查 columns by what they count."""
-        return self.inspection if metric == "检查次数" else metric
-
-
-@dataclass
-class FiguresHeader:
-    row: int
-    name_col: int
-    value_col: int
-    unit_col: int | None
-
-
-def find_tally_header(rows: list[tuple]) -> TallyHeader | None:
-    """The first row within the first 10 that has a sector column and a metric column."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        sector_col = None
-        unit_col = None
-        inspection = "检查次数"
-        metrics: dict[str, int] = {}
-        for col, value in enumerate(row):
-            if not isinstance(value, str):
-                continue
-            if sector_col is None and vocab.is_sector_header(value):
-                sector_col = col
-                continue
-            metric = vocab.metric_of(value)
-            if metric and metric not in metrics:
-                metrics[metric] = col
-                if metric == "检查次数":
-                    inspection = vocab.inspection_column(value)
-            elif unit_col is None and vocab.normalize_header(value) == vocab.UNIT_HEADER:
-                unit_col = col
-        if sector_col is not None and metrics:
-            return TallyHeader(index, sector_col, metrics, unit_col, inspection)
-    return None
-
-
-def find_figures_header(rows: list[tuple]) -> FiguresHeader | None:
-    """The first row within the first 10 that has 指标/项目 and 数量/数值 columns."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        name_col = value_col = unit_col = None
-        for col, value in enumerate(row):
-            if not isinstance(value, str):
-                continue
-            text = vocab.normalize_header(value)
-            if name_col is None and text in vocab.FIGURE_NAME_HEADERS:
-                name_col = col
-            elif value_col is None and text in vocab.FIGURE_VALUE_HEADERS:
-                value_col = col
-            elif unit_col is None and text == vocab.FIGURE_UNIT_HEADER:
-                unit_col = col
-        if name_col is not None and value_col is not None:
-            return FiguresHeader(index, name_col, value_col, unit_col)
-    return None
-
-
-def _is_count_like(value: object) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    return False
-
-
-def looks_like_data(rows: list[tuple]) -> bool:
-    """A sheet with numbers in it, or a sector name next to a number: a table, not notes."""
-    numbers = 0
-    for row in rows:
-        row_numbers = sum(1 for v in row if _is_count_like(v))
-        numbers += row_numbers
-        if row_numbers and any(isinstance(v, str) and vocab.sector_of(v) for v in row):
-            return True
-    return numbers >= 3
-
-
-def has_content(rows: list[tuple]) -> bool:
-    return any(not is_blank(v) for row in rows for v in row)
-
-
 def _cell(rows: list[tuple], r: int, c: int) -> object:
     row = rows[r]
     return row[c] if c < len(row) else None
-
-
-def unit_line(rows: list[tuple], before: int) -> tuple[str | None, bool]:
-    """The name in a ``填报单位：NAME`` cell in the rows above the header.
-
-    Returns (name or None, whether a 填报单位 line was found at all).
-    """
-    for r in range(min(before, len(rows))):
-        row = rows[r]
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or "填报单位" not in value:
-                continue
-            text = unicodedata.normalize("NFKC", value)
-            match = _UNIT_LINE.search(text)
-            if match:
-                name = _unit_name(match.group(1))
-            elif vocab.clean_text(text) in ("填报单位", "填报单位(盖章)"):
-                name = ""
-            else:
-                continue
-            if not name:
-                # the name may be typed in the next cell: 填报单位： | 青山村
-                for nxt in row[c + 1 :]:
-                    if is_blank(nxt):
-                        continue
-                    candidate = unicodedata.normalize("NFKC", str(nxt))
-                    if ":" not in candidate:
-                        name = _unit_name(candidate)
-                    break
-            return (name or None), True
-    return None, False
-
-
-def _unit_name(text: str) -> str:
-    text = re.split(r"\s+\S{1,8}:", text.strip())[0]
-    text = re.split(r"\s{2,}", text)[0]
-    text = re.sub(r"[（(]\s*(盖章|公章|签章|章)\s*[）)]", "", text)
-    return vocab.clean_text(text).strip("_＿")
-
-
-def unit_from_stem(path: Path) -> str:
-    """The unit's name from a file name: ``青山村-统计表.xlsx`` → ``青山村``."""
-    stem = vocab.clean_text(Path(path).stem)
-    trimmed = _STEM_NOISE.sub("", stem)
-    return trimmed or stem
 
 
 # ---------------------------------------------------------------- reading one workbook
@@ -290,126 +149,101 @@ class WorkbookTallies:
     total_sheets: list[SheetTally] = field(default_factory=list)
 
 
-class _Formulas:
-    """The workbook opened a second time, for formulas whose result was not saved."""
+class _Survey(NamedTuple):
+    """What one visible sheet looks like before it is read."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self._wb: openpyxl.Workbook | None = None
-        self._any: bool | None = None
-
-    def _has_any(self) -> bool:
-        # most returns hold no formula at all: a look into the sheet XML avoids a second read
-        if self._any is None:
-            self._any = False
-            try:
-                with zipfile.ZipFile(self.path) as archive:
-                    for name in archive.namelist():
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                            with archive.open(name) as stream:
-                                if _holds_formula(stream):
-                                    self._any = True
-                                    break
-            except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
-                pass
-        return self._any
-
-    def is_formula(self, sheet: str, row: int, col: int) -> bool:
-        if not self._has_any():
-            return False
-        if self._wb is None:
-            try:
-                self._wb = open_workbook(self.path, data_only=False)
-            except DataError:
-                return False
-        try:
-            value = self._wb[sheet].rows[row - 1][col - 1]
-        except (KeyError, IndexError):
-            return False
-        return isinstance(value, str) and value.startswith("=")
+    ws: Sheet
+    rows: list[tuple]
+    tally: TallyHeader | None
+    figures: FiguresHeader | None
+    name: str | None  # the unit its 填报单位 line names
+    found: bool  # whether it has a 填报单位 line at all
 
 
-def _holds_formula(stream) -> bool:
-    """Whether a sheet's XML has an ``<f>`` element, read in pieces (a sheet can be large)."""
-    tail = b""
-    while chunk := stream.read(1 << 20):
-        data = tail + chunk
-        if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
-            return True
-        tail = data[-3:]
-    return False
+def _survey(ws: Sheet) -> _Survey:
+    rows = sheet_rows(ws)
+    tally = find_tally_header(rows)
+    figures = None if tally else find_figures_header(rows)
+    header_row = tally.row if tally else figures.row if figures else 0
+    name, found = unit_line(rows, header_row) if (tally or figures) else (None, False)
+    return _Survey(ws, rows, tally, figures, name, found)
+
+
+def _workbook_unit(result: WorkbookTallies, sheets: list[_Survey]) -> str:
+    """The unit of sheets that name none: the first one named, else the file name's (with a
+    warning when a 填报单位 line was left empty)."""
+    named = [s.name for s in sheets if s.name]
+    workbook_unit = named[0] if named else unit_from_stem(result.path)
+    if any(s.found and not s.name for s in sheets) and not named:
+        result.problems.append(
+            Problem(
+                _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
+                file=result.file,
+                hint=_("请在表头上方的“填报单位：”后填写村或单位名称"),
+                severity=WARNING,
+            )
+        )
+    return workbook_unit
+
+
+def _read_sheet(
+    result: WorkbookTallies, sheet: _Survey, workbook_unit: str, formulas: Formulas
+) -> bool:
+    """Read one sheet into ``result``; whether it was a table at all (a tally, figures, or
+    data whose header was not found)."""
+    ws, rows, tally, figures, name, _found = sheet
+    unit = name or workbook_unit
+    year = vocab.year_of_sheet(ws.title)
+    if tally and name:
+        tally.unit_col = None  # a 填报单位 line above the header wins over the column
+    if tally:
+        _read_tally_sheet(result, ws.title, rows, tally, unit, year, formulas)
+    elif figures:
+        _read_figures_sheet(result, ws.title, rows, figures, unit, year)
+    elif looks_like_data(rows):
+        result.problems.append(
+            Problem(
+                _("工作表有数据，但找不到表头"),
+                file=result.file,
+                sheet=ws.title,
+                hint=expected_headers(),
+            )
+        )
+    else:
+        return False
+    return True
+
+
+def _not_a_tally(result: WorkbookTallies, sheets: list[_Survey]) -> Problem:
+    """Why a workbook with no table in it cannot be read: it is empty, or has no header."""
+    if not any(has_content(s.rows) for s in sheets):
+        return Problem(
+            _("工作簿是空的，没有任何数据"),
+            file=result.file,
+            hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）"),
+        )
+    return Problem(_("找不到表头，无法识别为统计表"), file=result.file, hint=expected_headers())
 
 
 def read_workbook(path: Path, wb=None) -> WorkbookTallies:
     """Every tally and figures sheet of one workbook, with every problem found in it."""
     path = Path(path)
-    shown = display_path(path)
-    result = WorkbookTallies(path, shown)
+    result = WorkbookTallies(path, display_path(path))
     if wb is None:
         try:
             wb = open_workbook(path)
         except DataError as exc:
             result.problems.extend(exc.problems)
             return result
-    formulas = _Formulas(path)
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue  # hidden sheets hold drop-down lists or old copies, not returns
-        rows = sheet_rows(ws)
-        tally = find_tally_header(rows)
-        figures = None if tally else find_figures_header(rows)
-        header_row = tally.row if tally else figures.row if figures else 0
-        name, found = unit_line(rows, header_row) if (tally or figures) else (None, False)
-        sheets.append((ws, rows, tally, figures, name, found))
-
-    named = [s[4] for s in sheets if s[4]]
-    workbook_unit = named[0] if named else unit_from_stem(path)
-    if any(s[5] and not s[4] for s in sheets) and not named:
-        result.problems.append(
-            Problem(
-                _("“填报单位”没有填写，按文件名计为“{unit}”").format(unit=shorten(workbook_unit)),
-                file=shown,
-                hint=_("请在表头上方的“填报单位：”后填写村或单位名称"),
-                severity=WARNING,
-            )
-        )
-
+    formulas = Formulas(path)
+    # hidden sheets hold drop-down lists or old copies, not returns
+    sheets = [_survey(ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
+    workbook_unit = _workbook_unit(result, sheets)
     usable = False
-    for ws, rows, tally, figures, name, _found in sheets:
-        unit = name or workbook_unit
-        year = vocab.year_of_sheet(ws.title)
-        if tally and name:
-            tally.unit_col = None  # a 填报单位 line above the header wins over the column
-        if tally:
-            usable = True
-            _read_tally_sheet(result, ws.title, rows, tally, unit, year, formulas)
-        elif figures:
-            usable = True
-            _read_figures_sheet(result, ws.title, rows, figures, unit, year)
-        elif looks_like_data(rows):
-            result.problems.append(
-                Problem(
-                    _("工作表有数据，但找不到表头"),
-                    file=shown,
-                    sheet=ws.title,
-                    hint=expected_headers(),
-                )
-            )
-            usable = True
+    for sheet in sheets:
+        usable = _read_sheet(result, sheet, workbook_unit, formulas) or usable
     if not usable:
-        if not any(has_content(s[1]) for s in sheets):
-            result.problems.append(
-                Problem(
-                    _("工作簿是空的，没有任何数据"),
-                    file=shown,
-                    hint=_("请填报单位按统计表样式填写后重新发送（可用 docgen forms 生成空白表）"),
-                )
-            )
-        else:
-            result.problems.append(
-                Problem(_("找不到表头，无法识别为统计表"), file=shown, hint=expected_headers())
-            )
+        result.problems.append(_not_a_tally(result, sheets))
     _separate_total_sheets(result)
     return result
 
@@ -427,106 +261,190 @@ def sector_of_label(value: object) -> str | None:
     return sector
 
 
-def _read_tally_sheet(
-    result: WorkbookTallies,
-    sheet: str,
-    rows: list[tuple],
-    header: TallyHeader,
-    default_unit: str,
-    year: int | None,
-    formulas: _Formulas,
-) -> None:
-    shown = result.file
-    problems = result.problems
+class _TallySheetReader:
+    """Reads the rows of one tally sheet into ``result``: one ``SheetTally`` per unit, 合计
+    and 小计 rows checked against the rows above them."""
 
-    def problem(message: str, cell: str = "", hint: str = "", severity: str = ERROR) -> None:
-        problems.append(
-            Problem(message, file=shown, sheet=sheet, cell=cell, hint=hint, severity=severity)
-        )
+    def __init__(
+        self,
+        result: WorkbookTallies,
+        sheet: str,
+        rows: list[tuple],
+        header: TallyHeader,
+        default_unit: str,
+        year: int | None,
+        formulas: Formulas,
+    ):
+        self.result = result
+        self.sheet = sheet
+        self.rows = rows
+        self.header = header
+        self.default_unit = default_unit
+        self.year = year
+        self.formulas = formulas
+        self.problem = SheetReport(result.file, sheet, result.problems)
+        self.by_unit: dict[str, SheetTally] = {}
+        self.order: list[str] = []
+        # (excel row, values, metrics with a bad cell) for the 合计 cross-checks
+        self.data_rows: list[tuple[int, dict[str, int], set[str]]] = []
+        self.last_unit = default_unit
+        self.subtotal_start = 0
+        self.grand_start = 0
+        self.metric_col_set = set(header.metric_cols.values())
 
-    by_unit: dict[str, SheetTally] = {}
-    order: list[str] = []
-    # (excel row, values, metrics with a bad cell) for the 合计 cross-checks
-    data_rows: list[tuple[int, dict[str, int], set[str]]] = []
-    last_unit = default_unit
-    subtotal_start = 0
-    grand_start = 0
-    known = join(vocab.SECTORS)
-    metric_cols = header.metric_cols
-    metric_col_set = set(metric_cols.values())
-    for col, value in enumerate(rows[header.row]):
-        metric = vocab.metric_of(value) if isinstance(value, str) else None
-        if metric and metric_cols[metric] != col and col != header.sector_col:
-            used = cell_name(header.row + 1, metric_cols[metric] + 1)
-            problem(
-                _("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
-                    header=shorten(str(value).strip()), used=used, metric=metric
-                ),
-                cell_name(header.row + 1, col + 1),
-                _("请删除重复的列，或把两列合并"),
-                WARNING,
-            )
+    def read(self) -> None:
+        self.warn_repeated_metrics()
+        for r in range(self.header.row + 1, len(self.rows)):
+            self.read_row(r)
+        if not self.order:
+            # a header with no rows still says "this unit reported nothing"
+            self.tally_of(self.default_unit)
+            self.problem(_("统计表只有表头，没有数据行"), severity=WARNING)
+        self.result.tallies.extend(self.by_unit[u] for u in self.order)
 
-    for r in range(header.row + 1, len(rows)):
-        excel_row = r + 1
-        label_value = _cell(rows, r, header.sector_col)
-        raw = {m: _cell(rows, r, c) for m, c in metric_cols.items()}
-        unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
-        metrics_blank = all(is_blank(v) for v in raw.values())
+    def warn_repeated_metrics(self) -> None:
+        """A second column for the same metric is not counted: say so."""
+        header = self.header
+        metric_cols = header.metric_cols
+        for col, value in enumerate(self.rows[header.row]):
+            metric = vocab.metric_of(value) if isinstance(value, str) else None
+            if metric and metric_cols[metric] != col and col != header.sector_col:
+                used = cell_name(header.row + 1, metric_cols[metric] + 1)
+                self.problem(
+                    _("“{header}”与 {used} 列都表示“{metric}”，这一列没有计入").format(
+                        header=shorten(str(value).strip()), used=used, metric=metric
+                    ),
+                    cell_name(header.row + 1, col + 1),
+                    _("请删除重复的列，或把两列合并"),
+                    WARNING,
+                )
+
+    def label_of(self, r: int, metrics_blank: bool) -> object:
+        """The row's sector cell, or a 合计 typed in another column of a row of figures."""
+        label_value = _cell(self.rows, r, self.header.sector_col)
         if is_blank(label_value) and not metrics_blank:
             # 合计 is often typed in the 序号 or 填报单位 column, merged across the sector cell
             label_value = next(
                 (
                     v
-                    for c, v in enumerate(rows[r])
-                    if c not in metric_col_set and vocab.is_total_label(v)
+                    for c, v in enumerate(self.rows[r])
+                    if c not in self.metric_col_set and vocab.is_total_label(v)
                 ),
                 None,
             )
+        return label_value
+
+    def read_row(self, r: int) -> None:
+        excel_row = r + 1
+        raw = {m: _cell(self.rows, r, c) for m, c in self.header.metric_cols.items()}
+        metrics_blank = all(is_blank(v) for v in raw.values())
+        label_value = self.label_of(r, metrics_blank)
         if is_blank(label_value):
-            if metrics_blank:
-                continue
-            problem(
-                _("这一行填了数字，但“领域”为空"),
-                cell_name(excel_row, header.sector_col + 1),
-                _("请填写领域（{known}），或删除这一行").format(known=known),
-            )
-            continue
+            if not metrics_blank:
+                self.problem(
+                    _("这一行填了数字，但“领域”为空"),
+                    cell_name(excel_row, self.header.sector_col + 1),
+                    _("请填写领域（{known}），或删除这一行").format(known=join(vocab.SECTORS)),
+                )
+            return
         label = vocab.clean_text(label_value)
         if vocab.is_total_label(label):
-            _check_total_row(
-                problem,
-                sheet,
-                excel_row,
-                label,
-                raw,
-                metric_cols,
-                data_rows,
-                subtotal_start if label == "小计" else grand_start,
-                formulas,
-                result.path,
-            )
-            subtotal_start = len(data_rows)
-            if label != "小计":
-                grand_start = len(data_rows)
-            continue
+            self.check_total(excel_row, label, raw)
+            return
         if metrics_blank and (_FOOTER.match(label) or ":" in unicodedata.normalize("NFKC", label)):
-            continue  # 填表人：… / 备注：… below the table
+            return  # 填表人：… / 备注：… below the table
         sector = sector_of_label(label_value)
         if sector is None:
-            problem(
+            self.problem(
                 _("未知的领域“{value}”").format(value=shorten(str(label_value).strip())),
-                cell_name(excel_row, header.sector_col + 1),
-                _("领域应为以下之一：{known}").format(known=known),
+                cell_name(excel_row, self.header.sector_col + 1),
+                _("领域应为以下之一：{known}").format(known=join(vocab.SECTORS)),
             )
-            continue
-        values: dict[str, int] = {}
-        bad: set[str] = set()
-        for metric, col in metric_cols.items():
+            return
+        self.add_sector_row(r, sector, raw)
+
+    def check_total(self, excel_row: int, label: str, raw: dict[str, object]) -> None:
+        """合计/小计 rows are compared with the rows they add up, never summed themselves: a
+        小计 with the rows since the last total, a 合计 with those since the last 合计."""
+        start = self.subtotal_start if label == "小计" else self.grand_start
+        rows_above = self.data_rows[start:]
+        uncached: list[str] = []
+        for metric, col in self.header.metric_cols.items():
             value = raw[metric]
             where = cell_name(excel_row, col + 1)
-            if value is None and formulas.is_formula(sheet, excel_row, col + 1):
-                problem(
+            if value is None:
+                if self.formulas.is_formula(self.sheet, excel_row, col + 1):
+                    uncached.append(where)
+                continue
+            self.check_total_cell(label, metric, value, where, rows_above)
+        if uncached:
+            self.problem(
+                _("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
+                uncached[0],
+                _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
+                WARNING,
+            )
+        self.subtotal_start = len(self.data_rows)
+        if label != "小计":
+            self.grand_start = len(self.data_rows)
+
+    def check_total_cell(
+        self, label: str, metric: str, value: object, where: str, rows_above: list
+    ) -> None:
+        """One figure of a total row against the sum of the same column above it."""
+        if isinstance(value, str) and not value.strip():
+            return
+        try:
+            stated = parse_count(value)
+        except CountError as exc:
+            self.problem(
+                _("{label}行的“{metric}”无法核对：{reason}").format(
+                    label=label, metric=metric, reason=exc.reason
+                ),
+                where,
+                _("{label}行不计入汇总，只用来核对").format(label=label),
+                WARNING,
+            )
+            return
+        if any(metric in bad for _row, _values, bad in rows_above):
+            return  # a bad cell above is already reported; the sum would mislead
+        computed = sum(values.get(metric, 0) for _row, values, _bad in rows_above)
+        if stated != computed:
+            self.problem(
+                _("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
+                    label=label, metric=metric, stated=stated, computed=computed
+                ),
+                where,
+                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label),
+                WARNING,
+            )
+
+    def add_sector_row(self, r: int, sector: str, raw: dict[str, object]) -> None:
+        """Add a sector row's figures to its unit's tally."""
+        excel_row = r + 1
+        values, bad = self.counts(excel_row, raw)
+        self.check_fixed(excel_row, values)
+        unit = self.unit_of(r)
+        tally = self.tally_of(unit)
+        row_table = tally.table.setdefault(sector, {})
+        for metric, value in values.items():
+            column = self.header.column(metric)
+            row_table[column] = row_table.get(column, 0) + value
+            where = cell_name(excel_row, self.header.metric_cols[metric] + 1)
+            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
+                cell = Cell(self.result.file, self.sheet, where, value)
+                tally.cells.setdefault((sector, column), []).append(cell)
+        self.data_rows.append((excel_row, values, bad))
+
+    def counts(self, excel_row: int, raw: dict[str, object]) -> tuple[dict[str, int], set[str]]:
+        """The row's whole numbers by metric, and the metrics whose cell could not be read."""
+        values: dict[str, int] = {}
+        bad: set[str] = set()
+        for metric, col in self.header.metric_cols.items():
+            value = raw[metric]
+            where = cell_name(excel_row, col + 1)
+            if value is None and self.formulas.is_formula(self.sheet, excel_row, col + 1):
+                self.problem(
                     _("“{metric}”是公式，但文件中没有保存计算结果，无法读出数值").format(
                         metric=metric
                     ),
@@ -538,105 +456,52 @@ def _read_tally_sheet(
             try:
                 values[metric] = parse_count(value)
             except CountError as exc:
-                problem(
+                self.problem(
                     _("“{metric}”应填写整数：{reason}").format(metric=metric, reason=exc.reason),
                     where,
                     _("请改为整数，没有就填 0 或留空"),
                 )
                 bad.add(metric)
-        if (
-            "排查隐患" in values
-            and "整改隐患" in values
-            and values["整改隐患"] > values["排查隐患"]
-        ):
-            problem(
+        return values, bad
+
+    def check_fixed(self, excel_row: int, values: dict[str, int]) -> None:
+        """More hazards fixed than found is possible only by mistake: warn."""
+        fixed, found = values.get("整改隐患"), values.get("排查隐患")
+        if fixed is not None and found is not None and fixed > found:
+            self.problem(
                 _("整改隐患（{fixed}）多于排查隐患（{found}），请核对").format(
-                    fixed=values["整改隐患"], found=values["排查隐患"]
+                    fixed=fixed, found=found
                 ),
-                cell_name(excel_row, metric_cols["整改隐患"] + 1),
+                cell_name(excel_row, self.header.metric_cols["整改隐患"] + 1),
                 severity=WARNING,
             )
-        if header.unit_col is not None and not is_blank(unit_value):
-            last_unit = vocab.clean_text(unit_value)
-        unit = last_unit if header.unit_col is not None else default_unit
-        if unit not in by_unit:
-            by_unit[unit] = SheetTally(shown, sheet, unit, year)
-            order.append(unit)
-        tally = by_unit[unit]
-        row_table = tally.table.setdefault(sector, {})
-        for metric, value in values.items():
-            column = header.column(metric)
-            row_table[column] = row_table.get(column, 0) + value
-            where = cell_name(excel_row, metric_cols[metric] + 1)
-            if not is_blank(raw[metric]):  # a typed 0 is a source too; an empty cell is not
-                tally.cells.setdefault((sector, column), []).append(
-                    Cell(shown, sheet, where, value)
-                )
-        data_rows.append((excel_row, values, bad))
 
-    if not order:
-        # a header with no rows still says "this unit reported nothing"
-        by_unit[default_unit] = SheetTally(shown, sheet, default_unit, year)
-        order.append(default_unit)
-        problem(_("统计表只有表头，没有数据行"), severity=WARNING)
-    result.tallies.extend(by_unit[u] for u in order)
+    def unit_of(self, r: int) -> str:
+        """The row's unit: its 填报单位 cell, else the one above it, else the sheet's."""
+        if self.header.unit_col is None:
+            return self.default_unit
+        unit_value = _cell(self.rows, r, self.header.unit_col)
+        if not is_blank(unit_value):
+            self.last_unit = vocab.clean_text(unit_value)
+        return self.last_unit
+
+    def tally_of(self, unit: str) -> SheetTally:
+        if unit not in self.by_unit:
+            self.by_unit[unit] = SheetTally(self.result.file, self.sheet, unit, self.year)
+            self.order.append(unit)
+        return self.by_unit[unit]
 
 
-def _check_total_row(
-    problem,
-    sheet,
-    excel_row,
-    label,
-    raw,
-    metric_cols,
-    data_rows,
-    start,
-    formulas: _Formulas,
-    path: Path,
+def _read_tally_sheet(
+    result: WorkbookTallies,
+    sheet: str,
+    rows: list[tuple],
+    header: TallyHeader,
+    default_unit: str,
+    year: int | None,
+    formulas: Formulas,
 ) -> None:
-    """合计/小计 rows are compared with the rows they add up, never summed themselves."""
-    uncached: list[str] = []
-    for metric, col in metric_cols.items():
-        value = raw[metric]
-        where = cell_name(excel_row, col + 1)
-        if value is None:
-            if formulas.is_formula(sheet, excel_row, col + 1):
-                uncached.append(where)
-            continue
-        if isinstance(value, str) and not value.strip():
-            continue
-        try:
-            stated = parse_count(value)
-        except CountError as exc:
-            problem(
-                _("{label}行的“{metric}”无法核对：{reason}").format(
-                    label=label, metric=metric, reason=exc.reason
-                ),
-                where,
-                _("{label}行不计入汇总，只用来核对").format(label=label),
-                WARNING,
-            )
-            continue
-        rows_above = data_rows[start:]
-        if any(metric in bad for _row, _values, bad in rows_above):
-            continue  # a bad cell above is already reported; the sum would mislead
-        computed = sum(values.get(metric, 0) for _row, values, _bad in rows_above)
-        if stated != computed:
-            problem(
-                _("{label}行的“{metric}”为 {stated}，但上面各行相加为 {computed}").format(
-                    label=label, metric=metric, stated=stated, computed=computed
-                ),
-                where,
-                _("汇总按各行相加计算，{label}行不计入；请核对后改正").format(label=label),
-                WARNING,
-            )
-    if uncached:
-        problem(
-            _("{label}行是公式，文件中没有保存计算结果，无法核对{label}").format(label=label),
-            uncached[0],
-            _("汇总按各行相加计算；如需核对，请用 Excel 或 WPS 打开并保存该文件"),
-            WARNING,
-        )
+    _TallySheetReader(result, sheet, rows, header, default_unit, year, formulas).read()
 
 
 def _read_figures_sheet(
@@ -647,68 +512,70 @@ def _read_figures_sheet(
     unit: str,
     year: int | None,
 ) -> None:
-    shown = result.file
-    figures = SheetFigures(shown, sheet, unit, year)
+    """The named figures of a 指标 sheet, each a whole number with its measure word."""
+    figures = SheetFigures(result.file, sheet, unit, year)
+    problem = SheetReport(result.file, sheet, result.problems)
     for r in range(header.row + 1, len(rows)):
-        excel_row = r + 1
-        name_value = _cell(rows, r, header.name_col)
-        value = _cell(rows, r, header.value_col)
-        unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
-        if is_blank(name_value):
-            if not is_blank(value):
-                result.problems.append(
-                    Problem(
-                        _("这一行填了数量，但“指标”为空"),
-                        file=shown,
-                        sheet=sheet,
-                        cell=cell_name(excel_row, header.name_col + 1),
-                        hint=_("请填写指标名称，或删除这一行"),
-                    )
-                )
-            continue
-        raw_name = unicodedata.normalize("NFKC", str(name_value)).strip()
-        name = vocab.normalize_header(raw_name).rstrip("*")
-        if vocab.is_total_label(name) or (is_blank(value) and _FOOTER.match(name)):
-            continue
-        where = cell_name(excel_row, header.value_col + 1)
-        try:
-            number = parse_count(value)
-        except CountError as exc:
-            result.problems.append(
-                Problem(
-                    _("指标“{name}”的数量应为整数：{reason}").format(
-                        name=shorten(name), reason=exc.reason
-                    ),
-                    file=shown,
-                    sheet=sheet,
-                    cell=where,
-                    hint=_("请改为整数，没有就填 0"),
-                )
-            )
-            continue
-        measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
-        if not measure:
-            bracket = re.search(r"[（(]([^（）()]{1,4})[）)]$", vocab.clean_text(raw_name))
-            if bracket:
-                measure = bracket.group(1)
-            elif isinstance(value, str):
-                suffix = re.search(r"\d\s*([^\d\s,]{1,3})$", unicodedata.normalize("NFKC", value))
-                measure = suffix.group(1) if suffix else ""
-        if name in figures.values:
-            result.problems.append(
-                Problem(
-                    _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
-                    file=shown,
-                    sheet=sheet,
-                    cell=where,
-                    severity=WARNING,
-                )
-            )
-        figures.values[name] = figures.values.get(name, 0) + number
-        figures.cells.setdefault(name, []).append(Cell(shown, sheet, where, number))
-        if measure and name not in figures.units:
-            figures.units[name] = measure
+        _read_figure_row(figures, rows, r, header, problem)
     result.figures.append(figures)
+
+
+def _read_figure_row(
+    figures: SheetFigures, rows: list[tuple], r: int, header: FiguresHeader, problem: SheetReport
+) -> None:
+    """Add one row's figure; a figure named twice is added up, with a warning."""
+    excel_row = r + 1
+    name_value = _cell(rows, r, header.name_col)
+    value = _cell(rows, r, header.value_col)
+    if is_blank(name_value):
+        if not is_blank(value):
+            problem(
+                _("这一行填了数量，但“指标”为空"),
+                cell_name(excel_row, header.name_col + 1),
+                _("请填写指标名称，或删除这一行"),
+            )
+        return
+    raw_name = unicodedata.normalize("NFKC", str(name_value)).strip()
+    name = vocab.normalize_header(raw_name).rstrip("*")
+    if vocab.is_total_label(name) or (is_blank(value) and _FOOTER.match(name)):
+        return
+    where = cell_name(excel_row, header.value_col + 1)
+    try:
+        number = parse_count(value)
+    except CountError as exc:
+        problem(
+            _("指标“{name}”的数量应为整数：{reason}").format(name=shorten(name), reason=exc.reason),
+            where,
+            _("请改为整数，没有就填 0"),
+        )
+        return
+    if name in figures.values:
+        problem(
+            _("指标“{name}”在本表中出现了不止一次，已相加").format(name=shorten(name)),
+            where,
+            severity=WARNING,
+        )
+    figures.values[name] = figures.values.get(name, 0) + number
+    figures.cells.setdefault(name, []).append(Cell(figures.file, figures.sheet, where, number))
+    unit_value = _cell(rows, r, header.unit_col) if header.unit_col is not None else None
+    measure = _measure(unit_value, raw_name, value)
+    if measure and name not in figures.units:
+        figures.units[name] = measure
+
+
+def _measure(unit_value: object, raw_name: str, value: object) -> str:
+    """A figure's measure word: its 单位 cell, else ``（份）`` after its name, else the word
+    after its number (``120份``); "" if none."""
+    measure = vocab.clean_text(unit_value) if not is_blank(unit_value) else ""
+    if measure:
+        return measure
+    bracket = re.search(r"[（(]([^（）()]{1,4})[）)]$", vocab.clean_text(raw_name))
+    if bracket:
+        return bracket.group(1)
+    if isinstance(value, str):
+        suffix = re.search(r"\d\s*([^\d\s,]{1,3})$", unicodedata.normalize("NFKC", value))
+        return suffix.group(1) if suffix else ""
+    return ""
 
 
 def _separate_total_sheets(result: WorkbookTallies) -> None:
