@@ -556,9 +556,9 @@ def xlsb_workbook(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
     order of sheets (as after moving sheets around in Excel)."""
     import zipfile
 
-    rels = NS_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+    namespace = "http://schemas.openxmlformats.org/package/2006/relationships"
     worksheet = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-    rels = f'<Relationships xmlns="{NS_RELS}">'
+    rels = f'<Relationships xmlns="{namespace}">'
     book = _record(131) + _record(143)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, (name, rows) in enumerate(sheets, start=1):
