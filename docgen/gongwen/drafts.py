@@ -370,113 +370,180 @@ LEVEL_BY_STYLE = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
 def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
     """What each of the body's paragraphs is, from its text and position (docgen's own style
     names, when a paragraph carries one, are taken at their word)."""
-    resolver = resolver or Resolver(doc)
-    paragraphs = top_paragraphs(doc)
-    texts = [full_width(paragraph_text(p)).strip(INDENT_SPACE + "\n") for p in paragraphs]
-    raw = [paragraph_text(p) for p in paragraphs]
-    styles = [resolver.paragraph_style(p) or "" for p in paragraphs]
-    sizes = [resolver.paragraph_size(p) for p in paragraphs]
-    aligns = [resolver.alignment(p) for p in paragraphs]
-    body_size = Counter(s for s, t in zip(sizes, texts, strict=True) if t).most_common(1)
-    usual = body_size[0][0] if body_size else 16.0
-    roles: list[str] = []
-    for p, text in zip(paragraphs, texts, strict=True):
-        if has_picture(p) and not text:
-            roles.append(PICTURE)
-        else:
-            roles.append(BLANK if not text else "")
-    n = len(paragraphs)
+    body = _Body.read(doc, resolver or Resolver(doc))
+    _mark_styled(body)
+    _mark_record(body)
+    head = _mark_head(body)
+    start = _mark_titles(body, head)
+    _mark_recipient(body, start)
+    annex_start = _mark_annexes(body, start)
+    _mark_ending(body, start, annex_start)
+    _mark_attachment_note(body, start, annex_start)
+    return _assemble(body)
 
-    def filled(start: int, stop: int, step: int = 1):
-        return [i for i in range(start, stop, step) if roles[i] != BLANK]
 
-    def title_like(i: int) -> bool:
-        text = texts[i]
-        if styles[i] == "Title":
+@dataclass
+class _Body:
+    """The body's paragraphs as ``parts`` reads them, with the roles found so far ("" for a
+    paragraph not yet recognised)."""
+
+    paragraphs: list
+    texts: list[str]  # full-width, without the indent
+    raw: list[str]  # as written
+    styles: list[str]
+    sizes: list[float]
+    aligns: list[str]
+    roles: list[str]
+    usual: float  # the body text's size
+
+    @classmethod
+    def read(cls, doc: Document, resolver: Resolver) -> _Body:
+        """The body's paragraphs with their text and formatting, none recognised yet."""
+        paragraphs = top_paragraphs(doc)
+        texts = [full_width(paragraph_text(p)).strip(INDENT_SPACE + "\n") for p in paragraphs]
+        sizes = [resolver.paragraph_size(p) for p in paragraphs]
+        body_size = Counter(s for s, t in zip(sizes, texts, strict=True) if t).most_common(1)
+        return cls(
+            paragraphs=paragraphs,
+            texts=texts,
+            raw=[paragraph_text(p) for p in paragraphs],
+            styles=[resolver.paragraph_style(p) or "" for p in paragraphs],
+            sizes=sizes,
+            aligns=[resolver.alignment(p) for p in paragraphs],
+            roles=[_first_role(p, text) for p, text in zip(paragraphs, texts, strict=True)],
+            usual=body_size[0][0] if body_size else 16.0,
+        )
+
+    def filled(self, start: int, stop: int) -> list[int]:
+        """The paragraphs from ``start`` up to ``stop`` that are not blank."""
+        return [i for i in range(start, stop) if self.roles[i] != BLANK]
+
+    def title_like(self, i: int) -> bool:
+        """Centred or larger than the body text, and not a heading, a date or a sentence."""
+        text = self.texts[i]
+        if self.styles[i] == "Title":
             return True
         if heading_level(text) or DATE_PATTERN.match(text) or len(text) > 60:
             return False
         if text[-1] in SENTENCE_END + "：:":
             return False
-        return aligns[i] in ("center", "distribute") or sizes[i] > usual
+        return self.aligns[i] in ("center", "distribute") or self.sizes[i] > self.usual
 
-    for i in range(n):
-        if not roles[i] and styles[i] in ROLE_BY_STYLE:
-            roles[i] = ROLE_BY_STYLE[styles[i]]
 
-    # 版记: 抄送 and 印发, wherever they are
-    for i in range(n):
-        if roles[i] == "" and COPY_PATTERN.match(texts[i]):
+def _first_role(p, text: str) -> str:
+    """A picture alone in its paragraph, a blank paragraph, or "" (to be recognised)."""
+    if has_picture(p) and not text:
+        return PICTURE
+    return BLANK if not text else ""
+
+
+def _mark_styled(body: _Body) -> None:
+    """Paragraphs in docgen's own styles are what their style says."""
+    for i, style in enumerate(body.styles):
+        if not body.roles[i] and style in ROLE_BY_STYLE:
+            body.roles[i] = ROLE_BY_STYLE[style]
+
+
+def _mark_record(body: _Body) -> None:
+    """版记: 抄送 and 印发, wherever they are."""
+    roles, texts = body.roles, body.texts
+    for i, text in enumerate(texts):
+        if roles[i] == "" and COPY_PATTERN.match(text):
             roles[i] = COPY_TO
         elif (
             roles[i] == ""
-            and PRINTED_PATTERN.search(texts[i])
-            and re.search(r"\d{4}\s*年", texts[i])
-            and len(texts[i]) < 50
+            and PRINTED_PATTERN.search(text)
+            and re.search(r"\d{4}\s*年", text)
+            and len(text) < 50
         ):
             roles[i] = PRINTED_BY
 
-    # the 版头: a 发文字号 line among the first paragraphs, the 发文机关标志 above it, the rule
-    # (a bordered empty paragraph or a drawn line) under it
-    head = 0
-    order = filled(0, n)
-    number = next((i for i in order[:4] if roles[i] == "" and NUMBER_PATTERN.match(texts[i])), None)
-    if number is not None:
-        for i in order:
-            if i >= number:
-                break
-            roles[i] = MARK
-        roles[number] = DOC_NUMBER
-        head = number + 1
-        while head < n and (roles[head] in (BLANK, PICTURE)):
-            if has_border(paragraphs[head]) or roles[head] == PICTURE:
-                roles[head] = RULE
-            head += 1
 
-    # the title: centred or larger paragraphs at the top (a long title may take two or three)
-    order = filled(head, n)
+def _mark_head(body: _Body) -> int:
+    """The 版头: a 发文字号 line among the first paragraphs, the 发文机关标志 above it, the rule
+    (a bordered empty paragraph or a drawn line) under it; returns where the 版头 ends."""
+    roles, n = body.roles, len(body.roles)
+    order = body.filled(0, n)
+    number = next(
+        (i for i in order[:4] if roles[i] == "" and NUMBER_PATTERN.match(body.texts[i])), None
+    )
+    if number is None:
+        return 0
+    for i in order:
+        if i >= number:
+            break
+        roles[i] = MARK
+    roles[number] = DOC_NUMBER
+    head = number + 1
+    while head < n and (roles[head] in (BLANK, PICTURE)):
+        if has_border(body.paragraphs[head]) or roles[head] == PICTURE:
+            roles[head] = RULE
+        head += 1
+    return head
+
+
+def _mark_titles(body: _Body, head: int) -> int:
+    """The title: centred or larger paragraphs at the top (a long title may take two or
+    three); returns where the main text starts."""
+    roles, n = body.roles, len(body.roles)
+    order = body.filled(head, n)
     start = 0
     for k, i in enumerate(order[:3]):
-        if roles[i] in ("", TITLE) and title_like(i):
+        if roles[i] in ("", TITLE) and body.title_like(i):
             roles[i] = TITLE
             start = order[k + 1] if k + 1 < len(order) else n
         else:
             break
     if start == 0 and order:
         start = order[0]
-    # 主送机关: the first line after the title, ending with a colon
-    rest = filled(start, n)
-    if rest and roles[rest[0]] == "":
-        i = rest[0]
-        # a list of organisations: 、 between them, never a sentence's "，" or "。"
-        if (
-            texts[i].endswith("：")
-            and len(texts[i]) <= 60
-            and not heading_level(texts[i])
-            and not any(ch in texts[i] for ch in "，。；！？")
-            and aligns[i] not in ("center", "right")
-        ):
-            roles[i] = RECIPIENT
+    return start
 
-    # 附件1 labels start the annexes; the title of each annex follows its label
+
+def _mark_recipient(body: _Body, start: int) -> None:
+    """主送机关: the first line after the title, ending with a colon."""
+    rest = body.filled(start, len(body.roles))
+    if not rest or body.roles[rest[0]] != "":
+        return
+    i = rest[0]
+    text = body.texts[i]
+    # a list of organisations: 、 between them, never a sentence's "，" or "。"
+    if (
+        text.endswith("：")
+        and len(text) <= 60
+        and not heading_level(text)
+        and not any(ch in text for ch in "，。；！？")
+        and body.aligns[i] not in ("center", "right")
+    ):
+        body.roles[i] = RECIPIENT
+
+
+def _mark_annexes(body: _Body, start: int) -> int:
+    """附件1 labels start the annexes; the title of each annex follows its label. Returns
+    where the first annex starts (the end of the body when there is none)."""
+    roles, n = body.roles, len(body.roles)
     annex_start = n
     for i in range(start, n):
         if (
             roles[i] in ("", ANNEX_LABEL)
-            and ANNEX_PATTERN.match(texts[i])
+            and ANNEX_PATTERN.match(body.texts[i])
             and (roles[i] == ANNEX_LABEL or i > start)
         ):
             roles[i] = ANNEX_LABEL
             annex_start = min(annex_start, i)
-            nxt = filled(i + 1, n)[:2]
-            for j in nxt:
-                if roles[j] in ("", TITLE) and title_like(j):
+            for j in body.filled(i + 1, n)[:2]:
+                if roles[j] in ("", TITLE) and body.title_like(j):
                     roles[j] = TITLE
                 else:
                     break
+    return annex_start
 
-    # the end of the main text: 附注, 成文日期, 署名 (from the end, skipping 版记)
-    tail = [i for i in filled(start, annex_start)[::-1] if roles[i] not in (COPY_TO, PRINTED_BY)]
+
+def _mark_ending(body: _Body, start: int, annex_start: int) -> None:
+    """The end of the main text: 附注, 成文日期, 署名 (from the end, skipping 版记)."""
+    roles, texts = body.roles, body.texts
+    tail = [
+        i for i in body.filled(start, annex_start)[::-1] if roles[i] not in (COPY_TO, PRINTED_BY)
+    ]
     k = 0
     while (
         k < len(tail)
@@ -489,24 +556,31 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
     if k < len(tail) and (
         roles[tail[k]] == DATE or (roles[tail[k]] == "" and DATE_PATTERN.match(texts[tail[k]]))
     ):
-        date = tail[k]
-        roles[date] = DATE
+        roles[tail[k]] = DATE
         if k + 1 < len(tail):
-            sig = tail[k + 1]
-            text = texts[sig]
-            blank_before = sig > 0 and roles[sig - 1] == BLANK
-            indented = len(raw[sig]) - len(raw[sig].lstrip(INDENT_SPACE)) >= 4
-            placed = aligns[sig] in ("right", "end", "center") or blank_before or indented
-            if roles[sig] == SIGNATURE or (
-                roles[sig] == ""
-                and len(text) <= 30
-                and placed
-                and not any(ch in text for ch in SENTENCE_END + "：:")
-                and not heading_level(text)
-            ):
-                roles[sig] = SIGNATURE
+            _mark_signature(body, tail[k + 1])
 
-    # 附件说明: "附件：1.…" and the numbered lines under it
+
+def _mark_signature(body: _Body, sig: int) -> None:
+    """署名 above the 成文日期: short, set apart (aligned right or centred, after a blank line
+    or indented), and not a sentence or a heading."""
+    roles, text, raw = body.roles, body.texts[sig], body.raw[sig]
+    blank_before = sig > 0 and roles[sig - 1] == BLANK
+    indented = len(raw) - len(raw.lstrip(INDENT_SPACE)) >= 4
+    placed = body.aligns[sig] in ("right", "end", "center") or blank_before or indented
+    if roles[sig] == SIGNATURE or (
+        roles[sig] == ""
+        and len(text) <= 30
+        and placed
+        and not any(ch in text for ch in SENTENCE_END + "：:")
+        and not heading_level(text)
+    ):
+        roles[sig] = SIGNATURE
+
+
+def _mark_attachment_note(body: _Body, start: int, annex_start: int) -> None:
+    """附件说明: "附件：1.…" and the numbered lines under it."""
+    roles, texts = body.roles, body.texts
     in_note = False
     for i in range(start, annex_start):
         if roles[i] in ("", ATTACHMENT) and ATTACHMENT_PATTERN.match(texts[i]):
@@ -519,14 +593,16 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
         elif roles[i] != BLANK:
             in_note = False
 
-    # headings by their numbering; numbered lines that are list items stay body text
+
+def _assemble(body: _Body) -> list[Part]:
+    """The parts, with headings told by their numbering; numbered lines that are list items
+    stay body text."""
     result: list[Part] = []
     previous: Part | None = None
-    for i in range(n):
-        role, level, split = roles[i], 0, 0
-        text = texts[i]
+    for i, text in enumerate(body.texts):
+        role, level, split = body.roles[i], 0, 0
         if role in ("", HEADING):
-            level = heading_level(text) or LEVEL_BY_STYLE.get(styles[i], 0)
+            level = heading_level(text) or LEVEL_BY_STYLE.get(body.styles[i], 0)
             if level and is_list_item(text, level, previous):
                 role = LIST_ITEM
             elif level:
@@ -534,7 +610,7 @@ def parts(doc: Document, resolver: Resolver | None = None) -> list[Part]:
                 split = heading_end(text) if heading_level(text) else len(text)
             else:
                 role = BODY
-        part = Part(i, paragraphs[i], raw[i], role, level, split)
+        part = Part(i, body.paragraphs[i], body.raw[i], role, level, split)
         if role == ATTACHMENT and previous is not None and previous.role == ATTACHMENT:
             part.first = False
         result.append(part)

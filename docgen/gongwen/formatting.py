@@ -438,6 +438,7 @@ def _trim_run(r, start: int, stop: int) -> None:
 
 
 def _lay_out(doc: Document, part: Part) -> None:
+    """One paragraph in the style of its part, with what the style cannot say set directly."""
     p = part.element
     if part.role in (MARK, DOC_NUMBER, RULE):
         _lay_out_header(p, part)
@@ -453,6 +454,15 @@ def _lay_out(doc: Document, part: Part) -> None:
         else:
             heading_font = HEADING_FONTS.get(part.level)
     _set_style(p, style)
+    _set_part_properties(p, part)
+    if heading_font:
+        _split_runs(p, part.split)
+    _lay_out_runs(p, part, heading_font)
+
+
+def _set_part_properties(p, part: Part) -> None:
+    """Direct paragraph properties of some parts: the later lines of 附件说明 aligned with
+    "1.", an annex on a new page, 版记 lines 1 character in, a picture centred on its own."""
     if part.role == ATTACHMENT and not part.first:
         _ind(p, left=500, firstLine=0)
     elif part.role == ANNEX_LABEL:
@@ -482,8 +492,11 @@ def _lay_out(doc: Document, part: Part) -> None:
         jc = OxmlElement("w:jc")
         jc.set(qn("w:val"), "center")
         _insert_ppr(ppr, jc)
-    if heading_font:
-        _split_runs(p, part.split)
+
+
+def _lay_out_runs(p, part: Part, heading_font: str | None) -> None:
+    """The runs cleaned of direct formatting; a heading's own words (before ``part.split``)
+    in ``heading_font``, the 版记 in 4号."""
     offset = 0
     for r in list(p.iter(f"{W}r")):
         start = offset

@@ -95,6 +95,7 @@ def not_docx_message(path: Path) -> str:
 
 
 def check_page(lint: Lint) -> None:
+    """Paper, margins and line grid of every section."""
     body = lint.doc.element.body
     sections = [p.find(f"{W}pPr/{W}sectPr") for p in body.iterchildren(f"{W}p")]
     sections = [s for s in sections if s is not None]
@@ -104,65 +105,81 @@ def check_page(lint: Lint) -> None:
     before = len(lint.findings)
     for number, sect in enumerate(sections, start=1):
         where = _("页面设置") if len(sections) == 1 else _("第{n}节页面设置").format(n=number)
-        size = sect.find(f"{W}pgSz")
-        width = int(size.get(f"{W}w", 0)) if size is not None else 0
-        height = int(size.get(f"{W}h", 0)) if size is not None else 0
-        if abs(width - spec.PAGE_WIDTH) > TOLERANCE or abs(height - spec.PAGE_HEIGHT) > TOLERANCE:
-            paper = PAPERS.get((width, height)) or PAPERS.get((height, width))
-            found = f"{mm(width)}×{mm(height)}" + _("毫米")
-            if paper:
-                found = f"{paper}（{found}）"
-            lint.add(
-                where,
-                _("纸张"),
-                _("{paper}（{w}×{h}毫米，纵向）").format(
-                    paper="A4", w=spec.PAPER_MM[0], h=spec.PAPER_MM[1]
-                ),
-                found,
-            )
-        margins = sect.find(f"{W}pgMar")
-        values = [
-            int(margins.get(f"{W}{k}", 0)) if margins is not None else 0
-            for k in ("top", "bottom", "left", "right")
-        ]
-        wanted = [
-            spec.MARGIN_TOP,
-            spec.MARGIN_BOTTOM,
-            spec.MARGIN_LEFT,
-            spec.MARGIN_RIGHT,
-        ]
-        if any(abs(v - w) > TOLERANCE for v, w in zip(values, wanted, strict=True)):
-            lint.add(
-                where,
-                _("页边距"),
-                official_margins(),
-                _("上{t}、下{b}、左{l}、右{r}毫米").format(
-                    t=mm(values[0]), b=mm(values[1]), l=mm(values[2]), r=mm(values[3])
-                ),
-            )
-        grid = sect.find(f"{W}docGrid")
-        pitch = (
-            int(grid.get(f"{W}linePitch", 0)) if grid is not None and grid.get(f"{W}type") else 0
-        )
-        if abs(pitch - spec.LINE_PITCH) > 2:
-            lint.add(
-                where,
-                _("行网格"),
-                _("每页{n}行（行距{pt}磅）").format(
-                    n=spec.LINES_PER_PAGE, pt=spec.number(spec.LINE_PITCH / 20)
-                ),
-                _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"),
-            )
+        for check in (_check_paper, _check_margins, _check_grid):
+            check(lint, where, sect)
     # the same departure in every section of a bound file is said once
-    new = lint.findings[before:]
-    if len(sections) > 2 and new:
-        merged: dict[tuple[str, str, str], list[Finding]] = {}
-        for f in new:
-            merged.setdefault((f.item, f.expected, f.found), []).append(f)
-        del lint.findings[before:]
-        for (item, expected, shown), group in merged.items():
-            place = group[0].where if len(group) == 1 else _("{n}节的页面设置").format(n=len(group))
-            lint.add(place, item, expected, shown)
+    if len(sections) > 2 and lint.findings[before:]:
+        _merge_sections(lint, before)
+
+
+def _check_paper(lint: Lint, where: str, sect) -> None:
+    """A4 portrait."""
+    size = sect.find(f"{W}pgSz")
+    width = int(size.get(f"{W}w", 0)) if size is not None else 0
+    height = int(size.get(f"{W}h", 0)) if size is not None else 0
+    if abs(width - spec.PAGE_WIDTH) > TOLERANCE or abs(height - spec.PAGE_HEIGHT) > TOLERANCE:
+        paper = PAPERS.get((width, height)) or PAPERS.get((height, width))
+        found = f"{mm(width)}×{mm(height)}" + _("毫米")
+        if paper:
+            found = f"{paper}（{found}）"
+        lint.add(
+            where,
+            _("纸张"),
+            _("{paper}（{w}×{h}毫米，纵向）").format(
+                paper="A4", w=spec.PAPER_MM[0], h=spec.PAPER_MM[1]
+            ),
+            found,
+        )
+
+
+def _check_margins(lint: Lint, where: str, sect) -> None:
+    """The official margins (top 37, bottom 35, left 28, right 26 mm)."""
+    margins = sect.find(f"{W}pgMar")
+    values = [
+        int(margins.get(f"{W}{k}", 0)) if margins is not None else 0
+        for k in ("top", "bottom", "left", "right")
+    ]
+    wanted = [
+        spec.MARGIN_TOP,
+        spec.MARGIN_BOTTOM,
+        spec.MARGIN_LEFT,
+        spec.MARGIN_RIGHT,
+    ]
+    if any(abs(v - w) > TOLERANCE for v, w in zip(values, wanted, strict=True)):
+        lint.add(
+            where,
+            _("页边距"),
+            official_margins(),
+            _("上{t}、下{b}、左{l}、右{r}毫米").format(
+                t=mm(values[0]), b=mm(values[1]), l=mm(values[2]), r=mm(values[3])
+            ),
+        )
+
+
+def _check_grid(lint: Lint, where: str, sect) -> None:
+    """The line grid: 22 lines a page."""
+    grid = sect.find(f"{W}docGrid")
+    pitch = int(grid.get(f"{W}linePitch", 0)) if grid is not None and grid.get(f"{W}type") else 0
+    if abs(pitch - spec.LINE_PITCH) > 2:
+        lint.add(
+            where,
+            _("行网格"),
+            _("每页{n}行（行距{pt}磅）").format(
+                n=spec.LINES_PER_PAGE, pt=spec.number(spec.LINE_PITCH / 20)
+            ),
+            _("行距{pt}磅的网格").format(pt=f"{pitch / 20:g}") if pitch else _("无网格"),
+        )
+
+
+def _merge_sections(lint: Lint, before: int) -> None:
+    """The findings from ``before`` on, each departure said once for all its sections."""
+    merged: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in lint.findings[before:]:
+        merged.setdefault((f.item, f.expected, f.found), []).append(f)
+    del lint.findings[before:]
+    for (item, expected, shown), group in merged.items():
+        place = group[0].where if len(group) == 1 else _("{n}节的页面设置").format(n=len(group))
+        lint.add(place, item, expected, shown)
 
 
 def check_page_numbers(lint: Lint) -> None:
@@ -323,40 +340,46 @@ def check_record(lint: Lint, number: int, tbl) -> None:
     """版记 (GB/T 9704 7.4): 4号仿宋, 1 character in on both sides, between rules the width
     of the text area."""
     where = _("表{n}（版记）").format(n=number)
-    label = _("版记")
     reported: set[str] = set()
     for p in tbl.iter(f"{W}p"):
         text = paragraph_text(p).strip()
-        if not text:
+        if text:
+            place = _("{where}“{text}”").format(where=where, text=short_text(text))
+            _check_record_line(lint, p, place, reported)
+    _check_record_rules(lint, where, tbl)
+
+
+def _check_record_line(lint: Lint, p, place: str, reported: set[str]) -> None:
+    """One line of the 版记: its font and its indent, each departure said once a table."""
+    label = _("版记")
+    for r in _runs(p):
+        run_text = _run_text(r)
+        if not run_text.strip():
             continue
-        place = _("{where}“{text}”").format(where=where, text=short_text(text))
-        for r in _runs(p):
-            run_text = _run_text(r)
-            if not run_text.strip():
-                continue
-            size = lint.resolver.run_size(r, p)
-            east = lint.resolver.run_font(r, p, "eastAsia")
-            if (
-                size != spec.SIZE_4
-                or (any(is_cjk(ch) for ch in run_text) and east != spec.FANGSONG)
-            ) and "font" not in reported:
-                reported.add("font")
-                lint.add(
-                    place,
-                    label,
-                    f"{size_name(spec.SIZE_4)}{spec.FANGSONG}",
-                    describe_font(size, east, lint.resolver.run_flag(r, p, "b")),
-                )
-        align = lint.resolver.alignment(p)
-        side = "right" if align in ("right", "end") else "left"
-        indent = lint.resolver.indent_chars(p, side, spec.SIZE_4) + (
-            lint.resolver.indent_chars(p, "firstLine", spec.SIZE_4) if side == "left" else 0
-        )
-        if abs(indent - spec.RECORD_INDENT) > 0.3 and "indent" not in reported:
-            reported.add("indent")
+        size = lint.resolver.run_size(r, p)
+        east = lint.resolver.run_font(r, p, "eastAsia")
+        if (
+            size != spec.SIZE_4 or (any(is_cjk(ch) for ch in run_text) and east != spec.FANGSONG)
+        ) and "font" not in reported:
+            reported.add("font")
             lint.add(
-                place, label, _("左右各空{n}").format(n=chars(spec.RECORD_INDENT)), chars(indent)
+                place,
+                label,
+                f"{size_name(spec.SIZE_4)}{spec.FANGSONG}",
+                describe_font(size, east, lint.resolver.run_flag(r, p, "b")),
             )
+    align = lint.resolver.alignment(p)
+    side = "right" if align in ("right", "end") else "left"
+    indent = lint.resolver.indent_chars(p, side, spec.SIZE_4) + (
+        lint.resolver.indent_chars(p, "firstLine", spec.SIZE_4) if side == "left" else 0
+    )
+    if abs(indent - spec.RECORD_INDENT) > 0.3 and "indent" not in reported:
+        reported.add("indent")
+        lint.add(place, label, _("左右各空{n}").format(n=chars(spec.RECORD_INDENT)), chars(indent))
+
+
+def _check_record_rules(lint: Lint, where: str, tbl) -> None:
+    """The first and last rules of the 版记, the width of the text area."""
     borders = tbl.find(f"{W}tblPr/{W}tblBorders")
     edges = {
         edge: borders.find(f"{W}{edge}") if borders is not None else None

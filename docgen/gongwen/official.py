@@ -10,7 +10,7 @@ made with these functions; user templates keep their own look.  The quantities c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -217,12 +217,107 @@ def _define_style(doc: Document, style_id: str, name: str, ppr, rpr, based_on: s
     return style
 
 
+class _Style(NamedTuple):
+    """One 公文 paragraph style: its paragraph properties (``paragraph_properties``' keywords)
+    and its run properties."""
+
+    style_id: str
+    name: str
+    paragraph: dict[str, Any]
+    face: str
+    size: float
+    bold: bool = False
+    condense: int = 0
+    based_on: str | None = BODY
+
+
+_BODY_TEXT: dict[str, Any] = dict(first_line_chars=200)
+# 小四 in tables: six columns of figures fit the 156 mm text width
+_TABLE_CELL: dict[str, Any] = dict(
+    align="center", exact_line=None, snap_to_grid=False, char_twips=SIZE_SMALL_4 * 20
+)
+_PAGE_EDGE: dict[str, Any] = dict(exact_line=None, snap_to_grid=False, char_twips=SIZE_4 * 20)
+
+# The 公文 styles, in the order they are defined.
+_STYLES = (
+    _Style(BODY, "Normal", _BODY_TEXT, FANGSONG, SIZE_3, condense=CONDENSE, based_on=None),
+    # off the grid: LibreOffice would give a 2号 line more than one grid line
+    _Style(TITLE, "Title", dict(align="center", snap_to_grid=False), XIAOBIAOSONG, SIZE_2),
+    # 一、 in 黑体, （一） in 楷体, 1. in 仿宋: each kept with the text it heads
+    *(
+        _Style(
+            style,
+            f"heading {level + 1}",
+            dict(**_BODY_TEXT, keep_next=True, outline_level=level),
+            face,
+            SIZE_3,
+            condense=CONDENSE,
+        )
+        for level, (style, face) in enumerate(
+            ((HEADING_1, HEITI), (HEADING_2, KAITI), (HEADING_3, FANGSONG))
+        )
+    ),
+    _Style(RECIPIENT, "主送机关", dict(align="left"), FANGSONG, SIZE_3, condense=CONDENSE),
+    _Style(
+        SIGNATURE,
+        "发文机关署名",
+        dict(align="right", right_chars=400),
+        FANGSONG,
+        SIZE_3,
+        condense=CONDENSE,
+    ),
+    _Style(
+        DATE, "成文日期", dict(align="right", right_chars=200), FANGSONG, SIZE_3, condense=CONDENSE
+    ),
+    _Style(ATTACHMENT, "附件说明", _BODY_TEXT, FANGSONG, SIZE_3, condense=CONDENSE),
+    _Style(
+        ANNEX_LABEL,
+        "附件标识",
+        dict(align="left", keep_next=True),
+        HEITI,
+        SIZE_3,
+        condense=CONDENSE,
+    ),
+    _Style(TABLE_TEXT, "表格文字", _TABLE_CELL, FANGSONG, SIZE_SMALL_4),
+    _Style(
+        TABLE_HEADER,
+        "表格标题行",
+        dict(**_TABLE_CELL, keep_next=True),
+        FANGSONG,
+        SIZE_SMALL_4,
+        bold=True,
+        based_on=TABLE_TEXT,
+    ),
+    _Style(FOOTER, "footer", dict(align="right", **_PAGE_EDGE), SONGTI, SIZE_4),
+    _Style(HEADER, "header", dict(align="center", **_PAGE_EDGE), SONGTI, SIZE_4 - 5),
+)
+
+
 def _define_styles(doc: Document) -> None:
+    """The 公文 styles and document defaults, in place of python-docx's default template's."""
     styles = doc.styles.element
     for style in list(styles.iterchildren(qn("w:style"))):
         if style.get(qn("w:styleId")) not in _KEPT_STYLES:
             styles.remove(style)
+    _set_defaults(styles)
+    for wanted in _STYLES:
+        rpr = run_properties(wanted.face, wanted.size, bold=wanted.bold, condense=wanted.condense)
+        ppr = paragraph_properties(**wanted.paragraph)
+        _define_style(doc, wanted.style_id, wanted.name, ppr, rpr, wanted.based_on)
+    for style_id in ("TableNormal", "TableGrid", "DefaultParagraphFont", "NoList"):
+        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+        if style is None:
+            continue
+        for child in list(style):
+            if child.tag in (qn("w:pPr"), qn("w:rPr")):
+                style.remove(child)
+    _strip_theme(styles)
+    for color in styles.iter(qn("w:color")):
+        color.set(qn("w:val"), BLACK)
 
+
+def _set_defaults(styles) -> None:
+    """``w:docDefaults``: 3号仿宋, Chinese, exact single lines on the grid."""
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         styles.remove(defaults)
@@ -244,115 +339,6 @@ def _define_styles(doc: Document) -> None:
     defaults.append(rpr_default)
     defaults.append(ppr_default)
     styles.insert(0, defaults)
-
-    body: dict[str, Any] = dict(first_line_chars=200)
-    _define_style(
-        doc,
-        BODY,
-        "Normal",
-        paragraph_properties(**body),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-        None,
-    )
-    # off the grid: LibreOffice would give a 2号 line more than one grid line
-    _define_style(
-        doc,
-        TITLE,
-        "Title",
-        paragraph_properties(align="center", snap_to_grid=False),
-        run_properties(XIAOBIAOSONG, SIZE_2),
-    )
-    # 一、 in 黑体, （一） in 楷体, 1. in 仿宋: each kept with the text it heads
-    for level, (style, face) in enumerate(
-        ((HEADING_1, HEITI), (HEADING_2, KAITI), (HEADING_3, FANGSONG))
-    ):
-        _define_style(
-            doc,
-            style,
-            f"heading {level + 1}",
-            paragraph_properties(**body, keep_next=True, outline_level=level),
-            run_properties(face, SIZE_3, condense=CONDENSE),
-        )
-    _define_style(
-        doc,
-        RECIPIENT,
-        "主送机关",
-        paragraph_properties(align="left"),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        SIGNATURE,
-        "发文机关署名",
-        paragraph_properties(align="right", right_chars=400),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        DATE,
-        "成文日期",
-        paragraph_properties(align="right", right_chars=200),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        ATTACHMENT,
-        "附件说明",
-        paragraph_properties(**body),
-        run_properties(FANGSONG, SIZE_3, condense=CONDENSE),
-    )
-    _define_style(
-        doc,
-        ANNEX_LABEL,
-        "附件标识",
-        paragraph_properties(align="left", keep_next=True),
-        run_properties(HEITI, SIZE_3, condense=CONDENSE),
-    )
-    # 小四 in tables: six columns of figures fit the 156 mm text width
-    table_ppr: dict[str, Any] = dict(
-        align="center", exact_line=None, snap_to_grid=False, char_twips=SIZE_SMALL_4 * 20
-    )
-    _define_style(
-        doc,
-        TABLE_TEXT,
-        "表格文字",
-        paragraph_properties(**table_ppr),
-        run_properties(FANGSONG, SIZE_SMALL_4),
-    )
-    _define_style(
-        doc,
-        TABLE_HEADER,
-        "表格标题行",
-        paragraph_properties(**table_ppr, keep_next=True),
-        run_properties(FANGSONG, SIZE_SMALL_4, bold=True),
-        TABLE_TEXT,
-    )
-    footer_ppr: dict[str, Any] = dict(exact_line=None, snap_to_grid=False, char_twips=SIZE_4 * 20)
-    _define_style(
-        doc,
-        FOOTER,
-        "footer",
-        paragraph_properties(align="right", **footer_ppr),
-        run_properties(SONGTI, SIZE_4),
-    )
-    _define_style(
-        doc,
-        HEADER,
-        "header",
-        paragraph_properties(align="center", **footer_ppr),
-        run_properties(SONGTI, SIZE_4 - 5),
-    )
-
-    for style_id in ("TableNormal", "TableGrid", "DefaultParagraphFont", "NoList"):
-        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
-        if style is None:
-            continue
-        for child in list(style):
-            if child.tag in (qn("w:pPr"), qn("w:rPr")):
-                style.remove(child)
-    _strip_theme(styles)
-    for color in styles.iter(qn("w:color")):
-        color.set(qn("w:val"), BLACK)
 
 
 def set_page(section) -> None:
@@ -690,12 +676,28 @@ def add_table(
         widths = [TEXT_WIDTH // columns] * columns
     widths = [int(w) for w in widths]
     table = doc.add_table(rows=0, cols=columns)
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
+    _set_table_properties(table._tbl.tblPr, sum(widths), borders)
+    grid = table._tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for width in widths:
+        grid.append(_el("w:gridCol", w=width))
+    header_style = doc.styles[_style_name(doc, TABLE_HEADER)]
+    body_style = doc.styles[_style_name(doc, text_style)]
+    if header:
+        _add_row(table, header, header_style, widths, align, is_header=True)
+    for values in rows:
+        _add_row(table, values, body_style, widths, align, is_header=False)
+    return table
+
+
+def _set_table_properties(tbl_pr, width: int, borders: bool) -> None:
+    """Replace the table's properties (but its style): ``width`` twips wide, centred, fixed
+    layout, single black borders or none, narrow cell margins, no banding."""
     for child in list(tbl_pr):
         if child.tag != qn("w:tblStyle"):
             tbl_pr.remove(child)
-    tbl_pr.append(_el("w:tblW", w=sum(widths), type="dxa"))
+    tbl_pr.append(_el("w:tblW", w=width, type="dxa"))
     tbl_pr.append(_el("w:jc", val="center"))
     edges = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -721,35 +723,30 @@ def add_table(
             noVBand=1,
         )
     )
-    grid = tbl.tblGrid
-    for col in list(grid):
-        grid.remove(col)
-    for width in widths:
-        grid.append(_el("w:gridCol", w=width))
 
-    header_style = doc.styles[_style_name(doc, TABLE_HEADER)]
-    text_style = doc.styles[_style_name(doc, text_style)]
 
-    def fill(values, style, is_header):
-        row = table.add_row()
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(_el("w:cantSplit"))
-        tr_pr.append(_el("w:trHeight", val=ROW_HEIGHT, hRule="atLeast"))
-        if is_header:
-            tr_pr.append(_el("w:tblHeader"))
-        for index, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
-            _cell_width(cell, width)
-            paragraph = cell.paragraphs[0]
-            paragraph.style = style
-            value = values[index] if index < len(values) else ""
-            if value not in (None, ""):
-                paragraph.add_run(str(value))  # "\n" becomes a line break
-            if align and align[index] != "center":
-                paragraph._p.get_or_add_pPr().append(_el("w:jc", val=align[index]))
-        return row
-
-    if header:
-        fill(header, header_style, True)
-    for values in rows:
-        fill(values, text_style, False)
-    return table
+def _add_row(
+    table: Table,
+    values: Sequence[object],
+    style,
+    widths: Sequence[int],
+    align: Sequence[str] | None,
+    is_header: bool,
+) -> None:
+    """A row that is never split across pages, its cells in ``style``; missing values are
+    left empty, a header row is repeated on every page."""
+    row = table.add_row()
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(_el("w:cantSplit"))
+    tr_pr.append(_el("w:trHeight", val=ROW_HEIGHT, hRule="atLeast"))
+    if is_header:
+        tr_pr.append(_el("w:tblHeader"))
+    for index, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
+        _cell_width(cell, width)
+        paragraph = cell.paragraphs[0]
+        paragraph.style = style
+        value = values[index] if index < len(values) else ""
+        if value not in (None, ""):
+            paragraph.add_run(str(value))  # "\n" becomes a line break
+        if align and align[index] != "center":
+            paragraph._p.get_or_add_pPr().append(_el("w:jc", val=align[index]))

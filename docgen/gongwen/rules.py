@@ -315,12 +315,20 @@ def doc_number(
 ) -> None:
     """发文字号 (and 签发人): 3号仿宋 (the name in 楷体), centred, or 1 character in with 签发人
     1 character in from the right; two lines under the mark, the red rule under it."""
-    p = part.element
-    align = lint.resolver.alignment(p)
     text = part.text
     signer = SIGNER_LABEL.search(text)
     label_at = signer.start() if signer else len(text)
     name_at = signer.end() if signer else len(text)
+    _number_fonts(lint, part, where, label, label_at, name_at)
+    _number_place(lint, part, where, label, label_at if signer else None)
+    _number_surroundings(lint, part, found, index, where, label)
+
+
+def _number_fonts(
+    lint: Lint, part: Part, where: str, label: str, label_at: int, name_at: int
+) -> None:
+    """3号仿宋 for the number and 签发人, 3号楷体 for the name after it; all black."""
+    p = part.element
     reported: set[str] = set()
     for r, run_text, start in _text_runs(p):
         is_name = start >= name_at
@@ -344,30 +352,44 @@ def doc_number(
                 part.number,
             )
         check_black(lint, r, p, where, part.number, reported)
+
+
+def _number_place(lint: Lint, part: Part, where: str, label: str, label_at: int | None) -> None:
+    """Centred; with 签发人 (which starts at ``label_at``), 1 character in from the left and
+    签发人 at a right tab 1 character in from the right."""
+    p = part.element
+    align = lint.resolver.alignment(p)
     first = lint.resolver.indent_chars(p, "firstLine")
     left = lint.resolver.indent_chars(p, "left")
-    if signer:
-        if (
-            align in ("center", "right", "end", "distribute")
-            or abs(first + left - spec.SIGNER_INDENT) > 0.15
-        ):
-            lint.add(
-                where,
-                label,
-                _("居左空{n}").format(n=chars(spec.SIGNER_INDENT)),
-                indent_name(align, first, left),
-                part.number,
-            )
-        if not signer_at_right(lint, p, text[:label_at]):
-            lint.add(
-                where,
-                _("签发人"),
-                _("居右空{n}（右对齐制表位）").format(n=chars(spec.SIGNER_INDENT)),
-                _("没有排到右侧"),
-                part.number,
-            )
-    elif align != "center" or abs(first) > 0.15 or abs(left) > 0.15:
-        lint.add(where, label, _("居中"), indent_name(align, first, left), part.number)
+    if label_at is None:
+        if align != "center" or abs(first) > 0.15 or abs(left) > 0.15:
+            lint.add(where, label, _("居中"), indent_name(align, first, left), part.number)
+        return
+    if (
+        align in ("center", "right", "end", "distribute")
+        or abs(first + left - spec.SIGNER_INDENT) > 0.15
+    ):
+        lint.add(
+            where,
+            label,
+            _("居左空{n}").format(n=chars(spec.SIGNER_INDENT)),
+            indent_name(align, first, left),
+            part.number,
+        )
+    if not signer_at_right(lint, p, part.text[:label_at]):
+        lint.add(
+            where,
+            _("签发人"),
+            _("居右空{n}（右对齐制表位）").format(n=chars(spec.SIGNER_INDENT)),
+            _("没有排到右侧"),
+            part.number,
+        )
+
+
+def _number_surroundings(
+    lint: Lint, part: Part, found: list[Part], index: int, where: str, label: str
+) -> None:
+    """Two blank lines between the 发文机关标志 and the 发文字号, the red rule under it."""
     above = index - 1
     while above >= 0 and found[above].role == BLANK:
         above -= 1
@@ -381,7 +403,7 @@ def doc_number(
             part.number,
         )
     following = next((q for q in found[index + 1 :] if q.role != BLANK), None)
-    if (following is None or following.role != RULE) and border_color(lint, p) is None:
+    if (following is None or following.role != RULE) and border_color(lint, part.element) is None:
         lint.add(
             where,
             _("版头中的分隔线"),
