@@ -7,6 +7,7 @@ import statistics
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -189,46 +190,38 @@ def test_check_is_collect_json_plus_the_rosters(client, workspace):
 # ---------------------------------------------------------------- templates
 
 
-def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp_path):
+def letters_template_with(client, folder: Path, paragraph: str):
+    """The built-in 安全承诺书 with one paragraph added, sent to replace the workspace's."""
     import docx
 
     doc = docx.Document(str(registry()["letters"].template_path))
-    doc.add_paragraph("{{ 家庭住址 }}")
-    changed = tmp_path / "承诺书-改.docx"
+    doc.add_paragraph(paragraph)
+    changed = folder / "承诺书-改.docx"
     doc.save(str(changed))
-    before = (workspace / "templates" / "安全承诺书.docx").read_bytes()
-    r = client.post(
+    return client.post(
         "/api/files",
         params={"replace": "templates/安全承诺书.docx"},
         files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
     )
+
+
+def test_a_changed_template_is_checked_against_its_roster(client, workspace, tmp_path):
+    import docx
+
+    template = workspace / "templates" / "安全承诺书.docx"
+    before = template.read_bytes()
+    r = letters_template_with(client, tmp_path, "{{ 家庭住址 }}")
     assert r.status_code == 400
     assert "家庭住址" in r.json()["error"] and "inputs/students.xlsx" in r.json()["error"]
-    assert (workspace / "templates" / "安全承诺书.docx").read_bytes() == before
+    assert template.read_bytes() == before
 
-    doc = docx.Document(str(registry()["letters"].template_path))
-    doc.add_paragraph("家长请于开学时交回。")
-    doc.save(str(changed))
-    r = client.post(
-        "/api/files",
-        params={"replace": "templates/安全承诺书.docx"},
-        files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
-    )
+    r = letters_template_with(client, tmp_path, "家长请于开学时交回。")
     assert r.status_code == 200, r.text
-    text = "\n".join(
-        p.text for p in docx.Document(workspace / "templates" / "安全承诺书.docx").paragraphs
-    )
-    assert "家长请于开学时交回。" in text
+    assert "家长请于开学时交回。" in "\n".join(p.text for p in docx.Document(template).paragraphs)
 
     # a column the template says what to do without (as render does) is accepted
-    doc = docx.Document(str(registry()["letters"].template_path))
-    doc.add_paragraph("{{ 家庭住址|default('') }}{% if 班主任 %}班主任：{{ 班主任 }}{% endif %}")
-    doc.save(str(changed))
-    r = client.post(
-        "/api/files",
-        params={"replace": "templates/安全承诺书.docx"},
-        files=[("files", (changed.name, changed.read_bytes(), "application/octet-stream"))],
-    )
+    guarded = "{{ 家庭住址|default('') }}{% if 班主任 %}班主任：{{ 班主任 }}{% endif %}"
+    r = letters_template_with(client, tmp_path, guarded)
     assert r.status_code == 200, r.text
 
 

@@ -197,7 +197,7 @@ def _read_sheet(
     if tally and name:
         tally.unit_col = None  # a 填报单位 line above the header wins over the column
     if tally:
-        _read_tally_sheet(result, ws.title, rows, tally, unit, year, formulas)
+        _TallySheetReader(result, ws.title, rows, tally, unit, year, formulas).read()
     elif figures:
         _read_figures_sheet(result, ws.title, rows, figures, unit, year)
     elif looks_like_data(rows):
@@ -490,18 +490,6 @@ class _TallySheetReader:
             self.by_unit[unit] = SheetTally(self.result.file, self.sheet, unit, self.year)
             self.order.append(unit)
         return self.by_unit[unit]
-
-
-def _read_tally_sheet(
-    result: WorkbookTallies,
-    sheet: str,
-    rows: list[tuple],
-    header: TallyHeader,
-    default_unit: str,
-    year: int | None,
-    formulas: Formulas,
-) -> None:
-    _TallySheetReader(result, sheet, rows, header, default_unit, year, formulas).read()
 
 
 def _read_figures_sheet(
