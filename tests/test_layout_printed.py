@@ -21,7 +21,7 @@ pytestmark = pytest.mark.soffice
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> list[list[tuple[float, float, float]]]:
+def printed(tmp_path_factory, trial_prints) -> list[list[tuple[float, float, float]]]:
     """(xMin, yMin, xMax) of every printed line, page by page."""
     root = tmp_path_factory.mktemp("print") / "ws"
     runner = CliRunner()
