@@ -3,7 +3,8 @@
 ``@pytest.mark.soffice`` marks a test that prints through LibreOffice and reads the PDFs back
 with poppler: it is skipped, with the reason, where those programs are missing, and fails
 instead when CI=true.  ``pytest -m "not soffice"`` runs only the fast tests: a test without
-the mark that reaches for the real LibreOffice fails and says to mark it.
+the mark that reaches for the real LibreOffice fails and says to mark it.  The tests run on
+one worker per core (pytest-xdist, see pyproject.toml); ``pytest -n 0`` runs them in one process.
 """
 
 from __future__ import annotations
