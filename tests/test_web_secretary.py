@@ -484,8 +484,17 @@ def test_a_workspace_kind_is_listed_checked_generated_and_downloadable(
 
 def test_a_build_survives_a_reload_and_can_be_cancelled(page, site, workspace, tmp_path):
     app, url = site
+    # all 943 pupils: a build long enough to reload the page and cancel it
+    init_workspace(tmp_path / "全镇")
+    shutil.copyfile(
+        tmp_path / "全镇" / "inputs" / "students.xlsx", workspace / "inputs" / "students.xlsx"
+    )
     page.locator("#build").dblclick()
     page.locator("#cancel-build").wait_for()
+    deadline = time.monotonic() + 10
+    while not app.state.desk.jobs and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # time for a second click's request to arrive, were there one
     assert len(app.state.desk.jobs) == 1  # a double click starts one build
     page.reload()
     page.locator("#progress").wait_for()
