@@ -29,6 +29,21 @@ def pdf_text(path: Path, page: int | None = None) -> str:
     return re.sub(r"\s+", "", out.decode("utf-8"))
 
 
+def pdf_boxes(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """Every printed word of a page with its box: (xMin, yMin, xMax, yMax, word), in pt from
+    the page's top left (pdftotext -bbox)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', out
+    )
+    return [(float(a), float(b), float(c), float(d), word) for a, b, c, d, word in found]
+
+
 def fake_soffice(folder: Path, body: str) -> str:
     """A stand-in for soffice: a Python script given the same command line.
 

@@ -14,7 +14,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from lxml import etree
-from printing import page_count, pdf_text
+from printing import page_count, pdf_boxes, pdf_text
 
 from docgen.cli import cli
 
@@ -276,13 +276,7 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
         assert "抄送：区安委会办公室、区应急管理局办公室。" in last
         assert "2022年12月21日印发" in last
         # the 版记's last line sits at the foot of the text area (297 − 35 mm = 742.7 pt)
-        out = subprocess.run(
-            ["pdftotext", "-bbox", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out)]
+        bottoms = [box[3] for box in pdf_boxes(pdf, pages)]
         # (a digit printed in a stand-in font reaches up to 2 pt lower than the line)
         assert 742.7 - 29 < max(b for b in bottoms if b < 760) <= 742.7 + 2.5
         # 7.5: a blank page before the 版记 and the 版记's page carry no number; without one
@@ -300,13 +294,7 @@ def test_signature_page_carries_body_text(town, tmp_path, options):
 
 def _empty_lines_at_foot(pdf: Path, page: int) -> float:
     """Lines left empty between a page's last line of text and the foot of the text area."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', out) if float(y) < 760]
+    bottoms = [box[3] for box in pdf_boxes(pdf, page) if box[3] < 760]
     return (742.7 - max(bottoms)) / 28.95
 
 
@@ -319,18 +307,7 @@ def _half_width_digits(words) -> None:
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [
-        (float(x0), float(x1), w)
-        for x0, x1, w in re.findall(
-            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<', out
-        )
-    ]
+    return [(x0, x1, word) for x0, _y0, x1, _y1, word in pdf_boxes(pdf, page)]
 
 
 @pytest.mark.soffice
@@ -384,18 +361,7 @@ def test_unsealed_date_starts_two_characters_right_of_the_signature(town, tmp_pa
 def test_sealed_signature_leaves_the_seal_room_under_the_attachment_note(town, tmp_path):
     pdf = summary(configure(town, tmp_path, seal=True), "--pdf").with_suffix(".pdf")
     page = _signature_page(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    boxes = [
-        (float(top), float(bottom), word)
-        for top, bottom, word in re.findall(
-            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', out
-        )
-    ]
+    boxes = [(top, bottom, word) for _x0, top, _x1, bottom, word in pdf_boxes(pdf, page)]
     note = max(bottom for top, bottom, word in boxes if "统计表" in word)  # 附件说明's last line
     signature = next(top for top, bottom, word in boxes if word == "松岚镇人民政府")
     # 7.3.5.1: a 42 mm seal, its top within one line of the 附件说明, covers the signature and

@@ -514,18 +514,20 @@ def signer_at_right(lint: Lint, p, before: str) -> bool:
     return False
 
 
-def right_twips(lint: Lint, p, size: float = spec.SIZE_3) -> float:
-    """The right indent in twips: ``rightChars`` when it is set (Word lets it win over
-    ``right``, also when it comes from the style), else ``right``."""
-    value = lint.resolver.paragraph_attr(p, "ind", "rightChars") or lint.resolver.paragraph_attr(
-        p, "ind", "endChars"
-    )
+def _indent_twips(lint: Lint, p, side: str, other: str, size: float) -> float:
+    """An indent in twips: ``<side>Chars`` (or ``<other>Chars``) when it is set — Word lets it
+    win over the twips, also when it comes from the style — else ``<side>`` (or ``<other>``)."""
+    attr = lint.resolver.paragraph_attr
+    value = attr(p, "ind", f"{side}Chars") or attr(p, "ind", f"{other}Chars")
     if value and int(value):
         return int(value) / 100 * size * 20
-    value = lint.resolver.paragraph_attr(p, "ind", "right") or lint.resolver.paragraph_attr(
-        p, "ind", "end"
-    )
+    value = attr(p, "ind", side) or attr(p, "ind", other)
     return int(value) if value else 0.0
+
+
+def right_twips(lint: Lint, p, size: float = spec.SIZE_3) -> float:
+    """The right indent in twips: ``rightChars`` when it is set, else ``right``."""
+    return _indent_twips(lint, p, "right", "end", size)
 
 
 def starts_page(lint: Lint, part: Part, previous: Part | None) -> bool:
@@ -707,16 +709,8 @@ def signature_place(
 
 
 def left_twips(lint: Lint, p, size: float = spec.SIZE_3) -> float:
-    """The left indent in twips: ``leftChars`` when it is set (it wins over ``left``)."""
-    value = lint.resolver.paragraph_attr(p, "ind", "leftChars") or lint.resolver.paragraph_attr(
-        p, "ind", "startChars"
-    )
-    if value and int(value):
-        return int(value) / 100 * size * 20
-    value = lint.resolver.paragraph_attr(p, "ind", "left") or lint.resolver.paragraph_attr(
-        p, "ind", "start"
-    )
-    return int(value) if value else 0.0
+    """The left indent in twips: ``leftChars`` when it is set, else ``left``."""
+    return _indent_twips(lint, p, "left", "start", size)
 
 
 # the rules of each part, in the order they run

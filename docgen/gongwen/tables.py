@@ -31,7 +31,7 @@ def _lines(cell) -> list[str]:
     lines: list[str] = []
     for p in cell.iter(f"{W}p"):
         line = ""
-        for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
+        for node in p.iter(f"{W}t", f"{W}br"):
             if node.tag == f"{W}t":
                 line += node.text or ""
             elif node.tag == f"{W}br":

@@ -246,10 +246,9 @@ def load_template(path, kind: Kind | None = None) -> CompiledTemplate:
 
     if kind is None:
         kind = kind_of_template(path)
-    checked = CompiledTemplate.load(Path(path), finish=finishing_steps(kind))
-    # compiled once more from a copy marked as docgen's: every document it renders carries the
-    # mark, so that one dropped back on the page is known as an output
-    return CompiledTemplate(checked.path, marked_package(checked.path.read_bytes()), checked.finish)
+    # compiled from a copy marked as docgen's: every document it renders carries the mark, so
+    # that one dropped back on the page is known as an output
+    return CompiledTemplate.load(Path(path), finish=finishing_steps(kind), prepare=marked_package)
 
 
 def kind_of_template(path, settings: Settings | None = None) -> Kind | None:

@@ -157,19 +157,23 @@ def _plain_text(line: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", line))
 
 
+def _not_xml(path: Path, name: str, exc: etree.XMLSyntaxError) -> TemplateError:
+    """A template part that does not parse: where, not libxml2's own (English) words."""
+    return TemplateError(
+        _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
+            part=name, line=exc.lineno or 1
+        ),
+        template=path,
+        hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
+    )
+
+
 def _compile_part(path: Path, name: str, kind: str, data: bytes, always: bool) -> _Part | None:
     """Apply docxtpl's preprocessing once and compile the part, or None if it has no tags."""
     try:
         root = etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        # libxml2's own words are English and technical: say where, not what it said
-        raise TemplateError(
-            _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
-                part=name, line=exc.lineno or 1
-            ),
-            template=path,
-            hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
-        ) from None
+        raise _not_xml(path, name, exc) from None
     tag_p = f"{{{W}}}p"
     tag_tbl = f"{{{W}}}tbl"
     in_table: dict[int, bool] = {}
@@ -295,13 +299,7 @@ def _read_package(path: Path, source: bytes) -> Package:
             try:
                 etree.fromstring(data, parser)
             except etree.XMLSyntaxError as exc:
-                raise TemplateError(
-                    _("模板中的 {part} 不是有效的 XML（第 {line} 行附近有错误）").format(
-                        part=name, line=exc.lineno or 1
-                    ),
-                    template=path,
-                    hint=_("请用 Word 或 WPS 打开后重新保存为 .docx"),
-                ) from None
+                raise _not_xml(path, name, exc) from None
     try:
         types = etree.fromstring(contents["[Content_Types].xml"])
     except (KeyError, etree.XMLSyntaxError):
@@ -345,11 +343,20 @@ class CompiledTemplate:
 
     path: Path
 
-    def __init__(self, path: Path, source: bytes, finish: Sequence[Finish] = ()):
+    def __init__(
+        self,
+        path: Path,
+        source: bytes,
+        finish: Sequence[Finish] = (),
+        prepare: Callable[[bytes], bytes] | None = None,
+    ):
         self.path = Path(path)
-        self._source = source
         self.finish = tuple(finish)
         self._package = _read_package(self.path, source)
+        if prepare is not None:  # the package is known sound and within bounds: rewrite it
+            source = prepare(source)
+            self._package = _read_package(self.path, source)
+        self._source = source
         self._parts: dict[str, _Part] = {}
         for name, kind in self._candidate_parts():
             part = _compile_part(
@@ -372,8 +379,14 @@ class CompiledTemplate:
         self._variables: tuple[frozenset[str], frozenset[str]] | None = None
 
     @classmethod
-    def load(cls, path: Path, finish: Sequence[Finish] = ()) -> CompiledTemplate:
-        """Read and compile ``path``; raises TemplateError naming the template and paragraph."""
+    def load(
+        cls,
+        path: Path,
+        finish: Sequence[Finish] = (),
+        prepare: Callable[[bytes], bytes] | None = None,
+    ) -> CompiledTemplate:
+        """Read and compile ``path``; raises TemplateError naming the template and paragraph.
+        ``prepare`` rewrites the package's bytes once they are checked, before compiling."""
         path = Path(path)
         if path.suffix.lower() in (".doc", ".wps", ".rtf", ".odt"):
             raise TemplateError(
@@ -397,7 +410,7 @@ class CompiledTemplate:
             raise TemplateError(
                 _("无法读取模板文件：{error}").format(error=exc.strerror or exc), template=path
             ) from None
-        return cls(path, source, finish)
+        return cls(path, source, finish, prepare)
 
     def __reduce__(self):
         # a worker process recompiles from the template's bytes
